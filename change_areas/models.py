@@ -1,0 +1,467 @@
+"""Regulation catalogs: frameworks, components, change areas, LKE indicators
+and questions, thresholds and proposal prerequisites.
+
+Catalog rows are data, loaded from the YAML files in `catalogs/` by
+`python manage.py load_catalogs` and editable in the admin. Weights, option
+values, percentage rules and thresholds live here, never in code.
+Every catalog row is identified by `(framework, code)`; the codes are the
+keys other installations exchange LKE files by.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Predicate(models.TextChoices):
+    WBK = "wbk", _("Menuju WBK")
+    WBBM = "wbbm", _("Menuju WBBM")
+
+
+class FrameworkKind(models.TextChoices):
+    LKE = "lke", _("LKE: penilaian Zona Integritas")
+    WORK_PLAN = "work_plan", _("Area perubahan untuk rencana kerja (tanpa LKE)")
+
+
+class FrameworkQuerySet(models.QuerySet):
+    def with_lke(self) -> FrameworkQuerySet:
+        return self.filter(kind=FrameworkKind.LKE, is_active=True)
+
+    def for_work_plans(self) -> FrameworkQuerySet:
+        """Every active framework can carry a work plan: LKE areas or the eight RB areas."""
+        return self.filter(is_active=True)
+
+    def current(self) -> Framework | None:
+        """The framework new cycles use when none is named."""
+        return self.with_lke().filter(is_current=True).order_by("-version").first()
+
+
+class Framework(models.Model):
+    """One regulation edition, e.g. PermenPAN-RB 90/2021 with its full LKE."""
+
+    code = models.SlugField(_("kode"), max_length=60, unique=True)
+    name = models.CharField(_("nama"), max_length=255)
+    short_name = models.CharField(_("nama singkat"), max_length=60)
+    regulation = models.CharField(_("dasar hukum"), max_length=255, blank=True)
+    kind = models.CharField(_("jenis"), max_length=20, choices=FrameworkKind.choices)
+    description = models.TextField(_("keterangan"), blank=True)
+    version = models.PositiveIntegerField(_("versi katalog"), default=1)
+    source_sha256 = models.CharField(_("SHA-256 berkas sumber"), max_length=64, blank=True)
+    source_data = models.JSONField(
+        _("isi berkas sumber terakhir"),
+        default=dict,
+        blank=True,
+        help_text=_("Isi katalog yang terakhir dimuat, untuk membandingkan versi berikutnya."),
+    )
+    loaded_at = models.DateTimeField(_("dimuat"), null=True, blank=True)
+    is_current = models.BooleanField(
+        _("kerangka berlaku"),
+        default=False,
+        help_text=_("Dipakai untuk siklus baru bila kerangka tidak disebutkan."),
+    )
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    history = HistoricalRecords(excluded_fields=["source_data"])
+    objects = FrameworkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("kerangka regulasi")
+        verbose_name_plural = _("kerangka regulasi")
+        ordering = ["-is_current", "code"]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+    @property
+    def has_lke(self) -> bool:
+        return self.kind == FrameworkKind.LKE
+
+
+class CatalogItem(models.Model):
+    """Fields every catalog row shares."""
+
+    framework = models.ForeignKey(
+        Framework, on_delete=models.CASCADE, related_name="+", verbose_name=_("kerangka")
+    )
+    code = models.CharField(_("kode"), max_length=80)
+    order = models.PositiveIntegerField(_("urutan"), default=0)
+    note = models.TextField(_("catatan"), blank=True)
+    is_active = models.BooleanField(
+        _("aktif"),
+        default=True,
+        help_text=_("Butir yang dihapus dari katalog tetapi masih dirujuk data lama dinonaktifkan."),
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["framework", "order", "code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+def _unique_code(model_name: str) -> models.UniqueConstraint:
+    return models.UniqueConstraint(
+        fields=["framework", "code"], name=f"{model_name}_unique_code_per_framework"
+    )
+
+
+class ComponentKind(models.TextChoices):
+    PENGUNGKIT = "pengungkit", _("Pengungkit")  # the enablers: the six change areas
+    HASIL = "hasil", _("Hasil")  # the results: surveys and performance
+
+
+class Component(CatalogItem):
+    """Pengungkit (the enablers, 60) or Hasil (the results, 40)."""
+
+    framework = models.ForeignKey(
+        Framework, on_delete=models.CASCADE, related_name="components", verbose_name=_("kerangka")
+    )
+    kind = models.CharField(_("jenis"), max_length=20, choices=ComponentKind.choices)
+    name = models.CharField(_("nama"), max_length=255)
+    weight = models.DecimalField(_("bobot"), max_digits=7, decimal_places=3)
+
+    history = HistoricalRecords()
+
+    class Meta(CatalogItem.Meta):
+        verbose_name = _("komponen")
+        verbose_name_plural = _("komponen")
+        constraints = [_unique_code("component")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Area(CatalogItem):
+    """A change area (area perubahan) of Pengungkit, or a sub-component of Hasil.
+
+    In the eight-area Reformasi Birokrasi framework an area has no component
+    and no weight: it only groups work-plan items.
+    """
+
+    framework = models.ForeignKey(
+        Framework, on_delete=models.CASCADE, related_name="areas", verbose_name=_("kerangka")
+    )
+    component = models.ForeignKey(
+        Component,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="areas",
+        verbose_name=_("komponen"),
+    )
+    short_name = models.CharField(_("singkatan"), max_length=20, blank=True)
+    name = models.CharField(_("nama"), max_length=255)
+    description = models.TextField(_("keterangan"), blank=True)
+    weight = models.DecimalField(
+        _("bobot"), max_digits=7, decimal_places=3, null=True, blank=True
+    )
+
+    history = HistoricalRecords()
+
+    class Meta(CatalogItem.Meta):
+        verbose_name = _("area")
+        verbose_name_plural = _("area")
+        constraints = [_unique_code("area")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PartKind(models.TextChoices):
+    PEMENUHAN = "pemenuhan", _("Pemenuhan")  # fulfilment: the questions carried over
+    REFORM = "reform", _("Reform")  # reform: what changed in the area
+
+
+class Part(CatalogItem):
+    """Half of an area under 90/2021: pemenuhan (fulfilment) or reform."""
+
+    framework = models.ForeignKey(
+        Framework, on_delete=models.CASCADE, related_name="parts", verbose_name=_("kerangka")
+    )
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="parts", verbose_name=_("area")
+    )
+    kind = models.CharField(_("jenis"), max_length=20, choices=PartKind.choices)
+    name = models.CharField(_("nama"), max_length=100)
+    weight = models.DecimalField(_("bobot"), max_digits=7, decimal_places=3)
+
+    history = HistoricalRecords()
+
+    class Meta(CatalogItem.Meta):
+        verbose_name = _("bagian area")
+        verbose_name_plural = _("bagian area")
+        constraints = [_unique_code("part")]
+
+
+class Indicator(CatalogItem):
+    """An LKE indicator: its value is the mean of its question values × its weight.
+
+    An indicator without questions adds up its sub-indicators instead (the
+    LHKPN + LHKASN block of 90/2021).
+    """
+
+    framework = models.ForeignKey(
+        Framework, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("kerangka")
+    )
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("area")
+    )
+    part = models.ForeignKey(
+        Part,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        verbose_name=_("bagian"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("indikator induk"),
+    )
+    number = models.CharField(_("nomor resmi"), max_length=20, blank=True)
+    name = models.CharField(_("nama"), max_length=255)
+    weight = models.DecimalField(_("bobot"), max_digits=7, decimal_places=3)
+
+    history = HistoricalRecords()
+
+    class Meta(CatalogItem.Meta):
+        verbose_name = _("indikator")
+        verbose_name_plural = _("indikator")
+        constraints = [_unique_code("indicator")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class AnswerType(models.TextChoices):
+    YA_TIDAK = "ya_tidak", _("Ya/Tidak")
+    ABC = "abc", _("A/B/C")
+    ABCD = "abcd", _("A/B/C/D")
+    ABCDE = "abcde", _("A/B/C/D/E")
+    PERSEN = "persen", _("Persentase dihitung dari isian jumlah")
+    PERSENTASE = "persentase", _("Persentase diisi langsung (0–100)")
+    NILAI_0_4 = "nilai_0_4", _("Nilai survei (0–4)")
+
+
+OPTION_ANSWER_TYPES = frozenset(
+    {AnswerType.YA_TIDAK, AnswerType.ABC, AnswerType.ABCD, AnswerType.ABCDE}
+)
+
+
+class Question(CatalogItem):
+    """A scored LKE question.
+
+    Option questions take their value from their options; `persen` questions
+    compute it from their count inputs with `value_rule`; `persentase` and
+    `nilai_0_4` questions take a number (÷ 100, ÷ 4).
+    """
+
+    framework = models.ForeignKey(
+        Framework, on_delete=models.CASCADE, related_name="questions", verbose_name=_("kerangka")
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="questions", verbose_name=_("indikator")
+    )
+    number = models.CharField(_("nomor resmi"), max_length=20, blank=True)
+    text = models.TextField(_("pertanyaan"))
+    criterion = models.TextField(_("kriteria"), blank=True)
+    answer_type = models.CharField(_("jenis jawaban"), max_length=20, choices=AnswerType.choices)
+    value_rule = models.JSONField(
+        _("aturan nilai"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'Untuk jenis persentase dari isian, misalnya {"kind": "ratio", '
+            '"numerator": "n2", "denominator": "n1", "cap": 1, "if_zero_denominator": 0}.'
+        ),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta(CatalogItem.Meta):
+        verbose_name = _("pertanyaan LKE")
+        verbose_name_plural = _("pertanyaan LKE")
+        constraints = [_unique_code("question")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.text[:60]}"
+
+    @property
+    def has_options(self) -> bool:
+        return self.answer_type in OPTION_ANSWER_TYPES
+
+
+class QuestionOption(CatalogItem):
+    """One answer a question allows (Ya, A, B, …), its value 0..1 and its criterion."""
+
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="options", verbose_name=_("pertanyaan")
+    )
+    key = models.CharField(_("pilihan"), max_length=10)
+    value = models.DecimalField(_("nilai"), max_digits=6, decimal_places=4)
+    criterion = models.TextField(_("kriteria"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta(CatalogItem.Meta):
+        verbose_name = _("pilihan jawaban")
+        verbose_name_plural = _("pilihan jawaban")
+        constraints = [
+            _unique_code("questionoption"),
+            models.UniqueConstraint(fields=["question", "key"], name="option_unique_key"),
+            models.CheckConstraint(
+                condition=models.Q(value__gte=Decimal(0), value__lte=Decimal(1)),
+                name="option_value_between_0_and_1",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question.code} {self.key}"
+
+
+class QuestionInput(CatalogItem):
+    """A count (jumlah) a percentage question is computed from.
+
+    `computed` marks an input the LKE derives from others, e.g.
+    {"sum": ["n2", "n3", "n4"]}; users do not type it.
+    """
+
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="inputs", verbose_name=_("pertanyaan")
+    )
+    key = models.CharField(_("kunci"), max_length=20)
+    label = models.CharField(_("label"), max_length=255)
+    computed = models.JSONField(_("dihitung dari"), default=dict, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta(CatalogItem.Meta):
+        verbose_name = _("isian jumlah")
+        verbose_name_plural = _("isian jumlah")
+        constraints = [
+            _unique_code("questioninput"),
+            models.UniqueConstraint(fields=["question", "key"], name="input_unique_key"),
+        ]
+
+
+class ThresholdKind(models.TextChoices):
+    MIN_TOTAL = "min_total", _("Nilai total minimal")
+    MIN_NODE = "min_node", _("Nilai minimal komponen/area/indikator")
+    MIN_AREA_SHARE = "min_area_share", _("Persentase minimal setiap area")
+    REQUIRES_PREDICATE = "requires_predicate", _("Predikat yang harus sudah dimiliki")
+
+
+class ThresholdScope(models.TextChoices):
+    AREA = "area", _("Area secara utuh (pemenuhan + reform)")
+    PART = "part", _("Setiap bagian (pemenuhan dan reform masing-masing)")
+
+
+class ThresholdRule(CatalogItem):
+    """One rule of the nilai ambang a unit must meet for a predicate."""
+
+    framework = models.ForeignKey(
+        Framework,
+        on_delete=models.CASCADE,
+        related_name="threshold_rules",
+        verbose_name=_("kerangka"),
+    )
+    predicate = models.CharField(_("predikat"), max_length=10, choices=Predicate.choices)
+    kind = models.CharField(_("jenis"), max_length=30, choices=ThresholdKind.choices)
+    target = models.CharField(
+        _("sasaran"),
+        max_length=80,
+        blank=True,
+        help_text=_("Kode komponen/area/indikator, atau predikat yang disyaratkan."),
+    )
+    minimum = models.DecimalField(
+        _("minimal"),
+        max_digits=8,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Nilai minimal; untuk persentase area ditulis sebagai pecahan (0,60)."),
+    )
+    scope = models.CharField(
+        _("cakupan"), max_length=10, choices=ThresholdScope.choices, blank=True
+    )
+    label = models.CharField(_("label"), max_length=255)
+
+    history = HistoricalRecords()
+
+    class Meta(CatalogItem.Meta):
+        verbose_name = _("nilai ambang")
+        verbose_name_plural = _("nilai ambang")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "predicate", "code"], name="threshold_unique_code"
+            ),
+        ]
+
+
+class PrerequisiteLevel(models.TextChoices):
+    INSTANSI = "instansi", _("Instansi")
+    UNIT = "unit", _("Unit kerja")
+
+
+class PrerequisiteValueType(models.TextChoices):
+    GRADE = "grade", _("Peringkat (dari daftar)")
+    PERCENT = "percent", _("Persentase")
+    BOOLEAN = "boolean", _("Ya/Tidak")
+    YEARS = "years", _("Lama (tahun)")
+
+
+class PrerequisiteSource(models.TextChoices):
+    MANUAL = "manual", _("Diisi oleh admin/koordinator")
+    BUILDING_YEARS = "building_years", _("Dihitung: lama membangun ZI sejak pencanangan")
+    REVOCATION_FREE_YEARS = "revocation_free_years", _(
+        "Dihitung: tahun sejak pencabutan predikat terakhir"
+    )
+
+
+class Prerequisite(CatalogItem):
+    """A proposal prerequisite (syarat pengusulan), separate from the score thresholds.
+
+    `grades` lists the possible values from best to worst; `requirement`
+    maps a predicate to the minimum per instansi type, e.g.
+    {"wbk": {"kl": "B", "pemda": "CC"}, "wbbm": {"*": "BB"}}.
+    """
+
+    framework = models.ForeignKey(
+        Framework,
+        on_delete=models.CASCADE,
+        related_name="prerequisites",
+        verbose_name=_("kerangka"),
+    )
+    level = models.CharField(_("tingkat"), max_length=10, choices=PrerequisiteLevel.choices)
+    name = models.CharField(_("nama"), max_length=255)
+    description = models.TextField(_("keterangan"), blank=True)
+    value_type = models.CharField(
+        _("jenis isian"), max_length=10, choices=PrerequisiteValueType.choices
+    )
+    source = models.CharField(
+        _("sumber nilai"),
+        max_length=30,
+        choices=PrerequisiteSource.choices,
+        default=PrerequisiteSource.MANUAL,
+    )
+    grades = models.JSONField(_("peringkat"), default=list, blank=True)
+    requirement = models.JSONField(_("syarat minimal"), default=dict, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta(CatalogItem.Meta):
+        verbose_name = _("syarat pengusulan")
+        verbose_name_plural = _("syarat pengusulan")
+        constraints = [_unique_code("prerequisite")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,111 @@
+"""Shared fixtures: a small organisation tree and one named person per role.
+
+    KL (kementerian)
+    └── PROV (kantor wilayah)       ← `province`
+        ├── UNIT (satker)            ← `unit`: every role fixture holds its role here
+        └── OTHER (satker)           ← `other_unit`: where the `outsider` works
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from change_areas.models import Framework
+from tests.factories import MembershipFactory, UnitFactory, UserFactory
+from units.models import Role, UnitKind
+
+
+@pytest.fixture
+def root_unit(db):
+    return UnitFactory(code="KL", name="Kementerian Contoh", kind=UnitKind.KEMENTERIAN_LEMBAGA)
+
+
+@pytest.fixture
+def province(root_unit):
+    return UnitFactory(
+        code="PROV", name="Kantor Wilayah Contoh", kind=UnitKind.INSTANSI_VERTIKAL, parent=root_unit
+    )
+
+
+@pytest.fixture
+def unit(province):
+    return UnitFactory(code="UNIT", name="Satker Contoh", parent=province)
+
+
+@pytest.fixture
+def other_unit(province):
+    return UnitFactory(code="OTHER", name="Satker Lain", parent=province)
+
+
+def _member(unit, role: Role, username: str):
+    return MembershipFactory(unit=unit, role=role, user=UserFactory(username=username)).user
+
+
+@pytest.fixture
+def staff(unit):
+    return _member(unit, Role.STAFF, "staff")
+
+
+@pytest.fixture
+def coordinator(unit):
+    return _member(unit, Role.COORDINATOR, "coordinator")
+
+
+@pytest.fixture
+def tpi_reviewer(unit):
+    return _member(unit, Role.TPI_REVIEWER, "tpi")
+
+
+@pytest.fixture
+def tpn_reviewer(unit):
+    return _member(unit, Role.TPN_REVIEWER, "tpn")
+
+
+@pytest.fixture
+def viewer(unit):
+    return _member(unit, Role.VIEWER, "viewer")
+
+
+@pytest.fixture
+def unit_admin(unit):
+    return _member(unit, Role.UNIT_ADMIN, "unitadmin")
+
+
+@pytest.fixture
+def outsider(other_unit):
+    return _member(other_unit, Role.COORDINATOR, "outsider")
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def client_for():
+    """A test client signed in as the given user (or anonymous for None)."""
+
+    def make(user) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the shipped catalogs once per test database; every test starts with them."""
+    with django_db_blocker.unblock():
+        call_command("load_catalogs", verbosity=0)
+
+
+@pytest.fixture
+def catalogs(db) -> dict[str, Framework]:
+    """The loaded frameworks by code (reloaded if a transactional test flushed them)."""
+    if not Framework.objects.exists():
+        call_command("load_catalogs", verbosity=0)
+    return {framework.code: framework for framework in Framework.objects.all()}

@@ -1,0 +1,242 @@
+"""The organisation: the unit tree, the people and their roles on units.
+
+Everything else in ZI Tracker stands on these models; `units.access` is the
+one place that decides who may see or do what on a unit.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
+
+from units.validators import validate_nip, validate_unit_code
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+
+class User(AbstractUser):
+    """A person who signs in. Custom from the first migration, as Django advises."""
+
+    nip = models.CharField(
+        _("NIP"),
+        max_length=18,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_nip],
+        help_text=_("Nomor Induk Pegawai, 18 angka. Kosongkan untuk non-ASN."),
+    )
+    full_name = models.CharField(_("nama lengkap"), max_length=200, blank=True)
+    position = models.CharField(_("jabatan"), max_length=200, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta:
+        verbose_name = _("pengguna")
+        verbose_name_plural = _("pengguna")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    def get_full_name(self) -> str:
+        return self.full_name or super().get_full_name()
+
+    def clean(self) -> None:
+        super().clean()
+        if self.nip == "":
+            self.nip = None
+
+
+class UnitKind(models.TextChoices):
+    KEMENTERIAN_LEMBAGA = "kementerian_lembaga", _("Kementerian/Lembaga")
+    PEMERINTAH_DAERAH = "pemerintah_daerah", _("Pemerintah Daerah")
+    UNIT_UTAMA = "unit_utama", _("Unit Utama/Eselon I")
+    INSTANSI_VERTIKAL = "instansi_vertikal", _("Instansi Vertikal/Kantor Wilayah/Provinsi")
+    SATKER = "satker", _("Satuan Kerja/Kantor Kabupaten-Kota")
+    OPD = "opd", _("Organisasi Perangkat Daerah")
+    UPT = "upt", _("UPT/Unit Layanan")
+
+
+class InstansiType(models.TextChoices):
+    """Which column of the proposal prerequisites applies (regulation §1.8)."""
+
+    KEMENTERIAN_LEMBAGA = "kl", _("Kementerian/Lembaga")
+    PEMERINTAH_DAERAH = "pemda", _("Pemerintah Daerah")
+
+
+class UnitQuerySet(MP_NodeQuerySet):
+    def active(self) -> UnitQuerySet:
+        return self.filter(is_active=True)
+
+    def subtree_of(self, unit: Unit, *, include_self: bool = True) -> UnitQuerySet:
+        """The unit and everything below it, in one query whatever the depth."""
+        qs = self.filter(path__startswith=unit.path)
+        return qs if include_self else qs.exclude(pk=unit.pk)
+
+    def within_paths(self, paths: Iterable[str]) -> UnitQuerySet:
+        """Units below any of the given tree paths (the subtrees of several units)."""
+        condition = Q(pk__in=[])
+        for path in set(paths):
+            condition |= Q(path__startswith=path)
+        return self.filter(condition)
+
+    def visible_to(self, user) -> UnitQuerySet:
+        """Units the user may see: the subtrees of the units they hold a role on.
+
+        Costs one query for the memberships (cached on the user for the
+        request) and none until the queryset is evaluated.
+        """
+        from units import access
+
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.within_paths(m.unit.path for m in access.memberships_of(user))
+
+
+class UnitManager(MP_NodeManager.from_queryset(UnitQuerySet)):
+    def get_queryset(self) -> UnitQuerySet:
+        # MP_NodeManager hard-codes its own queryset class; keep its ordering.
+        return UnitQuerySet(self.model, using=self._db).order_by("path")
+
+
+class Unit(MP_Node):
+    """A node of the organisation tree: an instansi, an office, a service unit.
+
+    The tree is a materialised path (django-treebeard): `path` holds the
+    ancestors' steps, so subtree and ancestor queries cost one query each,
+    whatever the depth.
+    """
+
+    code = models.CharField(
+        _("kode"),
+        max_length=40,
+        unique=True,
+        validators=[validate_unit_code],
+        help_text=_("Kode unik unit, misalnya kode satker. Dipakai di alamat halaman."),
+    )
+    name = models.CharField(_("nama"), max_length=255)
+    short_name = models.CharField(_("nama singkat"), max_length=80, blank=True)
+    kind = models.CharField(_("jenis"), max_length=32, choices=UnitKind.choices)
+    province = models.CharField(_("provinsi"), max_length=100, blank=True)
+    regency = models.CharField(_("kabupaten/kota"), max_length=100, blank=True)
+    address = models.TextField(_("alamat"), blank=True)
+    phone = models.CharField(_("telepon"), max_length=60, blank=True)
+    email = models.EmailField(_("surel"), blank=True)
+    website = models.URLField(_("situs web"), blank=True)
+    head_name = models.CharField(_("nama pimpinan"), max_length=200, blank=True)
+    head_nip = models.CharField(
+        _("NIP pimpinan"), max_length=18, blank=True, validators=[validate_nip]
+    )
+    head_position = models.CharField(_("jabatan pimpinan"), max_length=200, blank=True)
+    logo = models.ImageField(_("logo kop surat"), upload_to="unit-logos/", blank=True)
+    is_active = models.BooleanField(_("aktif"), default=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = UnitManager()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("unit")
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("units:detail", kwargs={"code": self.code})
+
+    @property
+    def ancestor_paths(self) -> list[str]:
+        """Paths of the ancestors, root first, computed without a query."""
+        return [self.path[: i * self.steplen] for i in range(1, self.depth)]
+
+    @property
+    def lineage_paths(self) -> list[str]:
+        """The ancestors' paths and the unit's own."""
+        return [*self.ancestor_paths, self.path]
+
+    def ancestors(self) -> UnitQuerySet:
+        """The ancestors, root first. One query."""
+        return Unit.objects.filter(path__in=self.ancestor_paths).order_by("depth")
+
+    def descendants(self) -> UnitQuerySet:
+        """Everything below the unit. One query."""
+        return Unit.objects.subtree_of(self, include_self=False)
+
+    def is_in_subtree_of(self, other: Unit) -> bool:
+        return self.path.startswith(other.path)
+
+    @property
+    def root_path(self) -> str:
+        return self.path[: self.steplen]
+
+    @property
+    def region(self) -> str:
+        return ", ".join(part for part in (self.regency, self.province) if part)
+
+
+class Role(models.TextChoices):
+    STAFF = "staff", _("Staf / tim kerja")
+    COORDINATOR = "coordinator", _("Koordinator (ketua tim ZI)")
+    TPI_REVIEWER = "tpi_reviewer", _("Penilai TPI")
+    TPN_REVIEWER = "tpn_reviewer", _("Penilai TPN")
+    VIEWER = "viewer", _("Pimpinan / pemantau")
+    UNIT_ADMIN = "unit_admin", _("Admin unit")
+
+
+class MembershipQuerySet(models.QuerySet):
+    def on_lineage_of(self, unit: Unit) -> MembershipQuerySet:
+        """Memberships that cover the unit: on it or on any of its ancestors."""
+        return self.filter(unit__path__in=unit.lineage_paths)
+
+    def in_subtree_of(self, unit: Unit) -> MembershipQuerySet:
+        return self.filter(unit__path__startswith=unit.path)
+
+
+class Membership(models.Model):
+    """A role held by a person on a unit; it covers the unit's whole subtree."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("pengguna")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("unit")
+    )
+    role = models.CharField(_("peran"), max_length=20, choices=Role.choices)
+    granted_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diberikan oleh"),
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("keanggotaan")
+        verbose_name_plural = _("keanggotaan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "unit", "role"], name="membership_unique_role_per_unit"
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.unit}"

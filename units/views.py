@@ -1,0 +1,144 @@
+"""Pages of the organisation: the units a person can see, a unit, its team."""
+
+import mimetypes
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from units import access, services
+from units.access import Perm
+from units.forms import MembershipGrantForm, UnitFilterForm
+from units.models import Membership, Unit
+
+PAGE_SIZE = 50
+
+
+@login_required
+def unit_list(request: HttpRequest) -> HttpResponse:
+    """The units the person can see, in tree order, filterable and paginated."""
+    form = UnitFilterForm(request.GET or None)
+    units = form.filter(Unit.objects.visible_to(request.user))
+    page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    min_depth = min((unit.depth for unit in page.object_list), default=1)
+    for unit in page.object_list:
+        unit.indent = unit.depth - min_depth
+    return render(request, "units/unit_list.html", {"form": form, "page": page})
+
+
+@login_required
+def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
+    unit = access.unit_for(request.user, code)
+    ancestors = list(unit.ancestors())
+    children = list(
+        Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).annotate(
+            member_count=Count("memberships")
+        )
+    )
+    memberships = list(
+        Membership.objects.filter(unit=unit)
+        .select_related("user")
+        .order_by("role", "user__full_name")
+    )
+    return render(
+        request,
+        "units/unit_detail.html",
+        {
+            "unit": unit,
+            "ancestors": ancestors,
+            "children": children,
+            "memberships": memberships,
+            "my_roles": sorted(access.roles_on(request.user, unit), key=lambda role: role.label),
+            "can_manage_team": access.can(request.user, unit, Perm.MANAGE_TEAM),
+        },
+    )
+
+
+def _team_context(request: HttpRequest, unit: Unit, form: MembershipGrantForm | None) -> dict:
+    roles = access.grantable_roles(request.user, unit)
+    memberships = list(
+        Membership.objects.filter(unit=unit)
+        .select_related("user", "granted_by")
+        .order_by("user__full_name", "user__username", "role")
+    )
+    for membership in memberships:
+        membership.revocable = membership.role in roles and membership.user_id != request.user.pk
+    return {
+        "unit": unit,
+        "ancestors": list(unit.ancestors()),
+        "memberships": memberships,
+        "inherited": list(
+            Membership.objects.filter(unit__path__in=unit.ancestor_paths)
+            .select_related("user", "unit")
+            .order_by("unit__depth", "role")
+        ),
+        "form": form if form is not None else (MembershipGrantForm(roles=roles) if roles else None),
+    }
+
+
+@login_required
+def unit_team(request: HttpRequest, code: str) -> HttpResponse:
+    """The people who hold roles on the unit, and the form to add one."""
+    unit = access.unit_for(request.user, code)
+    return render(request, "units/unit_team.html", _team_context(request, unit, None))
+
+
+@login_required
+@require_POST
+def membership_grant(request: HttpRequest, code: str) -> HttpResponse:
+    unit = access.unit_for(request.user, code, Perm.MANAGE_TEAM)
+    form = MembershipGrantForm(request.POST, roles=access.grantable_roles(request.user, unit))
+    if form.is_valid():
+        try:
+            membership = services.membership_grant(
+                unit=unit,
+                user=form.cleaned_data["person"],
+                role=form.cleaned_data["role"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("%(user)s kini memegang peran %(role)s.")
+                % {"user": membership.user, "role": membership.get_role_display()},
+            )
+            return redirect("units:team", code=unit.code)
+    return render(request, "units/unit_team.html", _team_context(request, unit, form), status=400)
+
+
+@login_required
+@require_POST
+def membership_revoke(request: HttpRequest, code: str, membership_id: int) -> HttpResponse:
+    unit = access.unit_for(request.user, code, Perm.MANAGE_TEAM)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user", "unit"), pk=membership_id, unit=unit
+    )
+    services.membership_revoke(membership=membership, by=request.user)
+    messages.success(
+        request,
+        _("Peran %(role)s %(user)s dicabut.")
+        % {"role": membership.get_role_display(), "user": membership.user},
+    )
+    return redirect("units:team", code=unit.code)
+
+
+def unit_logo(request: HttpRequest, code: str) -> FileResponse:
+    """The letterhead logo; public, as it is printed on every published document."""
+    unit = get_object_or_404(Unit, code=code, is_active=True)
+    if not unit.logo:
+        raise Http404
+    content_type, _encoding = mimetypes.guess_type(unit.logo.name)
+    if not content_type or not content_type.startswith("image/"):
+        raise Http404
+    response = FileResponse(unit.logo.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "public, max-age=3600"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    return response

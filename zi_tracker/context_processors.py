@@ -1,0 +1,21 @@
+"""What every page's navigation needs to know about the person."""
+
+from django.http import HttpRequest
+
+from units import access
+from units.models import Role
+
+
+def navigation(request: HttpRequest) -> dict:
+    """Menu entries by role. Reads the memberships once per request (cached on the user)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": {}}
+    roles = {m.role for m in access.memberships_of(user)}
+    return {
+        "nav": {
+            "is_admin": user.is_superuser or user.is_staff,
+            "is_reviewer": bool(roles & {Role.TPI_REVIEWER, Role.TPN_REVIEWER}),
+            "has_units": bool(roles) or user.is_superuser,
+        }
+    }

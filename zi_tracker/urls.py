@@ -1,0 +1,31 @@
+"""URL map of ZI Tracker. Each app owns its URLs under its own namespace."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path, register_converter
+from django.views.i18n import set_language
+
+from units.converters import UnitCodeConverter
+from units.forms import LoginForm
+from zi_tracker import views
+
+register_converter(UnitCodeConverter, "unitcode")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "masuk/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
+        name="login",
+    ),
+    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("akun/sandi/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "akun/sandi/selesai/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("bahasa/", set_language, name="set_language"),
+    path("unit/", include("units.urls")),
+    path("admin/", admin.site.urls),
+]

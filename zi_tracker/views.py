@@ -1,0 +1,22 @@
+"""Pages of the project as a whole: the home page."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from units import access
+from units.models import Unit
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The person's units and the roles they hold there."""
+    by_unit: dict[int, dict] = {}
+    for membership in access.memberships_of(request.user):
+        entry = by_unit.setdefault(
+            membership.unit_id, {"unit": membership.unit, "roles": []}
+        )
+        entry["roles"].append(membership.get_role_display())
+    entries = sorted(by_unit.values(), key=lambda entry: entry["unit"].path)
+    roots = list(Unit.objects.filter(depth=1)) if request.user.is_superuser else []
+    return render(request, "home.html", {"entries": entries, "roots": roots})
