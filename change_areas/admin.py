@@ -10,6 +10,7 @@ from change_areas.models import (
     Framework,
     Indicator,
     Part,
+    PredicateAward,
     Prerequisite,
     Question,
     QuestionInput,
@@ -134,3 +135,13 @@ class PrerequisiteAdmin(CatalogAdmin):
     resource_classes = [resources.PrerequisiteResource]
     list_display = ("name", "level", "value_type", "source", "framework", "is_active")
     list_filter = ("framework", "level", "value_type", "is_active")
+
+
+@admin.register(PredicateAward)
+class PredicateAwardAdmin(SimpleHistoryAdmin):
+    list_display = ("unit", "predicate", "year", "decree_number", "decree_date", "revoked_on")
+    list_filter = ("predicate", "year", ("revoked_on", admin.EmptyFieldListFilter))
+    list_select_related = ("unit",)
+    search_fields = ("unit__code", "unit__name", "decree_number")
+    autocomplete_fields = ("unit",)
+    date_hierarchy = "decree_date"

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.core.exceptions import FieldDoesNotExist
 from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
@@ -186,9 +187,22 @@ class _Parser:
         if key in self.records[kind]:
             self.problem(where, f"duplicate {kind} code {key!r}")
             return
+        self.check_lengths(MODELS[kind], {"code": key, **fields}, where)
         self.order += 1
         fields.setdefault("order", self.order)
         self.records[kind][key] = fields
+
+    def check_lengths(self, model: type[models.Model], fields: dict[str, Any], where: str) -> None:
+        """Text that would not fit its column (SQLite would accept it, PostgreSQL would not)."""
+        for name, value in fields.items():
+            if not isinstance(value, str):
+                continue
+            try:
+                limit = model._meta.get_field(name).max_length
+            except FieldDoesNotExist:
+                continue
+            if limit and len(value) > limit:
+                self.problem(where, f"{name} is {len(value)} characters long; at most {limit} fit")
 
     def number(self, value: Any, where: str, name: str) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -219,6 +233,7 @@ class _Parser:
             "description": (data.get("description") or "").strip(),
             "is_current": bool(data.get("current", False)),
         }
+        self.check_lengths(Framework, framework, "top")
         self.answer_types = self.parse_answer_types(data.get("answer_types") or {})
         if kind == FrameworkKind.LKE:
             components = data.get("components") or []

@@ -1,7 +1,13 @@
+import importlib
+
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
 from units import demo as units_demo
+
+# Each app seeds its own demo data from `<app>/demo.py`, floor first.
+DEMO_APPS = ("units", "change_areas", "service_standards", "declarations")
 
 
 class Command(BaseCommand):
@@ -10,15 +16,20 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        translation.activate("id")
-
-        def log(line: str) -> None:
-            self.stdout.write(line)
-
-        # Each app seeds its own demo data, floor first.
-        units_demo.seed(log=log)
+        translation.activate(settings.LANGUAGE_CODE)
+        for app in DEMO_APPS:
+            try:
+                module = importlib.import_module(f"{app}.demo")
+            except ModuleNotFoundError as error:
+                if error.name != f"{app}.demo":
+                    raise
+                continue
+            module.seed(log=self.stdout.write)
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS("Demo logins (password for all: %s):" % units_demo.DEMO_PASSWORD))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo logins (password for all: {units_demo.DEMO_PASSWORD}):")
+        )
         for line in units_demo.describe_logins():
             self.stdout.write(line)
+        self.stdout.write("Open http://127.0.0.1:8000/ and sign in with one of them.")
         self.stdout.write("")
