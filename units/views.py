@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from units import access, services
+from units import access, panels, services
 from units.access import Perm
 from units.forms import MembershipGrantForm, UnitFilterForm
 from units.models import Membership, Unit
@@ -56,6 +56,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             "memberships": memberships,
             "my_roles": sorted(access.roles_on(request.user, unit), key=lambda role: role.label),
             "can_manage_team": access.can(request.user, unit, Perm.MANAGE_TEAM),
+            "panels": panels.panels_for(request, unit),
         },
     )
 
