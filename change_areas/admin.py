@@ -124,7 +124,16 @@ class QuestionInputAdmin(CatalogAdmin):
 @admin.register(ThresholdRule)
 class ThresholdRuleAdmin(CatalogAdmin):
     resource_classes = [resources.ThresholdRuleResource]
-    list_display = ("label", "predicate", "kind", "target", "minimum", "scope", "framework", "is_active")
+    list_display = (
+        "label",
+        "predicate",
+        "kind",
+        "target",
+        "minimum",
+        "scope",
+        "framework",
+        "is_active",
+    )
     list_filter = ("framework", "predicate", "kind", "is_active")
     list_editable = ("minimum", "scope")
     search_fields = ("code", "label", "target")

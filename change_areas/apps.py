@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ChangeAreasConfig(AppConfig):
     name = "change_areas"
     verbose_name = _("Area perubahan dan LKE")
+
+    def ready(self) -> None:
+        from change_areas import panels as change_area_panels
+        from units import panels
+
+        panels.register(change_area_panels.cycles_panel)

@@ -173,6 +173,38 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) < TOLERANCE
 
 
+ALLOWED_KEYS = {
+    "component": {"code", "kind", "name", "weight", "areas", "note"},
+    "area": {"code", "short_name", "name", "weight", "description", "note", "parts", "indicators"},
+    "part": {"code", "kind", "name", "weight", "indicators", "note"},
+    "indicator": {"code", "number", "name", "weight", "note", "questions", "sub_indicators"},
+    "question": {
+        "code",
+        "number",
+        "text",
+        "type",
+        "criterion",
+        "options",
+        "rule",
+        "inputs",
+        "note",
+    },
+    "input": {"key", "label", "computed", "note"},
+    "threshold": {"code", "kind", "target", "minimum", "scope", "label", "note"},
+    "prerequisite": {
+        "code",
+        "level",
+        "name",
+        "description",
+        "value_type",
+        "source",
+        "grades",
+        "requirement",
+        "note",
+    },
+}
+
+
 class _Parser:
     def __init__(self, path: str) -> None:
         self.path = path
@@ -191,6 +223,19 @@ class _Parser:
         self.order += 1
         fields.setdefault("order", self.order)
         self.records[kind][key] = fields
+
+    def check_keys(self, kind: str, data: Any, where: str) -> bool:
+        """Refuse entries that are not mappings or carry unknown keys (a typo, or an
+        unquoted comma in a YAML flow mapping that split a value)."""
+        if not isinstance(data, dict):
+            self.problem(where, f"a {kind} must be a mapping, not {data!r}")
+            return False
+        unknown = set(map(str, data)) - ALLOWED_KEYS[kind]
+        if unknown:
+            self.problem(
+                where, f"unknown keys {sorted(unknown)} (quote values that contain commas)"
+            )
+        return True
 
     def check_lengths(self, model: type[models.Model], fields: dict[str, Any], where: str) -> None:
         """Text that would not fit its column (SQLite would accept it, PostgreSQL would not)."""
@@ -272,6 +317,8 @@ class _Parser:
         return parsed
 
     def parse_component(self, data: dict) -> None:
+        if not self.check_keys("component", data, "component"):
+            return
         code = data.get("code")
         where = f"component {code}"
         if data.get("kind") not in ComponentKind.values:
@@ -291,6 +338,8 @@ class _Parser:
             self.parse_area(area, component=code)
 
     def parse_area(self, data: dict, *, component: str | None) -> None:
+        if not self.check_keys("area", data, "area"):
+            return
         code = data.get("code")
         where = f"area {code}"
         weight = data.get("weight")
@@ -314,15 +363,21 @@ class _Parser:
         if parts and indicators:
             self.problem(where, "an area has either parts or indicators, not both")
         if parts:
-            total = sum(self.number(p.get("weight"), f"part {p.get('code')}", "weight") for p in parts)
+            total = sum(
+                self.number(p.get("weight"), f"part {p.get('code')}", "weight") for p in parts
+            )
             if not _close(total, fields["weight"]):
                 self.problem(where, f"part weights add up to {total:g}, not {fields['weight']:g}")
             for part in parts:
                 self.parse_part(part, area=code)
         else:
-            self.parse_indicators(indicators, area=code, part=None, parent=None, weight=fields["weight"], where=where)
+            self.parse_indicators(
+                indicators, area=code, part=None, parent=None, weight=fields["weight"], where=where
+            )
 
     def parse_part(self, data: dict, *, area: str) -> None:
+        if not self.check_keys("part", data, f"area {area}"):
+            return
         code = data.get("code")
         where = f"part {code}"
         if data.get("kind") not in PartKind.values:
@@ -331,11 +386,21 @@ class _Parser:
         self.add(
             "part",
             code,
-            {"area": area, "kind": data.get("kind"), "name": data.get("name", ""), "weight": weight},
+            {
+                "area": area,
+                "kind": data.get("kind"),
+                "name": data.get("name", ""),
+                "weight": weight,
+            },
             where,
         )
         self.parse_indicators(
-            data.get("indicators") or [], area=area, part=code, parent=None, weight=weight, where=where
+            data.get("indicators") or [],
+            area=area,
+            part=code,
+            parent=None,
+            weight=weight,
+            where=where,
         )
 
     def parse_indicators(
@@ -357,6 +422,8 @@ class _Parser:
         if not _close(total, weight):
             self.problem(where, f"indicator weights add up to {total:g}, not {weight:g}")
         for data in indicators:
+            if not self.check_keys("indicator", data, where):
+                continue
             code = data.get("code")
             here = f"indicator {code}"
             self.add(
@@ -379,7 +446,12 @@ class _Parser:
                 self.problem(here, "an indicator has either questions or sub_indicators")
             if subs:
                 self.parse_indicators(
-                    subs, area=area, part=part, parent=code, weight=float(data.get("weight") or 0), where=here
+                    subs,
+                    area=area,
+                    part=part,
+                    parent=code,
+                    weight=float(data.get("weight") or 0),
+                    where=here,
                 )
             elif not questions:
                 self.problem(here, "has no questions")
@@ -387,6 +459,8 @@ class _Parser:
                 self.parse_question(question, indicator=code)
 
     def parse_question(self, data: dict, *, indicator: str) -> None:
+        if not self.check_keys("question", data, f"indicator {indicator}"):
+            return
         code = data.get("code")
         where = f"question {code}"
         answer_type = data.get("type")
@@ -429,10 +503,14 @@ class _Parser:
             if not inputs:
                 self.problem(where, "a persen question needs inputs")
             for item in inputs:
+                if not self.check_keys("input", item, where):
+                    continue
                 computed = item.get("computed") or {}
                 for source in computed.get("sum", []):
                     if source not in keys:
-                        self.problem(where, f"input {item.get('key')} sums unknown input {source!r}")
+                        self.problem(
+                            where, f"input {item.get('key')} sums unknown input {source!r}"
+                        )
                 self.add(
                     "input",
                     f"{code}.{item.get('key')}",
@@ -460,7 +538,9 @@ class _Parser:
             return
         for name in names:
             if rule.get(name) not in keys:
-                self.problem(where, f"rule {name} {rule.get(name)!r} is not one of the inputs {keys}")
+                self.problem(
+                    where, f"rule {name} {rule.get(name)!r} is not one of the inputs {keys}"
+                )
 
     def parse_thresholds(self, thresholds: dict) -> None:
         nodes = {*self.records["component"], *self.records["area"], *self.records["indicator"]}
@@ -469,13 +549,18 @@ class _Parser:
                 self.problem("thresholds", f"unknown predicate {predicate!r}")
                 continue
             for rule in rules or []:
+                if not self.check_keys("threshold", rule, f"thresholds.{predicate}"):
+                    continue
                 code = rule.get("code")
                 where = f"threshold {predicate}.{code}"
                 kind = rule.get("kind")
                 target = str(rule.get("target") or "")
                 if kind not in ThresholdKind.values:
                     self.problem(where, f"kind must be one of {ThresholdKind.values}")
-                if kind in (ThresholdKind.MIN_NODE, ThresholdKind.MIN_AREA_SHARE) and target not in nodes:
+                if (
+                    kind in (ThresholdKind.MIN_NODE, ThresholdKind.MIN_AREA_SHARE)
+                    and target not in nodes
+                ):
                     self.problem(where, f"target {target!r} is not a component, area or indicator")
                 if kind == ThresholdKind.MIN_AREA_SHARE and target not in self.records["component"]:
                     self.problem(where, "min_area_share needs a component as target")
@@ -504,6 +589,8 @@ class _Parser:
 
     def parse_prerequisites(self, prerequisites: list) -> None:
         for item in prerequisites:
+            if not self.check_keys("prerequisite", item, "prerequisites"):
+                continue
             code = item.get("code")
             where = f"prerequisite {code}"
             value_type = item.get("value_type")
@@ -521,7 +608,9 @@ class _Parser:
                     self.problem(where, f"unknown predicate {predicate!r}")
                 for minimum in (minima or {}).values():
                     if value_type == PrerequisiteValueType.GRADE and str(minimum) not in grades:
-                        self.problem(where, f"minimum {minimum!r} is not one of the grades {grades}")
+                        self.problem(
+                            where, f"minimum {minimum!r} is not one of the grades {grades}"
+                        )
             self.add(
                 "prerequisite",
                 code,

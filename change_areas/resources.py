@@ -59,7 +59,9 @@ def _framework_field() -> fields.Field:
 
 
 def _reference(attribute: str, model) -> fields.Field:
-    return fields.Field(attribute=attribute, column_name=attribute, widget=CatalogKeyWidget(model, field="code"))
+    return fields.Field(
+        attribute=attribute, column_name=attribute, widget=CatalogKeyWidget(model, field="code")
+    )
 
 
 class CatalogResource(resources.ModelResource):
@@ -76,7 +78,17 @@ class FrameworkResource(resources.ModelResource):
     class Meta:
         model = Framework
         import_id_fields = ["code"]
-        fields = ("code", "name", "short_name", "regulation", "kind", "description", "version", "is_current", "is_active")
+        fields = (
+            "code",
+            "name",
+            "short_name",
+            "regulation",
+            "kind",
+            "description",
+            "version",
+            "is_current",
+            "is_active",
+        )
         export_order = fields
         skip_unchanged = True
         report_skipped = True
@@ -95,7 +107,18 @@ class AreaResource(CatalogResource):
 
     class Meta(CatalogResource.Meta):
         model = Area
-        fields = ("framework", "code", "component", "short_name", "name", "weight", "description", "order", "note", "is_active")
+        fields = (
+            "framework",
+            "code",
+            "component",
+            "short_name",
+            "name",
+            "weight",
+            "description",
+            "order",
+            "note",
+            "is_active",
+        )
         export_order = fields
 
 
@@ -104,7 +127,17 @@ class PartResource(CatalogResource):
 
     class Meta(CatalogResource.Meta):
         model = Part
-        fields = ("framework", "code", "area", "kind", "name", "weight", "order", "note", "is_active")
+        fields = (
+            "framework",
+            "code",
+            "area",
+            "kind",
+            "name",
+            "weight",
+            "order",
+            "note",
+            "is_active",
+        )
         export_order = fields
 
 
@@ -115,17 +148,43 @@ class IndicatorResource(CatalogResource):
 
     class Meta(CatalogResource.Meta):
         model = Indicator
-        fields = ("framework", "code", "area", "part", "parent", "number", "name", "weight", "order", "note", "is_active")
+        fields = (
+            "framework",
+            "code",
+            "area",
+            "part",
+            "parent",
+            "number",
+            "name",
+            "weight",
+            "order",
+            "note",
+            "is_active",
+        )
         export_order = fields
 
 
 class QuestionResource(CatalogResource):
     indicator = _reference("indicator", Indicator)
-    value_rule = fields.Field(attribute="value_rule", column_name="value_rule", widget=JSONTextWidget())
+    value_rule = fields.Field(
+        attribute="value_rule", column_name="value_rule", widget=JSONTextWidget()
+    )
 
     class Meta(CatalogResource.Meta):
         model = Question
-        fields = ("framework", "code", "indicator", "number", "text", "criterion", "answer_type", "value_rule", "order", "note", "is_active")
+        fields = (
+            "framework",
+            "code",
+            "indicator",
+            "number",
+            "text",
+            "criterion",
+            "answer_type",
+            "value_rule",
+            "order",
+            "note",
+            "is_active",
+        )
         export_order = fields
 
 
@@ -134,7 +193,17 @@ class QuestionOptionResource(CatalogResource):
 
     class Meta(CatalogResource.Meta):
         model = QuestionOption
-        fields = ("framework", "code", "question", "key", "value", "criterion", "order", "note", "is_active")
+        fields = (
+            "framework",
+            "code",
+            "question",
+            "key",
+            "value",
+            "criterion",
+            "order",
+            "note",
+            "is_active",
+        )
         export_order = fields
 
 
@@ -144,7 +213,17 @@ class QuestionInputResource(CatalogResource):
 
     class Meta(CatalogResource.Meta):
         model = QuestionInput
-        fields = ("framework", "code", "question", "key", "label", "computed", "order", "note", "is_active")
+        fields = (
+            "framework",
+            "code",
+            "question",
+            "key",
+            "label",
+            "computed",
+            "order",
+            "note",
+            "is_active",
+        )
         export_order = fields
 
 
@@ -152,15 +231,42 @@ class ThresholdRuleResource(CatalogResource):
     class Meta(CatalogResource.Meta):
         model = ThresholdRule
         import_id_fields = ["framework", "predicate", "code"]
-        fields = ("framework", "predicate", "code", "kind", "target", "minimum", "scope", "label", "order", "note", "is_active")
+        fields = (
+            "framework",
+            "predicate",
+            "code",
+            "kind",
+            "target",
+            "minimum",
+            "scope",
+            "label",
+            "order",
+            "note",
+            "is_active",
+        )
         export_order = fields
 
 
 class PrerequisiteResource(CatalogResource):
     grades = fields.Field(attribute="grades", column_name="grades", widget=JSONTextWidget())
-    requirement = fields.Field(attribute="requirement", column_name="requirement", widget=JSONTextWidget())
+    requirement = fields.Field(
+        attribute="requirement", column_name="requirement", widget=JSONTextWidget()
+    )
 
     class Meta(CatalogResource.Meta):
         model = Prerequisite
-        fields = ("framework", "code", "level", "name", "description", "value_type", "source", "grades", "requirement", "order", "note", "is_active")
+        fields = (
+            "framework",
+            "code",
+            "level",
+            "name",
+            "description",
+            "value_type",
+            "source",
+            "grades",
+            "requirement",
+            "order",
+            "note",
+            "is_active",
+        )
         export_order = fields

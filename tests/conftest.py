@@ -1,9 +1,9 @@
 """Shared fixtures: a small organisation tree and one named person per role.
 
-    KL (kementerian)
-    └── PROV (kantor wilayah)       ← `province`
-        ├── UNIT (satker)            ← `unit`: every role fixture holds its role here
-        └── OTHER (satker)           ← `other_unit`: where the `outsider` works
+KL (kementerian)
+└── PROV (kantor wilayah)       ← `province`
+    ├── UNIT (satker)            ← `unit`: every role fixture holds its role here
+    └── OTHER (satker)           ← `other_unit`: where the `outsider` works
 """
 
 from __future__ import annotations

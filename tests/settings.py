@@ -4,8 +4,8 @@ import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-a-secret-0123456789abcdefghijklmnop")
 
-from zi_tracker.settings import *  # noqa: E402, F403
-from zi_tracker.settings import BASE_DIR  # noqa: E402
+from zi_tracker.settings import *  # noqa: F403
+from zi_tracker.settings import BASE_DIR
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

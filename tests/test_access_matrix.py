@@ -17,10 +17,12 @@ from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from PIL import Image
 
 from tests.factories import MembershipFactory, UnitFactory, UserFactory
+from tests.files import upload
 from units.models import Membership, Role, UnitKind
 
 LOGIN = "login"  # 302 to the login page
@@ -67,7 +69,59 @@ def build_world() -> World:
     users["superuser"] = UserFactory(username="root", is_staff=True, is_superuser=True)
     target = UserFactory(username="newcomer")
     staff_membership = Membership.objects.get(user=users["staff"], unit=unit)
-    return World(unit, parent, other, users, target, staff_membership)
+    world = World(unit, parent, other, users, target, staff_membership)
+    _change_areas_world(world)
+    return world
+
+
+def _change_areas_world(world: World) -> None:
+    """A cycle of UNIT with a document, a work-plan item, and a campaign rooted at UNIT."""
+    import datetime
+
+    from change_areas import services as ca
+    from change_areas.models import Area, Framework
+
+    framework = Framework.objects.current()
+    cycle = ca.cycle_open(unit=world.unit, framework=framework, year=2026)
+    evidence = ca.evidence_upload(unit=world.unit, uploaded_file=upload(), title="SK Tim")
+    item = ca.work_plan_item_save(
+        cycle=cycle, area=Area.objects.get(framework=framework, code="A.MP"), title="Sosialisasi"
+    )
+    campaign, _created, _skipped = ca.campaign_open(
+        root=world.unit,
+        framework=framework,
+        year=2027,
+        name="Kampanye uji",
+        fill_opens=datetime.date(2027, 1, 1),
+        fill_closes=datetime.date(2027, 3, 31),
+        review_opens=datetime.date(2027, 4, 1),
+        review_closes=datetime.date(2027, 5, 31),
+    )
+    world.extra.update(
+        {
+            "cycle": cycle,
+            "evidence": evidence,
+            "item": item,
+            "campaign": campaign,
+            "framework": framework,
+        }
+    )
+
+
+def cycle_kwargs(world: World) -> dict:
+    return {"pk": world.extra["cycle"].pk}
+
+
+def question_kwargs(world: World) -> dict:
+    return {"pk": world.extra["cycle"].pk, "question_code": "A.MP.PMN.i.a"}
+
+
+def item_kwargs(world: World) -> dict:
+    return {"pk": world.extra["cycle"].pk, "item_id": world.extra["item"].pk}
+
+
+def evidence_kwargs(world: World) -> dict:
+    return {"pk": world.extra["evidence"].pk}
 
 
 def unit_kwargs(world: World) -> dict:
@@ -132,6 +186,37 @@ ROWS: list[Row] = [
                                                                             LOGIN, 404,     403,  302,  403, 403, 403,   302,   302)),
     Row("units:logo", "GET", unit_kwargs, statuses(                         200,   200,     200,  200,  200, 200, 200,   200,   200)),
     # --- change_areas ---------------------------------------------------------------------------------------------
+    Row("change_areas:cycle_list", "GET", unit_kwargs, statuses(            LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("change_areas:cycle_open", "POST", unit_kwargs, statuses(           LOGIN, 404,     403,  302,  403, 403, 403,   302,   302),
+        data=lambda world: {"framework": world.extra["framework"].pk, "year": 2025, "target": "wbk"}),
+    Row("change_areas:evidence_library", "GET", unit_kwargs, statuses(      LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("change_areas:evidence_download", "GET", evidence_kwargs, statuses( LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("change_areas:evidence_replace", "POST", evidence_kwargs, statuses( LOGIN, 404,     302,  302,  403, 403, 403,   302,   302),
+        data=lambda world: {"file": upload("baru.pdf")}),
+    Row("change_areas:cycle_overview", "GET", cycle_kwargs, statuses(       LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("change_areas:area", "GET", lambda world: {**cycle_kwargs(world), "area_code": "A.MP"}, statuses(
+                                                                            LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("change_areas:hasil", "GET", cycle_kwargs, statuses(                LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("change_areas:answer_save", "POST", question_kwargs, statuses(      LOGIN, 404,     302,  302,  403, 403, 403,   302,   302),
+        data=lambda world: {"option": "Ya", "note": "ada SK"}),
+    Row("change_areas:answer_evidence", "POST", question_kwargs, statuses(  LOGIN, 404,     302,  302,  403, 403, 403,   302,   302),
+        data=lambda world: {"action": "attach", "evidence": world.extra["evidence"].pk}),
+    Row("change_areas:work_plan", "GET", cycle_kwargs, statuses(            LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("change_areas:work_plan_item_create", "POST", cycle_kwargs, statuses(
+                                                                            LOGIN, 404,     302,  302,  403, 403, 403,   302,   302),
+        data=lambda world: {"area": world.extra["item"].area_id, "title": "Baru", "status": "direncanakan", "percent": 0}),
+    Row("change_areas:work_plan_item_edit", "GET", item_kwargs, statuses(   LOGIN, 404,     200,  200,  403, 403, 403,   200,   200)),
+    Row("change_areas:progress_entry_add", "POST", item_kwargs, statuses(   LOGIN, 404,     302,  302,  403, 403, 403,   302,   302),
+        data=lambda world: {"date": "2026-01-15", "percent": 50, "note": "Separuh jalan"}),
+    Row("change_areas:prerequisites", "GET", cycle_kwargs, statuses(        LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("change_areas:gap_planner", "GET", cycle_kwargs, statuses(          LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("change_areas:scorecard_json", "GET", cycle_kwargs, statuses(       LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("change_areas:scorecard_pdf", "GET", cycle_kwargs, statuses(        LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("change_areas:lke_export", "GET", cycle_kwargs, statuses(           LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("change_areas:lke_import", "GET", cycle_kwargs, statuses(           LOGIN, 404,     200,  200,  403, 403, 403,   200,   200)),
+    Row("change_areas:campaign_list", "GET", no_kwargs, statuses(           LOGIN, 200,     200,  200,  200, 200, 200,   200,   200)),
+    Row("change_areas:campaign_detail", "GET", lambda world: {"pk": world.extra["campaign"].pk}, statuses(
+                                                                            LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
     # --- service_standards ----------------------------------------------------------------------------------------
     # --- declarations ---------------------------------------------------------------------------------------------
     # --- zi_tracker dashboards ------------------------------------------------------------------------------------
@@ -158,16 +243,25 @@ def test_every_url_has_a_row():
     assert not covered - names, f"rows for URLs that no longer exist: {sorted(covered - names)}"
 
 
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """One world for the whole matrix, inside a transaction rolled back at the end.
+
+    Each test runs in a savepoint of its own (pytest-django's `db`), so what one
+    request changes is undone before the next.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        built = build_world()
+        yield built
+        transaction.set_rollback(True)
+
+
 @pytest.mark.parametrize("subject", SUBJECTS)
 @pytest.mark.parametrize("row", ROWS, ids=lambda row: f"{row.method} {row.name}")
-def test_access(row: Row, subject: str, client_for, db):
-    world = build_world()
+def test_access(row: Row, subject: str, client_for, world, db):
     client = client_for(world.users[subject])
     url = reverse(row.name, kwargs=row.kwargs(world))
-    if row.method == "GET":
-        response = client.get(url)
-    else:
-        response = client.post(url, row.data(world))
+    response = client.get(url) if row.method == "GET" else client.post(url, row.data(world))
     expected = row.expect[subject]
     if expected == LOGIN:
         assert response.status_code == 302, f"{subject} got {response.status_code}"
@@ -191,15 +285,14 @@ def _admin_urls(superuser) -> list[str]:
     urls = [reverse("admin:index")]
     for model, model_admin in admin.site._registry.items():
         info = (model._meta.app_label, model._meta.model_name)
-        urls.append(reverse("admin:%s_%s_changelist" % info))
+        urls.append(reverse("admin:{}_{}_changelist".format(*info)))
         if model_admin.has_add_permission(request):
-            urls.append(reverse("admin:%s_%s_add" % info))
+            urls.append(reverse("admin:{}_{}_add".format(*info)))
     return urls
 
 
 @pytest.mark.parametrize("subject", ADMIN_SUBJECTS)
-def test_admin_is_for_superusers_only(subject: str, client_for, db):
-    world = build_world()
+def test_admin_is_for_superusers_only(subject: str, client_for, world, db):
     client = client_for(world.users[subject])
     for url in _admin_urls(world.users["superuser"]):
         response = client.get(url)

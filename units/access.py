@@ -70,9 +70,7 @@ def forget_memberships(user) -> None:
 
 def roles_on(user, unit: Unit) -> set[Role]:
     """Roles that cover the unit: held on it or on one of its ancestors. No query once cached."""
-    return {
-        Role(m.role) for m in memberships_of(user) if unit.path.startswith(m.unit.path)
-    }
+    return {Role(m.role) for m in memberships_of(user) if unit.path.startswith(m.unit.path)}
 
 
 def perms_on(user, unit: Unit) -> frozenset[Perm]:
@@ -117,6 +115,4 @@ def grantable_roles(user, unit: Unit) -> list[Role]:
 
 
 def is_reviewer(user) -> bool:
-    return any(
-        m.role in (Role.TPI_REVIEWER, Role.TPN_REVIEWER) for m in memberships_of(user)
-    )
+    return any(m.role in (Role.TPI_REVIEWER, Role.TPN_REVIEWER) for m in memberships_of(user))

@@ -21,7 +21,23 @@ class UnitAdminForm(forms.ModelForm):
 
     class Meta:
         model = Unit
-        exclude = ("path", "depth", "numchild")
+        fields = (
+            "code",
+            "name",
+            "short_name",
+            "kind",
+            "is_active",
+            "province",
+            "regency",
+            "address",
+            "phone",
+            "email",
+            "website",
+            "head_name",
+            "head_nip",
+            "head_position",
+            "logo",
+        )
 
     website = forms.URLField(label=_("situs web"), required=False, assume_scheme="https")
 
@@ -64,7 +80,10 @@ class ProvinceFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         provinces = (
-            Unit.objects.exclude(province="").order_by("province").values_list("province", flat=True).distinct()
+            Unit.objects.exclude(province="")
+            .order_by("province")
+            .values_list("province", flat=True)
+            .distinct()
         )
         return [(province, province) for province in provinces]
 
@@ -83,7 +102,10 @@ class UnitAdmin(ImportExportMixin, SimpleHistoryAdmin):
     list_per_page = 100
     fieldsets = (
         (None, {"fields": ("code", "name", "short_name", "kind", "parent", "is_active")}),
-        (_("Wilayah dan kontak"), {"fields": ("province", "regency", "address", "phone", "email", "website")}),
+        (
+            _("Wilayah dan kontak"),
+            {"fields": ("province", "regency", "address", "phone", "email", "website")},
+        ),
         (_("Pimpinan"), {"fields": ("head_name", "head_nip", "head_position")}),
         (_("Kop surat"), {"fields": ("logo",)}),
     )
@@ -152,7 +174,15 @@ class UserAdmin(ImportExportMixin, SimpleHistoryAdmin, DjangoUserAdmin):
     resource_classes = [UserResource]
     form = ZiUserChangeForm
     add_form = ZiUserCreationForm
-    list_display = ("username", "full_name", "nip", "position", "email", "is_active", "is_superuser")
+    list_display = (
+        "username",
+        "full_name",
+        "nip",
+        "position",
+        "email",
+        "is_active",
+        "is_superuser",
+    )
     list_filter = ("is_active", "is_superuser")
     search_fields = ("username", "full_name", "nip", "email")
     ordering = ("username",)
@@ -164,7 +194,21 @@ class UserAdmin(ImportExportMixin, SimpleHistoryAdmin, DjangoUserAdmin):
         (_("Waktu"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("username", "nip", "full_name", "position", "email", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "username",
+                    "nip",
+                    "full_name",
+                    "position",
+                    "email",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
     )
 
 
@@ -180,9 +224,10 @@ class MembershipAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
     def save_model(self, request, obj: Membership, form, change):
         if not change:
-            created = services.membership_grant(unit=obj.unit, user=obj.user, role=obj.role, by=request.user)
+            created = services.membership_grant(
+                unit=obj.unit, user=obj.user, role=obj.role, by=request.user
+            )
             obj.pk = created.pk
             return
         obj._history_user = request.user
         super().save_model(request, obj, form, change)
-

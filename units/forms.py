@@ -49,7 +49,6 @@ class MembershipGrantForm(forms.Form):
         return user
 
 
-
 class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _(

@@ -121,9 +121,7 @@ def membership_grant(*, unit: Unit, user: User, role: Role | str, by: User | Non
 @transaction.atomic
 def membership_revoke(*, membership: Membership, by: User | None) -> None:
     """Take a role away. `by` must be allowed to grant that role on the unit."""
-    if by is not None and Role(membership.role) not in access.grantable_roles(
-        by, membership.unit
-    ):
+    if by is not None and Role(membership.role) not in access.grantable_roles(by, membership.unit):
         raise PermissionDenied(_("Anda tidak berwenang mencabut peran ini."))
     if by is not None and by.pk == membership.user_id and not by.is_superuser:
         raise PermissionDenied(

@@ -17,5 +17,6 @@ def navigation(request: HttpRequest) -> dict:
             "is_admin": user.is_superuser or user.is_staff,
             "is_reviewer": bool(roles & {Role.TPI_REVIEWER, Role.TPN_REVIEWER}),
             "has_units": bool(roles) or user.is_superuser,
+            "can_campaign": user.is_superuser or Role.UNIT_ADMIN in roles,
         }
     }

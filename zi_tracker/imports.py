@@ -49,7 +49,9 @@ def read_dataset(content: bytes, *, file_name: str) -> tablib.Dataset:
     except UnicodeDecodeError:
         raise ImportFileError(_("Berkas CSV harus berenkode UTF-8.")) from None
     except Exception as error:  # tablib and openpyxl raise many kinds on a broken file
-        raise ImportFileError(_("Berkas tidak dapat dibaca: %(error)s") % {"error": error}) from None
+        raise ImportFileError(
+            _("Berkas tidak dapat dibaca: %(error)s") % {"error": error}
+        ) from None
     if not dataset.headers:
         raise ImportFileError(_("Baris pertama berkas harus berisi nama kolom."))
     return dataset
@@ -59,7 +61,9 @@ def _messages(error: Exception) -> str:
     if isinstance(error, ValidationError):
         if hasattr(error, "error_dict"):
             return "; ".join(
-                f"{name}: {' '.join(str(m) for m in messages)}" if name != "__all__" else " ".join(str(m) for m in messages)
+                f"{name}: {' '.join(str(m) for m in messages)}"
+                if name != "__all__"
+                else " ".join(str(m) for m in messages)
                 for name, messages in error.message_dict.items()
             )
         return " ".join(error.messages)
@@ -82,7 +86,8 @@ def import_dataset(resource: Resource, dataset: tablib.Dataset, **kwargs) -> Imp
     for number, errors in result.row_errors():
         for error in errors:
             report.errors.append(
-                _("Baris %(row)d: %(message)s") % {"row": number + 1, "message": _messages(error.error)}
+                _("Baris %(row)d: %(message)s")
+                % {"row": number + 1, "message": _messages(error.error)}
             )
     for invalid in result.invalid_rows:
         report.errors.append(

@@ -63,7 +63,9 @@ def render_pdf(
     """Render `template_name` to PDF bytes in `language` (default: Indonesian)."""
     with translation.override(language or settings.LANGUAGE_CODE):
         html = render_to_string(template_name, context)
-        content = HTML(string=html, base_url="file:///", url_fetcher=StaticOnlyFetcher()).write_pdf()
+        content = HTML(
+            string=html, base_url="file:///", url_fetcher=StaticOnlyFetcher()
+        ).write_pdf()
     return RenderedFile(filename, PDF_CONTENT_TYPE, content)
 
 

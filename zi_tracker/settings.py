@@ -193,10 +193,15 @@ EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("DJANGO_EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("DJANGO_EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", default=False)
-DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="ZI Tracker <zi-tracker@localhost>")
+DEFAULT_FROM_EMAIL = env.str(
+    "DJANGO_DEFAULT_FROM_EMAIL", default="ZI Tracker <zi-tracker@localhost>"
+)
 
 # The address people use to reach this installation; printed in QR codes and e-mails.
 ZI_PUBLIC_BASE_URL = env.str("ZI_PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Evidence uploads: the largest file accepted (bytes). Types are checked by content.
+ZI_EVIDENCE_MAX_BYTES = env.int("ZI_EVIDENCE_MAX_BYTES", default=25 * 1000 * 1000)
 
 # Where the shipped regulation catalogs live (python manage.py load_catalogs).
 ZI_CATALOG_DIR = BASE_DIR / "change_areas" / "catalogs"
@@ -228,5 +233,9 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -15,7 +15,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path(
         "masuk/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=LoginForm),
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=LoginForm
+        ),
         name="login",
     ),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
@@ -27,5 +29,6 @@ urlpatterns = [
     ),
     path("bahasa/", set_language, name="set_language"),
     path("unit/", include("units.urls")),
+    path("", include("change_areas.urls")),
     path("admin/", admin.site.urls),
 ]

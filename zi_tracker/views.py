@@ -13,9 +13,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """The person's units and the roles they hold there."""
     by_unit: dict[int, dict] = {}
     for membership in access.memberships_of(request.user):
-        entry = by_unit.setdefault(
-            membership.unit_id, {"unit": membership.unit, "roles": []}
-        )
+        entry = by_unit.setdefault(membership.unit_id, {"unit": membership.unit, "roles": []})
         entry["roles"].append(membership.get_role_display())
     entries = sorted(by_unit.values(), key=lambda entry: entry["unit"].path)
     roots = list(Unit.objects.filter(depth=1)) if request.user.is_superuser else []

@@ -57,7 +57,9 @@ def test_90_2021_has_six_areas_110_scored_questions_and_three_hasil_items(catalo
     assert scored.count() == 110
     assert scored.filter(answer_type=AnswerType.PERSEN).count() == 8
     assert QuestionInput.objects.filter(framework=framework).count() == 24
-    assert Question.objects.filter(framework=framework, indicator__area__component=hasil).count() == 3
+    assert (
+        Question.objects.filter(framework=framework, indicator__area__component=hasil).count() == 3
+    )
     by_type = {
         answer_type: scored.filter(answer_type=answer_type).count()
         for answer_type in ("ya_tidak", "abc", "abcd", "abcde")
@@ -71,7 +73,11 @@ def test_90_2021_weights_match_the_regulation(catalogs):
     assert sum(p.weight for p in parts.values() if p.kind == "pemenuhan") == 30
     assert sum(p.weight for p in parts.values() if p.kind == "reform") == 30
     for area_code, weight in AREA_WEIGHTS_90.items():
-        assert parts[f"{area_code}.PMN"].weight == parts[f"{area_code}.RFM"].weight == Decimal(weight) / 2
+        assert (
+            parts[f"{area_code}.PMN"].weight
+            == parts[f"{area_code}.RFM"].weight
+            == Decimal(weight) / 2
+        )
     for part_code, weights in WEIGHTS_90.items():
         indicators = Indicator.objects.filter(part__code=part_code, parent=None).order_by("order")
         assert [float(i.weight) for i in indicators] == weights, part_code
@@ -80,7 +86,10 @@ def test_90_2021_weights_match_the_regulation(catalogs):
         ("A.PW.RFM.iii.LHKPN", 1),
         ("A.PW.RFM.iii.LHKASN", 1),
     ]
-    hasil = {i.code: i.weight for i in Indicator.objects.filter(framework=framework, area__code__startswith="B.")}
+    hasil = {
+        i.code: i.weight
+        for i in Indicator.objects.filter(framework=framework, area__code__startswith="B.")
+    }
     assert hasil == {"B.BBA.a": Decimal("17.5"), "B.BBA.b": 5, "B.PPP.a": Decimal("17.5")}
 
 
@@ -93,7 +102,10 @@ def test_90_2021_codes_values_and_rules_are_data(catalogs):
         "cap": 1,
         "if_zero_denominator": 0,
     }
-    assert [i.code for i in question.inputs.order_by("order")] == ["A.MP.RFM.i.a.n1", "A.MP.RFM.i.a.n2"]
+    assert [i.code for i in question.inputs.order_by("order")] == [
+        "A.MP.RFM.i.a.n1",
+        "A.MP.RFM.i.a.n2",
+    ]
     discipline = Question.objects.get(code="A.SDM.RFM.iii.a")
     assert discipline.value_rule["kind"] == "decrease"
     lhkpn = QuestionInput.objects.get(code="A.PW.RFM.iii.LHKPN.a.n1")
@@ -116,7 +128,10 @@ def test_90_2021_thresholds(catalogs):
     assert rules[("wbbm", "total")].minimum == 85
     assert rules[("wbk", "pengungkit")].minimum == 40
     assert rules[("wbbm", "pengungkit")].minimum == 48
-    assert (rules[("wbk", "area")].minimum, rules[("wbk", "area")].scope) == (Decimal("0.6"), "area")
+    assert (rules[("wbk", "area")].minimum, rules[("wbk", "area")].scope) == (
+        Decimal("0.6"),
+        "area",
+    )
     assert rules[("wbbm", "area")].minimum == Decimal("0.75")
     assert rules[("wbbm", "bersih-akuntabel")].minimum == Decimal("19.5")
     assert rules[("wbbm", "capaian-kinerja")].minimum == Decimal("3.75")
@@ -139,7 +154,9 @@ def test_eight_rb_areas_are_a_work_plan_framework_without_lke(catalogs):
     assert framework.kind == FrameworkKind.WORK_PLAN
     assert Area.objects.filter(framework=framework).count() == 8
     assert not Question.objects.filter(framework=framework).exists()
-    assert "Deregulasi" in " ".join(Area.objects.filter(framework=framework).values_list("name", flat=True))
+    assert "Deregulasi" in " ".join(
+        Area.objects.filter(framework=framework).values_list("name", flat=True)
+    )
 
 
 def test_second_load_changes_nothing_and_says_so(catalogs, capsys):
@@ -226,10 +243,14 @@ def test_rule_naming_an_unknown_input_is_refused(tmp_path):
 
 
 def test_catalog_questions_export_and_import_back(catalogs):
-    exported = QuestionResource().export(queryset=Question.objects.filter(indicator__code="A.MP.PMN.i"))
+    exported = QuestionResource().export(
+        queryset=Question.objects.filter(indicator__code="A.MP.PMN.i")
+    )
     assert exported["code"] == ["A.MP.PMN.i.a", "A.MP.PMN.i.b"]
-    exported[0] = ["Pertanyaan disunting di Excel" if header == "text" else value
-                   for header, value in zip(exported.headers, exported[0], strict=True)]
+    exported[0] = [
+        "Pertanyaan disunting di Excel" if header == "text" else value
+        for header, value in zip(exported.headers, exported[0], strict=True)
+    ]
     report = import_dataset(QuestionResource(), exported)
     assert report.ok, report.errors
     assert report.updated == 1
@@ -243,3 +264,15 @@ def test_load_catalog_force_rewrites_admin_edits(catalogs):
     result = load_catalog(read_catalog(CATALOGS / "permenpan-rb-90-2021.yaml"), force=True)
     assert result.changed
     assert Question.objects.get(code="A.MP.PMN.ii.a").text.startswith("Terdapat dokumen")
+
+
+def test_an_unquoted_comma_that_splits_a_value_is_caught(tmp_path):
+    path = tmp_path / "broken.yaml"
+    text = (CATALOGS / "permenpan-rb-90-2021.yaml").read_text()
+    path.write_text(
+        text.replace(
+            'label: "Pelayanan Publik yang Prima (indeks 3,20)"', "label: Pelayanan (indeks 3,20)"
+        )
+    )
+    with pytest.raises(Exception, match="unknown keys"):
+        read_catalog(path)

@@ -23,8 +23,26 @@ def dataset(rows, headers=HEADERS):
 
 def test_units_import_creates_a_tree_in_file_order(db):
     rows = [
-        ("PEMDA", "Pemerintah Kota Contoh", "pemerintah_daerah", "", "Papua Barat Daya", "Kota Sorong", "", ""),
-        ("DINAS-A", "Dinas A", "Organisasi Perangkat Daerah", "PEMDA", "", "", "Ibu Kepala", "198002142003122002"),
+        (
+            "PEMDA",
+            "Pemerintah Kota Contoh",
+            "pemerintah_daerah",
+            "",
+            "Papua Barat Daya",
+            "Kota Sorong",
+            "",
+            "",
+        ),
+        (
+            "DINAS-A",
+            "Dinas A",
+            "Organisasi Perangkat Daerah",
+            "PEMDA",
+            "",
+            "",
+            "Ibu Kepala",
+            "198002142003122002",
+        ),
         ("UPT-A1", "UPT A1", "upt", "DINAS-A", "", "", "", ""),
     ]
     report = import_dataset(UnitResource(), dataset(rows))
@@ -86,7 +104,8 @@ def test_memberships_import_and_reject_unknown_people(unit):
     assert Membership.objects.get(user__username="budi").role == Role.TPI_REVIEWER
 
     bad = dataset(
-        [("budi", "UNIT", "viewer"), ("siapa", "UNIT", "staff")], headers=["username", "unit", "role"]
+        [("budi", "UNIT", "viewer"), ("siapa", "UNIT", "staff")],
+        headers=["username", "unit", "role"],
     )
     report = import_dataset(MembershipResource(), bad)
     assert not report.ok
@@ -102,7 +121,7 @@ def test_read_dataset_accepts_xlsx_and_refuses_other_files():
     workbook.save(buffer)
     data = read_dataset(buffer.getvalue(), file_name="units.xlsx")
     assert data.headers == ["code", "name"]
-    with pytest.raises(ImportFileError, match="xlsx atau .csv"):
+    with pytest.raises(ImportFileError, match=r"xlsx atau \.csv"):
         read_dataset(b"<html>", file_name="units.html")
     with pytest.raises(ImportFileError, match="tidak dapat dibaca"):
         read_dataset(b"not a workbook", file_name="units.xlsx")

@@ -106,7 +106,9 @@ class TestAccess:
         newcomer = UserFactory()
         services.membership_grant(unit=unit, user=newcomer, role=Role.STAFF, by=coordinator)
         with pytest.raises(PermissionDenied):
-            services.membership_grant(unit=unit, user=newcomer, role=Role.TPI_REVIEWER, by=coordinator)
+            services.membership_grant(
+                unit=unit, user=newcomer, role=Role.TPI_REVIEWER, by=coordinator
+            )
 
     def test_granting_the_same_role_twice_is_refused_with_a_message(self, unit, staff, unit_admin):
         with pytest.raises(ValidationError, match="sudah memegang"):

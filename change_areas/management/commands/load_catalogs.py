@@ -40,7 +40,9 @@ class Command(BaseCommand):
             except (CatalogError, OSError) as error:
                 problems.append(str(error))
         if problems:
-            raise CommandError("\n".join(["Catalog files have problems; nothing was loaded:", *problems]))
+            raise CommandError(
+                "\n".join(["Catalog files have problems; nothing was loaded:", *problems])
+            )
         if check:
             for catalog in catalogs:
                 self.stdout.write(f"{catalog.code} v{catalog.version}: ok")

@@ -93,7 +93,9 @@ class CatalogItem(models.Model):
     is_active = models.BooleanField(
         _("aktif"),
         default=True,
-        help_text=_("Butir yang dihapus dari katalog tetapi masih dirujuk data lama dinonaktifkan."),
+        help_text=_(
+            "Butir yang dihapus dari katalog tetapi masih dirujuk data lama dinonaktifkan."
+        ),
     )
 
     class Meta:
@@ -157,9 +159,7 @@ class Area(CatalogItem):
     short_name = models.CharField(_("singkatan"), max_length=20, blank=True)
     name = models.CharField(_("nama"), max_length=255)
     description = models.TextField(_("keterangan"), blank=True)
-    weight = models.DecimalField(
-        _("bobot"), max_digits=7, decimal_places=3, null=True, blank=True
-    )
+    weight = models.DecimalField(_("bobot"), max_digits=7, decimal_places=3, null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -422,8 +422,9 @@ class PrerequisiteValueType(models.TextChoices):
 class PrerequisiteSource(models.TextChoices):
     MANUAL = "manual", _("Diisi oleh admin/koordinator")
     BUILDING_YEARS = "building_years", _("Dihitung: lama membangun ZI sejak pencanangan")
-    REVOCATION_FREE_YEARS = "revocation_free_years", _(
-        "Dihitung: tahun sejak pencabutan predikat terakhir"
+    REVOCATION_FREE_YEARS = (
+        "revocation_free_years",
+        _("Dihitung: tahun sejak pencabutan predikat terakhir"),
     )
 
 
@@ -465,61 +466,3 @@ class Prerequisite(CatalogItem):
 
     def __str__(self) -> str:
         return self.name
-
-
-class PredicateAwardQuerySet(models.QuerySet):
-    def held(self) -> PredicateAwardQuerySet:
-        """Awards not revoked."""
-        return self.filter(revoked_on__isnull=True)
-
-    def for_unit(self, unit) -> PredicateAwardQuerySet:
-        return self.filter(unit=unit)
-
-
-class PredicateAward(models.Model):
-    """A Menuju WBK/WBBM predicate awarded to a unit by decree, and its revocation.
-
-    A revoked award stays as history; the unit may not be proposed again for
-    two years after the revocation decree (PermenPAN-RB 90/2021 Bab IV C).
-    """
-
-    unit = models.ForeignKey(
-        "units.Unit",
-        on_delete=models.PROTECT,
-        related_name="predicate_awards",
-        verbose_name=_("unit"),
-    )
-    predicate = models.CharField(_("predikat"), max_length=10, choices=Predicate.choices)
-    year = models.PositiveSmallIntegerField(_("tahun penilaian"))
-    decree_number = models.CharField(_("nomor keputusan"), max_length=150)
-    decree_date = models.DateField(_("tanggal keputusan"))
-    revoked_on = models.DateField(_("tanggal pencabutan"), null=True, blank=True)
-    revocation_decree = models.CharField(_("nomor keputusan pencabutan"), max_length=150, blank=True)
-    revocation_reason = models.TextField(_("alasan pencabutan"), blank=True)
-    note = models.TextField(_("catatan"), blank=True)
-    created_at = models.DateTimeField(_("dicatat"), auto_now_add=True)
-
-    history = HistoricalRecords()
-    objects = PredicateAwardQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("predikat yang diberikan")
-        verbose_name_plural = _("predikat yang diberikan")
-        ordering = ["-decree_date", "-pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["unit", "predicate", "year"], name="predicate_award_once_per_year"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(revoked_on__isnull=True)
-                | models.Q(revoked_on__gte=models.F("decree_date")),
-                name="predicate_revoked_after_awarded",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_predicate_display()} {self.year} — {self.unit}"
-
-    @property
-    def is_held(self) -> bool:
-        return self.revoked_on is None

@@ -1,0 +1,285 @@
+"""Demo programmes: cycles at different stages with plausible answers, evidence and work plans.
+
+Deterministic (fixed random seeds) and idempotent: a unit that already has
+its demo cycle is left alone. Windows are set around the day of seeding so
+the demo is open for filling when `make run` first shows it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from change_areas import scoring, selectors, services
+from change_areas.models import (
+    Area,
+    Cycle,
+    CycleEvent,
+    DocumentType,
+    Evidence,
+    Framework,
+    Layer,
+    Prerequisite,
+    Stage,
+    WorkPlanStatus,
+)
+from units.models import Unit, User
+from zi_tracker.pdf import render_pdf
+
+FRAMEWORK = "permenpan-rb-90-2021"
+
+
+def _answers(spec: scoring.CatalogSpec, *, seed: int, quality: float, coverage: float) -> dict:
+    """Plausible answers: better options more often the higher `quality` (0..1)."""
+    rng = random.Random(seed)
+    answers = {}
+    for question in spec.questions:
+        if rng.random() > coverage and not question.code.startswith("B."):
+            continue
+        if question.options:
+            keys = sorted(question.options, key=question.options.get, reverse=True)
+            index = 0
+            while index < len(keys) - 1 and rng.random() > quality:
+                index += 1
+            answers[question.code] = (scoring.AnswerData(option=keys[index]), "")
+        elif question.answer_type == "nilai_0_4":
+            answers[question.code] = (
+                scoring.AnswerData(number=round(3.2 + quality * 0.6 - rng.random() * 0.3, 2)),
+                "",
+            )
+        elif question.answer_type == "persentase":
+            answers[question.code] = (scoring.AnswerData(number=round(70 + quality * 30)), "")
+        else:
+            rule = question.rule
+            typed = {
+                spec_input.key: float(rng.randint(2, 6)) for spec_input in question.typed_inputs
+            }
+            if rule["kind"] == "decrease":
+                typed[rule["previous"]] = float(rng.randint(4, 9))
+                typed[rule["current"]] = float(rng.randint(0, 3))
+            else:
+                denominator = (
+                    scoring.computed_inputs(question, typed).get(rule["denominator"], 10) or 10
+                )
+                typed[rule["numerator"]] = float(
+                    min(denominator, round(denominator * (0.6 + quality * 0.4)))
+                )
+                if rule["numerator"] in {i.key for i in question.inputs if i.computed_sum}:
+                    typed.pop(rule["numerator"])
+            answers[question.code] = (scoring.AnswerData(inputs=typed), "")
+    return answers
+
+
+def _evidence(unit: Unit, title: str, document_type: str, by: User | None) -> Evidence:
+    existing = Evidence.objects.filter(unit=unit, title=title).first()
+    if existing:
+        return existing
+    rendered = render_pdf(
+        "pdf/demo_evidence.html", {"unit": unit, "title": title}, filename=f"{title}.pdf"
+    )
+    upload = ContentFile(rendered.content, name=f"{title}.pdf")
+    return services.evidence_upload(
+        unit=unit, uploaded_file=upload, title=title, document_type=document_type, by=by
+    )
+
+
+WORK_PLAN = [
+    ("A.MP", "Membentuk Tim Kerja Pembangunan ZI dengan SK Kepala", 100, -90, -60),
+    ("A.MP", "Sosialisasi pembangunan ZI kepada seluruh pegawai dan mitra statistik", 75, -60, 20),
+    ("A.TL", "Menyusun peta proses bisnis dan SOP layanan statistik terpadu", 40, -45, -5),
+    (
+        "A.SDM",
+        "Menetapkan sasaran kinerja pegawai yang selaras dengan perjanjian kinerja",
+        60,
+        -60,
+        30,
+    ),
+    ("A.PW", "Menerapkan pengendalian gratifikasi dan whistle-blowing system", 30, -30, 45),
+    ("A.PP", "Meluncurkan layanan konsultasi statistik daring (PST online)", 90, -120, 10),
+]
+
+
+@transaction.atomic
+def seed(log=print) -> bool:
+    framework = Framework.objects.filter(code=FRAMEWORK).first()
+    if framework is None:
+        log("Demo cycles skipped: load the catalogs first (python manage.py load_catalogs).")
+        return False
+    units = {
+        unit.code: unit
+        for unit in Unit.objects.filter(code__in=["BPS", "BPS-9171", "BPS-1275", "POLMAN"])
+    }
+    if len(units) < 4:
+        log("Demo cycles skipped: the demo units are missing.")
+        return False
+    coordinator = User.objects.filter(username="koordinator").first()
+    staff = User.objects.filter(username="staf").first()
+    admin = User.objects.filter(username="admin").first()
+    today = timezone.localdate()
+    year = today.year
+    created = False
+    spec = selectors.catalog_spec(framework)
+
+    sorong = units["BPS-9171"]
+    if not Cycle.objects.filter(unit=sorong, year=year, framework=framework).exists():
+        cycle = services.cycle_open(
+            unit=sorong,
+            framework=framework,
+            year=year,
+            target="wbk",
+            fill_opens=today - datetime.timedelta(days=120),
+            fill_closes=today + datetime.timedelta(days=30),
+            review_opens=today + datetime.timedelta(days=31),
+            review_closes=today + datetime.timedelta(days=75),
+        )
+        cycle.stage = Stage.PENILAIAN_MANDIRI
+        cycle.save(update_fields=["stage"])
+        CycleEvent.objects.create(
+            cycle=cycle,
+            action="self_assessment_start",
+            stage_before=Stage.PEMBANGUNAN,
+            stage_after=cycle.stage,
+            actor=coordinator,
+        )
+        services.answers_save_many(
+            cycle=cycle,
+            layer=Layer.SELF,
+            answers=_answers(spec, seed=9171, quality=0.8, coverage=0.85),
+            by=staff,
+            reason="seed_demo",
+            spec=spec,
+        )
+        documents = [
+            _evidence(
+                sorong, "SK Tim Kerja Pembangunan ZI BPS Kota Sorong", DocumentType.SK, coordinator
+            ),
+            _evidence(
+                sorong, f"Rencana Kerja Pembangunan ZI {year}", DocumentType.RENCANA, coordinator
+            ),
+            _evidence(
+                sorong, "Notulen Sosialisasi ZI dan Daftar Hadir", DocumentType.NOTULEN, staff
+            ),
+            _evidence(
+                sorong, "Laporan Survei Kepuasan Masyarakat Semester I", DocumentType.SURVEI, staff
+            ),
+        ]
+        for code, document in zip(
+            ["A.MP.PMN.i.a", "A.MP.PMN.ii.a", "A.MP.PMN.ii.c", "A.PP.PMN.iv.a"],
+            documents,
+            strict=False,
+        ):
+            question = framework.questions.filter(code=code).first()
+            if question:
+                services.answer_evidence_set(
+                    cycle=cycle, question=question, evidence=document, attach=True
+                )
+        areas = {area.code: area for area in Area.objects.filter(framework=framework)}
+        for index, (area, title, percent, start, due) in enumerate(WORK_PLAN):
+            item = services.work_plan_item_save(
+                cycle=cycle,
+                area=areas[area],
+                title=title,
+                person_in_charge=["Dewi Lestari, S.ST.", "Yosep Mambrasar, A.Md."][index % 2],
+                start_date=today + datetime.timedelta(days=start),
+                due_date=today + datetime.timedelta(days=due),
+                status=WorkPlanStatus.PLANNED,
+                percent=0,
+                created_by=coordinator,
+            )
+            if percent:
+                services.progress_entry_add(
+                    item=item,
+                    note="Kemajuan dicatat dari rapat evaluasi bulanan tim ZI.",
+                    percent=percent,
+                    date=today - datetime.timedelta(days=7 + index),
+                    evidence=documents[2] if index == 1 else None,
+                    by=staff,
+                )
+        _prerequisites(cycle, instansi=units["BPS"], by=admin)
+        created = True
+
+    medan = units["BPS-1275"]
+    if not Cycle.objects.filter(unit=medan, year=year, framework=framework).exists():
+        cycle = services.cycle_open(
+            unit=medan,
+            framework=framework,
+            year=year,
+            target="wbk",
+            fill_opens=today - datetime.timedelta(days=150),
+            fill_closes=today - datetime.timedelta(days=10),
+            review_opens=today - datetime.timedelta(days=9),
+            review_closes=today + datetime.timedelta(days=40),
+        )
+        services.answers_save_many(
+            cycle=cycle,
+            layer=Layer.SELF,
+            answers=_answers(spec, seed=1275, quality=0.92, coverage=1.0),
+            reason="seed_demo",
+            spec=spec,
+        )
+        before = cycle.stage
+        cycle.stage = Stage.EVALUASI_TPI
+        cycle.submitted_at = timezone.now() - datetime.timedelta(days=9)
+        cycle.save(update_fields=["stage", "submitted_at"])
+        CycleEvent.objects.create(
+            cycle=cycle, action="submit", stage_before=before, stage_after=cycle.stage, actor=None
+        )
+        created = True
+
+    polman = units["POLMAN"]
+    if not Cycle.objects.filter(
+        unit__path__startswith=polman.path, year=year, framework=framework
+    ).exists():
+        campaign, _count, _skipped = services.campaign_open(
+            root=polman,
+            framework=framework,
+            year=year,
+            name=f"Pembangunan ZI Kabupaten Polewali Mandar {year}",
+            fill_opens=today - datetime.timedelta(days=60),
+            fill_closes=today + datetime.timedelta(days=45),
+            review_opens=today + datetime.timedelta(days=46),
+            review_closes=today + datetime.timedelta(days=90),
+            by=admin,
+        )
+        for cycle, (quality, coverage) in zip(
+            Cycle.objects.filter(campaign=campaign)
+            .select_related("unit", "framework")
+            .order_by("unit__path"),
+            [(0.5, 0.4), (0.6, 0.3), (0.55, 0.5), (0.85, 0.9), (0.45, 0.2)],
+            strict=False,
+        ):
+            services.answers_save_many(
+                cycle=cycle,
+                layer=Layer.SELF,
+                answers=_answers(spec, seed=cycle.unit.pk, quality=quality, coverage=coverage),
+                reason="seed_demo",
+                spec=spec,
+            )
+        created = True
+    log(
+        "Demo cycles, answers, evidence and work plans: "
+        + ("created." if created else "already present, unchanged.")
+    )
+    return created
+
+
+def _prerequisites(cycle: Cycle, *, instansi: Unit, by) -> None:
+    values = {
+        "opini-bpk": "WTP",
+        "predikat-sakip": "A",
+        "indeks-rb": "A",
+        "maturitas-spip": "3",
+        "layanan-inti": "ya",
+        "dampak-persepsi": "ya",
+        "tlhp": "100",
+        "lhkpn-lhkasn": "96",
+        "sakip-unit": "BB",
+    }
+    for prerequisite in Prerequisite.objects.filter(framework=cycle.framework, code__in=values):
+        services.prerequisite_record_save(
+            cycle=cycle, prerequisite=prerequisite, value=values[prerequisite.code], by=None
+        )

@@ -1,0 +1,249 @@
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from change_areas import scoring
+from change_areas.models import (
+    Area,
+    ComponentKind,
+    DocumentType,
+    Evidence,
+    Framework,
+    Predicate,
+    WorkPlanItem,
+    WorkPlanStatus,
+)
+from change_areas.services import CAMPAIGN_DEFAULT_KINDS
+from units.models import Unit, UnitKind
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _year_choices() -> list[tuple[int, int]]:
+    this_year = timezone.localdate().year
+    return [(year, year) for year in range(this_year + 1, this_year - 8, -1)]
+
+
+class WindowsMixin(forms.Form):
+    def clean(self):
+        data = super().clean()
+        for opens, closes, label in (
+            ("fill_opens", "fill_closes", _("pengisian")),
+            ("review_opens", "review_closes", _("penilaian TPI")),
+        ):
+            if data.get(opens) and data.get(closes) and data[closes] < data[opens]:
+                self.add_error(
+                    closes,
+                    _("Tanggal penutupan %(what)s harus sesudah tanggal pembukaannya.")
+                    % {"what": label},
+                )
+        return data
+
+
+class CycleOpenForm(WindowsMixin):
+    framework = forms.ModelChoiceField(
+        label=_("Kerangka LKE"), queryset=Framework.objects.none(), empty_label=None
+    )
+    year = forms.TypedChoiceField(label=_("Tahun"), coerce=int, choices=())
+    target = forms.ChoiceField(label=_("Target predikat"), choices=Predicate.choices)
+    work_plan_framework = forms.ModelChoiceField(
+        label=_("Area untuk rencana kerja"),
+        queryset=Framework.objects.none(),
+        required=False,
+        empty_label=_("Sama dengan kerangka LKE"),
+        help_text=_(
+            "Pilih delapan area perubahan RB bila unit memantau rencana kerjanya dengan area RB."
+        ),
+    )
+    fill_opens = forms.DateField(label=_("Pengisian dibuka"), required=False, widget=DateInput())
+    fill_closes = forms.DateField(label=_("Pengisian ditutup"), required=False, widget=DateInput())
+    review_opens = forms.DateField(
+        label=_("Penilaian TPI dibuka"), required=False, widget=DateInput()
+    )
+    review_closes = forms.DateField(
+        label=_("Penilaian TPI ditutup"), required=False, widget=DateInput()
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["framework"].queryset = Framework.objects.with_lke().order_by(
+            "-is_current", "code"
+        )
+        self.fields["framework"].initial = Framework.objects.current()
+        self.fields["work_plan_framework"].queryset = Framework.objects.for_work_plans()
+        self.fields["year"].choices = _year_choices()
+        self.fields["year"].initial = timezone.localdate().year
+
+
+class CampaignForm(WindowsMixin):
+    name = forms.CharField(label=_("Nama kampanye"), max_length=200)
+    root = forms.ModelChoiceField(
+        label=_("Untuk semua unit di bawah"), queryset=Unit.objects.none()
+    )
+    framework = forms.ModelChoiceField(
+        label=_("Kerangka LKE"), queryset=Framework.objects.none(), empty_label=None
+    )
+    year = forms.TypedChoiceField(label=_("Tahun"), coerce=int, choices=())
+    kinds = forms.MultipleChoiceField(
+        label=_("Jenis unit yang ikut"),
+        choices=UnitKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[kind.value for kind in CAMPAIGN_DEFAULT_KINDS],
+    )
+    fill_opens = forms.DateField(label=_("Pengisian dibuka"), widget=DateInput())
+    fill_closes = forms.DateField(label=_("Pengisian ditutup"), widget=DateInput())
+    review_opens = forms.DateField(label=_("Penilaian TPI dibuka"), widget=DateInput())
+    review_closes = forms.DateField(label=_("Penilaian TPI ditutup"), widget=DateInput())
+    pre_assessment = forms.BooleanField(
+        label=_("Dengan penilaian pendahuluan (unit provinsi/eselon I menilai lebih dahulu)"),
+        required=False,
+    )
+
+    def __init__(self, *args, roots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["root"].queryset = roots
+        self.fields["framework"].queryset = Framework.objects.with_lke().order_by(
+            "-is_current", "code"
+        )
+        self.fields["framework"].initial = Framework.objects.current()
+        self.fields["year"].choices = _year_choices()
+        self.fields["year"].initial = timezone.localdate().year
+
+
+class EvidenceUploadForm(forms.Form):
+    file = forms.FileField(label=_("Berkas"), help_text=_("PDF, gambar atau dokumen Office."))
+    title = forms.CharField(label=_("Judul"), max_length=255, required=False)
+    document_type = forms.ChoiceField(
+        label=_("Jenis dokumen"), choices=DocumentType.choices, initial=DocumentType.LAINNYA
+    )
+    valid_until = forms.DateField(label=_("Berlaku sampai"), required=False, widget=DateInput())
+    description = forms.CharField(
+        label=_("Keterangan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class EvidenceReplaceForm(forms.Form):
+    file = forms.FileField(label=_("Berkas pengganti"))
+
+
+class WorkPlanItemForm(forms.ModelForm):
+    class Meta:
+        model = WorkPlanItem
+        fields = [
+            "area",
+            "title",
+            "description",
+            "person_in_charge",
+            "start_date",
+            "due_date",
+            "status",
+            "percent",
+        ]
+        widgets = {
+            "start_date": DateInput(),
+            "due_date": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, cycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = Area.objects.filter(
+            Q(component__isnull=True) | Q(component__kind=ComponentKind.PENGUNGKIT),
+            framework=cycle.work_plan_framework,
+            is_active=True,
+        )
+        self.fields["status"].initial = WorkPlanStatus.PLANNED
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("start_date")
+            and data.get("due_date")
+            and data["due_date"] < data["start_date"]
+        ):
+            self.add_error("due_date", _("Tenggat harus sesudah tanggal mulai."))
+        return data
+
+
+class ProgressEntryForm(forms.Form):
+    date = forms.DateField(label=_("Tanggal"), widget=DateInput(), initial=timezone.localdate)
+    percent = forms.IntegerField(label=_("Kemajuan (%)"), min_value=0, max_value=100)
+    note = forms.CharField(
+        label=_("Yang sudah dikerjakan"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    evidence = forms.TypedChoiceField(
+        label=_("Bukti dukung"), coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(
+        self, *args, unit, evidence_choices: list[tuple[int, str]] | None = None, **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        self.unit = unit
+        if evidence_choices is None:
+            evidence_choices = evidence_choices_for(unit)
+        self.fields["evidence"].choices = [("", "—"), *evidence_choices]
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day > timezone.localdate() + datetime.timedelta(days=1):
+            raise forms.ValidationError(
+                _("Kemajuan tidak dapat dicatat untuk tanggal yang akan datang.")
+            )
+        return day
+
+    def clean_evidence(self):
+        pk = self.cleaned_data.get("evidence")
+        if pk is None:
+            return None
+        evidence = Evidence.objects.filter(unit=self.unit, pk=pk).first()
+        if evidence is None:
+            raise forms.ValidationError(_("Bukti dukung tidak ditemukan di pustaka unit."))
+        return evidence
+
+
+def evidence_choices_for(unit) -> list[tuple[int, str]]:
+    """The unit's documents as form choices, read once for every form on a page. One query."""
+    return list(Evidence.objects.for_unit(unit).values_list("pk", "title"))
+
+
+class LkeImportForm(forms.Form):
+    file = forms.FileField(label=_("Berkas LKE (.xlsx atau .csv)"))
+
+
+def parse_answer(question: scoring.QuestionSpec, data) -> tuple[scoring.AnswerData, list[str]]:
+    """Read one question's answer from a POST (plain form or htmx), with errors in Indonesian."""
+    errors: list[str] = []
+
+    def number(name: str, label: str) -> float | None:
+        text = (data.get(name) or "").strip().replace(" ", "")
+        if not text:
+            return None
+        try:
+            return float(Decimal(text.replace(",", ".")))
+        except InvalidOperation:
+            errors.append(
+                _("%(label)s: '%(value)s' bukan angka.") % {"label": label, "value": text}
+            )
+            return None
+
+    if question.options:
+        option = (data.get("option") or "").strip() or None
+        return scoring.AnswerData(option=option), errors
+    if question.inputs:
+        inputs = {
+            spec.key: number(f"input-{spec.key}", spec.label) for spec in question.typed_inputs
+        }
+        return scoring.AnswerData(inputs={k: v for k, v in inputs.items() if v is not None}), errors
+    return scoring.AnswerData(number=number("number", _("Nilai"))), errors

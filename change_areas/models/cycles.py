@@ -1,0 +1,324 @@
+"""Evaluation cycles: one unit × one framework × one year × one target predicate.
+
+A cycle carries the answers of every layer side by side (the unit's own
+self-assessment, the optional pre-assessment, the TPI's and the TPN's), none
+overwriting another, and the summary figures of each layer's scorecard so
+dashboards never recompute scorecards.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from change_areas.models.catalog import Framework, Predicate, Question
+
+
+class Stage(models.TextChoices):
+    """The life of a unit's programme in one year (DESIGN §1)."""
+
+    PEMBANGUNAN = "pembangunan", _("Pembangunan")
+    PENILAIAN_MANDIRI = "penilaian_mandiri", _("Penilaian mandiri")
+    EVALUASI_TPI = "evaluasi_tpi", _("Evaluasi TPI")
+    PENGUSULAN = "pengusulan", _("Pengusulan ke TPN")
+    EVALUASI_TPN = "evaluasi_tpn", _("Evaluasi TPN")
+    KEPUTUSAN = "keputusan", _("Keputusan")
+
+
+STAGE_ORDER = list(Stage.values)
+
+
+class Layer(models.TextChoices):
+    """Who answered: the unit, the pre-assessor, the TPI, the TPN."""
+
+    SELF = "self", _("Penilaian mandiri unit")
+    PRE = "pre", _("Penilaian pendahuluan")
+    TPI = "tpi", _("Penilaian TPI")
+    TPN = "tpn", _("Penilaian TPN")
+
+
+class Campaign(models.Model):
+    """One framework and year opened for every unit in a subtree at once, with windows."""
+
+    name = models.CharField(_("nama"), max_length=200)
+    root = models.ForeignKey(
+        "units.Unit",
+        on_delete=models.PROTECT,
+        related_name="campaigns",
+        verbose_name=_("unit induk"),
+    )
+    framework = models.ForeignKey(
+        Framework, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("kerangka")
+    )
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    fill_opens = models.DateField(_("pengisian dibuka"))
+    fill_closes = models.DateField(_("pengisian ditutup"))
+    review_opens = models.DateField(_("penilaian TPI dibuka"))
+    review_closes = models.DateField(_("penilaian TPI ditutup"))
+    pre_assessment = models.BooleanField(
+        _("dengan penilaian pendahuluan"),
+        default=False,
+        help_text=_("Unit provinsi/eselon I menilai lebih dahulu sebelum TPI."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kampanye penilaian")
+        verbose_name_plural = _("kampanye penilaian")
+        ordering = ["-year", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fill_closes__gte=models.F("fill_opens")),
+                name="campaign_fill_window_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(review_closes__gte=models.F("review_opens")),
+                name="campaign_review_window_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.year})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("change_areas:campaign_detail", kwargs={"pk": self.pk})
+
+
+class CycleQuerySet(models.QuerySet):
+    def for_unit(self, unit) -> CycleQuerySet:
+        return self.filter(unit=unit)
+
+    def in_subtree_of(self, unit) -> CycleQuerySet:
+        return self.filter(unit__path__startswith=unit.path)
+
+    def visible_to(self, user) -> CycleQuerySet:
+        from units.models import Unit
+
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(unit__in=Unit.objects.visible_to(user))
+
+
+class Cycle(models.Model):
+    """A unit's Zona Integritas programme for one year under one framework."""
+
+    unit = models.ForeignKey(
+        "units.Unit", on_delete=models.PROTECT, related_name="cycles", verbose_name=_("unit")
+    )
+    framework = models.ForeignKey(
+        Framework, on_delete=models.PROTECT, related_name="cycles", verbose_name=_("kerangka LKE")
+    )
+    work_plan_framework = models.ForeignKey(
+        Framework,
+        on_delete=models.PROTECT,
+        related_name="work_plan_cycles",
+        verbose_name=_("kerangka rencana kerja"),
+        help_text=_("Area LKE atau delapan area perubahan RB."),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("tahun"), validators=[MinValueValidator(2010), MaxValueValidator(2100)]
+    )
+    target = models.CharField(
+        _("target predikat"), max_length=10, choices=Predicate.choices, default=Predicate.WBK
+    )
+    stage = models.CharField(
+        _("tahap"), max_length=20, choices=Stage.choices, default=Stage.PEMBANGUNAN
+    )
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cycles",
+        verbose_name=_("kampanye"),
+    )
+    fill_opens = models.DateField(_("pengisian dibuka"), null=True, blank=True)
+    fill_closes = models.DateField(_("pengisian ditutup"), null=True, blank=True)
+    review_opens = models.DateField(_("penilaian TPI dibuka"), null=True, blank=True)
+    review_closes = models.DateField(_("penilaian TPI ditutup"), null=True, blank=True)
+    pre_assessment = models.BooleanField(_("dengan penilaian pendahuluan"), default=False)
+    submitted_at = models.DateTimeField(_("diajukan ke TPI"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    # Scorecard summaries per layer, stored whenever an answer changes (same transaction).
+    self_total = models.DecimalField(max_digits=7, decimal_places=4, default=Decimal(0))
+    self_completeness = models.DecimalField(max_digits=5, decimal_places=4, default=Decimal(0))
+    self_wbk_eligible = models.BooleanField(default=False)
+    self_wbbm_eligible = models.BooleanField(default=False)
+    tpi_total = models.DecimalField(max_digits=7, decimal_places=4, null=True, blank=True)
+    tpi_completeness = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
+    tpi_wbk_eligible = models.BooleanField(null=True, blank=True)
+    tpi_wbbm_eligible = models.BooleanField(null=True, blank=True)
+    tpn_total = models.DecimalField(max_digits=7, decimal_places=4, null=True, blank=True)
+    tpn_completeness = models.DecimalField(max_digits=5, decimal_places=4, null=True, blank=True)
+    tpn_wbk_eligible = models.BooleanField(null=True, blank=True)
+    tpn_wbbm_eligible = models.BooleanField(null=True, blank=True)
+    summaries = models.JSONField(
+        _("ringkasan nilai per lapis"),
+        default=dict,
+        blank=True,
+        help_text=_("Nilai per komponen, area dan bagian, kelengkapan dan kelayakan, per lapis."),
+    )
+    work_plan_percent = models.DecimalField(
+        _("kemajuan rencana kerja (%)"), max_digits=5, decimal_places=2, default=Decimal(0)
+    )
+
+    history = HistoricalRecords(excluded_fields=["summaries"])
+    objects = CycleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("siklus evaluasi")
+        verbose_name_plural = _("siklus evaluasi")
+        ordering = ["-year", "unit__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "framework", "year"], name="cycle_one_per_unit_framework_year"
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "stage"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit} — {self.year} ({self.get_target_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("change_areas:cycle_overview", kwargs={"pk": self.pk})
+
+    def summary(self, layer: str) -> dict:
+        """The stored scorecard summary of a layer ({} before any answer). No query."""
+        return (self.summaries or {}).get(layer, {})
+
+    def self_edit_state(self, today: datetime.date | None = None) -> tuple[bool, str]:
+        """Whether the unit may edit its self-assessment now, and if not, why. No query."""
+        from django.utils.formats import date_format
+
+        today = today or timezone.localdate()
+        if self.stage not in (Stage.PEMBANGUNAN, Stage.PENILAIAN_MANDIRI):
+            return False, str(
+                _("Penilaian mandiri sudah diajukan (tahap %(stage)s); jawaban terkunci.")
+                % {"stage": self.get_stage_display()}
+            )
+        if self.fill_opens and today < self.fill_opens:
+            return False, str(
+                _("Pengisian baru dibuka pada %(date)s.")
+                % {"date": date_format(self.fill_opens, "DATE_FORMAT")}
+            )
+        if self.fill_closes and today > self.fill_closes:
+            return False, str(
+                _("Pengisian ditutup sejak %(date)s.")
+                % {"date": date_format(self.fill_closes, "DATE_FORMAT")}
+            )
+        if self.fill_closes:
+            return True, str(
+                _("Pengisian dibuka sampai %(date)s.")
+                % {"date": date_format(self.fill_closes, "DATE_FORMAT")}
+            )
+        return True, ""
+
+
+EVENT_LABELS = {
+    "cycle_open": _("Siklus dibuka"),
+    "self_assessment_start": _("Penilaian mandiri dimulai"),
+    "submit": _("Penilaian mandiri diajukan ke TPI"),
+}
+
+
+class CycleEvent(models.Model):
+    """A step in the cycle's timeline: opened, stage changes, submissions, decisions."""
+
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="events", verbose_name=_("siklus")
+    )
+    action = models.CharField(_("tindakan"), max_length=60)
+    stage_before = models.CharField(_("tahap sebelum"), max_length=20, blank=True)
+    stage_after = models.CharField(_("tahap sesudah"), max_length=20, blank=True)
+    note = models.TextField(_("catatan"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("oleh"),
+    )
+    created_at = models.DateTimeField(_("waktu"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("peristiwa siklus")
+        verbose_name_plural = _("peristiwa siklus")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.cycle}: {self.action}"
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_LABELS.get(self.action, self.action))
+
+
+class Answer(models.Model):
+    """One layer's answer to one question of a cycle.
+
+    `option` holds the chosen key (Ya, A, …); `number` a percentage or a
+    survey index; `inputs` the counts of a percentage question
+    ({"n1": 12, "n2": 9}). `value` is the computed 0..1 value, kept for
+    reports; scorecards recompute it from the catalog.
+    """
+
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="answers", verbose_name=_("siklus")
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="answers", verbose_name=_("pertanyaan")
+    )
+    layer = models.CharField(_("lapis"), max_length=10, choices=Layer.choices)
+    option = models.CharField(_("pilihan"), max_length=10, blank=True)
+    number = models.DecimalField(_("angka"), max_digits=9, decimal_places=4, null=True, blank=True)
+    inputs = models.JSONField(_("isian jumlah"), default=dict, blank=True)
+    value = models.DecimalField(_("nilai"), max_digits=6, decimal_places=4, null=True, blank=True)
+    note = models.TextField(_("catatan"), blank=True)
+    evidence = models.ManyToManyField(
+        "change_areas.Evidence", blank=True, related_name="answers", verbose_name=_("bukti dukung")
+    )
+    version = models.PositiveIntegerField(_("versi"), default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[evidence])
+
+    class Meta:
+        verbose_name = _("jawaban")
+        verbose_name_plural = _("jawaban")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "question", "layer"], name="answer_one_per_question_and_layer"
+            ),
+        ]
+        indexes = [models.Index(fields=["cycle", "layer"])]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} {self.question.code} [{self.layer}]"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.value is not None

@@ -1,0 +1,69 @@
+"""Awarded predicates: Menuju WBK / Menuju WBBM by decree, and their revocation."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from change_areas.models.catalog import Predicate
+
+
+class PredicateAwardQuerySet(models.QuerySet):
+    def held(self) -> PredicateAwardQuerySet:
+        """Awards not revoked."""
+        return self.filter(revoked_on__isnull=True)
+
+    def for_unit(self, unit) -> PredicateAwardQuerySet:
+        return self.filter(unit=unit)
+
+
+class PredicateAward(models.Model):
+    """A Menuju WBK/WBBM predicate awarded to a unit by decree, and its revocation.
+
+    A revoked award stays as history; the unit may not be proposed again for
+    two years after the revocation decree (PermenPAN-RB 90/2021 Bab IV C).
+    """
+
+    unit = models.ForeignKey(
+        "units.Unit",
+        on_delete=models.PROTECT,
+        related_name="predicate_awards",
+        verbose_name=_("unit"),
+    )
+    predicate = models.CharField(_("predikat"), max_length=10, choices=Predicate.choices)
+    year = models.PositiveSmallIntegerField(_("tahun penilaian"))
+    decree_number = models.CharField(_("nomor keputusan"), max_length=150)
+    decree_date = models.DateField(_("tanggal keputusan"))
+    revoked_on = models.DateField(_("tanggal pencabutan"), null=True, blank=True)
+    revocation_decree = models.CharField(
+        _("nomor keputusan pencabutan"), max_length=150, blank=True
+    )
+    revocation_reason = models.TextField(_("alasan pencabutan"), blank=True)
+    note = models.TextField(_("catatan"), blank=True)
+    created_at = models.DateTimeField(_("dicatat"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = PredicateAwardQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("predikat yang diberikan")
+        verbose_name_plural = _("predikat yang diberikan")
+        ordering = ["-decree_date", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "predicate", "year"], name="predicate_award_once_per_year"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(revoked_on__isnull=True)
+                | models.Q(revoked_on__gte=models.F("decree_date")),
+                name="predicate_revoked_after_awarded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_predicate_display()} {self.year} — {self.unit}"
+
+    @property
+    def is_held(self) -> bool:
+        return self.revoked_on is None

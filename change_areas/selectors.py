@@ -1,0 +1,450 @@
+"""Reads of `change_areas` that are more than one line: catalogs as plain data,
+answers of a layer, scorecards, prerequisite checklists."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from change_areas import scoring
+from change_areas.models import (
+    Answer,
+    Area,
+    Component,
+    Cycle,
+    Framework,
+    Indicator,
+    Layer,
+    Part,
+    PredicateAward,
+    Prerequisite,
+    PrerequisiteLevel,
+    PrerequisiteRecord,
+    PrerequisiteSource,
+    Question,
+    QuestionInput,
+    QuestionOption,
+    ThresholdRule,
+)
+
+
+def catalog_spec(framework: Framework) -> scoring.CatalogSpec:
+    """The framework's active catalog as plain data for the scoring engine. 7 queries."""
+    active = {"framework": framework, "is_active": True}
+    questions = (
+        Question.objects.filter(**active)
+        .order_by("order", "code")
+        .select_related("indicator")
+        .prefetch_related(
+            Prefetch("options", QuestionOption.objects.filter(is_active=True).order_by("order")),
+            Prefetch("inputs", QuestionInput.objects.filter(is_active=True).order_by("order")),
+        )
+    )
+    return scoring.CatalogSpec(
+        framework=framework.code,
+        components=tuple(
+            scoring.ComponentSpec(c.code, c.name, c.kind, float(c.weight))
+            for c in Component.objects.filter(**active).order_by("order")
+        ),
+        areas=tuple(
+            scoring.AreaSpec(a.code, a.name, a.short_name, float(a.weight or 0), a.component.code)
+            for a in Area.objects.filter(**active, component__isnull=False)
+            .select_related("component")
+            .order_by("order")
+        ),
+        parts=tuple(
+            scoring.PartSpec(p.code, p.name, p.kind, float(p.weight), p.area.code)
+            for p in Part.objects.filter(**active).select_related("area").order_by("order")
+        ),
+        indicators=tuple(
+            scoring.IndicatorSpec(
+                i.code,
+                i.name,
+                float(i.weight),
+                i.area.code,
+                i.part.code if i.part else None,
+                i.parent.code if i.parent else None,
+            )
+            for i in Indicator.objects.filter(**active)
+            .select_related("area", "part", "parent")
+            .order_by("order")
+        ),
+        questions=tuple(
+            scoring.QuestionSpec(
+                code=q.code,
+                indicator=q.indicator.code,
+                answer_type=q.answer_type,
+                options={o.key: float(o.value) for o in q.options.all()} if q.has_options else {},
+                rule=q.value_rule or {},
+                inputs=tuple(
+                    scoring.InputSpec(
+                        i.key, i.code, i.label, tuple((i.computed or {}).get("sum", ()))
+                    )
+                    for i in q.inputs.all()
+                ),
+            )
+            for q in questions
+        ),
+        thresholds=tuple(
+            scoring.ThresholdSpec(
+                t.predicate,
+                t.code,
+                t.kind,
+                t.label,
+                t.target,
+                None if t.minimum is None else float(t.minimum),
+                t.scope,
+            )
+            for t in ThresholdRule.objects.filter(**active).order_by("predicate", "order")
+        ),
+    )
+
+
+def answer_data(answer: Answer) -> scoring.AnswerData:
+    return scoring.AnswerData(
+        option=answer.option or None,
+        number=None if answer.number is None else float(answer.number),
+        inputs={
+            key: float(value) for key, value in (answer.inputs or {}).items() if value is not None
+        },
+    )
+
+
+def layer_answers(cycle: Cycle, layer: str) -> dict[str, Answer]:
+    """The layer's answers keyed by question code. One query."""
+    answers = Answer.objects.filter(cycle=cycle, layer=layer).select_related("question")
+    return {answer.question.code: answer for answer in answers}
+
+
+def held_predicates(unit, on: datetime.date | None = None) -> set[str]:
+    """Predicates the unit holds (awarded, not revoked) on a day. One query."""
+    on = on or timezone.localdate()
+    return set(
+        PredicateAward.objects.held()
+        .filter(unit=unit, decree_date__lte=on)
+        .values_list("predicate", flat=True)
+    )
+
+
+def scorecard(
+    cycle: Cycle,
+    layer: str = Layer.SELF,
+    *,
+    spec: scoring.CatalogSpec | None = None,
+    answers: dict[str, Answer] | None = None,
+) -> scoring.Scorecard:
+    """The layer's scorecard, computed now. ~9 queries (fewer with spec/answers given)."""
+    spec = spec or catalog_spec(cycle.framework)
+    answers = answers if answers is not None else layer_answers(cycle, layer)
+    return scoring.score(
+        spec,
+        {code: answer_data(answer) for code, answer in answers.items()},
+        held_predicates=held_predicates(cycle.unit),
+    )
+
+
+def summary_of(card: scoring.Scorecard) -> dict:
+    """What a cycle stores of a scorecard (JSON), rounded to 4 decimals."""
+
+    def node(n: scoring.NodeScore) -> dict:
+        return {
+            "name": n.name,
+            "value": round(n.value, 4),
+            "weight": n.weight,
+            "answered": n.answered,
+            "questions": n.questions,
+        }
+
+    return {
+        "total": round(card.total, 4),
+        "completeness": round(card.completeness, 4),
+        "answered": card.answered,
+        "questions": card.question_count,
+        "components": {code: node(n) for code, n in card.components.items()},
+        "areas": {code: node(n) for code, n in card.areas.items()},
+        "parts": {code: node(n) for code, n in card.parts.items()},
+        "indicators": {code: node(n) for code, n in card.indicators.items()},
+        "eligibility": {
+            predicate: {
+                "eligible": result.eligible,
+                "failed": [
+                    {"rule": f.rule, "message": f.message, "target": f.target}
+                    for f in result.failed
+                ],
+            }
+            for predicate, result in card.eligibility.items()
+        },
+    }
+
+
+# --------------------------------------------------------------------------
+# Proposal prerequisites
+
+
+@dataclass
+class PrerequisiteCheck:
+    prerequisite: Prerequisite
+    record: PrerequisiteRecord | None
+    value: str | None  # recorded or computed; None when unknown
+    required: str | None  # the minimum for the cycle's target and instansi type
+    met: bool | None  # None when unknown
+    computed: bool = False
+
+
+def instansi_of(unit):
+    """The instansi a unit belongs to: the root of its tree. One query (none for a root)."""
+    from units.models import Unit
+
+    if unit.depth <= 1:
+        return unit
+    return Unit.objects.get(path=unit.root_path)
+
+
+def instansi_type(instansi) -> str:
+    from units.models import UnitKind
+
+    return "pemda" if instansi.kind == UnitKind.PEMERINTAH_DAERAH else "kl"
+
+
+def prerequisite_checklist(cycle: Cycle) -> list[PrerequisiteCheck]:
+    """Each proposal prerequisite of the cycle's framework with its value and whether it is met."""
+    unit = cycle.unit
+    instansi = instansi_of(unit)
+    kind = instansi_type(instansi)
+    prerequisites = list(
+        Prerequisite.objects.filter(framework=cycle.framework, is_active=True).order_by("order")
+    )
+    records = {
+        (record.unit_id, record.prerequisite_id): record
+        for record in PrerequisiteRecord.objects.filter(
+            Q(unit=unit) | Q(unit=instansi), year=cycle.year, prerequisite__in=prerequisites
+        )
+    }
+    first_year = (
+        Cycle.objects.filter(unit=unit).order_by("year").values_list("year", flat=True).first()
+    ) or cycle.year
+    last_revocation = (
+        PredicateAward.objects.filter(unit=unit, revoked_on__isnull=False)
+        .order_by("-revoked_on")
+        .values_list("revoked_on", flat=True)
+        .first()
+    )
+    checks = []
+    for prerequisite in prerequisites:
+        owner = instansi if prerequisite.level == PrerequisiteLevel.INSTANSI else unit
+        record = records.get((owner.pk, prerequisite.pk))
+        requirement = (prerequisite.requirement or {}).get(cycle.target, {})
+        required = requirement.get(kind, requirement.get("*"))
+        value: str | None = record.value if record else None
+        computed = False
+        if value is None and prerequisite.source == PrerequisiteSource.BUILDING_YEARS:
+            value, computed = str(cycle.year - first_year), True
+        elif value is None and prerequisite.source == PrerequisiteSource.REVOCATION_FREE_YEARS:
+            computed = True
+            value = (
+                "99"
+                if last_revocation is None
+                else str((datetime.date(cycle.year, 12, 31) - last_revocation).days // 365)
+            )
+        checks.append(
+            PrerequisiteCheck(
+                prerequisite=prerequisite,
+                record=record,
+                value=value,
+                required=None if required is None else str(required),
+                met=_meets(prerequisite, value, required),
+                computed=computed,
+            )
+        )
+    return checks
+
+
+def _meets(prerequisite: Prerequisite, value: str | None, required) -> bool | None:
+    if value is None or required is None:
+        return None
+    kind = prerequisite.value_type
+    if kind == "grade":
+        grades = [str(g) for g in prerequisite.grades]
+        if value not in grades or str(required) not in grades:
+            return None
+        return grades.index(value) <= grades.index(str(required))  # best first
+    if kind == "boolean":
+        return (
+            value.lower() in ("1", "true", "ya", "yes") if required in (True, "true", 1) else True
+        )
+    try:
+        return float(value.replace(",", ".")) >= float(required)
+    except ValueError:
+        return None
+
+
+def scorecard_json(cycle: Cycle, layer: str = Layer.SELF) -> dict:
+    """The layer's scorecard as one JSON-ready object, numbers rounded to 2 decimals."""
+    card = scorecard(cycle, layer)
+
+    def rounded(nodes: dict[str, scoring.NodeScore]) -> dict[str, float]:
+        return {code: round(node.value, 2) for code, node in nodes.items()}
+
+    return {
+        "framework": cycle.framework.code,
+        "unit": cycle.unit.code,
+        "year": cycle.year,
+        "layer": layer,
+        "total": round(card.total, 2),
+        "components": rounded(card.components),
+        "parts": rounded(card.parts),
+        "areas": rounded(card.areas),
+        "indicators": rounded(card.indicators),
+        "completeness": round(card.completeness, 2),
+        "eligibility": {
+            predicate: {
+                "eligible": result.eligible,
+                "failed": [{"rule": f.rule, "message": f.message} for f in result.failed],
+            }
+            for predicate, result in card.eligibility.items()
+        },
+    }
+
+
+# --------------------------------------------------------------------------
+# Pages
+
+
+@dataclass
+class QuestionView:
+    question: Question
+    answer: Answer | None
+    options: list[QuestionOption]
+    inputs: list[tuple[QuestionInput, object]]  # each input with its value (or None)
+    evidence: list
+    percent: float | None = None  # computed percentage of a `persen` question
+
+    @property
+    def anchor(self) -> str:
+        return "q-" + self.question.code.replace(".", "-")
+
+    @property
+    def answered(self) -> bool:
+        return self.answer is not None and self.answer.value is not None
+
+
+@dataclass
+class IndicatorView:
+    indicator: Indicator
+    summary: dict
+    questions: list[QuestionView]
+    children: list[IndicatorView]
+
+
+@dataclass
+class PartView:
+    part: Part | None
+    summary: dict
+    indicators: list[IndicatorView]
+
+
+def question_views(cycle: Cycle, questions: list[Question], layer: str) -> dict[str, QuestionView]:
+    """Questions (options and inputs prefetched) with the layer's answers and evidence. 2 queries."""
+    answers = {
+        answer.question_id: answer
+        for answer in Answer.objects.filter(
+            cycle=cycle, layer=layer, question__in=[q.pk for q in questions]
+        )
+        .select_related("updated_by")
+        .prefetch_related("evidence")
+    }
+    views = {}
+    for question in questions:
+        answer = answers.get(question.pk)
+        values = (answer.inputs or {}) if answer else {}
+        inputs = [(item, values.get(item.key)) for item in question.inputs.all()]
+        percent = None
+        if question.answer_type == "persen" and answer is not None and answer.value is not None:
+            percent = float(answer.value) * 100
+        views[question.code] = QuestionView(
+            question=question,
+            answer=answer,
+            options=list(question.options.all()),
+            inputs=inputs,
+            evidence=list(answer.evidence.all()) if answer else [],
+            percent=percent,
+        )
+    return views
+
+
+def _questions_of(framework: Framework, **filters) -> list[Question]:
+    return list(
+        Question.objects.filter(framework=framework, is_active=True, **filters)
+        .select_related("indicator")
+        .prefetch_related(
+            Prefetch("options", QuestionOption.objects.filter(is_active=True).order_by("order")),
+            Prefetch("inputs", QuestionInput.objects.filter(is_active=True).order_by("order")),
+        )
+        .order_by("order", "code")
+    )
+
+
+def area_sections(
+    cycle: Cycle, areas: list[Area], layer: str = Layer.SELF
+) -> list[tuple[Area, list[PartView]]]:
+    """Everything an area page shows, for one or more areas. 7 queries whatever the answers."""
+    summary = cycle.summary(layer)
+    indicators = list(
+        Indicator.objects.filter(area__in=areas, is_active=True)
+        .select_related("part")
+        .order_by("order")
+    )
+    parts = list(Part.objects.filter(area__in=areas, is_active=True).order_by("order"))
+    questions = _questions_of(cycle.framework, indicator__area__in=areas)
+    views = question_views(cycle, questions, layer)
+    by_indicator: dict[int, list[QuestionView]] = {}
+    for question in questions:
+        by_indicator.setdefault(question.indicator_id, []).append(views[question.code])
+    nodes = summary.get("indicators", {})
+    indicator_views = {
+        i.pk: IndicatorView(i, nodes.get(i.code, {}), by_indicator.get(i.pk, []), [])
+        for i in indicators
+    }
+    for indicator in indicators:
+        if indicator.parent_id and indicator.parent_id in indicator_views:
+            indicator_views[indicator.parent_id].children.append(indicator_views[indicator.pk])
+    result = []
+    for area in areas:
+        tops = [
+            indicator_views[i.pk] for i in indicators if i.area_id == area.pk and not i.parent_id
+        ]
+        area_parts = [p for p in parts if p.area_id == area.pk]
+        if area_parts:
+            part_views = [
+                PartView(
+                    part,
+                    summary.get("parts", {}).get(part.code, {}),
+                    [view for view in tops if view.indicator.part_id == part.pk],
+                )
+                for part in area_parts
+            ]
+        else:
+            part_views = [PartView(None, {}, tops)]
+        result.append((area, part_views))
+    return result
+
+
+def first_unanswered(cycle: Cycle, layer: str = Layer.SELF) -> dict[str, str]:
+    """For each area code, the code of its first unanswered question. 2 queries."""
+    answered = set(
+        Answer.objects.filter(cycle=cycle, layer=layer, value__isnull=False).values_list(
+            "question_id", flat=True
+        )
+    )
+    first: dict[str, str] = {}
+    for pk, code, area_code in (
+        Question.objects.filter(framework=cycle.framework, is_active=True)
+        .order_by("order", "code")
+        .values_list("pk", "code", "indicator__area__code")
+    ):
+        if pk not in answered and area_code not in first:
+            first[area_code] = code
+    return first
