@@ -278,6 +278,7 @@ def _prerequisites(cycle: Cycle, *, instansi: Unit, by) -> None:
         "tlhp": "100",
         "lhkpn-lhkasn": "96",
         "sakip-unit": "BB",
+        "lama-membangun": "5",  # pencanangan on 10 June 2021
     }
     for prerequisite in Prerequisite.objects.filter(framework=cycle.framework, code__in=values):
         services.prerequisite_record_save(

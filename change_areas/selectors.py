@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from change_areas import scoring
 from change_areas.models import (
@@ -192,6 +193,34 @@ class PrerequisiteCheck:
     required: str | None  # the minimum for the cycle's target and instansi type
     met: bool | None  # None when unknown
     computed: bool = False
+
+    @property
+    def display_value(self) -> str | None:
+        return self._display(self.value)
+
+    @property
+    def display_required(self) -> str | None:
+        return self._display(self.required)
+
+    def _display(self, value: str | None) -> str | None:
+        if value is None:
+            return None
+        kind = self.prerequisite.value_type
+        if kind == "boolean":
+            return _("ya") if str(value).lower() in ("1", "true", "ya", "yes") else _("tidak")
+        if kind == "percent":
+            return f"{value}%"
+        if kind == "years":
+            if (
+                self.prerequisite.source == PrerequisiteSource.REVOCATION_FREE_YEARS
+                and value == NEVER_REVOKED
+            ):
+                return _("tidak pernah dicabut")
+            return _("%(years)s tahun") % {"years": value}
+        return str(value)
+
+
+NEVER_REVOKED = "99"
 
 
 def instansi_of(unit):

@@ -32,7 +32,7 @@ from units import access
 from units.access import Perm
 from units.models import Unit
 from zi_tracker.imports import ImportFileError, read_dataset
-from zi_tracker.pdf import render_pdf
+from zi_tracker.pdf import image_data_uri, render_pdf
 
 
 def _cycle_for(user, pk: int, perm: Perm = Perm.VIEW) -> Cycle:
@@ -770,6 +770,7 @@ def scorecard_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             "hasil_rows": [r for r in rows if r["area"].component.kind == ComponentKind.HASIL],
             "generated": timezone.localtime(),
             "document_number": f"LKE-{cycle.unit.code}-{cycle.year}-{layer}",
+            "logo": image_data_uri(cycle.unit.logo),
         },
         filename=f"rekap-lke-{cycle.unit.code}-{cycle.year}-{layer}.pdf",
     )
