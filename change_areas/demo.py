@@ -17,6 +17,7 @@ from django.utils import timezone
 from change_areas import scoring, selectors, services
 from change_areas.models import (
     Area,
+    Comment,
     Cycle,
     CycleEvent,
     DocumentType,
@@ -204,30 +205,7 @@ def seed(log=print) -> bool:
 
     medan = units["BPS-1275"]
     if not Cycle.objects.filter(unit=medan, year=year, framework=framework).exists():
-        cycle = services.cycle_open(
-            unit=medan,
-            framework=framework,
-            year=year,
-            target="wbk",
-            fill_opens=today - datetime.timedelta(days=150),
-            fill_closes=today - datetime.timedelta(days=10),
-            review_opens=today - datetime.timedelta(days=9),
-            review_closes=today + datetime.timedelta(days=40),
-        )
-        services.answers_save_many(
-            cycle=cycle,
-            layer=Layer.SELF,
-            answers=_answers(spec, seed=1275, quality=0.92, coverage=1.0),
-            reason="seed_demo",
-            spec=spec,
-        )
-        before = cycle.stage
-        cycle.stage = Stage.EVALUASI_TPI
-        cycle.submitted_at = timezone.now() - datetime.timedelta(days=9)
-        cycle.save(update_fields=["stage", "submitted_at"])
-        CycleEvent.objects.create(
-            cycle=cycle, action="submit", stage_before=before, stage_after=cycle.stage, actor=None
-        )
+        _medan(medan, framework, spec, year=year, today=today)
         created = True
 
     polman = units["POLMAN"]
@@ -267,7 +245,7 @@ def seed(log=print) -> bool:
     return created
 
 
-def _prerequisites(cycle: Cycle, *, instansi: Unit, by) -> None:
+def _prerequisites(cycle: Cycle, *, instansi: Unit, by, **overrides: str) -> None:
     values = {
         "opini-bpk": "WTP",
         "predikat-sakip": "A",
@@ -279,8 +257,106 @@ def _prerequisites(cycle: Cycle, *, instansi: Unit, by) -> None:
         "lhkpn-lhkasn": "96",
         "sakip-unit": "BB",
         "lama-membangun": "5",  # pencanangan on 10 June 2021
+        **{code.replace("_", "-"): value for code, value in overrides.items()},
     }
     for prerequisite in Prerequisite.objects.filter(framework=cycle.framework, code__in=values):
         services.prerequisite_record_save(
             cycle=cycle, prerequisite=prerequisite, value=values[prerequisite.code], by=None
+        )
+
+
+def _medan(medan: Unit, framework: Framework, spec, *, year: int, today: datetime.date) -> None:
+    """BPS Kota Medan: Menuju WBK awarded last year, now reviewed by the TPI toward Menuju WBBM."""
+    from change_areas import workflow
+
+    last = services.cycle_open(unit=medan, framework=framework, year=year - 1, target="wbk")
+    services.answers_save_many(
+        cycle=last,
+        layer=Layer.SELF,
+        answers=_answers(spec, seed=1274, quality=0.9, coverage=1.0),
+        reason="seed_demo",
+        spec=spec,
+    )
+    services.answers_save_many(
+        cycle=last,
+        layer=Layer.SELF,
+        answers={
+            "B.BBA.a.1": (scoring.AnswerData(number=3.72), "Survei eksternal IPAK"),
+            "B.BBA.b.1": (scoring.AnswerData(option="A"), ""),
+            "B.PPP.a.1": (scoring.AnswerData(number=3.68), "Survei eksternal IPKP"),
+        },
+        reason="seed_demo",
+        spec=spec,
+    )
+    _prerequisites(
+        last, instansi=Unit.objects.get(code="BPS"), by=None, lhkpn_lhkasn="100", lama_membangun="2"
+    )
+    workflow.cycle_submit(cycle=last, by=None)
+    workflow.review_accept_open(
+        cycle=last, layer=Layer.TPI, area_codes=[area.code for area in spec.areas], by=None
+    )
+    workflow.cycle_finalise_tpi(cycle=last, by=None)
+    bps = Unit.objects.get(code="BPS")
+    sptjm = _evidence(bps, f"SPTJM Kepala BPS {year - 1}", DocumentType.SK, None)
+    workflow.proposal_create(
+        instansi=bps,
+        year=year - 1,
+        letter_number=f"B-{year - 1}/BPS/1000/05 (contoh)",
+        letter_date=datetime.date(year - 1, 5, 28),
+        sptjm=sptjm,
+        cycles=[last],
+        by=None,
+    )
+    workflow.cycle_decide(
+        cycle=Cycle.objects.get(pk=last.pk),
+        decision="diberikan",
+        decree_number=f"Keputusan Menteri PANRB Nomor 901 Tahun {year - 1} (contoh)",
+        decree_date=datetime.date(year - 1, 12, 10),
+        by=None,
+    )
+    cycle = services.cycle_open(
+        unit=medan,
+        framework=framework,
+        year=year,
+        target="wbbm",
+        fill_opens=today - datetime.timedelta(days=150),
+        fill_closes=today - datetime.timedelta(days=10),
+        review_opens=today - datetime.timedelta(days=9),
+        review_closes=today + datetime.timedelta(days=5),
+    )
+    services.answers_save_many(
+        cycle=cycle,
+        layer=Layer.SELF,
+        answers=_answers(spec, seed=1275, quality=0.92, coverage=1.0),
+        reason="seed_demo",
+        spec=spec,
+    )
+    workflow.cycle_submit(cycle=cycle, by=None)
+    workflow.review_accept_open(
+        cycle=cycle, layer=Layer.TPI, area_codes=["A.MP", "A.TL", "A.SDM"], by=None
+    )
+    question = framework.questions.get(code="A.PW.PMN.iv.b")
+    services.answer_save(
+        cycle=cycle,
+        question=question,
+        layer=Layer.TPI,
+        option="B",
+        note="WBS belum diterapkan di seluruh bidang.",
+    )
+    workflow.review_mark(
+        cycle=cycle,
+        question=question,
+        layer=Layer.TPI,
+        status="perlu_perbaikan",
+        reason="Lampirkan laporan penerapan WBS tahun berjalan.",
+        by=None,
+    )
+    reviewer = User.objects.filter(username="penilai-tpi").first()
+    if reviewer:
+        Comment.objects.create(
+            cycle=cycle,
+            question=question,
+            author=reviewer,
+            author_side=Layer.TPI,
+            body="Mohon unggah laporan penerapan WBS semester I dan II.",
         )

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from change_areas import scoring
 from change_areas.models import (
     Area,
+    Cycle,
+    Decision,
     ComponentKind,
     DocumentType,
     Evidence,
@@ -247,3 +249,60 @@ def parse_answer(question: scoring.QuestionSpec, data) -> tuple[scoring.AnswerDa
         }
         return scoring.AnswerData(inputs={k: v for k, v in inputs.items() if v is not None}), errors
     return scoring.AnswerData(number=number("number", _("Nilai"))), errors
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Keputusan"), choices=Decision.choices, widget=forms.RadioSelect
+    )
+    decree_number = forms.CharField(
+        label=_("Nomor keputusan menteri"), max_length=150, required=False
+    )
+    decree_date = forms.DateField(label=_("Tanggal keputusan"), required=False, widget=DateInput())
+    note = forms.CharField(
+        label=_("Catatan (wajib bila predikat tidak diberikan)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == Decision.AWARDED:
+            if not data.get("decree_number"):
+                self.add_error(
+                    "decree_number", _("Nomor keputusan wajib diisi bila predikat diberikan.")
+                )
+            if not data.get("decree_date"):
+                self.add_error(
+                    "decree_date", _("Tanggal keputusan wajib diisi bila predikat diberikan.")
+                )
+        return data
+
+
+class ProposalForm(forms.Form):
+    letter_number = forms.CharField(label=_("Nomor surat usulan"), max_length=150)
+    letter_date = forms.DateField(label=_("Tanggal surat"), widget=DateInput())
+    sptjm = forms.FileField(label=_("SPTJM (PDF bertanda tangan pimpinan instansi)"))
+    cycles = forms.ModelMultipleChoiceField(
+        label=_("Unit yang diusulkan"),
+        queryset=Cycle.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    note = forms.CharField(
+        label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, cycles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cycles"].queryset = Cycle.objects.filter(
+            pk__in=[c.pk for c in cycles]
+        ).select_related("unit")
+        self.fields["cycles"].label_from_instance = lambda cycle: (
+            f"{cycle.unit.name} — {cycle.get_target_display()}"
+        )
+
+
+class RevokeForm(forms.Form):
+    revoked_on = forms.DateField(label=_("Tanggal pencabutan"), widget=DateInput())
+    decree_number = forms.CharField(label=_("Nomor keputusan pencabutan"), max_length=150)
+    reason = forms.CharField(label=_("Alasan pencabutan"), widget=forms.Textarea(attrs={"rows": 2}))

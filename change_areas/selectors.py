@@ -4,7 +4,7 @@ answers of a layer, scorecards, prerequisite checklists."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
@@ -14,6 +14,7 @@ from change_areas import scoring
 from change_areas.models import (
     Answer,
     Area,
+    Comment,
     Component,
     Cycle,
     Framework,
@@ -28,6 +29,7 @@ from change_areas.models import (
     Question,
     QuestionInput,
     QuestionOption,
+    QuestionReview,
     ThresholdRule,
 )
 
@@ -350,6 +352,10 @@ class QuestionView:
     inputs: list[tuple[QuestionInput, object]]  # each input with its value (or None)
     evidence: list
     percent: float | None = None  # computed percentage of a `persen` question
+    review: object | None = None  # the QuestionReview of the reviewing layer, when asked for
+    comments: list = field(default_factory=list)
+    counterpart: QuestionView | None = None  # the same question in the layer compared with
+    editable: bool = True  # False for questions locked while the unit revises others
 
     @property
     def anchor(self) -> str:
@@ -375,8 +381,18 @@ class PartView:
     indicators: list[IndicatorView]
 
 
-def question_views(cycle: Cycle, questions: list[Question], layer: str) -> dict[str, QuestionView]:
-    """Questions (options and inputs prefetched) with the layer's answers and evidence. 2 queries."""
+def question_views(
+    cycle: Cycle,
+    questions: list[Question],
+    layer: str,
+    *,
+    review_layer: str | None = None,
+    with_comments: bool = False,
+) -> dict[str, QuestionView]:
+    """Questions (options and inputs prefetched) with the layer's answers and evidence.
+
+    2 queries, +1 with `review_layer` (the reviews of that layer), +1 with comments.
+    """
     answers = {
         answer.question_id: answer
         for answer in Answer.objects.filter(
@@ -401,6 +417,19 @@ def question_views(cycle: Cycle, questions: list[Question], layer: str) -> dict[
             evidence=list(answer.evidence.all()) if answer else [],
             percent=percent,
         )
+    ids = [q.pk for q in questions]
+    if review_layer:
+        code_of = {q.pk: q.code for q in questions}
+        for review in QuestionReview.objects.filter(
+            cycle=cycle, layer=review_layer, question__in=ids
+        ).select_related("reviewed_by"):
+            views[code_of[review.question_id]].review = review
+    if with_comments:
+        code_of = {q.pk: q.code for q in questions}
+        for comment in Comment.objects.filter(cycle=cycle, question__in=ids).select_related(
+            "author"
+        ):
+            views[code_of[comment.question_id]].comments.append(comment)
     return views
 
 
@@ -417,9 +446,19 @@ def _questions_of(framework: Framework, **filters) -> list[Question]:
 
 
 def area_sections(
-    cycle: Cycle, areas: list[Area], layer: str = Layer.SELF
+    cycle: Cycle,
+    areas: list[Area],
+    layer: str = Layer.SELF,
+    *,
+    compare_layer: str | None = None,
+    review_layer: str | None = None,
+    with_comments: bool = True,
 ) -> list[tuple[Area, list[PartView]]]:
-    """Everything an area page shows, for one or more areas. 7 queries whatever the answers."""
+    """Everything an area page shows, for one or more areas, in a constant number of queries.
+
+    With `compare_layer` each question also carries that layer's answer
+    (`counterpart`), for reviewers who score beside the unit's answer.
+    """
     summary = cycle.summary(layer)
     indicators = list(
         Indicator.objects.filter(area__in=areas, is_active=True)
@@ -428,7 +467,13 @@ def area_sections(
     )
     parts = list(Part.objects.filter(area__in=areas, is_active=True).order_by("order"))
     questions = _questions_of(cycle.framework, indicator__area__in=areas)
-    views = question_views(cycle, questions, layer)
+    views = question_views(
+        cycle, questions, layer, review_layer=review_layer, with_comments=with_comments
+    )
+    if compare_layer:
+        others = question_views(cycle, questions, compare_layer)
+        for code, view in views.items():
+            view.counterpart = others[code]
     by_indicator: dict[int, list[QuestionView]] = {}
     for question in questions:
         by_indicator.setdefault(question.indicator_id, []).append(views[question.code])

@@ -17,6 +17,7 @@ from django.core.files.base import File
 from django.db import transaction
 from django.db.models import Avg
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -37,6 +38,9 @@ from change_areas.models import (
     PrerequisiteRecord,
     ProgressEntry,
     Question,
+    QuestionReview,
+    ReviewStatus,
+    Stage,
     WorkPlanItem,
     WorkPlanStatus,
 )
@@ -247,17 +251,71 @@ class AnswerConflict(Exception):
         super().__init__(_("Jawaban ini sudah diubah orang lain sejak halaman dibuka."))
 
 
-LAYER_PERMS = {Layer.SELF: Perm.EDIT_SELF, Layer.TPI: Perm.REVIEW_TPI, Layer.TPN: Perm.REVIEW_TPN}
+LAYER_PERMS = {
+    Layer.SELF: Perm.EDIT_SELF,
+    Layer.PRE: Perm.REVIEW_PRE,
+    Layer.TPI: Perm.REVIEW_TPI,
+    Layer.TPN: Perm.REVIEW_TPN,
+}
+LAYER_STAGES = {
+    Layer.PRE: Stage.PENILAIAN_PENDAHULUAN,
+    Layer.TPI: Stage.EVALUASI_TPI,
+    Layer.TPN: Stage.EVALUASI_TPN,
+}
 
 
-def layer_edit_state(cycle: Cycle, layer: str, user) -> tuple[bool, str]:
-    """Whether `user` may edit `layer` of the cycle now, and if not, why. No query once
-    the user's memberships are cached."""
-    if layer == Layer.SELF:
-        if not access.can(user, cycle.unit, Perm.EDIT_SELF):
+def layer_edit_state(
+    cycle: Cycle,
+    layer: str,
+    user,
+    *,
+    question: Question | None = None,
+    today: datetime.date | None = None,
+) -> tuple[bool, str]:
+    """Whether `user` may edit `layer` of the cycle now, and if not, why.
+
+    No query once the user's memberships are cached, except one when a
+    question is named while the unit revises returned questions.
+    """
+    if not access.can(user, cycle.unit, LAYER_PERMS[layer]):
+        if layer == Layer.SELF:
             return False, _("Peran Anda pada unit ini tidak mencakup pengisian penilaian mandiri.")
-        return cycle.self_edit_state()
-    return False, _("Lapis penilaian ini belum dapat diubah di sini.")
+        return False, _("Peran Anda tidak mencakup lapis penilaian ini.")
+    if layer == Layer.SELF:
+        editable, reason = cycle.self_edit_state(today)
+        if editable and cycle.stage == Stage.PERBAIKAN and question is not None:
+            returned = QuestionReview.objects.filter(
+                cycle=cycle,
+                question=question,
+                layer=cycle.revision_layer,
+                status=ReviewStatus.NEEDS_REVISION,
+            ).exists()
+            if not returned:
+                return False, _(
+                    "Pertanyaan ini tidak dikembalikan untuk diperbaiki; jawabannya terkunci."
+                )
+        return editable, reason
+    expected = LAYER_STAGES[layer]
+    if cycle.stage != expected:
+        if layer == Layer.TPI and cycle.tpi_finalised_at:
+            return False, _("Penilaian TPI sudah final dan terkunci.")
+        return False, _(
+            "Lapis ini hanya dapat diisi pada tahap %(stage)s; siklus kini pada tahap %(now)s."
+        ) % {"stage": Stage(expected).label, "now": cycle.get_stage_display()}
+    today = today or timezone.localdate()
+    if layer == Layer.TPI and cycle.review_opens and today < cycle.review_opens:
+        return False, _("Penilaian TPI baru dibuka pada %(date)s.") % {
+            "date": date_format(cycle.review_opens, "DATE_FORMAT")
+        }
+    if layer == Layer.TPI and cycle.review_closes and today > cycle.review_closes:
+        return False, _("Penilaian TPI ditutup sejak %(date)s.") % {
+            "date": date_format(cycle.review_closes, "DATE_FORMAT")
+        }
+    if layer == Layer.TPI and cycle.review_closes:
+        return True, _("Penilaian TPI dibuka sampai %(date)s.") % {
+            "date": date_format(cycle.review_closes, "DATE_FORMAT")
+        }
+    return True, ""
 
 
 def question_spec(question: Question) -> scoring.QuestionSpec:
@@ -341,8 +399,8 @@ def answer_save(
     if question.framework_id != cycle.framework_id or not question.is_active:
         raise ValidationError(_("Pertanyaan ini bukan bagian dari LKE siklus ini."))
     if by is not None:
-        access.check(by, cycle.unit, LAYER_PERMS.get(layer, Perm.ADMINISTER))
-        editable, reason = layer_edit_state(cycle, layer, by)
+        access.check(by, cycle.unit, LAYER_PERMS[layer])
+        editable, reason = layer_edit_state(cycle, layer, by, question=question)
         if not editable:
             raise PermissionDenied(reason)
     answer = _store_answer(
@@ -525,8 +583,8 @@ def answer_evidence_set(
     if evidence.unit_id != cycle.unit_id:
         raise ValidationError(_("Bukti dukung harus milik unit siklus ini."))
     if by is not None:
-        access.check(by, cycle.unit, LAYER_PERMS.get(layer, Perm.ADMINISTER))
-        editable, reason = layer_edit_state(cycle, layer, by)
+        access.check(by, cycle.unit, LAYER_PERMS[layer])
+        editable, reason = layer_edit_state(cycle, layer, by, question=question)
         if not editable:
             raise PermissionDenied(reason)
     answer, _created = Answer.objects.get_or_create(cycle=cycle, question=question, layer=layer)

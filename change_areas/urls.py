@@ -1,6 +1,6 @@
 from django.urls import path
 
-from change_areas import views
+from change_areas import review_views, views
 
 app_name = "change_areas"
 
@@ -41,6 +41,53 @@ urlpatterns = [
     path("siklus/<int:pk>/rekap.pdf", views.scorecard_pdf, name="scorecard_pdf"),
     path("siklus/<int:pk>/lke/unduh/", views.lke_export, name="lke_export"),
     path("siklus/<int:pk>/lke/impor/", views.lke_import, name="lke_import"),
+    # the review workflow
+    path("penilaian/", review_views.review_queue, name="review_queue"),
+    path(
+        "siklus/<int:pk>/tinjau/<str:layer>/area/<str:area_code>/",
+        review_views.review_area,
+        name="review",
+    ),
+    path(
+        "siklus/<int:pk>/tinjau/<str:layer>/jawab/<str:question_code>/",
+        review_views.review_answer_save,
+        name="review_answer_save",
+    ),
+    path(
+        "siklus/<int:pk>/tinjau/<str:layer>/status/<str:question_code>/",
+        review_views.review_mark,
+        name="review_mark",
+    ),
+    path(
+        "siklus/<int:pk>/tinjau/<str:layer>/terima/<str:area_code>/",
+        review_views.review_accept_open,
+        name="review_accept_open",
+    ),
+    path(
+        "siklus/<int:pk>/tinjau/<str:layer>/kembalikan/",
+        review_views.cycle_return,
+        name="cycle_return",
+    ),
+    path(
+        "siklus/<int:pk>/tinjau/pendahuluan/lulus/",
+        review_views.cycle_pass_pre,
+        name="cycle_pass_pre",
+    ),
+    path("siklus/<int:pk>/tinjau/tpi/final/", review_views.cycle_finalise, name="cycle_finalise"),
+    path(
+        "siklus/<int:pk>/komentar/<str:question_code>/",
+        review_views.comment_add,
+        name="comment_add",
+    ),
+    path("siklus/<int:pk>/ajukan/", review_views.cycle_submit, name="cycle_submit"),
+    path("siklus/<int:pk>/ajukan-ulang/", review_views.cycle_resubmit, name="cycle_resubmit"),
+    path("siklus/<int:pk>/putusan/", review_views.cycle_decide, name="cycle_decide"),
+    path("siklus/<int:pk>/banding/", review_views.comparison, name="comparison"),
+    path("siklus/<int:pk>/laporan-tpi.pdf", review_views.tpi_report_pdf, name="tpi_report_pdf"),
+    path("pengusulan/", review_views.proposals, name="proposals"),
+    path("unit/<unitcode:code>/predikat/", review_views.predicate_timeline, name="predicates"),
+    path("predikat/<int:pk>/cabut/", review_views.predicate_revoke, name="predicate_revoke"),
+    path("notifikasi/", review_views.notification_list, name="notifications"),
     path("kampanye/", views.campaign_list, name="campaign_list"),
     path("kampanye/<int:pk>/", views.campaign_detail, name="campaign_detail"),
 ]

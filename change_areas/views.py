@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from change_areas import forms, lke, scoring, selectors, services
+from change_areas import forms, lke, scoring, selectors, services, workflow
 from change_areas.models import (
     Area,
     Campaign,
@@ -26,6 +26,9 @@ from change_areas.models import (
     Prerequisite,
     ProgressEntry,
     Question,
+    QuestionReview,
+    ReviewStatus,
+    Stage,
     WorkPlanItem,
 )
 from units import access
@@ -108,6 +111,12 @@ def _cycle_context(request: HttpRequest, cycle: Cycle) -> dict:
         "editable": editable,
         "edit_reason": reason,
         "can_edit": access.can(request.user, cycle.unit, Perm.EDIT_SELF),
+        "comment_side": workflow.comment_side(cycle, request.user),
+        "review_layers": [
+            layer
+            for layer in (Layer.PRE, Layer.TPI, Layer.TPN)
+            if access.can(request.user, cycle.unit, services.LAYER_PERMS[layer])
+        ],
         "nav_areas": list(
             Area.objects.filter(framework=cycle.framework, is_active=True)
             .select_related("component")
@@ -138,6 +147,14 @@ def cycle_overview(request: HttpRequest, pk: int) -> HttpResponse:
             "checks": checks,
             "checks_unmet": sum(1 for check in checks if check.met is not True),
             "overdue": WorkPlanItem.objects.filter(cycle=cycle).overdue().count(),
+            "can_submit": access.can(request.user, cycle.unit, Perm.SUBMIT_SELF),
+            "returned": list(
+                QuestionReview.objects.filter(
+                    cycle=cycle, layer=cycle.revision_layer, status=ReviewStatus.NEEDS_REVISION
+                ).select_related("question__indicator__area")
+            )
+            if cycle.stage == Stage.PERBAIKAN
+            else [],
             "events": list(cycle.events.select_related("actor").order_by("-created_at")[:8]),
         }
     )
@@ -148,7 +165,17 @@ def _area_context(
     request: HttpRequest, cycle: Cycle, areas: list[Area], *, title: str, current: str
 ) -> dict:
     context = _cycle_context(request, cycle)
-    sections = selectors.area_sections(cycle, areas)
+    sections = selectors.area_sections(cycle, areas, review_layer=_shown_review_layer(cycle))
+    _lock_unreturned(
+        cycle,
+        (
+            view
+            for _area, parts in sections
+            for part in parts
+            for ind in part.indicators
+            for view in _all_views(ind)
+        ),
+    )
     items = []
     if cycle.work_plan_framework_id == cycle.framework_id:
         items = list(
@@ -212,8 +239,40 @@ def hasil_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "change_areas/area_page.html", context)
 
 
+def _shown_review_layer(cycle: Cycle) -> str | None:
+    """Whose review verdicts the unit sees beside its answers."""
+    if cycle.revision_layer:
+        return cycle.revision_layer
+    if cycle.stage in (Stage.EVALUASI_TPI, Stage.PERBAIKAN) or cycle.tpi_finalised_at:
+        return Layer.TPI
+    if cycle.stage == Stage.PENILAIAN_PENDAHULUAN:
+        return Layer.PRE
+    return None
+
+
+def _all_views(indicator_view):
+    yield from indicator_view.questions
+    for child in indicator_view.children:
+        yield from child.questions
+
+
+def _lock_unreturned(cycle: Cycle, views) -> None:
+    """While the unit revises, only the questions returned to it stay open."""
+    if cycle.stage != Stage.PERBAIKAN:
+        return
+    for view in views:
+        view.editable = bool(view.review and view.review.status == ReviewStatus.NEEDS_REVISION)
+
+
 def _question_context(request, cycle: Cycle, question: Question, **extra) -> dict:
-    view = selectors.question_views(cycle, [_prefetched(question)], Layer.SELF)[question.code]
+    view = selectors.question_views(
+        cycle,
+        [_prefetched(question)],
+        Layer.SELF,
+        review_layer=_shown_review_layer(cycle),
+        with_comments=True,
+    )[question.code]
+    _lock_unreturned(cycle, [view])
     editable, reason = services.layer_edit_state(cycle, Layer.SELF, request.user)
     return {
         "cycle": cycle,

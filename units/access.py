@@ -29,6 +29,7 @@ class Perm(StrEnum):
     EDIT_SELF = "edit_self"  # answer the self-assessment, evidence, work plan, standards
     SUBMIT_SELF = "submit_self"  # submit the self-assessment to the TPI, resubmit
     MANAGE_TEAM = "manage_team"  # grant and revoke roles of the unit's own people
+    REVIEW_PRE = "review_pre"  # pre-assess for a provincial or eselon I office
     REVIEW_TPI = "review_tpi"  # score as the internal assessment team
     REVIEW_TPN = "review_tpn"  # record the national evaluation
     ADMINISTER = "administer"  # units, campaigns, declarations, printing and signing
@@ -37,6 +38,7 @@ class Perm(StrEnum):
 ROLE_PERMS: dict[Role, frozenset[Perm]] = {
     Role.STAFF: frozenset({Perm.VIEW, Perm.EDIT_SELF}),
     Role.COORDINATOR: frozenset({Perm.VIEW, Perm.EDIT_SELF, Perm.SUBMIT_SELF, Perm.MANAGE_TEAM}),
+    Role.PRE_REVIEWER: frozenset({Perm.VIEW, Perm.REVIEW_PRE}),
     Role.TPI_REVIEWER: frozenset({Perm.VIEW, Perm.REVIEW_TPI}),
     Role.TPN_REVIEWER: frozenset({Perm.VIEW, Perm.REVIEW_TPN}),
     Role.VIEWER: frozenset({Perm.VIEW}),

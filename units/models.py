@@ -190,6 +190,7 @@ class Unit(MP_Node):
 class Role(models.TextChoices):
     STAFF = "staff", _("Staf / tim kerja")
     COORDINATOR = "coordinator", _("Koordinator (ketua tim ZI)")
+    PRE_REVIEWER = "pre_reviewer", _("Penilai pendahuluan")
     TPI_REVIEWER = "tpi_reviewer", _("Penilai TPI")
     TPN_REVIEWER = "tpn_reviewer", _("Penilai TPN")
     VIEWER = "viewer", _("Pimpinan / pemantau")

@@ -15,8 +15,13 @@ def navigation(request: HttpRequest) -> dict:
     return {
         "nav": {
             "is_admin": user.is_superuser or user.is_staff,
-            "is_reviewer": bool(roles & {Role.TPI_REVIEWER, Role.TPN_REVIEWER}),
+            "is_reviewer": bool(roles & {Role.PRE_REVIEWER, Role.TPI_REVIEWER, Role.TPN_REVIEWER})
+            or user.is_superuser,
             "has_units": bool(roles) or user.is_superuser,
             "can_campaign": user.is_superuser or Role.UNIT_ADMIN in roles,
+            "can_propose": user.is_superuser
+            or any(
+                m.role == Role.UNIT_ADMIN and m.unit.depth == 1 for m in access.memberships_of(user)
+            ),
         }
     }

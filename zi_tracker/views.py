@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from units import access
+from change_areas.models import Notification
 from units.models import Unit
 
 
@@ -17,4 +18,5 @@ def home(request: HttpRequest) -> HttpResponse:
         entry["roles"].append(membership.get_role_display())
     entries = sorted(by_unit.values(), key=lambda entry: entry["unit"].path)
     roots = list(Unit.objects.filter(depth=1)) if request.user.is_superuser else []
-    return render(request, "home.html", {"entries": entries, "roots": roots})
+    notices = list(Notification.objects.filter(user=request.user).unread()[:10])
+    return render(request, "home.html", {"entries": entries, "roots": roots, "notices": notices})

@@ -31,12 +31,22 @@ from change_areas.models.cycles import (
     Campaign,
     Cycle,
     CycleEvent,
+    Decision,
     Layer,
     Stage,
 )
 from change_areas.models.evidence import DocumentType, Evidence, EvidenceFile
 from change_areas.models.predicates import PredicateAward
 from change_areas.models.prerequisites import PrerequisiteRecord
+from change_areas.models.reviews import (
+    OPEN_REVIEW_STATUSES,
+    Comment,
+    Notification,
+    Proposal,
+    QuestionReview,
+    ReminderLog,
+    ReviewStatus,
+)
 from change_areas.models.work_plans import (
     OPEN_STATUSES,
     ProgressEntry,
@@ -45,6 +55,7 @@ from change_areas.models.work_plans import (
 )
 
 __all__ = [
+    "OPEN_REVIEW_STATUSES",
     "OPEN_STATUSES",
     "OPTION_ANSWER_TYPES",
     "STAGE_ORDER",
@@ -53,10 +64,12 @@ __all__ = [
     "Area",
     "Campaign",
     "CatalogItem",
+    "Comment",
     "Component",
     "ComponentKind",
     "Cycle",
     "CycleEvent",
+    "Decision",
     "DocumentType",
     "Evidence",
     "EvidenceFile",
@@ -64,6 +77,7 @@ __all__ = [
     "FrameworkKind",
     "Indicator",
     "Layer",
+    "Notification",
     "Part",
     "PartKind",
     "Predicate",
@@ -74,9 +88,13 @@ __all__ = [
     "PrerequisiteSource",
     "PrerequisiteValueType",
     "ProgressEntry",
+    "Proposal",
     "Question",
     "QuestionInput",
     "QuestionOption",
+    "QuestionReview",
+    "ReminderLog",
+    "ReviewStatus",
     "Stage",
     "ThresholdKind",
     "ThresholdRule",

@@ -28,8 +28,10 @@ class Stage(models.TextChoices):
 
     PEMBANGUNAN = "pembangunan", _("Pembangunan")
     PENILAIAN_MANDIRI = "penilaian_mandiri", _("Penilaian mandiri")
+    PENILAIAN_PENDAHULUAN = "penilaian_pendahuluan", _("Penilaian pendahuluan")
     EVALUASI_TPI = "evaluasi_tpi", _("Evaluasi TPI")
-    PENGUSULAN = "pengusulan", _("Pengusulan ke TPN")
+    PERBAIKAN = "perbaikan", _("Perbaikan oleh unit")
+    PENGUSULAN = "pengusulan", _("Menunggu pengusulan ke TPN")
     EVALUASI_TPN = "evaluasi_tpn", _("Evaluasi TPN")
     KEPUTUSAN = "keputusan", _("Keputusan")
 
@@ -44,6 +46,11 @@ class Layer(models.TextChoices):
     PRE = "pre", _("Penilaian pendahuluan")
     TPI = "tpi", _("Penilaian TPI")
     TPN = "tpn", _("Penilaian TPN")
+
+
+class Decision(models.TextChoices):
+    AWARDED = "diberikan", _("Predikat diberikan")
+    NOT_AWARDED = "tidak_diberikan", _("Predikat tidak diberikan")
 
 
 class Campaign(models.Model):
@@ -138,7 +145,7 @@ class Cycle(models.Model):
         _("target predikat"), max_length=10, choices=Predicate.choices, default=Predicate.WBK
     )
     stage = models.CharField(
-        _("tahap"), max_length=20, choices=Stage.choices, default=Stage.PEMBANGUNAN
+        _("tahap"), max_length=30, choices=Stage.choices, default=Stage.PEMBANGUNAN
     )
     campaign = models.ForeignKey(
         Campaign,
@@ -154,6 +161,22 @@ class Cycle(models.Model):
     review_closes = models.DateField(_("penilaian TPI ditutup"), null=True, blank=True)
     pre_assessment = models.BooleanField(_("dengan penilaian pendahuluan"), default=False)
     submitted_at = models.DateTimeField(_("diajukan ke TPI"), null=True, blank=True)
+    revision_layer = models.CharField(
+        _("dikembalikan oleh lapis"), max_length=10, choices=Layer.choices, blank=True
+    )
+    pre_passed_at = models.DateTimeField(_("lulus penilaian pendahuluan"), null=True, blank=True)
+    tpi_finalised_at = models.DateTimeField(_("penilaian TPI final"), null=True, blank=True)
+    proposal = models.ForeignKey(
+        "change_areas.Proposal",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cycles",
+        verbose_name=_("surat usulan"),
+    )
+    decision = models.CharField(_("keputusan"), max_length=20, choices=Decision.choices, blank=True)
+    decided_at = models.DateTimeField(_("diputuskan"), null=True, blank=True)
+    decision_note = models.TextField(_("catatan keputusan"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -207,10 +230,20 @@ class Cycle(models.Model):
         return (self.summaries or {}).get(layer, {})
 
     def self_edit_state(self, today: datetime.date | None = None) -> tuple[bool, str]:
-        """Whether the unit may edit its self-assessment now, and if not, why. No query."""
+        """Whether the unit may edit its self-assessment now, and if not, why. No query.
+
+        In the revision stage only the returned questions open again; callers
+        check those per question.
+        """
         from django.utils.formats import date_format
 
         today = today or timezone.localdate()
+        if self.stage == Stage.PERBAIKAN:
+            return True, str(
+                _(
+                    "Penilai mengembalikan beberapa pertanyaan untuk diperbaiki; hanya pertanyaan itu yang dapat diubah."
+                )
+            )
         if self.stage not in (Stage.PEMBANGUNAN, Stage.PENILAIAN_MANDIRI):
             return False, str(
                 _("Penilaian mandiri sudah diajukan (tahap %(stage)s); jawaban terkunci.")
@@ -237,7 +270,14 @@ class Cycle(models.Model):
 EVENT_LABELS = {
     "cycle_open": _("Siklus dibuka"),
     "self_assessment_start": _("Penilaian mandiri dimulai"),
-    "submit": _("Penilaian mandiri diajukan ke TPI"),
+    "submit": _("Penilaian mandiri diajukan untuk dinilai"),
+    "return": _("Dikembalikan kepada unit untuk perbaikan"),
+    "resubmit": _("Perbaikan diajukan kembali"),
+    "pass_pre": _("Lulus penilaian pendahuluan"),
+    "finalise_tpi": _("Penilaian TPI difinalkan"),
+    "propose": _("Diusulkan ke TPN"),
+    "decide": _("Keputusan TPN dicatat"),
+    "revoke": _("Predikat dicabut"),
 }
 
 
@@ -248,8 +288,8 @@ class CycleEvent(models.Model):
         Cycle, on_delete=models.CASCADE, related_name="events", verbose_name=_("siklus")
     )
     action = models.CharField(_("tindakan"), max_length=60)
-    stage_before = models.CharField(_("tahap sebelum"), max_length=20, blank=True)
-    stage_after = models.CharField(_("tahap sesudah"), max_length=20, blank=True)
+    stage_before = models.CharField(_("tahap sebelum"), max_length=30, blank=True)
+    stage_after = models.CharField(_("tahap sesudah"), max_length=30, blank=True)
     note = models.TextField(_("catatan"), blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -32,6 +32,14 @@ class PredicateAward(models.Model):
         verbose_name=_("unit"),
     )
     predicate = models.CharField(_("predikat"), max_length=10, choices=Predicate.choices)
+    cycle = models.ForeignKey(
+        "change_areas.Cycle",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="awards",
+        verbose_name=_("siklus evaluasi"),
+    )
     year = models.PositiveSmallIntegerField(_("tahun penilaian"))
     decree_number = models.CharField(_("nomor keputusan"), max_length=150)
     decree_date = models.DateField(_("tanggal keputusan"))
@@ -40,6 +48,9 @@ class PredicateAward(models.Model):
         _("nomor keputusan pencabutan"), max_length=150, blank=True
     )
     revocation_reason = models.TextField(_("alasan pencabutan"), blank=True)
+    revoked_by = models.ForeignKey(
+        "units.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     note = models.TextField(_("catatan"), blank=True)
     created_at = models.DateTimeField(_("dicatat"), auto_now_add=True)
 

@@ -205,6 +205,16 @@ def test_question_of_another_framework_is_refused(cycle, staff, catalogs):
     assert not Answer.objects.filter(cycle=cycle).exists()
 
 
+def test_question_of_another_framework_is_not_found_on_the_page(cycle, staff, catalogs, client_for):
+    legacy = Question.objects.filter(framework=catalogs["permenpan-rb-52-2014"]).first()
+    assert not Question.objects.filter(framework=cycle.framework, code=legacy.code).exists()
+
+    response = client_for(staff).post(save_url(cycle, legacy.code), {"option": "Ya"})
+
+    assert response.status_code == 404
+    assert not Answer.objects.filter(cycle=cycle).exists()
+
+
 @pytest.mark.parametrize(
     ("code", "post", "message"),
     [

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from change_areas import lke, scoring, selectors, services
-from change_areas.models import Answer, Cycle, Framework, Layer
+from change_areas.models import Answer, Cycle, Framework, Layer, Stage
 from tests.files import upload
 
 CSV = "text/csv"
@@ -518,6 +518,15 @@ def test_import_page_refuses_a_file_that_is_not_a_spreadsheet(cycle, staff, clie
 
 def test_import_page_is_refused_to_viewers(cycle, viewer, client_for):
     response = client_for(viewer).post(import_url(cycle), {"file": csv_upload(GOOD_ROWS)})
+
+    assert response.status_code == 403
+    assert not Answer.objects.filter(cycle=cycle).exists()
+
+
+def test_import_page_is_refused_once_the_self_assessment_is_locked(cycle, staff, client_for):
+    Cycle.objects.filter(pk=cycle.pk).update(stage=Stage.EVALUASI_TPI)
+
+    response = client_for(staff).post(import_url(cycle), {"file": csv_upload(GOOD_ROWS)})
 
     assert response.status_code == 403
     assert not Answer.objects.filter(cycle=cycle).exists()

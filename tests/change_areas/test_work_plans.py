@@ -88,6 +88,7 @@ def test_items_are_created_per_area(cycle, staff):
         0,
         staff,
     )
+    assert pw.area.framework == cycle.work_plan_framework
     assert set(cycle.work_plan_items.values_list("area__code", "title")) == {
         ("A.MP", "Bentuk tim kerja"),
         ("A.PW", "Pasang WBS"),

@@ -67,3 +67,24 @@ def viewable_by(unit, user) -> bool:
     from units import access
 
     return bool(access.perms_on(user, unit))
+
+
+@register.filter
+def subtract(value, other) -> float | None:
+    if value in (None, "") or other in (None, ""):
+        return None
+    return float(value) - float(other)
+
+
+@register.filter
+def signed(value, decimals: int = 2) -> str:
+    """A difference with its sign: +1,25 / −0,50 / 0,00."""
+    if value in (None, ""):
+        return "—"
+    number = float(value)
+    text = floatformat(abs(number), decimals)
+    if round(number, decimals) > 0:
+        return f"+{text}"
+    if round(number, decimals) < 0:
+        return f"−{text}"
+    return text

@@ -2,6 +2,7 @@ import importlib
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 from django.utils import translation
 
 from units import demo as units_demo
@@ -17,6 +18,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         translation.activate(settings.LANGUAGE_CODE)
+        # Demo steps notify demo people; keep those e-mails out of the console.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            self._seed()
+        self._print_logins()
+
+    def _seed(self) -> None:
         for app in DEMO_APPS:
             try:
                 module = importlib.import_module(f"{app}.demo")
@@ -25,6 +32,8 @@ class Command(BaseCommand):
                     raise
                 continue
             module.seed(log=self.stdout.write)
+
+    def _print_logins(self) -> None:
         self.stdout.write("")
         self.stdout.write(
             self.style.SUCCESS(f"Demo logins (password for all: {units_demo.DEMO_PASSWORD}):")
