@@ -7,8 +7,9 @@ from decimal import Decimal
 
 from service_standards import skm
 
-WIDTH, HEIGHT = 640, 240
-LEFT, RIGHT, TOP, BOTTOM = 44, 16, 16, 40
+WIDTH, HEIGHT = 600, 260
+LEFT, RIGHT, TOP, BOTTOM = 40, 64, 22, 40
+INSET = 44  # keeps the first and last point (and their labels) off the edges
 Y_MIN, Y_MAX = Decimal("50"), Decimal("100")
 
 
@@ -51,11 +52,11 @@ def ikm_trend(surveys) -> Chart | None:
     with_result = [survey for survey in surveys if survey.ikm is not None]
     if not with_result:
         return None
-    plot_width = WIDTH - LEFT - RIGHT
+    plot_width = WIDTH - LEFT - RIGHT - 2 * INSET
     step = plot_width / max(len(with_result) - 1, 1)
     points = []
     for index, survey in enumerate(with_result):
-        x = LEFT + (index * step if len(with_result) > 1 else plot_width / 2)
+        x = LEFT + INSET + (index * step if len(with_result) > 1 else plot_width / 2)
         points.append(
             ChartPoint(
                 round(x, 1), _y(survey.ikm), survey.short_period_label, survey.ikm, survey.grade

@@ -228,7 +228,7 @@ def version_publish(
     if superseded is not None:
         superseded.status = StandardVersion.Status.SUPERSEDED
         superseded.superseded_at = now
-        _record(superseded, by=by, reason=f"version_superseded by v{version.number}")
+        _record(superseded, by=by, reason=f"version_superseded {version.number}")
         superseded.save()
 
     version.status = StandardVersion.Status.PUBLISHED
@@ -531,7 +531,7 @@ def survey_replace_respondents(
     _store_result(survey, result)
     survey.source = SatisfactionSurvey.Source.RESPONDENTS
     survey.full_clean()
-    _record(survey, by=by, reason=f"survey_import {result.respondent_count} respondents")
+    _record(survey, by=by, reason=f"survey_import {result.respondent_count}")
     survey.save()
     return survey
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import template
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from service_standards.models import DurationUnit
 
@@ -50,3 +51,30 @@ def decimal2(value) -> str:
 @register.filter
 def grade_class(grade: str) -> str:
     return {"A": "ok", "B": "ok", "C": "warning", "D": "danger"}.get(grade or "", "muted")
+
+
+HISTORY_REASONS = {
+    "service_create": N_("Layanan dibuat"),
+    "service_update": N_("Layanan diubah"),
+    "version_create": N_("Draf dibuat"),
+    "version_update": N_("Draf diubah"),
+    "version_delete": N_("Draf dihapus"),
+    "version_publish": N_("Diterbitkan"),
+    "version_superseded": N_("Diganti oleh versi %(detail)s"),
+    "survey_create": N_("Periode dibuat"),
+    "survey_import": N_("Data %(detail)s responden diimpor"),
+    "survey_set_averages": N_("Rata-rata per unsur diisi"),
+    "survey_recompute": N_("Hasil dihitung ulang"),
+    "survey_publish": N_("Dipublikasikan"),
+    "survey_unpublish": N_("Publikasi ditarik"),
+}
+
+
+@register.filter
+def history_reason(record) -> str:
+    """A history row's change reason in words ("Diterbitkan"); reasons are stored as keys."""
+    reason = record.history_change_reason or ""
+    key, _space, detail = reason.partition(" ")
+    if key in HISTORY_REASONS:
+        return _(HISTORY_REASONS[key]) % {"detail": detail}
+    return reason or record.get_history_type_display()
