@@ -228,7 +228,7 @@ class MaklumatSignForm(forms.Form):
 
 def year_choices() -> list[tuple[int, int]]:
     this_year = timezone.localdate().year
-    return [(year, year) for year in range(this_year + 1, this_year - 10, -1)]
+    return [(year, str(year)) for year in range(this_year + 1, this_year - 10, -1)]
 
 
 class SurveyCreateForm(forms.Form):
