@@ -53,8 +53,12 @@ def _maklumat(world, *, signed: bool):
     if signed and "signed" not in world.extra:
         draft = services.maklumat_save_draft(unit=unit, by=None, text="")
         world.extra["signed"] = services.maklumat_sign(
-            maklumat=draft, by=None, signed_on=datetime.date(2024, 1, 2), signed_place="Sorong",
-            signer_name="Kepala", signer_nip="",
+            maklumat=draft,
+            by=None,
+            signed_on=datetime.date(2024, 1, 2),
+            signed_place="Sorong",
+            signer_name="Kepala",
+            signer_nip="",
         )
     if not signed and "maklumat_draft" not in world.extra:
         world.extra["maklumat_draft"] = services.maklumat_save_draft(unit=unit, by=None, text="")
@@ -64,7 +68,10 @@ def _survey(world, *, published: bool = False):
     key = "survey_published" if published else "survey"
     if key not in world.extra:
         survey = services.survey_create(
-            unit=world.unit, by=None, year=2024, period_kind=PeriodKind.QUARTER,
+            unit=world.unit,
+            by=None,
+            year=2024,
+            period_kind=PeriodKind.QUARTER,
             period_number=2 if published else 1,
         )
         survey = services.survey_replace_respondents(
@@ -100,22 +107,41 @@ def kw(name: str):
 
 
 DATA = {
-    "service_create": lambda w: {"name": "Layanan Baru", "channel": "online", "category": "services",
-                                 "is_active": "on", "position": "1"},
-    "service_edit": lambda w: {"name": "Layanan Matriks", "slug": "layanan-matriks",
-                               "channel": "both", "category": "services", "is_active": "on",
-                               "position": "1"},
+    "service_create": lambda w: {
+        "name": "Layanan Baru",
+        "channel": "online",
+        "category": "services",
+        "is_active": "on",
+        "position": "1",
+    },
+    "service_edit": lambda w: {
+        "name": "Layanan Matriks",
+        "slug": "layanan-matriks",
+        "channel": "both",
+        "category": "services",
+        "is_active": "on",
+        "position": "1",
+    },
     "version_edit": lambda w: {"requirements": "KTP", "is_free": "on"},
-    "version_publish": lambda w: {"decree_number": "SK-M", "decree_date": "2024-01-02",
-                                  "effective_date": "2024-01-03"},
+    "version_publish": lambda w: {
+        "decree_number": "SK-M",
+        "decree_date": "2024-01-02",
+        "effective_date": "2024-01-03",
+    },
     "consultation": lambda w: {"held_on": "2024-01-05", "title": "FGD", "participants": "A"},
     "maklumat_edit": lambda w: {"text": "Kami sanggup."},
-    "maklumat_sign": lambda w: {"signer_name": "Kepala", "signer_position": "Kepala Satker",
-                                "signed_place": "Sorong", "signed_on": "2024-01-02"},
+    "maklumat_sign": lambda w: {
+        "signer_name": "Kepala",
+        "signer_position": "Kepala Satker",
+        "signed_place": "Sorong",
+        "signed_on": "2024-01-02",
+    },
     "survey_create": lambda w: {"year": "2024", "period_kind": "year", "period_number": "1"},
     "survey_import": lambda w: {"file": respondent_csv([(4,) * 9])},
-    "survey_averages": lambda w: {"respondent_count": "10",
-                                  **{f"nrr_u{i}": "3,5" for i in range(1, 10)}},
+    "survey_averages": lambda w: {
+        "respondent_count": "10",
+        **{f"nrr_u{i}": "3,5" for i in range(1, 10)},
+    },
 }
 
 

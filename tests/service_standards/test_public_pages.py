@@ -28,11 +28,17 @@ def service_url(service) -> str:
 
 def publish_survey(unit, *, semester=1, year=2024, rows=HAND_WORKED, service=None):
     survey = services.survey_create(
-        unit=unit, by=None, year=year, period_kind=PeriodKind.SEMESTER, period_number=semester,
+        unit=unit,
+        by=None,
+        year=year,
+        period_kind=PeriodKind.SEMESTER,
+        period_number=semester,
         service=service,
     )
     survey = services.survey_replace_respondents(
-        survey=survey, by=None, rows=[services.RespondentRow(i + 2, tuple(r)) for i, r in enumerate(rows)]
+        survey=survey,
+        by=None,
+        rows=[services.RespondentRow(i + 2, tuple(r)) for i, r in enumerate(rows)],
     )
     return services.survey_publish(survey=survey, by=None)
 
@@ -40,8 +46,13 @@ def publish_survey(unit, *, semester=1, year=2024, rows=HAND_WORKED, service=Non
 def sign_maklumat(unit, **kwargs):
     draft = services.maklumat_save_draft(unit=unit, by=None, text=kwargs.pop("text", ""))
     return services.maklumat_sign(
-        maklumat=draft, by=None, signed_on=datetime.date(2024, 3, 4), signed_place="Sorong",
-        signer_name="Ibu Kepala", signer_nip="198002142003122002", signer_position="Kepala Satker",
+        maklumat=draft,
+        by=None,
+        signed_on=datetime.date(2024, 3, 4),
+        signed_place="Sorong",
+        signer_name="Ibu Kepala",
+        signer_nip="198002142003122002",
+        signer_position="Kepala Satker",
     )
 
 
@@ -51,8 +62,9 @@ def world(unit, client):
     library = ServiceFactory(unit=unit, name="Perpustakaan")
     StandardVersionFactory(service=library, published=True, requirements=["Kartu identitas"])
     services.version_create(
-        service=library, by=None, **{"requirements": [DRAFT_TEXT], "duration_value": 99,
-                                     "duration_unit": "minutes"}
+        service=library,
+        by=None,
+        **{"requirements": [DRAFT_TEXT], "duration_value": 99, "duration_unit": "minutes"},
     )
     hidden = ServiceFactory(unit=unit, name="Layanan Baru Belum Terbit")
     StandardVersionFactory(service=hidden, requirements=[DRAFT_TEXT])
@@ -62,14 +74,23 @@ def world(unit, client):
 def test_the_public_unit_page_shows_only_published_things(world, unit, client):
     sign_maklumat(unit)
     publish_survey(unit)
-    services.survey_create(unit=unit, by=None, year=2025, period_kind=PeriodKind.YEAR, period_number=1)
+    services.survey_create(
+        unit=unit, by=None, year=2025, period_kind=PeriodKind.YEAR, period_number=1
+    )
     PredicateAward.objects.create(
-        unit=unit, predicate=Predicate.WBK, year=2023, decree_number="KEP-MENPANRB/77/2023",
+        unit=unit,
+        predicate=Predicate.WBK,
+        year=2023,
+        decree_number="KEP-MENPANRB/77/2023",
         decree_date=datetime.date(2023, 12, 12),
     )
     PredicateAward.objects.create(
-        unit=unit, predicate=Predicate.WBBM, year=2020, decree_number="KEP-REVOKED",
-        decree_date=datetime.date(2020, 12, 1), revoked_on=datetime.date(2021, 6, 1),
+        unit=unit,
+        predicate=Predicate.WBBM,
+        year=2020,
+        decree_number="KEP-REVOKED",
+        decree_date=datetime.date(2020, 12, 1),
+        revoked_on=datetime.date(2021, 6, 1),
     )
 
     response = client.get(unit_url(unit))
@@ -99,7 +120,10 @@ def test_the_public_service_page_reads_the_published_standard(world, client):
 def test_a_priced_standard_shows_rupiah_in_indonesian_format(unit, client):
     service = ServiceFactory(unit=unit, name="Penjualan Publikasi")
     StandardVersionFactory(
-        service=service, published=True, is_free=False, fee_amount="1500000",
+        service=service,
+        published=True,
+        is_free=False,
+        fee_amount="1500000",
         fee_legal_basis="Peraturan Pemerintah Nomor 7 Tahun 2015",
     )
     content = client.get(service_url(service)).content.decode()
@@ -113,7 +137,9 @@ def test_drafts_and_superseded_versions_are_not_reachable_by_guessing(world, uni
     hidden_draft = hidden.versions.get()
     guesses = [
         service_url(hidden),
-        reverse("service_standards:public_standard_pdf", kwargs={"code": unit.code, "slug": hidden.slug}),
+        reverse(
+            "service_standards:public_standard_pdf", kwargs={"code": unit.code, "slug": hidden.slug}
+        ),
         f"/layanan/{unit.code}/{draft.pk}/",
         f"/layanan/{unit.code}/{hidden_draft.pk}/",
         f"/layanan/{unit.code}/{library.slug}/{draft.pk}/",
@@ -152,7 +178,10 @@ def test_unknown_and_inactive_units_and_services_are_404(world, unit, client):
 def test_unsigned_maklumat_pdfs_are_404(unit, client):
     services.maklumat_save_draft(unit=unit, by=None, text="Janji draf")
     for name in ("public_maklumat_pdf", "public_poster_pdf"):
-        assert client.get(reverse(f"service_standards:{name}", kwargs={"code": unit.code})).status_code == 404
+        assert (
+            client.get(reverse(f"service_standards:{name}", kwargs={"code": unit.code})).status_code
+            == 404
+        )
     assert "Janji draf" not in client.get(unit_url(unit)).content.decode()
 
 
@@ -213,7 +242,10 @@ def test_public_index_queries_do_not_grow(count, province, client, django_assert
         _many_services(unit, 2)
         publish_survey(unit)
         PredicateAward.objects.create(
-            unit=unit, predicate=Predicate.WBK, year=2023, decree_number=f"K{number}",
+            unit=unit,
+            predicate=Predicate.WBK,
+            year=2023,
+            decree_number=f"K{number}",
             decree_date=datetime.date(2023, 12, 1),
         )
     with django_assert_num_queries(3):

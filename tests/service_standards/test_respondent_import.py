@@ -45,7 +45,9 @@ def test_bad_rows_are_named_by_row_and_nothing_is_kept():
     assert "Baris 3: U2 bernilai 5; nilai harus 1–4." in text
     assert "Baris 4: U3 kosong." in text
     assert "Baris 5: U4 berisi 'baik', bukan angka bulat 1–4." in text
-    assert "Baris 6: U5 bernilai 0; nilai harus 1–4; U9 berisi '3.5', bukan angka bulat 1–4." in text
+    assert (
+        "Baris 6: U5 bernilai 0; nilai harus 1–4; U9 berisi '3.5', bukan angka bulat 1–4." in text
+    )
 
 
 def test_missing_element_columns_are_named():
@@ -59,8 +61,22 @@ HEADERS_WITHOUT_U9 = ["responden", "U1", "U2", "U3", "U4", "U5", "U6", "U7", "U8
 
 
 def test_demographics_are_read_and_checked():
-    headers = ["U1", "U2", "U3", "U4", "U5", "U6", "U7", "U8", "U9", "Jenis Kelamin", "Umur",
-               "Pendidikan", "Pekerjaan", "Layanan"]
+    headers = [
+        "U1",
+        "U2",
+        "U3",
+        "U4",
+        "U5",
+        "U6",
+        "U7",
+        "U8",
+        "U9",
+        "Jenis Kelamin",
+        "Umur",
+        "Pendidikan",
+        "Pekerjaan",
+        "Layanan",
+    ]
     rows = [
         (4, 4, 4, 4, 4, 4, 4, 4, 4, "Perempuan", 34, "S1", "Mahasiswa", "Perpustakaan"),
         (3, 3, 3, 3, 3, 3, 3, 3, 3, "L", "", "", "", ""),
@@ -68,18 +84,24 @@ def test_demographics_are_read_and_checked():
     ]
     parsed = parse_dataset(respondent_dataset(rows, headers=headers, numbered=False))
     assert parsed.errors == [
-        "Baris 4: jenis kelamin 'X' tidak dikenal (isi L atau P); umur '7' tidak wajar (isi 10–120)."
+        "Baris 4: jenis kelamin 'X' tidak dikenal (isi L atau P); "
+        "umur '7' tidak wajar (isi 10–120)."
     ]
     first, second = parsed.rows
     assert (first.sex, first.age, first.education, first.occupation, first.service_used) == (
-        "P", 34, "S1", "Mahasiswa", "Perpustakaan"
+        "P",
+        34,
+        "S1",
+        "Mahasiswa",
+        "Perpustakaan",
     )
     assert (second.sex, second.age) == ("L", None)
 
 
 def test_trailing_empty_rows_are_ignored_and_a_header_only_file_is_refused():
-    parsed = parse_dataset(respondent_dataset([(4,) * 9, ("",) * 9], numbered=False,
-                                              headers=HEADERS_WITHOUT_NUMBER))
+    parsed = parse_dataset(
+        respondent_dataset([(4,) * 9, ("",) * 9], numbered=False, headers=HEADERS_WITHOUT_NUMBER)
+    )
     assert parsed.ok and len(parsed.rows) == 1
     empty = parse_dataset(respondent_dataset([], headers=HEADERS_WITHOUT_NUMBER))
     assert empty.errors == ["Berkas tidak berisi responden (hanya baris judul)."]
@@ -91,7 +113,7 @@ HEADERS_WITHOUT_NUMBER = ["U1", "U2", "U3", "U4", "U5", "U6", "U7", "U8", "U9"]
 def test_an_unreadable_file_says_so():
     from zi_tracker.imports import ImportFileError
 
-    with pytest.raises(ImportFileError, match="xlsx atau .csv"):
+    with pytest.raises(ImportFileError, match=r"xlsx atau \.csv"):
         parse_file(b"%PDF-1.4", file_name="responden.pdf")
 
 
@@ -154,7 +176,8 @@ def test_a_published_period_cannot_be_reimported(survey, staff, coordinator, cli
 
 def test_averages_can_be_entered_directly_and_are_validated(survey, staff, client_for):
     url = reverse(
-        "service_standards:survey_averages", kwargs={"code": survey.unit.code, "survey_id": survey.pk}
+        "service_standards:survey_averages",
+        kwargs={"code": survey.unit.code, "survey_id": survey.pk},
     )
     client = client_for(staff)
     bad = {"respondent_count": "150", **{f"nrr_u{i}": "3,50" for i in range(1, 10)}}

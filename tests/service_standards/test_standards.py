@@ -54,8 +54,12 @@ def test_publishing_a_second_version_supersedes_the_first(service, coordinator):
 
 def test_a_new_draft_copies_every_component_of_the_published_version(service, staff):
     published = StandardVersionFactory(
-        service=service, published=True, requirements=["KTP", "Surat permohonan"],
-        is_free=False, fee_amount="150000.00", fee_legal_basis="PP 7/2015",
+        service=service,
+        published=True,
+        requirements=["KTP", "Surat permohonan"],
+        is_free=False,
+        fee_amount="150000.00",
+        fee_legal_basis="PP 7/2015",
     )
     draft = services.version_create(service=service, by=staff, copy_from=published)
     assert draft.number == 2 and draft.is_draft and draft.based_on == published
@@ -69,8 +73,11 @@ def test_the_database_refuses_a_second_published_version(service):
     draft = StandardVersionFactory(service=service)
     with pytest.raises(IntegrityError), transaction.atomic():
         StandardVersion.objects.filter(pk=draft.pk).update(
-            status="published", decree_number="X", decree_date=datetime.date(2025, 1, 1),
-            effective_date=datetime.date(2025, 1, 1), published_at=timezone.now(),
+            status="published",
+            decree_number="X",
+            decree_date=datetime.date(2025, 1, 1),
+            effective_date=datetime.date(2025, 1, 1),
+            published_at=timezone.now(),
         )
     assert published_versions(service) == [1]
 
@@ -129,8 +136,11 @@ def test_decree_dates_are_checked(service, coordinator):
     draft = StandardVersionFactory(service=service)
     with pytest.raises(ValidationError) as error:
         services.version_publish(
-            version=draft, by=coordinator, decree_number=" ",
-            decree_date=datetime.date(2025, 2, 1), effective_date=datetime.date(2025, 1, 1),
+            version=draft,
+            by=coordinator,
+            decree_number=" ",
+            decree_date=datetime.date(2025, 2, 1),
+            effective_date=datetime.date(2025, 1, 1),
         )
     assert set(error.value.message_dict) == {"decree_number", "effective_date"}
 
@@ -141,8 +151,12 @@ def test_publishing_without_a_consultation_warns_and_with_one_records_it(service
     assert outcome.warnings and "FGD" in outcome.warnings[0]
 
     fgd = services.consultation_create(
-        unit=service.unit, by=coordinator, services=[service], held_on=datetime.date(2025, 1, 2),
-        title="FGD standar pelayanan", participants=["Universitas"],
+        unit=service.unit,
+        by=coordinator,
+        services=[service],
+        held_on=datetime.date(2025, 1, 2),
+        title="FGD standar pelayanan",
+        participants=["Universitas"],
     )
     second = StandardVersionFactory(service=service)
     outcome = services.version_publish(version=second, by=coordinator, consultation=fgd, **PUBLISH)
@@ -169,7 +183,8 @@ def test_the_publish_page_warns_when_the_unit_has_no_fgd(service, coordinator, c
     page = client.get(url).content.decode()
     assert "belum mencatat konsultasi publik (FGD)" in page
     response = client.post(
-        url, {"decree_number": "SK-9", "decree_date": "2025-01-06", "effective_date": "2025-01-13"},
+        url,
+        {"decree_number": "SK-9", "decree_date": "2025-01-06", "effective_date": "2025-01-13"},
         follow=True,
     )
     content = response.content.decode()
@@ -275,13 +290,17 @@ if os.environ.get("DATABASE_URL", "").startswith("postgres"):
     @pytest.mark.django_db(transaction=True)
     def test_two_concurrent_published_rows_are_refused_by_postgresql(unit):
         service = ServiceFactory(unit=unit)
-        first, second = StandardVersionFactory(service=service), StandardVersionFactory(
-            service=service
+        first, second = (
+            StandardVersionFactory(service=service),
+            StandardVersionFactory(service=service),
         )
         first_written = threading.Event()
         values = {
-            "status": "published", "decree_number": "SK", "decree_date": datetime.date(2025, 1, 1),
-            "effective_date": datetime.date(2025, 1, 1), "published_at": timezone.now(),
+            "status": "published",
+            "decree_number": "SK",
+            "decree_date": datetime.date(2025, 1, 1),
+            "effective_date": datetime.date(2025, 1, 1),
+            "published_at": timezone.now(),
         }
 
         def writer_a():
