@@ -71,9 +71,7 @@ class ServiceForm(forms.ModelForm):
             )
 
     def validate_unique(self):
-        # The service functions validate uniqueness with the unit set; the slug may still be blank.
-        if self.cleaned_data.get("slug"):
-            super().validate_unique()
+        """Left to `services.service_create/update`, which say clearly what is taken."""
 
 
 class StandardVersionForm(forms.ModelForm):
@@ -210,6 +208,10 @@ class MaklumatForm(forms.ModelForm):
         model = Maklumat
         fields = ("text",)
         widgets = {"text": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].required = False  # empty: the standard wording
 
 
 class MaklumatSignForm(forms.Form):

@@ -75,6 +75,20 @@ def unique_slug(unit: Unit, name: str, *, exclude_pk: int | None = None) -> str:
     return slug
 
 
+def _check_service_unique(service: Service) -> None:
+    """Clear messages for duplicate names and slugs (Django's generic one is unclear here)."""
+    others = Service.objects.filter(unit_id=service.unit_id).exclude(pk=service.pk)
+    errors = {}
+    if service.name and others.filter(name=service.name).exists():
+        errors["name"] = _("Layanan bernama %(name)s sudah ada di unit ini.") % {"name": service.name}
+    if service.slug and others.filter(slug=service.slug).exists():
+        errors["slug"] = _("Alamat singkat %(slug)s sudah dipakai layanan lain di unit ini.") % {
+            "slug": service.slug
+        }
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def service_create(*, unit: Unit, by: User | None, **fields: Any) -> Service:
     unknown = set(fields) - set(SERVICE_FIELDS)
@@ -87,6 +101,7 @@ def service_create(*, unit: Unit, by: User | None, **fields: Any) -> Service:
             Service.objects.filter(unit=unit).aggregate(last=Max("position"))["last"] or 0
         ) + 1
     service = Service(unit=unit, **fields)
+    _check_service_unique(service)
     service.full_clean()
     _record(service, by=by, reason="service_create")
     service.save()
@@ -100,6 +115,7 @@ def service_update(*, service: Service, by: User | None, **fields: Any) -> Servi
         raise TypeError(f"unknown service fields: {sorted(unknown)}")
     for name, value in fields.items():
         setattr(service, name, value)
+    _check_service_unique(service)
     service.full_clean()
     _record(service, by=by, reason="service_update")
     service.save()
