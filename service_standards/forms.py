@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -179,7 +180,6 @@ class ConsultationForm(forms.ModelForm):
     minutes_file = forms.FileField(
         label=_("Notulen/berita acara"),
         required=False,
-        help_text=_("PDF, JPG, PNG, atau DOCX; paling besar 10 MB."),
     )
 
     class Meta:
@@ -194,6 +194,9 @@ class ConsultationForm(forms.ModelForm):
     def __init__(self, *args, unit, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.unit = unit
+        self.fields["minutes_file"].help_text = _(
+            "PDF, JPG, PNG, atau DOCX; paling besar %(size)s MB."
+        ) % {"size": settings.ZI_SERVICE_UPLOAD_MAX_BYTES // (1024 * 1024)}
         self.fields["services"].queryset = Service.objects.for_unit(unit)
 
     def clean_held_on(self):

@@ -48,7 +48,7 @@ MINUTES_TYPES = {
 
 
 def minutes_max_bytes() -> int:
-    return getattr(settings, "ZI_SERVICE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+    return settings.ZI_SERVICE_UPLOAD_MAX_BYTES
 
 
 def _record(instance, *, by: User | None, reason: str) -> None:
@@ -80,7 +80,9 @@ def _check_service_unique(service: Service) -> None:
     others = Service.objects.filter(unit_id=service.unit_id).exclude(pk=service.pk)
     errors = {}
     if service.name and others.filter(name=service.name).exists():
-        errors["name"] = _("Layanan bernama %(name)s sudah ada di unit ini.") % {"name": service.name}
+        errors["name"] = _("Layanan bernama %(name)s sudah ada di unit ini.") % {
+            "name": service.name
+        }
     if service.slug and others.filter(slug=service.slug).exists():
         errors["slug"] = _("Alamat singkat %(slug)s sudah dipakai layanan lain di unit ini.") % {
             "slug": service.slug

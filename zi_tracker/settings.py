@@ -230,3 +230,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- service_standards ---
+# Largest FGD minutes file (PDF, JPG, PNG or DOCX) a unit may upload, in bytes.
+ZI_SERVICE_UPLOAD_MAX_BYTES = env.int("ZI_SERVICE_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
