@@ -135,6 +135,10 @@ class StandardVersionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["fee_amount"].help_text = _("Dalam rupiah, misalnya 150.000")
+        for name, field in self.fields.items():
+            if isinstance(field, LinesField):  # room for every item, plus one to add
+                items = len(self.initial.get(name) or [])
+                field.widget.attrs["rows"] = max(int(field.widget.attrs.get("rows", 4)), items + 1)
         self.fields["duration_unit"].choices = [
             ("", "—"),
             *self.fields["duration_unit"].choices[1:],
