@@ -67,10 +67,7 @@ def main() -> None:
         for service_number in range(2):
             service = ServiceFactory(unit=unit, name=f"Layanan {service_number}")
             StandardVersionFactory(service=service, published=True)
-    print(
-        f"setup: {args.units} units × 2 published services  "
-        f"{time.perf_counter() - start:6.1f} s"
-    )
+    print(f"setup: {args.units} units × 2 published services  {time.perf_counter() - start:6.1f} s")
 
     client = Client()
 
@@ -92,8 +89,10 @@ def main() -> None:
         ms, queries = timed(page(url))
         print(f"{label:<40} {ms:8.1f} ms  {queries} queries")
 
-    version = StandardVersion.objects.published().select_related("service__unit").get(
-        service__unit__code="BPS-9171", service__slug="rekomendasi-kegiatan-statistik"
+    version = (
+        StandardVersion.objects.published()
+        .select_related("service__unit")
+        .get(service__unit__code="BPS-9171", service__slug="rekomendasi-kegiatan-statistik")
     )
     ms, rendered = timed(lambda: documents.standard_pdf(version), repeat=5)
     print(f"{'standard PDF (A4, 14 components)':<40} {ms:8.1f} ms  {len(rendered.content)} bytes")
@@ -106,19 +105,24 @@ def main() -> None:
     rng = random.Random(1)
     rows = [tuple(rng.choice((2, 3, 3, 4, 4)) for _ in range(9)) for _ in range(20_000)]
     content = respondent_dataset(rows).export("xlsx")
-    ms, parsed = timed(
-        lambda: respondent_files.parse_file(content, file_name="r.xlsx"), repeat=3
-    )
+    ms, parsed = timed(lambda: respondent_files.parse_file(content, file_name="r.xlsx"), repeat=3)
     print(f"{'parse 20,000-respondent xlsx':<40} {ms:8.1f} ms")
     ms, result = timed(lambda: skm.compute(row.values for row in parsed.rows), repeat=3)
-    print(f"{'compute IKM of 20,000 respondents':<40} {ms:8.1f} ms  IKM {result.ikm} {result.grade}")
+    print(
+        f"{'compute IKM of 20,000 respondents':<40} {ms:8.1f} ms  IKM {result.ikm} {result.grade}"
+    )
     survey = services.survey_create(
         unit=Service.objects.get(unit__code="BPS-9171", slug="perpustakaan").unit,
-        by=None, year=2024, period_kind="year", period_number=1,
+        by=None,
+        year=2024,
+        period_kind="year",
+        period_number=1,
     )
     start = time.perf_counter()
     services.survey_replace_respondents(survey=survey, by=None, rows=parsed.rows)
-    print(f"{'store 20,000 respondents + result':<40} {1000 * (time.perf_counter() - start):8.1f} ms")
+    print(
+        f"{'store 20,000 respondents + result':<40} {1000 * (time.perf_counter() - start):8.1f} ms"
+    )
 
 
 if __name__ == "__main__":

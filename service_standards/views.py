@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from service_standards import charts, documents, forms, respondent_files, selectors, services
+from service_standards import charts, forms, respondent_files, selectors, services
 from service_standards.models import (
     Consultation,
     Maklumat,
@@ -48,6 +48,13 @@ def _submit_unit(request: HttpRequest, code: str):
     if Perm.SUBMIT_SELF not in perms and Perm.ADMINISTER not in perms:
         access.check(request.user, unit, Perm.SUBMIT_SELF)
     return unit
+
+
+def _documents():
+    """The PDF module, imported on first use: WeasyPrint is heavy to load at start-up."""
+    from service_standards import documents
+
+    return documents
 
 
 def _pdf_response(rendered, *, inline: bool = True) -> HttpResponse:
@@ -285,7 +292,7 @@ def version_publish(request: HttpRequest, code: str, version_id: int) -> HttpRes
 def version_pdf(request: HttpRequest, code: str, version_id: int) -> HttpResponse:
     unit = access.unit_for(request.user, code)
     version = _version(unit, version_id)
-    return _pdf_response(documents.standard_pdf(version))
+    return _pdf_response(_documents().standard_pdf(version))
 
 
 # --- consultations (FGD) --------------------------------------------------------------
@@ -465,7 +472,7 @@ def maklumat_draft_pdf(request: HttpRequest, code: str) -> HttpResponse:
     _rows, _signed, draft = _maklumats(unit)
     if draft is None:
         raise Http404
-    return _pdf_response(documents.maklumat_pdf(draft))
+    return _pdf_response(_documents().maklumat_pdf(draft))
 
 
 # --- SKM ------------------------------------------------------------------------------
@@ -723,7 +730,7 @@ def public_service(request: HttpRequest, code: str, slug: str) -> HttpResponse:
 def public_standard_pdf(request: HttpRequest, code: str, slug: str) -> HttpResponse:
     data = selectors.public_service_page(code, slug)
     data.version.service.unit = data.unit
-    return _pdf_response(documents.standard_pdf(data.version))
+    return _pdf_response(_documents().standard_pdf(data.version))
 
 
 def _signed_maklumat(code: str) -> Maklumat:
@@ -734,8 +741,8 @@ def _signed_maklumat(code: str) -> Maklumat:
 
 
 def public_maklumat_pdf(request: HttpRequest, code: str) -> HttpResponse:
-    return _pdf_response(documents.maklumat_pdf(_signed_maklumat(code)))
+    return _pdf_response(_documents().maklumat_pdf(_signed_maklumat(code)))
 
 
 def public_poster_pdf(request: HttpRequest, code: str) -> HttpResponse:
-    return _pdf_response(documents.maklumat_poster(_signed_maklumat(code)))
+    return _pdf_response(_documents().maklumat_poster(_signed_maklumat(code)))
