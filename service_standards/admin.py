@@ -161,14 +161,10 @@ class StandardVersionAdmin(ImportExportMixin, SimpleHistoryAdmin):
             obj.pk, obj.number = created.pk, created.number
             return
         if obj.is_draft:
+            for name in services.PREPARED_FIELDS:
+                if name in form.cleaned_data:
+                    values[name] = form.cleaned_data[name] or ("" if name == "decree_number" else None)
             services.version_update(version=obj, by=request.user, **values)
-            # Decree details may be prepared here; the publish action uses them.
-            StandardVersion.objects.filter(pk=obj.pk).update(
-                decree_number=form.cleaned_data.get("decree_number", ""),
-                decree_date=form.cleaned_data.get("decree_date"),
-                effective_date=form.cleaned_data.get("effective_date"),
-                consultation=form.cleaned_data.get("consultation"),
-            )
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and (obj is None or obj.is_draft)

@@ -162,10 +162,14 @@ def _ensure_draft(version: StandardVersion) -> None:
         )
 
 
+# Decree details a draft may carry before it is published (the admin's publish action uses them).
+PREPARED_FIELDS = ("decree_number", "decree_date", "effective_date", "consultation")
+
+
 @transaction.atomic
 def version_update(*, version: StandardVersion, by: User | None, **fields: Any) -> StandardVersion:
     """Change a draft's components. Published and superseded versions never change."""
-    unknown = set(fields) - {*StandardVersion.CONTENT_FIELDS, "change_note"}
+    unknown = set(fields) - {*StandardVersion.CONTENT_FIELDS, "change_note", *PREPARED_FIELDS}
     if unknown:
         raise TypeError(f"unknown version fields: {sorted(unknown)}")
     version = StandardVersion.objects.select_for_update().get(pk=version.pk)

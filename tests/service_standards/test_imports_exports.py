@@ -168,3 +168,42 @@ def test_the_admin_publish_action_uses_the_services(unit, superuser, client_for)
     old.refresh_from_db()
     assert old.status == "superseded"
     assert StandardVersion.objects.get(pk=draft.pk).history.latest().history_user == superuser
+
+
+def test_editing_a_draft_in_the_admin_goes_through_the_service(unit, superuser, client_for):
+    draft = StandardVersionFactory(service=ServiceFactory(unit=unit))
+    url = reverse("admin:service_standards_standardversion_change", args=[draft.pk])
+    data = {
+        "change_note": "Diubah di admin",
+        "requirements": "KTP\nSurat",
+        "procedure": "Langkah 1",
+        "duration_value": "2",
+        "duration_unit": "hours",
+        "duration_note": "",
+        "fee_note": "",
+        "fee_legal_basis": "",
+        "products": "Data",
+        "complaint_channels": "Kotak saran",
+        "complaint_note": "",
+        "legal_basis": "UU 25/2009",
+        "facilities": "Ruang",
+        "competencies": "Kompeten",
+        "internal_supervision": "Kepala",
+        "staff_count": "2",
+        "staff_note": "",
+        "service_guarantee": "Ya",
+        "security_guarantee": "Ya",
+        "performance_evaluation": "Ya",
+        "decree_number": "SK-DISIAPKAN",
+        "decree_date": "2025-01-01",
+        "effective_date": "2025-01-02",
+        "consultation": "",
+        "is_free": "on",
+    }
+    response = client_for(superuser).post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    draft.refresh_from_db()
+    assert draft.requirements == ["KTP", "Surat"] and draft.duration_unit == "hours"
+    assert draft.decree_number == "SK-DISIAPKAN" and draft.is_draft
+    record = draft.history.latest()
+    assert record.history_user == superuser and record.history_change_reason == "version_update"
