@@ -163,7 +163,9 @@ class StandardVersionAdmin(ImportExportMixin, SimpleHistoryAdmin):
         if obj.is_draft:
             for name in services.PREPARED_FIELDS:
                 if name in form.cleaned_data:
-                    values[name] = form.cleaned_data[name] or ("" if name == "decree_number" else None)
+                    values[name] = form.cleaned_data[name] or (
+                        "" if name == "decree_number" else None
+                    )
             services.version_update(version=obj, by=request.user, **values)
 
     def has_delete_permission(self, request, obj=None):
