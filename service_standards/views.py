@@ -251,7 +251,13 @@ def version_publish(request: HttpRequest, code: str, version_id: int) -> HttpRes
         messages.error(request, _("Hanya draf yang dapat diterbitkan."))
         return redirect(version.get_absolute_url())
     consultations = Consultation.objects.filter(unit=unit).order_by("-held_on")
-    initial = {"consultation": consultations.filter(services=version.service).first()}
+    initial = {
+        "consultation": version.consultation
+        or consultations.filter(services=version.service).first(),
+        "decree_number": version.decree_number,
+        "decree_date": version.decree_date or forms.today(),
+        "effective_date": version.effective_date,
+    }
     form = forms.PublishForm(request.POST or None, consultations=consultations, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
