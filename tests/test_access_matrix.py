@@ -218,6 +218,80 @@ ROWS: list[Row] = [
     Row("change_areas:campaign_detail", "GET", lambda world: {"pk": world.extra["campaign"].pk}, statuses(
                                                                             LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
     # --- service_standards ----------------------------------------------------------------------------------------
+    # (`ss` is tests/service_standards/matrix.py, bound by the first row: it builds each row's data.)
+    Row("service_standards:services", "GET",
+        (ss := __import__("tests.service_standards.matrix", fromlist=["kw"])).kw("unit"), statuses(
+                                                                            LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("service_standards:service_create", "GET", ss.kw("unit"), statuses(  LOGIN, 404,     200,  200,  403, 403, 403,   200,   200)),
+    Row("service_standards:service_create", "POST", ss.kw("unit"), statuses( LOGIN, 404,     302,  302,  403, 403, 403,   302,   302),
+        data=ss.data("service_create")),
+    Row("service_standards:service_detail", "GET", ss.kw("service"), statuses(LOGIN, 404,    200,  200,  200, 200, 200,   200,   200)),
+    Row("service_standards:service_edit", "GET", ss.kw("service"), statuses( LOGIN, 404,     200,  200,  403, 403, 403,   200,   200)),
+    Row("service_standards:service_edit", "POST", ss.kw("service"), statuses(LOGIN, 404,     302,  302,  403, 403, 403,   302,   302),
+        data=ss.data("service_edit")),
+    Row("service_standards:version_create", "POST", ss.kw("service"), statuses(
+                                                                            LOGIN, 404,     302,  302,  403, 403, 403,   302,   302)),
+    Row("service_standards:version_detail", "GET", ss.kw("draft"), statuses( LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("service_standards:version_edit", "GET", ss.kw("draft"), statuses(   LOGIN, 404,     200,  200,  403, 403, 403,   200,   200)),
+    Row("service_standards:version_edit", "POST", ss.kw("draft"), statuses(  LOGIN, 404,     302,  302,  403, 403, 403,   302,   302),
+        data=ss.data("version_edit")),
+    Row("service_standards:version_delete", "POST", ss.kw("draft"), statuses(LOGIN, 404,     302,  302,  403, 403, 403,   302,   302)),
+    Row("service_standards:version_publish", "GET", ss.kw("draft"), statuses(LOGIN, 404,     403,  200,  403, 403, 403,   200,   200)),
+    Row("service_standards:version_publish", "POST", ss.kw("draft"), statuses(
+                                                                            LOGIN, 404,     403,  302,  403, 403, 403,   302,   302),
+        data=ss.data("version_publish")),
+    Row("service_standards:version_pdf", "GET", ss.kw("published"), statuses(LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("service_standards:consultations", "GET", ss.kw("unit"), statuses(   LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("service_standards:consultation_create", "GET", ss.kw("unit"), statuses(
+                                                                            LOGIN, 404,     200,  200,  403, 403, 403,   200,   200)),
+    Row("service_standards:consultation_create", "POST", ss.kw("unit"), statuses(
+                                                                            LOGIN, 404,     302,  302,  403, 403, 403,   302,   302),
+        data=ss.data("consultation")),
+    Row("service_standards:consultation_edit", "GET", ss.kw("consultation"), statuses(
+                                                                            LOGIN, 404,     200,  200,  403, 403, 403,   200,   200)),
+    Row("service_standards:consultation_edit", "POST", ss.kw("consultation"), statuses(
+                                                                            LOGIN, 404,     302,  302,  403, 403, 403,   302,   302),
+        data=ss.data("consultation")),
+    Row("service_standards:consultation_minutes", "GET", ss.kw("consultation"), statuses(
+                                                                            LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("service_standards:maklumat", "GET", ss.kw("unit"), statuses(        LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("service_standards:maklumat_edit", "GET", ss.kw("unit"), statuses(   LOGIN, 404,     200,  200,  403, 403, 403,   200,   200)),
+    Row("service_standards:maklumat_edit", "POST", ss.kw("unit"), statuses(  LOGIN, 404,     302,  302,  403, 403, 403,   302,   302),
+        data=ss.data("maklumat_edit")),
+    Row("service_standards:maklumat_sign", "GET", ss.kw("maklumat_draft"), statuses(
+                                                                            LOGIN, 404,     403,  200,  403, 403, 403,   200,   200)),
+    Row("service_standards:maklumat_sign", "POST", ss.kw("maklumat_draft"), statuses(
+                                                                            LOGIN, 404,     403,  302,  403, 403, 403,   302,   302),
+        data=ss.data("maklumat_sign")),
+    Row("service_standards:maklumat_draft_pdf", "GET", ss.kw("maklumat_draft"), statuses(
+                                                                            LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("service_standards:surveys", "GET", ss.kw("unit"), statuses(         LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("service_standards:survey_create", "GET", ss.kw("unit"), statuses(   LOGIN, 404,     200,  200,  403, 403, 403,   200,   200)),
+    Row("service_standards:survey_create", "POST", ss.kw("unit"), statuses(  LOGIN, 404,     302,  302,  403, 403, 403,   302,   302),
+        data=ss.data("survey_create")),
+    Row("service_standards:survey_template", "GET", ss.kw("unit"), statuses( LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("service_standards:survey_detail", "GET", ss.kw("survey"), statuses( LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("service_standards:survey_import", "POST", ss.kw("survey"), statuses(LOGIN, 404,     302,  302,  403, 403, 403,   302,   302),
+        data=ss.data("survey_import")),
+    Row("service_standards:survey_averages", "GET", ss.kw("survey"), statuses(LOGIN, 404,    200,  200,  403, 403, 403,   200,   200)),
+    Row("service_standards:survey_averages", "POST", ss.kw("survey"), statuses(
+                                                                            LOGIN, 404,     302,  302,  403, 403, 403,   302,   302),
+        data=ss.data("survey_averages")),
+    Row("service_standards:survey_publish", "POST", ss.kw("survey"), statuses(LOGIN, 404,    403,  302,  403, 403, 403,   302,   302)),
+    Row("service_standards:survey_unpublish", "POST", ss.kw("survey_published"), statuses(
+                                                                            LOGIN, 404,     403,  302,  403, 403, 403,   302,   302)),
+    # Public pages: everyone, signed in or not, inside or outside the unit.
+    Row("service_standards:public_index", "GET", no_kwargs, statuses(        200,   200,     200,  200,  200, 200, 200,   200,   200)),
+    Row("service_standards:public_unit", "GET", ss.kw("public_unit"), statuses(
+                                                                            200,   200,     200,  200,  200, 200, 200,   200,   200)),
+    Row("service_standards:public_service", "GET", ss.kw("public_service"), statuses(
+                                                                            200,   200,     200,  200,  200, 200, 200,   200,   200)),
+    Row("service_standards:public_standard_pdf", "GET", ss.kw("public_service"), statuses(
+                                                                            200,   200,     200,  200,  200, 200, 200,   200,   200)),
+    Row("service_standards:public_maklumat_pdf", "GET", ss.kw("public_maklumat"), statuses(
+                                                                            200,   200,     200,  200,  200, 200, 200,   200,   200)),
+    Row("service_standards:public_poster_pdf", "GET", ss.kw("public_maklumat"), statuses(
+                                                                            200,   200,     200,  200,  200, 200, 200,   200,   200)),
     # --- declarations ---------------------------------------------------------------------------------------------
     # --- zi_tracker dashboards ------------------------------------------------------------------------------------
 ]

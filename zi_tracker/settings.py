@@ -239,3 +239,7 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- service_standards ---
+# Largest FGD minutes file (PDF, JPG, PNG or DOCX) a unit may upload, in bytes.
+ZI_SERVICE_UPLOAD_MAX_BYTES = env.int("ZI_SERVICE_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)

@@ -30,5 +30,6 @@ urlpatterns = [
     path("bahasa/", set_language, name="set_language"),
     path("unit/", include("units.urls")),
     path("", include("change_areas.urls")),
+    path("", include("service_standards.urls")),
     path("admin/", admin.site.urls),
 ]
