@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from change_areas import scoring
 from change_areas.models import (
     Area,
+    ComponentKind,
     Cycle,
     Decision,
-    ComponentKind,
     DocumentType,
     Evidence,
     Framework,

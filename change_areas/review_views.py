@@ -20,7 +20,6 @@ from change_areas.models import (
     Area,
     ComponentKind,
     Cycle,
-    Decision,
     Layer,
     Notification,
     PredicateAward,
@@ -29,7 +28,7 @@ from change_areas.models import (
     ReviewStatus,
     Stage,
 )
-from change_areas.views import _cycle_context, _cycle_for, _prefetched
+from change_areas.views import _cycle_context, _cycle_for, _posted_version, _prefetched
 from units import access
 from units.access import Perm
 from units.models import Unit
@@ -232,10 +231,7 @@ def review_answer_save(
     question = _question_of(cycle, question_code)
     spec = services.question_spec(question)
     data, errors = forms.parse_answer(spec, request.POST)
-    try:
-        version = int(request.POST.get("version") or 0) or None
-    except ValueError:
-        version = None
+    version = _posted_version(request)
     conflict = None
     if not errors:
         try:

@@ -519,8 +519,9 @@ def _store_blob(uploaded) -> EvidenceFile:
 
 
 def _clean_name(name: str, extension: str) -> str:
-    stem = Path(name or "bukti").stem[:120] or "bukti"
-    cleaned = get_valid_filename(stem) or "bukti"
+    """A safe download name: no directories (either slash), no leading dots, the real extension."""
+    stem = Path((name or "bukti").replace("\\", "/")).stem[:120]
+    cleaned = get_valid_filename(stem).lstrip(".") or "bukti"
     return f"{cleaned}.{extension}"
 
 
@@ -629,6 +630,8 @@ def work_plan_item_save(
         raise ValidationError(_("Area harus berasal dari kerangka rencana kerja siklus ini."))
     if item.status == WorkPlanStatus.DONE:
         item.percent = 100
+    if item.start_date and item.due_date and item.due_date < item.start_date:
+        raise ValidationError(_("Tenggat harus sesudah tanggal mulai."))
     item.full_clean()
     _record(item, by=by, reason="work_plan_item_save")
     item.save()
@@ -651,11 +654,14 @@ def progress_entry_add(
     _check_work_plan_access(cycle, by)
     if evidence is not None and evidence.unit_id != cycle.unit_id:
         raise ValidationError(_("Bukti dukung harus milik unit siklus ini."))
+    date = date or timezone.localdate()
+    if date > timezone.localdate() + datetime.timedelta(days=1):
+        raise ValidationError(_("Kemajuan tidak dapat dicatat untuk tanggal yang akan datang."))
     entry = ProgressEntry(
         item=item,
         note=note.strip(),
         percent=percent,
-        date=date or timezone.localdate(),
+        date=date,
         evidence=evidence,
         created_by=by,
     )
@@ -715,9 +721,9 @@ def prerequisite_record_save(
             raise ValidationError(_("Angka di luar rentang yang mungkin."))
     if prerequisite.value_type == "boolean" and value not in ("ya", "tidak"):
         raise ValidationError(_("Isikan ya atau tidak."))
-    record, _created = PrerequisiteRecord.objects.get_or_create(
-        unit=owner, prerequisite=prerequisite, year=cycle.year, defaults={"value": value}
-    )
+    record = PrerequisiteRecord.objects.filter(
+        unit=owner, prerequisite=prerequisite, year=cycle.year
+    ).first() or PrerequisiteRecord(unit=owner, prerequisite=prerequisite, year=cycle.year)
     record.value = value
     record.note = note
     record.recorded_by = by

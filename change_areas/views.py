@@ -299,6 +299,14 @@ def _prefetched(question: Question) -> Question:
     )
 
 
+def _posted_version(request: HttpRequest) -> int | None:
+    """The answer version the form was loaded with (0: the question had no answer yet)."""
+    try:
+        return int(request.POST["version"])
+    except (KeyError, ValueError):
+        return None
+
+
 def _back_to_question(cycle: Cycle, question: Question) -> str:
     area = question.indicator.area
     if area.component and area.component.kind == ComponentKind.HASIL:
@@ -321,10 +329,7 @@ def answer_save(request: HttpRequest, pk: int, question_code: str) -> HttpRespon
     )
     spec = services.question_spec(question)
     data, errors = forms.parse_answer(spec, request.POST)
-    try:
-        version = int(request.POST.get("version") or 0) or None
-    except ValueError:
-        version = None
+    version = _posted_version(request)
     conflict = None
     if not errors:
         try:

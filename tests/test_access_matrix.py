@@ -23,13 +23,15 @@ from PIL import Image
 
 from tests.factories import MembershipFactory, UnitFactory, UserFactory
 from tests.files import upload
+from tests.service_standards import matrix as ss
 from units.models import Membership, Role, UnitKind
 
 LOGIN = "login"  # 302 to the login page
-ROLES = ["staff", "coordinator", "tpi", "tpn", "viewer", "unit_admin"]
+ROLES = ["staff", "coordinator", "pre", "tpi", "tpn", "viewer", "unit_admin"]
 ROLE_OF = {
     "staff": Role.STAFF,
     "coordinator": Role.COORDINATOR,
+    "pre": Role.PRE_REVIEWER,
     "tpi": Role.TPI_REVIEWER,
     "tpn": Role.TPN_REVIEWER,
     "viewer": Role.VIEWER,
@@ -97,6 +99,21 @@ def _change_areas_world(world: World) -> None:
         review_opens=datetime.date(2027, 4, 1),
         review_closes=datetime.date(2027, 5, 31),
     )
+    from change_areas import workflow
+    from change_areas.models import Cycle, Layer, PredicateAward
+
+    tpi_cycle = ca.cycle_open(unit=world.unit, framework=framework, year=2025)
+    Cycle.objects.filter(pk=tpi_cycle.pk).update(stage="evaluasi_tpi")
+    tpi_cycle.refresh_from_db()
+    workflow._copy_layer(tpi_cycle, Layer.SELF, Layer.TPI, by=None)
+    workflow._open_reviews(tpi_cycle, Layer.TPI)
+    award = PredicateAward.objects.create(
+        unit=world.unit,
+        predicate="wbk",
+        year=2024,
+        decree_number="KEP/1/2024",
+        decree_date=datetime.date(2024, 12, 1),
+    )
     world.extra.update(
         {
             "cycle": cycle,
@@ -104,6 +121,8 @@ def _change_areas_world(world: World) -> None:
             "item": item,
             "campaign": campaign,
             "framework": framework,
+            "tpi_cycle": tpi_cycle,
+            "award": award,
         }
     )
 
@@ -118,6 +137,10 @@ def question_kwargs(world: World) -> dict:
 
 def item_kwargs(world: World) -> dict:
     return {"pk": world.extra["cycle"].pk, "item_id": world.extra["item"].pk}
+
+
+def tpi_kwargs(world: World, **extra) -> dict:
+    return {"pk": world.extra["tpi_cycle"].pk, **extra}
 
 
 def evidence_kwargs(world: World) -> dict:
@@ -147,11 +170,17 @@ def statuses(
     viewer,
     unit_admin,
     superuser,
+    *,
+    pre=None,
 ) -> dict[str, int | str]:
-    """The expected status per subject; roles on the parent expect what roles on the unit do."""
+    """The expected status per subject; roles on the parent expect what roles on the unit do.
+
+    The pre-assessor (penilai pendahuluan) sees what a TPI reviewer sees unless `pre` says otherwise.
+    """
     by_role = dict(
         staff=staff,
         coordinator=coordinator,
+        pre=tpi if pre is None else pre,
         tpi=tpi,
         tpn=tpn,
         viewer=viewer,
@@ -188,7 +217,7 @@ ROWS: list[Row] = [
     # --- change_areas ---------------------------------------------------------------------------------------------
     Row("change_areas:cycle_list", "GET", unit_kwargs, statuses(            LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
     Row("change_areas:cycle_open", "POST", unit_kwargs, statuses(           LOGIN, 404,     403,  302,  403, 403, 403,   302,   302),
-        data=lambda world: {"framework": world.extra["framework"].pk, "year": 2025, "target": "wbk"}),
+        data=lambda world: {"framework": world.extra["framework"].pk, "year": 2023, "target": "wbk"}),
     Row("change_areas:evidence_library", "GET", unit_kwargs, statuses(      LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
     Row("change_areas:evidence_download", "GET", evidence_kwargs, statuses( LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
     Row("change_areas:evidence_replace", "POST", evidence_kwargs, statuses( LOGIN, 404,     302,  302,  403, 403, 403,   302,   302),
@@ -214,13 +243,41 @@ ROWS: list[Row] = [
     Row("change_areas:scorecard_pdf", "GET", cycle_kwargs, statuses(        LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
     Row("change_areas:lke_export", "GET", cycle_kwargs, statuses(           LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
     Row("change_areas:lke_import", "GET", cycle_kwargs, statuses(           LOGIN, 404,     200,  200,  403, 403, 403,   200,   200)),
+    Row("change_areas:review_queue", "GET", no_kwargs, statuses(            LOGIN, 200,     200,  200,  200, 200, 200,   200,   200)),
+    Row("change_areas:review", "GET", lambda world: tpi_kwargs(world, layer="tpi", area_code="A.MP"), statuses(
+                                                                            LOGIN, 404,     403,  403,  200, 403, 403,   403,   200, pre=403)),
+    Row("change_areas:review_answer_save", "POST", lambda world: tpi_kwargs(world, layer="tpi", question_code="A.MP.PMN.i.a"), statuses(
+                                                                            LOGIN, 404,     403,  403,  302, 403, 403,   403,   302, pre=403),
+        data=lambda world: {"option": "Tidak", "note": "belum ada SK"}),
+    Row("change_areas:review_mark", "POST", lambda world: tpi_kwargs(world, layer="tpi", question_code="A.MP.PMN.i.a"), statuses(
+                                                                            LOGIN, 404,     403,  403,  302, 403, 403,   403,   302, pre=403),
+        data=lambda world: {"status": "perlu_perbaikan", "reason": "Lampirkan SK tim."}),
+    Row("change_areas:review_accept_open", "POST", lambda world: tpi_kwargs(world, layer="tpi", area_code="A.MP"), statuses(
+                                                                            LOGIN, 404,     403,  403,  302, 403, 403,   403,   302, pre=403)),
+    Row("change_areas:cycle_return", "POST", lambda world: tpi_kwargs(world, layer="tpi"), statuses(
+                                                                            LOGIN, 404,     403,  403,  302, 403, 403,   403,   302, pre=403)),
+    Row("change_areas:cycle_pass_pre", "POST", tpi_kwargs, statuses(        LOGIN, 404,     403,  403,  403, 403, 403,   403,   302, pre=302)),
+    Row("change_areas:cycle_finalise", "POST", tpi_kwargs, statuses(        LOGIN, 404,     403,  403,  302, 403, 403,   403,   302, pre=403)),
+    Row("change_areas:comment_add", "POST", question_kwargs, statuses(      LOGIN, 404,     302,  302,  302, 302, 403,   302,   302),
+        data=lambda world: {"body": "Mohon lampirkan SK."}),
+    Row("change_areas:cycle_submit", "POST", cycle_kwargs, statuses(        LOGIN, 404,     403,  302,  403, 403, 403,   302,   302)),
+    Row("change_areas:cycle_resubmit", "POST", cycle_kwargs, statuses(      LOGIN, 404,     403,  302,  403, 403, 403,   302,   302)),
+    Row("change_areas:cycle_decide", "GET", cycle_kwargs, statuses(         LOGIN, 404,     403,  403,  403, 200, 403,   403,   200, pre=403)),
+    Row("change_areas:comparison", "GET", tpi_kwargs, statuses(             LOGIN, 404,     403,  403,  200, 200, 403,   200,   200)),
+    Row("change_areas:tpi_report_pdf", "GET", tpi_kwargs, statuses(         LOGIN, 404,     403,  403,  200, 200, 403,   200,   200)),
+    Row("change_areas:proposals", "GET", no_kwargs, statuses(               LOGIN, 403,     403,  403,  403, 403, 403,   403,   200)),
+    Row("change_areas:predicates", "GET", unit_kwargs, statuses(            LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("change_areas:predicate_revoke", "POST", lambda world: {"pk": world.extra["award"].pk}, statuses(
+                                                                            LOGIN, 404,     403,  403,  403, 403, 403,   403,   302),
+        data=lambda world: {"revoked_on": "2025-03-01", "decree_number": "KEP/9/2025", "reason": "Maladministrasi"}),
+    Row("change_areas:notifications", "GET", no_kwargs, statuses(           LOGIN, 200,     200,  200,  200, 200, 200,   200,   200)),
     Row("change_areas:campaign_list", "GET", no_kwargs, statuses(           LOGIN, 200,     200,  200,  200, 200, 200,   200,   200)),
     Row("change_areas:campaign_detail", "GET", lambda world: {"pk": world.extra["campaign"].pk}, statuses(
                                                                             LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
     # --- service_standards ----------------------------------------------------------------------------------------
-    # (`ss` is tests/service_standards/matrix.py, bound by the first row: it builds each row's data.)
+    # (`ss` is tests/service_standards/matrix.py: it builds each row's data.)
     Row("service_standards:services", "GET",
-        (ss := __import__("tests.service_standards.matrix", fromlist=["kw"])).kw("unit"), statuses(
+        ss.kw("unit"), statuses(
                                                                             LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
     Row("service_standards:service_create", "GET", ss.kw("unit"), statuses(  LOGIN, 404,     200,  200,  403, 403, 403,   200,   200)),
     Row("service_standards:service_create", "POST", ss.kw("unit"), statuses( LOGIN, 404,     302,  302,  403, 403, 403,   302,   302),
@@ -318,7 +375,7 @@ def test_every_url_has_a_row():
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
+def matrix_world(django_db_setup, django_db_blocker):
     """One world for the whole matrix, inside a transaction rolled back at the end.
 
     Each test runs in a savepoint of its own (pytest-django's `db`), so what one
@@ -328,6 +385,16 @@ def world(django_db_setup, django_db_blocker):
         built = build_world()
         yield built
         transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(matrix_world, db):
+    """The module's world; what a row's builder adds lazily is forgotten after the test,
+    since the test's savepoint rolls those rows back."""
+    before = set(matrix_world.extra)
+    yield matrix_world
+    for key in set(matrix_world.extra) - before:
+        del matrix_world.extra[key]
 
 
 @pytest.mark.parametrize("subject", SUBJECTS)

@@ -4,8 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from units import access
 from change_areas.models import Notification
+from units import access
 from units.models import Unit
 
 
