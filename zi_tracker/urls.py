@@ -27,5 +27,6 @@ urlpatterns = [
     ),
     path("bahasa/", set_language, name="set_language"),
     path("unit/", include("units.urls")),
+    path("", include("declarations.urls")),
     path("admin/", admin.site.urls),
 ]
