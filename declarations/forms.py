@@ -6,7 +6,6 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from change_areas.models import Framework
-from declarations import texts
 from declarations.models import (
     Declarant,
     Declaration,
@@ -107,13 +106,10 @@ class DeclarationForm(forms.ModelForm):
         self.fields["title"].help_text = _("Kosongkan untuk judul baku jenis ini.")
         self.fields["body"].required = False
         self.fields["body"].help_text = _(
-            "Kosongkan untuk teks baku. Penanda yang tersedia: %(placeholders)s. Baris yang "
-            "diawali '1.' menjadi daftar bernomor; baris 'Label: isi' berturut-turut menjadi tabel."
-        ) % {
-            "placeholders": ", ".join(
-                "{" + name + "}" for name in texts.placeholders_for("pakta_integritas")
-            )
-        }
+            "Kosongkan untuk teks baku jenis ini. Penanda dalam kurung kurawal diisi otomatis "
+            "(daftarnya di bawah). Baris yang diawali '1.' menjadi daftar bernomor; baris "
+            "'Label: isi' yang berturut-turut menjadi tabel."
+        )
         if creating:
             del self.fields["reset_body"]
 

@@ -141,13 +141,12 @@ class DeclarationQuerySet(models.QuerySet):
         admin_paths = {m.unit.path for m in memberships if Perm.ADMINISTER in ROLE_PERMS[m.role]}
 
         def within(paths: set[str]) -> Q:
-            organised = Q(pk__in=[])
-            declared = Q(pk__in=[])
+            # The same condition on the organiser (Declaration.unit) and on DeclaringUnit.unit.
+            in_paths = Q(pk__in=[])
             for path in paths:
-                organised |= Q(unit__path__startswith=path)
-                declared |= Q(unit__path__startswith=path)
-            return organised | Q(
-                pk__in=DeclaringUnit.objects.filter(declared).values("declaration_id")
+                in_paths |= Q(unit__path__startswith=path)
+            return in_paths | Q(
+                pk__in=DeclaringUnit.objects.filter(in_paths).values("declaration_id")
             )
 
         return self.filter(

@@ -16,6 +16,7 @@ from enum import StrEnum
 
 import filetype
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from declarations import signing
@@ -76,16 +77,14 @@ def read_upload(upload) -> bytes | VerificationResult:
     if upload.size is not None and upload.size > limit:
         return VerificationResult(
             Verdict.TOO_LARGE,
-            _("Berkas terlalu besar: paling besar %(limit)s MB.")
-            % {"limit": limit // (1024 * 1024)},
+            _("Berkas terlalu besar: paling besar %(limit)s.") % {"limit": filesizeformat(limit)},
             size=upload.size,
         )
     content = upload.read(limit + 1)
     if len(content) > limit:
         return VerificationResult(
             Verdict.TOO_LARGE,
-            _("Berkas terlalu besar: paling besar %(limit)s MB.")
-            % {"limit": limit // (1024 * 1024)},
+            _("Berkas terlalu besar: paling besar %(limit)s.") % {"limit": filesizeformat(limit)},
             size=len(content),
         )
     return content

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -34,7 +35,13 @@ from declarations.models import (
     DeclarationStatus,
     PrintJob,
 )
-from declarations.verification import read_upload, verify
+from declarations.verification import (
+    Verdict,
+    VerificationResult,
+    max_upload_bytes,
+    read_upload,
+    verify,
+)
 from units import access
 from units.access import Perm
 from units.models import Unit
@@ -196,9 +203,9 @@ def declaration_create(request: HttpRequest, code: str) -> HttpResponse:
             request.POST, organiser=organiser, unit_choices=choices, creating=True
         )
         if form.is_valid():
-            data = {name: form.cleaned_data[name] for name in services.DECLARATION_FIELDS}
-            if not data["title"]:
-                data.pop("title")
+            data = _follow_kind(
+                {name: form.cleaned_data[name] for name in services.DECLARATION_FIELDS}
+            )
             try:
                 declaration = services.declaration_create(
                     unit=organiser, units=list(form.cleaned_data["units"]), by=request.user, **data
@@ -244,6 +251,21 @@ def declaration_create(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def _follow_kind(data: dict) -> dict:
+    """Title and body that are still some kind's shipped or edited template follow the chosen kind.
+
+    The create form opens with the piagam's text; a person who picks another kind
+    and leaves the text alone gets that kind's text, not the piagam's.
+    """
+    templates = [services.template_for(kind) for kind in DeclarationKind.values]
+    chosen = services.template_for(data["kind"])
+    if not data.get("body") or data["body"].strip() in {t.body.strip() for t in templates}:
+        data["body"] = chosen.body
+    if not data.get("title") or data["title"].strip() in {t.title for t in templates}:
+        data["title"] = chosen.title
+    return data
+
+
 def _add_errors(form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():
@@ -281,11 +303,11 @@ def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
             request.POST, request.FILES, instance=declaration, prefix="saksi"
         )
         if form.is_valid() and declarants.is_valid() and witnesses.is_valid():
-            data = {name: form.cleaned_data[name] for name in services.DECLARATION_FIELDS}
-            if form.cleaned_data.get("reset_body") or not data["body"]:
+            data = _follow_kind(
+                {name: form.cleaned_data[name] for name in services.DECLARATION_FIELDS}
+            )
+            if form.cleaned_data.get("reset_body"):
                 data["body"] = services.template_for(data["kind"]).body
-            if not data["title"]:
-                data["title"] = services.template_for(data["kind"]).title
             try:
                 with transaction.atomic():
                     services.declaration_update(
@@ -580,7 +602,15 @@ def verify_page(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     result = None
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and _body_too_large(request):
+        # Refused before Django reads the body: the size says enough.
+        form = VerifyForm()
+        result = VerificationResult(
+            Verdict.TOO_LARGE,
+            _("Berkas terlalu besar: paling besar %(limit)s.")
+            % {"limit": filesizeformat(max_upload_bytes())},
+        )
+    elif request.method == "POST":
         form = VerifyForm(request.POST, request.FILES)
         if form.is_valid():
             content = read_upload(form.cleaned_data["file"])
@@ -597,7 +627,7 @@ def verify_page(request: HttpRequest, token: str) -> HttpResponse:
             "doc": declaration.snapshot,
             "form": form,
             "result": result,
-            "max_mb": settings_max_mb(),
+            "max_size": max_upload_bytes(),
         },
         status=status,
     )
@@ -606,7 +636,9 @@ def verify_page(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-def settings_max_mb() -> int:
-    from declarations.verification import max_upload_bytes
-
-    return max_upload_bytes() // (1024 * 1024)
+def _body_too_large(request: HttpRequest) -> bool:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    return length > max_upload_bytes() + 64 * 1024  # room for the form's other fields

@@ -148,3 +148,18 @@ def test_the_layout_survives_a_missing_base_stylesheet(final, monkeypatch):
         round(float(page.mediabox.height) * 25.4 / 72),
     ) == (210, 297)
     assert "Sorong, Kamis, 10 Juni 2021" in " ".join(pdf_text(content).split())
+
+
+def test_a_signature_image_is_printed_in_the_signature_block(draft):
+    from django.core.files.base import ContentFile
+    from pypdf import PdfReader
+
+    declarant = draft.declarants.get()
+    image = io.BytesIO()
+    Image.new("RGB", (120, 40), "navy").save(image, format="PNG")
+    declarant.signature_image.save("ttd.png", ContentFile(image.getvalue()))
+    final = services.declaration_finalise(declaration=draft, by=None)
+
+    page = PdfReader(io.BytesIO(stored_bytes(final.pdf))).pages[0]
+    sizes = {(img.image.width, img.image.height) for img in page.images}
+    assert (120, 40) in sizes

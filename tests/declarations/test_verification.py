@@ -238,3 +238,13 @@ def test_the_page_costs_the_same_queries_for_many_participants(
         assert client.get(url_of(final)).status_code == 200
     with django_assert_num_queries(1):
         assert client.get(url_of(crowded)).status_code == 200
+
+
+def test_a_huge_body_is_refused_before_it_is_read(client, signed, settings):
+    settings.ZI_VERIFY_MAX_UPLOAD_BYTES = 1024
+    response = client.post(
+        url_of(signed),
+        {"file": SimpleUploadedFile("besar.pdf", b"%PDF-1.7\n" + b"0" * 200_000)},
+    )
+    assert response.status_code == 200
+    assert "Berkas terlalu besar: paling besar 1,0\xa0KB." in response.content.decode()

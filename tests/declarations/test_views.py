@@ -397,3 +397,24 @@ def test_state_changes_refuse_get(client_for, draft, unit_admin, name):
 def test_a_staff_member_of_another_unit_with_the_same_name_learns_nothing(client_for, final):
     stranger = UserFactory()
     assert client_for(stranger).get(detail(final)).status_code == 404
+
+
+def test_an_untouched_template_text_follows_the_chosen_kind(
+    client_for, headed_unit, unit_admin, catalogs
+):
+    from declarations import texts
+
+    piagam = texts.SHIPPED_TEMPLATES["piagam"]
+    client_for(unit_admin).post(
+        reverse("declarations:create", kwargs={"code": headed_unit.code}),
+        form_data(
+            framework=catalogs["permenpan-rb-90-2021"].pk,
+            units=[headed_unit.pk],
+            kind=DeclarationKind.PAKTA_INTEGRITAS,
+            title=piagam.title,
+            body=piagam.body.replace("\n", "\r\n"),
+        ),
+    )
+    declaration = Declaration.objects.get()
+    assert declaration.title == "Pakta Integritas"
+    assert declaration.body == texts.SHIPPED_TEMPLATES["pakta_integritas"].body
