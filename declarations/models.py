@@ -388,8 +388,13 @@ class DeclaringUnit(models.Model):
         return str(self.unit)
 
     def clean(self) -> None:
-        if self.unit_id and self.declaration_id:
-            organiser = self.declaration.unit
+        # The declaration may be unsaved (the admin's add form validates its inlines first).
+        try:
+            declaration = self.declaration
+        except Declaration.DoesNotExist:
+            declaration = None
+        if self.unit_id and declaration is not None and declaration.unit_id:
+            organiser = declaration.unit
             if not self.unit.path.startswith(organiser.path):
                 raise ValidationError(
                     {

@@ -158,6 +158,33 @@ def test_adding_a_declaration_in_the_admin(client_for, superuser, headed_unit, c
     assert declaration.history.get().history_user == superuser
 
 
+def test_a_declaring_unit_outside_the_organisers_subtree_is_an_error_not_a_crash(
+    client_for, superuser, headed_unit, other_unit, catalogs
+):
+    data = {
+        "kind": "piagam",
+        "framework": catalogs["permenpan-rb-90-2021"].pk,
+        "unit": headed_unit.pk,
+        "title": "Piagam Admin",
+        "event_date": "2021-06-10",
+        "venue": "Aula",
+        "city": "Sorong",
+        "body": "Kami {unit}.",
+        "declaring_units-TOTAL_FORMS": "1",
+        "declaring_units-INITIAL_FORMS": "0",
+        "declaring_units-0-unit": other_unit.pk,
+        "declaring_units-0-order": "0",
+        "declarants-TOTAL_FORMS": "0",
+        "declarants-INITIAL_FORMS": "0",
+        "witnesses-TOTAL_FORMS": "0",
+        "witnesses-INITIAL_FORMS": "0",
+    }
+    response = client_for(superuser).post(reverse("admin:declarations_declaration_add"), data)
+    assert response.status_code == 200
+    assert "tidak berada di bawah unit penyelenggara" in response.content.decode()
+    assert not Declaration.objects.exists()
+
+
 def test_the_template_admin_starts_from_the_shipped_text(client_for, superuser):
     page = client_for(superuser).get(
         reverse("admin:declarations_declarationtemplate_add") + "?kind=pakta_integritas"

@@ -132,8 +132,11 @@ def test_printing_a_subtree_without_declarations_says_so(client_for, unit_admin,
     assert not PrintJob.objects.exists()
 
 
-def test_the_database_worker_builds_the_zip(several, superuser, settings):
-    """The production path: the job waits in the database until `db_worker` runs it."""
+def test_the_database_worker_builds_the_zip(transactional_db, several, superuser, settings):
+    """The production path: the job waits in the database until `db_worker` runs it.
+
+    Transactional: the worker closes its database connection between tasks, as it should.
+    """
     from django.core.management import call_command
 
     settings.ZI_DECLARATIONS_PRINT_THRESHOLD = 1
