@@ -178,6 +178,8 @@ def test_revoking_keeps_the_files_and_records_why(signed, superuser):
     assert declaration.status == DeclarationStatus.REVOKED
     assert declaration.end_reason == "Salah tanggal" and declaration.ended_by == superuser
     assert declaration.pdf and declaration.signed_pdf and declaration.is_signed
+    latest = declaration.history.first()
+    assert (latest.history_change_reason, latest.history_user) == ("declaration_revoke", superuser)
     with pytest.raises(ValidationError):
         services.declaration_revoke(declaration=declaration, reason="lagi", by=superuser)
 
@@ -200,10 +202,11 @@ def test_superseding_points_to_the_replacement(final):
         declaration=final, replacement=copy, reason="Revisi", by=None
     )
     assert old.status == DeclarationStatus.SUPERSEDED and old.superseded_by == copy
+    assert old.history.first().history_change_reason == "declaration_supersede"
     assert list(copy.supersedes.all()) == [old]
 
 
-def test_a_declaration_cannot_supersede_itself_or_be_replaced_by_a_draft(final, draft):
+def test_a_declaration_cannot_supersede_itself_or_be_replaced_by_a_draft(final):
     with pytest.raises(ValidationError):
         services.declaration_supersede(declaration=final, replacement=final, reason="x", by=None)
     other = DeclarationFactory(unit=final.unit)
