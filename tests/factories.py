@@ -118,3 +118,68 @@ class StandardVersionFactory(factory.django.DjangoModelFactory):
                 effective_date=_datetime.date(2024, 2, 1),
             ).version
         return version
+
+# --- declarations ---------------------------------------------------------------------------
+
+import datetime  # noqa: E402
+
+from change_areas.models import Framework  # noqa: E402
+from declarations import services as declaration_services  # noqa: E402
+from declarations.models import Declarant, Declaration, DeclarationKind, Witness  # noqa: E402
+
+
+def current_framework() -> Framework:
+    """The framework new declarations refer to (the catalogs are loaded once per test DB)."""
+    framework = Framework.objects.filter(code="permenpan-rb-90-2021").first()
+    if framework is None:
+        from django.core.management import call_command
+
+        call_command("load_catalogs", verbosity=0)
+        framework = Framework.objects.get(code="permenpan-rb-90-2021")
+    return framework
+
+
+class DeclarationFactory(factory.django.DjangoModelFactory):
+    """A draft through `declarations.services.declaration_create` (the unit's head declares)."""
+
+    class Meta:
+        model = Declaration
+
+    unit = factory.SubFactory(
+        UnitFactory,
+        head_name="Siti Nurhaliza, S.ST., M.Ec.Dev.",
+        head_nip="198002142003122002",
+        head_position="Kepala BPS Kota Sorong",
+    )
+    kind = DeclarationKind.PIAGAM
+    framework = factory.LazyFunction(current_framework)
+    event_date = datetime.date(2021, 6, 10)
+    event_time = datetime.time(9, 0)
+    venue = "Aula Samu Siret"
+    city = "Sorong"
+
+    @classmethod
+    def _create(cls, model_class, *args, unit=None, units=None, by=None, **kwargs):
+        return declaration_services.declaration_create(unit=unit, units=units, by=by, **kwargs)
+
+
+class DeclarantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Declarant
+
+    declaration = factory.SubFactory(DeclarationFactory)
+    name = factory.Sequence(lambda n: f"Penanda Tangan {n}")
+    nip = "198002142003122002"
+    position = factory.Sequence(lambda n: f"Kepala Unit {n}")
+    order = factory.Sequence(lambda n: n + 100)
+
+
+class WitnessFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Witness
+
+    declaration = factory.SubFactory(DeclarationFactory)
+    name = factory.Sequence(lambda n: f"Saksi Contoh {n}")
+    position = "Kepala Perwakilan"
+    institution = "Ombudsman RI Perwakilan Papua Barat"
+    order = factory.Sequence(lambda n: n)

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from PIL import Image
 
+from tests.declarations import matrix as dm
 from tests.factories import MembershipFactory, UnitFactory, UserFactory
 from tests.files import upload
 from tests.service_standards import matrix as ss
@@ -350,6 +351,30 @@ ROWS: list[Row] = [
     Row("service_standards:public_poster_pdf", "GET", ss.kw("public_maklumat"), statuses(
                                                                             200,   200,     200,  200,  200, 200, 200,   200,   200)),
     # --- declarations ---------------------------------------------------------------------------------------------
+    Row("declarations:list", "GET", no_kwargs, statuses(                    LOGIN, 200,     200,  200,  200, 200, 200,   200,   200)),
+    Row("declarations:create", "GET", unit_kwargs, statuses(                LOGIN, 404,     403,  403,  403, 403, 403,   200,   200)),
+    Row("declarations:print_unit", "POST", unit_kwargs, statuses(           LOGIN, 404,     403,  403,  403, 403, 403,   302,   302)),
+    Row("declarations:detail", "GET", dm.final_kwargs, statuses(            LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("declarations:detail", "GET", dm.draft_kwargs, statuses(            LOGIN, 404,     403,  403,  403, 403, 403,   200,   200)),
+    Row("declarations:edit", "GET", dm.draft_kwargs, statuses(              LOGIN, 404,     403,  403,  403, 403, 403,   200,   200)),
+    Row("declarations:download", "GET", dm.final_kwargs, statuses(          LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("declarations:download", "GET", dm.draft_kwargs, statuses(          LOGIN, 404,     403,  403,  403, 403, 403,   200,   200)),
+    Row("declarations:finalise", "POST", dm.draft_kwargs, statuses(         LOGIN, 404,     403,  403,  403, 403, 403,   302,   302)),
+    Row("declarations:sign", "POST", dm.final_kwargs, statuses(             LOGIN, 404,     403,  403,  403, 403, 403,   302,   302)),
+    Row("declarations:revoke", "POST", dm.final_kwargs, statuses(           LOGIN, 404,     403,  403,  403, 403, 403,   302,   302),
+        data=lambda world: {"reason": "Matriks"}),
+    Row("declarations:supersede", "POST", dm.final_kwargs, statuses(        LOGIN, 404,     403,  403,  403, 403, 403,   302,   302),
+        data=dm.supersede_data),
+    Row("declarations:duplicate", "POST", dm.final_kwargs, statuses(        LOGIN, 404,     403,  403,  403, 403, 403,   302,   302)),
+    Row("declarations:delete", "POST", dm.draft_kwargs, statuses(           LOGIN, 404,     403,  403,  403, 403, 403,   302,   302)),
+    Row("declarations:import", "POST", dm.draft_kwargs, statuses(           LOGIN, 404,     403,  403,  403, 403, 403,   302,   302),
+        data=dm.import_data),
+    Row("declarations:from_people", "POST", dm.draft_kwargs, statuses(      LOGIN, 404,     403,  403,  403, 403, 403,   302,   302)),
+    Row("declarations:print_job", "GET", dm.job_kwargs, statuses(           LOGIN, 404,     404,  404,  404, 404, 404,   404,   200)),
+    Row("declarations:print_job_download", "GET", dm.job_kwargs, statuses(  LOGIN, 404,     404,  404,  404, 404, 404,   404,   200)),
+    Row("declarations:verify", "GET", dm.token_kwargs, statuses(            200,   200,     200,  200,  200, 200, 200,   200,   200)),
+    Row("declarations:verify", "POST", dm.token_kwargs, statuses(           200,   200,     200,  200,  200, 200, 200,   200,   200),
+        data=dm.upload_data),
     # --- zi_tracker dashboards ------------------------------------------------------------------------------------
 ]
 # fmt: on

@@ -243,3 +243,19 @@ LOGGING = {
 # --- service_standards ---
 # Largest FGD minutes file (PDF, JPG, PNG or DOCX) a unit may upload, in bytes.
 ZI_SERVICE_UPLOAD_MAX_BYTES = env.int("ZI_SERVICE_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+
+# --- declarations -----------------------------------------------------------------------
+# PAdES signing key of this installation: a PKCS#12 file and its password (in a variable or
+# in a file). `python manage.py create_signing_key` makes a self-signed one for trials.
+ZI_SIGNING_PKCS12_FILE = env.str("ZI_SIGNING_PKCS12_FILE", default="")
+ZI_SIGNING_PKCS12_PASSWORD = env.str("ZI_SIGNING_PKCS12_PASSWORD", default="")
+ZI_SIGNING_PKCS12_PASSWORD_FILE = env.str("ZI_SIGNING_PKCS12_PASSWORD_FILE", default="")
+ZI_SIGNING_REASON = env.str(
+    "ZI_SIGNING_REASON",
+    default="Dokumen pencanangan Zona Integritas diterbitkan melalui ZI Tracker",
+)
+ZI_SIGNING_LOCATION = env.str("ZI_SIGNING_LOCATION", default="Indonesia")
+# Largest PDF the public verification page accepts, in bytes.
+ZI_VERIFY_MAX_UPLOAD_BYTES = env.int("ZI_VERIFY_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# Bulk printing: up to this many declarations are zipped at once, more go to the task worker.
+ZI_DECLARATIONS_PRINT_THRESHOLD = env.int("ZI_DECLARATIONS_PRINT_THRESHOLD", default=5)

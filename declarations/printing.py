@@ -1,0 +1,161 @@
+"""Printing many declarations at once: one zip, built in the background above a threshold.
+
+`print_job_start(declarations=..., by=..., label=...)` is the one entry point:
+the admin action, the "print this unit's subtree" button and (later) an
+evaluation campaign each pass it a queryset or a list of declarations. Small
+batches are built at once; larger ones run as a Django task
+(`declarations.tasks.build_print_job`) on the database worker, and the job
+row shows the progress and keeps the file for download.
+
+Issued declarations contribute their frozen bytes (the signed copy when there
+is one); drafts are rendered as watermarked previews.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import logging
+import zipfile
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from declarations import documents
+from declarations.models import Declaration, PrintJob, PrintJobStatus
+from declarations.selectors import with_participants
+from units.models import User
+
+logger = logging.getLogger(__name__)
+
+
+def issued_file(declaration: Declaration) -> tuple[str, bytes]:
+    """The frozen file to hand out: the signed copy when there is one, else the unsigned PDF."""
+    field = declaration.signed_pdf if declaration.signed_pdf else declaration.pdf
+    with field.open("rb") as handle:
+        content = handle.read()
+    suffix = "-ttd" if declaration.signed_pdf else ""
+    return f"{declaration.file_stem()}{suffix}.pdf", content
+
+
+def file_for(declaration: Declaration) -> tuple[str, bytes]:
+    """A declaration's PDF for a bundle: frozen bytes if issued, a draft preview otherwise."""
+    if declaration.is_issued:
+        return issued_file(declaration)
+    rendered = documents.render(declaration, draft=True)
+    return rendered.filename, rendered.content
+
+
+def _manifest(rows: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["berkas", "nomor", "judul", "tanggal", "status", "sha256_berkas", "sha256_isi"]
+    )
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def build_zip(declaration_ids: list[int], *, progress=None) -> bytes:
+    """A zip of the declarations' PDFs with a manifest (daftar.csv). `progress(done)` after each."""
+    buffer = io.BytesIO()
+    manifest: list[list[str]] = []
+    chunk = 50
+    done = 0
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for start in range(0, len(declaration_ids), chunk):
+            ids = declaration_ids[start : start + chunk]
+            batch = with_participants(Declaration.objects.filter(pk__in=ids)).order_by("pk")
+            by_id = {declaration.pk: declaration for declaration in batch}
+            for pk in ids:
+                declaration = by_id.get(pk)
+                if declaration is None:
+                    continue
+                name, content = file_for(declaration)
+                archive.writestr(name, content)
+                manifest.append(
+                    [
+                        name,
+                        declaration.document_number,
+                        declaration.title,
+                        declaration.event_date.isoformat(),
+                        declaration.get_status_display(),
+                        hashlib.sha256(content).hexdigest(),
+                        declaration.content_sha256,
+                    ]
+                )
+                done += 1
+                if progress is not None:
+                    progress(done)
+        archive.writestr("daftar.csv", _manifest(manifest))
+    return buffer.getvalue()
+
+
+def threshold() -> int:
+    return settings.ZI_DECLARATIONS_PRINT_THRESHOLD
+
+
+def print_job_start(
+    *, declarations: Iterable[Declaration] | Iterable[int], by: User, label: str
+) -> PrintJob:
+    """Bundle the declarations' PDFs into one zip, now or in the background.
+
+    Up to `ZI_DECLARATIONS_PRINT_THRESHOLD` declarations are bundled at once;
+    more are handed to the task worker. Either way the returned job keeps the
+    file for download.
+    """
+    ids: list[int] = []
+    for item in declarations:
+        pk = item if isinstance(item, int) else item.pk
+        if pk not in ids:
+            ids.append(pk)
+    if not ids:
+        raise ValueError(_("Tidak ada pencanangan untuk dicetak."))
+    job = PrintJob.objects.create(
+        label=label[:255], declaration_ids=ids, total=len(ids), created_by=by
+    )
+    if len(ids) <= threshold():
+        try:
+            print_job_run(job)
+        except Exception:  # recorded on the job; the page says it failed
+            logger.exception("print job %s failed", job.pk)
+    else:
+        from declarations.tasks import build_print_job
+
+        result = build_print_job.enqueue(str(job.pk))
+        PrintJob.objects.filter(pk=job.pk).update(task_result_id=str(result.id)[:64])
+        job.refresh_from_db()
+    return job
+
+
+def print_job_run(job: PrintJob) -> PrintJob:
+    """Build the job's zip, recording progress on the row as it goes."""
+    job.status = PrintJobStatus.RUNNING
+    job.done = 0
+    job.save(update_fields=["status", "done"])
+
+    def progress(done: int) -> None:
+        # Every few files: enough for a progress bar, not a write per page.
+        if done == job.total or done % 5 == 0:
+            PrintJob.objects.filter(pk=job.pk).update(done=done)
+
+    try:
+        content = build_zip(list(job.declaration_ids), progress=progress)
+    except Exception as error:
+        job.status = PrintJobStatus.FAILED
+        job.error = str(error)[:2000]
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "error", "finished_at"])
+        raise
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+    job.file.save(f"pencanangan-{stamp}-{str(job.pk)[:8]}.zip", ContentFile(content), save=False)
+    job.size = len(content)
+    job.done = job.total
+    job.status = PrintJobStatus.DONE
+    job.finished_at = timezone.now()
+    job.save(update_fields=["file", "size", "done", "status", "finished_at"])
+    return job

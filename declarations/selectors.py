@@ -1,0 +1,66 @@
+"""Reads of declarations that are more than one filter: access, pages, documents."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from declarations.models import Declarant, Declaration, DeclaringUnit, Witness
+from units import access
+from units.access import Perm
+from units.models import Unit
+
+
+def with_participants(queryset: QuerySet[Declaration]) -> QuerySet[Declaration]:
+    """Everything a page or a PDF shows, in four queries whatever the number of rows."""
+    return queryset.select_related("unit", "framework", "superseded_by").prefetch_related(
+        Prefetch(
+            "declaring_units",
+            queryset=DeclaringUnit.objects.select_related("unit").order_by("order", "pk"),
+        ),
+        Prefetch(
+            "declarants", queryset=Declarant.objects.select_related("unit").order_by("order", "pk")
+        ),
+        Prefetch("witnesses", queryset=Witness.objects.order_by("order", "pk")),
+    )
+
+
+def units_of(declaration: Declaration) -> list[Unit]:
+    """The declaring units in print order (prefetched by `with_participants`)."""
+    return [link.unit for link in declaration.declaring_units.all()]
+
+
+def perms_on_declaration(user, declaration: Declaration) -> frozenset[Perm]:
+    """What the person may do with a declaration. No query once the units are loaded.
+
+    Viewing needs VIEW on the organising unit or on any declaring unit.
+    Managing needs ADMINISTER on the organising unit, whose subtree holds
+    every declaring unit, so the organiser's admins manage joint declarations.
+    """
+    perms = set(access.perms_on(user, declaration.unit))
+    for unit in units_of(declaration):
+        if Perm.VIEW in access.perms_on(user, unit):
+            perms.add(Perm.VIEW)
+    return frozenset(perms)
+
+
+def declaration_for(user, pk: int, perm: Perm = Perm.VIEW) -> Declaration:
+    """The declaration with its participants, if the person may `perm` on it; else 404 or 403.
+
+    Drafts are for the organiser's admins only: other insiders get 403.
+    """
+    declaration = with_participants(Declaration.objects.filter(pk=pk)).first()
+    if declaration is None:
+        raise Http404
+    perms = perms_on_declaration(user, declaration)
+    if not perms:
+        raise Http404
+    if perm not in perms or (declaration.is_draft and Perm.ADMINISTER not in perms):
+        raise PermissionDenied
+    declaration.can_manage = Perm.ADMINISTER in perms
+    return declaration
+
+
+def administered_units(user, units: list[Unit]) -> list[Unit]:
+    return [unit for unit in units if access.can(user, unit, Perm.ADMINISTER)]

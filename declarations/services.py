@@ -1,0 +1,541 @@
+"""Writes to declarations: drafts, participants, finalisation, signing, revocation, supersession.
+
+Every change goes through one of these functions, whether it comes from a
+view, the admin, an import, a task or a command, so the rules (a frozen
+declaration is never edited or deleted) and the history are the same
+everywhere. Permission checks belong to the callers (views ask
+`selectors.declaration_for`); these functions check the state.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from declarations import documents, signing, texts
+from declarations.models import (
+    Declarant,
+    Declaration,
+    DeclarationKind,
+    DeclarationStatus,
+    DeclarationTemplate,
+    DeclaringUnit,
+    Witness,
+)
+from declarations.selectors import units_of, with_participants
+from units.models import Unit, User
+
+DECLARATION_FIELDS = (
+    "kind",
+    "framework",
+    "title",
+    "document_number",
+    "event_date",
+    "event_time",
+    "venue",
+    "city",
+    "body",
+)
+
+
+def _record(instance, *, by: User | None, reason: str) -> None:
+    """Name the actor and the reason in the history row of the next save."""
+    if by is not None:
+        instance._history_user = by
+    instance._change_reason = reason
+
+
+def _require_draft(declaration: Declaration) -> None:
+    if declaration.status != DeclarationStatus.DRAFT:
+        raise ValidationError(
+            _("Pencanangan ini sudah %(status)s: isinya dibekukan dan tidak dapat diubah.")
+            % {"status": declaration.get_status_display().lower()},
+            code="frozen",
+        )
+
+
+def _locked(declaration: Declaration) -> Declaration:
+    """Re-read the row under a lock so two admins cannot finalise or sign it twice."""
+    current = Declaration.objects.select_for_update().get(pk=declaration.pk)
+    declaration.status = current.status
+    return declaration
+
+
+def template_for(kind: str) -> texts.ShippedTemplate:
+    """The body template of a kind: the admins' edited one, else the shipped one."""
+    edited = DeclarationTemplate.objects.filter(kind=kind).first()
+    if edited is not None:
+        return texts.ShippedTemplate(edited.title, edited.body)
+    return texts.SHIPPED_TEMPLATES[kind]
+
+
+def _check_body(declaration: Declaration) -> None:
+    try:
+        texts.check_placeholders(declaration.body, texts.placeholders_for(declaration.kind))
+    except ValidationError as error:
+        raise ValidationError({"body": error}) from None
+
+
+def _check_units(organiser: Unit, units: list[Unit]) -> None:
+    if not units:
+        raise ValidationError(
+            {"units": _("Pilih paling sedikit satu unit yang mencanangkan.")}, code="no_units"
+        )
+    outside = [unit.name for unit in units if not unit.path.startswith(organiser.path)]
+    if outside:
+        raise ValidationError(
+            {
+                "units": _("Unit berikut tidak berada di bawah %(organiser)s: %(units)s.")
+                % {"organiser": organiser.name, "units": ", ".join(outside)}
+            },
+            code="outside",
+        )
+
+
+def _head_declarant(declaration: Declaration, unit: Unit, order: int) -> Declarant | None:
+    """The unit's head as a declarant, when the unit record names one."""
+    if not unit.head_name:
+        return None
+    return Declarant(
+        declaration=declaration,
+        unit=unit,
+        name=unit.head_name,
+        nip=unit.head_nip,
+        position=unit.head_position,
+        order=order,
+    )
+
+
+def _save_declaring_units(
+    declaration: Declaration, units: list[Unit], *, by: User | None, add_heads: bool
+) -> None:
+    existing = {
+        link.unit_id: link for link in DeclaringUnit.objects.filter(declaration=declaration)
+    }
+    wanted = [unit.pk for unit in units]
+    for unit_id, link in existing.items():
+        if unit_id not in wanted:
+            _record(link, by=by, reason="declaration_units")
+            link.delete()
+            for declarant in Declarant.objects.filter(declaration=declaration, unit_id=unit_id):
+                _record(declarant, by=by, reason="declaration_units")
+                declarant.delete()
+    next_order = Declarant.objects.filter(declaration=declaration).count()
+    for order, unit in enumerate(units):
+        link = existing.get(unit.pk)
+        if link is None:
+            link = DeclaringUnit(declaration=declaration, unit=unit, order=order)
+            link.full_clean(validate_constraints=False)
+            _record(link, by=by, reason="declaration_units")
+            link.save()
+            if add_heads:
+                head = _head_declarant(declaration, unit, next_order)
+                if head is not None:
+                    head.full_clean()
+                    _record(head, by=by, reason="declaration_units")
+                    head.save()
+                    next_order += 1
+        elif link.order != order:
+            link.order = order
+            _record(link, by=by, reason="declaration_units")
+            link.save(update_fields=["order"])
+
+
+@transaction.atomic
+def declaration_create(
+    *,
+    unit: Unit,
+    units: list[Unit] | None = None,
+    by: User | None,
+    add_heads: bool = True,
+    **fields: Any,
+) -> Declaration:
+    """A new draft organised by `unit`, declared by `units` (default: `unit` alone).
+
+    Title and body default to the kind's template; each declaring unit's head
+    becomes a declarant when the unit names one (`add_heads`).
+    """
+    unknown = set(fields) - set(DECLARATION_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown declaration fields: {sorted(unknown)}")
+    units = list(units) if units else [unit]
+    template = template_for(fields.get("kind") or DeclarationKind.PIAGAM)
+    fields.setdefault("title", template.title)
+    if not fields.get("body"):
+        fields["body"] = template.body
+    declaration = Declaration(unit=unit, created_by=by, **fields)
+    declaration.full_clean()
+    _check_body(declaration)
+    _check_units(unit, units)
+    _record(declaration, by=by, reason="declaration_create")
+    declaration.save()
+    _save_declaring_units(declaration, units, by=by, add_heads=add_heads)
+    return declaration
+
+
+@transaction.atomic
+def declaration_update(
+    *,
+    declaration: Declaration,
+    by: User | None,
+    units: list[Unit] | None = None,
+    **fields: Any,
+) -> Declaration:
+    """Change a draft's fields and, when given, its declaring units (in order)."""
+    unknown = set(fields) - set(DECLARATION_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown declaration fields: {sorted(unknown)}")
+    _require_draft(_locked(declaration))
+    for name, value in fields.items():
+        setattr(declaration, name, value)
+    declaration.full_clean()
+    _check_body(declaration)
+    if units is not None:
+        _check_units(declaration.unit, list(units))
+    _record(declaration, by=by, reason="declaration_update")
+    declaration.save()
+    if units is not None:
+        _save_declaring_units(declaration, list(units), by=by, add_heads=True)
+    return declaration
+
+
+@transaction.atomic
+def participants_save(
+    *,
+    declaration: Declaration,
+    by: User | None,
+    save: Iterable[Declarant | Witness] = (),
+    delete: Iterable[Declarant | Witness] = (),
+) -> None:
+    """Add, change or remove declarants and witnesses of a draft (from forms or imports)."""
+    _require_draft(_locked(declaration))
+    save = list(save)
+    for model in (Declarant, Witness):
+        ids = [p.pk for p in save if isinstance(p, model) and p.pk is not None]
+        if ids:
+            # A declarant removed with its unit in the same request stays removed.
+            alive = set(model.objects.filter(pk__in=ids).values_list("pk", flat=True))
+            save = [p for p in save if not isinstance(p, model) or p.pk is None or p.pk in alive]
+    for participant in delete:
+        if participant.pk is None or participant.declaration_id != declaration.pk:
+            continue
+        _record(participant, by=by, reason="participants_save")
+        participant.delete()
+    for participant in save:
+        participant.declaration = declaration
+        participant.full_clean()
+        _record(participant, by=by, reason="participants_save")
+        participant.save()
+
+
+@transaction.atomic
+def participants_replace(
+    *,
+    declaration: Declaration,
+    model: type[Declarant] | type[Witness],
+    people: list[dict],
+    by: User | None,
+) -> int:
+    """Replace every declarant (or witness) of a draft with `people`; all or nothing."""
+    _require_draft(_locked(declaration))
+    new = [
+        model(declaration=declaration, order=order, **person) for order, person in enumerate(people)
+    ]
+    errors = []
+    for number, participant in enumerate(new, start=1):
+        try:
+            participant.full_clean()
+        except ValidationError as error:
+            messages = "; ".join(
+                f"{model._meta.get_field(name).verbose_name}: {' '.join(texts_)}"
+                if name != "__all__"
+                else " ".join(texts_)
+                for name, texts_ in error.message_dict.items()
+            )
+            errors.append(
+                _("Orang ke-%(n)d (%(name)s): %(messages)s")
+                % {"n": number, "name": participant.name or "—", "messages": messages}
+            )
+    if errors:
+        raise ValidationError(errors)
+    for old in model.objects.filter(declaration=declaration):
+        _record(old, by=by, reason="participants_replace")
+        old.delete()
+    for participant in new:
+        _record(participant, by=by, reason="participants_replace")
+        participant.save()
+    return len(new)
+
+
+@transaction.atomic
+def declarants_from_people(*, declaration: Declaration, by: User | None) -> int:
+    """A pakta integritas signed by each person who holds a role on a declaring unit.
+
+    Replaces the declarants with one per person (name, NIP, position from their
+    account), in name order; people without a name are skipped.
+    """
+    from units.models import Membership
+
+    _require_draft(_locked(declaration))
+    units = list(
+        Unit.objects.filter(declarations_declared__declaration=declaration).order_by(
+            "declarations_declared__order"
+        )
+    )
+    seen: set[int] = set()
+    people = []
+    memberships = (
+        Membership.objects.filter(unit__in=units)
+        .select_related("user", "unit")
+        .order_by("unit__path", "user__full_name", "user__username")
+    )
+    for membership in memberships:
+        user = membership.user
+        if user.pk in seen or not user.is_active:
+            continue
+        seen.add(user.pk)
+        name = user.get_full_name()
+        if not name:
+            continue
+        people.append(
+            {
+                "name": name,
+                "nip": user.nip or "",
+                "position": user.position,
+                "unit": membership.unit,
+            }
+        )
+    if not people:
+        raise ValidationError(
+            _(
+                "Belum ada pegawai dengan nama lengkap yang memegang peran pada unit yang "
+                "mencanangkan."
+            )
+        )
+    return participants_replace(declaration=declaration, model=Declarant, people=people, by=by)
+
+
+def _assign_number(declaration: Declaration) -> None:
+    if not declaration.document_number:
+        declaration.document_number = (
+            f"ZI/{declaration.unit.code}/{declaration.event_date:%Y}/{declaration.pk:05d}"
+        )
+
+
+def completeness_problems(declaration: Declaration) -> list[str]:
+    """What stops a draft from being finalised, in words for the admin (prefetched data)."""
+    problems = []
+    if not units_of(declaration):
+        problems.append(_("Belum ada unit yang mencanangkan."))
+    declarants = list(declaration.declarants.all())
+    if not declarants:
+        problems.append(_("Belum ada penanda tangan."))
+    if not declaration.body.strip():
+        problems.append(_("Isi dokumen masih kosong."))
+    else:
+        try:
+            texts.check_placeholders(declaration.body, texts.placeholders_for(declaration.kind))
+        except ValidationError as error:
+            problems.extend(error.messages)
+    return problems
+
+
+@transaction.atomic
+def declaration_finalise(*, declaration: Declaration, by: User | None) -> Declaration:
+    """Freeze a draft: fill its text, render its PDF once, store the bytes and their SHA-256."""
+    _require_draft(_locked(declaration))
+    declaration = with_participants(Declaration.objects.filter(pk=declaration.pk)).get()
+    problems = completeness_problems(declaration)
+    if problems:
+        raise ValidationError(problems)
+    _assign_number(declaration)
+    snapshot = documents.build_snapshot(declaration)
+    rendered = documents.render(declaration, draft=False, snapshot=snapshot)
+    declaration.snapshot = snapshot
+    declaration.content_sha256 = documents.content_hash(snapshot)
+    declaration.pdf_sha256 = hashlib.sha256(rendered.content).hexdigest()
+    declaration.pdf.save(rendered.filename, ContentFile(rendered.content), save=False)
+    declaration.status = DeclarationStatus.FINAL
+    declaration.finalised_at = timezone.now()
+    declaration.finalised_by = by
+    _record(declaration, by=by, reason="declaration_finalise")
+    declaration.save()
+    return declaration
+
+
+def _signing_reason(declaration: Declaration) -> str:
+    reason = settings.ZI_SIGNING_REASON
+    if declaration.document_number:
+        return f"{reason} — {_('Nomor')} {declaration.document_number}"
+    return reason
+
+
+@transaction.atomic
+def declaration_sign(*, declaration: Declaration, by: User | None) -> Declaration:
+    """Sign the issued PDF with the installation's key (PAdES) and keep the signed copy.
+
+    The unsigned file and its hash stay; the signed file gets its own hash.
+    Raises SigningError (with a message for people) when no usable key is set.
+    """
+    _locked(declaration)
+    if declaration.status != DeclarationStatus.FINAL:
+        if declaration.status == DeclarationStatus.SIGNED:
+            raise ValidationError(_("Pencanangan ini sudah ditandatangani."), code="signed")
+        raise ValidationError(
+            _("Hanya pencanangan berstatus final yang dapat ditandatangani."), code="not_final"
+        )
+    with declaration.pdf.open("rb") as handle:
+        content = handle.read()
+    if hashlib.sha256(content).hexdigest() != declaration.pdf_sha256:
+        raise ValidationError(
+            _(
+                "Berkas PDF yang tersimpan tidak sama dengan hash yang dicatat; penandatanganan "
+                "dibatalkan."
+            ),
+            code="tampered",
+        )
+    location = declaration.city or settings.ZI_SIGNING_LOCATION
+    signed = signing.sign_pdf(content, reason=_signing_reason(declaration), location=location)
+    name = declaration.pdf.name.rsplit("/", 1)[-1].removesuffix(".pdf") + "-ttd.pdf"
+    declaration.signed_pdf.save(name, ContentFile(signed.content), save=False)
+    declaration.signed_sha256 = signed.sha256
+    declaration.signing_certificate = signed.certificate_subject[:300]
+    declaration.signing_certificate_sha256 = signed.certificate_sha256
+    declaration.signed_at = timezone.now()
+    declaration.signed_by = by
+    declaration.status = DeclarationStatus.SIGNED
+    _record(declaration, by=by, reason="declaration_sign")
+    declaration.save()
+    return declaration
+
+
+def _require_valid(declaration: Declaration) -> None:
+    if declaration.status not in (DeclarationStatus.FINAL, DeclarationStatus.SIGNED):
+        raise ValidationError(
+            _(
+                "Hanya pencanangan yang berlaku (final atau ditandatangani) yang dapat dicabut "
+                "atau diganti."
+            ),
+            code="not_valid",
+        )
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Tuliskan alasannya.")}, code="no_reason")
+    return reason
+
+
+@transaction.atomic
+def declaration_revoke(*, declaration: Declaration, reason: str, by: User | None) -> Declaration:
+    """Withdraw an issued declaration. The files stay; the verification page says 'dicabut'."""
+    reason = _require_reason(reason)
+    _require_valid(_locked(declaration))
+    declaration.status = DeclarationStatus.REVOKED
+    declaration.ended_at = timezone.now()
+    declaration.ended_by = by
+    declaration.end_reason = reason
+    _record(declaration, by=by, reason="declaration_revoke")
+    declaration.save()
+    return declaration
+
+
+@transaction.atomic
+def declaration_supersede(
+    *, declaration: Declaration, replacement: Declaration, reason: str, by: User | None
+) -> Declaration:
+    """Replace an issued declaration by another issued one; the old one points to the new."""
+    reason = _require_reason(reason)
+    _require_valid(_locked(declaration))
+    if replacement.pk == declaration.pk:
+        raise ValidationError(
+            {"replacement": _("Pencanangan tidak dapat menggantikan dirinya sendiri.")}
+        )
+    if replacement.status not in (DeclarationStatus.FINAL, DeclarationStatus.SIGNED):
+        raise ValidationError(
+            {
+                "replacement": _(
+                    "Pengganti harus pencanangan yang berlaku (final atau ditandatangani)."
+                )
+            }
+        )
+    declaration.status = DeclarationStatus.SUPERSEDED
+    declaration.superseded_by = replacement
+    declaration.ended_at = timezone.now()
+    declaration.ended_by = by
+    declaration.end_reason = reason
+    _record(declaration, by=by, reason="declaration_supersede")
+    declaration.save()
+    return declaration
+
+
+@transaction.atomic
+def declaration_duplicate(*, declaration: Declaration, by: User | None) -> Declaration:
+    """A new draft with the same event, text, units and people (to correct an issued one)."""
+    source = with_participants(Declaration.objects.filter(pk=declaration.pk)).get()
+    copy = declaration_create(
+        unit=source.unit,
+        units=units_of(source),
+        by=by,
+        add_heads=False,
+        **{name: getattr(source, name) for name in DECLARATION_FIELDS if name != "document_number"},
+    )
+    for person in source.declarants.all():
+        clone = Declarant(
+            declaration=copy,
+            unit=person.unit,
+            name=person.name,
+            nip=person.nip,
+            position=person.position,
+            signature_image=person.signature_image.name or "",
+            order=person.order,
+        )
+        _record(clone, by=by, reason="declaration_duplicate")
+        clone.save()
+    for person in source.witnesses.all():
+        clone = Witness(
+            declaration=copy,
+            name=person.name,
+            position=person.position,
+            institution=person.institution,
+            signature_image=person.signature_image.name or "",
+            order=person.order,
+        )
+        _record(clone, by=by, reason="declaration_duplicate")
+        clone.save()
+    return copy
+
+
+@transaction.atomic
+def declaration_delete(*, declaration: Declaration, by: User | None) -> None:
+    """Delete a draft. Issued declarations are never deleted (revoke or supersede them)."""
+    _require_draft(_locked(declaration))
+    for model in (Declarant, Witness, DeclaringUnit):
+        for row in model.objects.filter(declaration=declaration):
+            _record(row, by=by, reason="declaration_delete")
+            row.delete()
+    _record(declaration, by=by, reason="declaration_delete")
+    declaration.delete()
+
+
+@transaction.atomic
+def template_save(*, kind: str, title: str, body: str, by: User | None) -> DeclarationTemplate:
+    """Create or change the body template of a kind (placeholders checked)."""
+    template = DeclarationTemplate.objects.filter(kind=kind).first() or DeclarationTemplate(
+        kind=kind
+    )
+    template.title = title
+    template.body = body
+    template.full_clean()
+    _record(template, by=by, reason="template_save")
+    template.save()
+    return template

@@ -1,0 +1,152 @@
+"""Printing many declarations as one zip: at once for a few, as a background task for more."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import zipfile
+
+import pytest
+from django.urls import reverse
+
+from declarations import printing, services
+from declarations.models import PrintJob, PrintJobStatus
+from tests.declarations.conftest import pdf_text, stored_bytes
+from tests.factories import DeclarationFactory
+
+
+def zip_of(job: PrintJob) -> zipfile.ZipFile:
+    return zipfile.ZipFile(io.BytesIO(stored_bytes(job.file)))
+
+
+@pytest.fixture
+def several(final, headed_unit):
+    """The `final` declaration, two more issued ones and one draft of the same unit."""
+    more = [
+        services.declaration_finalise(declaration=DeclarationFactory(unit=headed_unit), by=None)
+        for _n in range(2)
+    ]
+    draft = DeclarationFactory(unit=headed_unit, title="Masih Draf")
+    return [final, *more, draft]
+
+
+def test_a_small_batch_is_zipped_at_once_with_a_manifest(several, superuser, settings):
+    settings.ZI_DECLARATIONS_PRINT_THRESHOLD = 10
+    job = printing.print_job_start(declarations=several, by=superuser, label="Uji")
+
+    assert job.status == PrintJobStatus.DONE and job.done == job.total == 4
+    archive = zip_of(job)
+    names = archive.namelist()
+    assert len(names) == 5 and "daftar.csv" in names
+    first = several[0]
+    assert archive.read(f"{first.file_stem()}.pdf") == stored_bytes(first.pdf)
+    draft_name = next(name for name in names if name.endswith("-draf.pdf"))
+    assert "DRAF — belum berlaku" in pdf_text(archive.read(draft_name))
+    rows = list(csv.DictReader(io.StringIO(archive.read("daftar.csv").decode("utf-8-sig"))))
+    assert [row["berkas"] for row in rows] == [name for name in names if name != "daftar.csv"]
+    assert rows[0]["sha256_berkas"] == hashlib.sha256(stored_bytes(first.pdf)).hexdigest()
+    assert rows[0]["sha256_isi"] == first.content_sha256
+
+
+def test_the_signed_copy_goes_into_the_zip(signed, superuser):
+    job = printing.print_job_start(declarations=[signed], by=superuser, label="Uji")
+    assert zip_of(job).read(f"{signed.file_stem()}-ttd.pdf") == stored_bytes(signed.signed_pdf)
+
+
+def test_a_larger_batch_runs_as_a_task(several, superuser, settings):
+    """Above the threshold the job goes to Django's Tasks API (ImmediateBackend in tests)."""
+    settings.ZI_DECLARATIONS_PRINT_THRESHOLD = 2
+    job = printing.print_job_start(declarations=several, by=superuser, label="Uji")
+
+    job.refresh_from_db()
+    assert job.task_result_id
+    assert job.status == PrintJobStatus.DONE and job.done == 4 and job.size > 0
+    assert len(zip_of(job).namelist()) == 5
+
+
+def test_the_task_is_enqueued_on_the_configured_backend(several, superuser, settings):
+    from django_tasks import task_backends
+
+    settings.ZI_DECLARATIONS_PRINT_THRESHOLD = 1
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+    job = printing.print_job_start(declarations=several, by=superuser, label="Uji")
+
+    assert job.status == PrintJobStatus.QUEUED and job.done == 0 and not job.file
+    (result,) = task_backends["default"].results
+    assert result.task.name == "build_print_job" and result.args == [str(job.pk)]
+    assert job.task_result_id == str(result.id)
+
+
+def test_a_failure_is_recorded_on_the_job(final, superuser, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk penuh")
+
+    monkeypatch.setattr(printing, "file_for", broken)
+    job = printing.print_job_start(declarations=[final], by=superuser, label="Uji")
+    job.refresh_from_db()
+    assert job.status == PrintJobStatus.FAILED and "disk penuh" in job.error
+
+
+def test_nothing_to_print_is_refused(superuser):
+    with pytest.raises(ValueError):
+        printing.print_job_start(declarations=[], by=superuser, label="Uji")
+
+
+def test_an_admin_prints_a_units_subtree_and_downloads_the_zip(client_for, several, unit_admin):
+    client = client_for(unit_admin)
+    response = client.post(
+        reverse("declarations:print_unit", kwargs={"code": several[0].unit.code})
+    )
+    job = PrintJob.objects.get()
+    assert response["Location"] == job.get_absolute_url()
+    assert job.total == 4 and job.created_by == unit_admin
+
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "4 dari 4 berkas" in page and "Unduh zip" in page
+    download = client.get(reverse("declarations:print_job_download", kwargs={"job_id": job.pk}))
+    assert download["Content-Type"] == "application/zip"
+    assert b"".join(download.streaming_content) == stored_bytes(job.file)
+
+
+def test_a_running_job_page_refreshes_itself(client_for, final, unit_admin):
+    job = PrintJob.objects.create(
+        label="x", declaration_ids=[final.pk], total=1, created_by=unit_admin
+    )
+    page = client_for(unit_admin).get(job.get_absolute_url()).content.decode()
+    assert '<meta http-equiv="refresh" content="3">' in page
+    assert "0 dari 1 berkas" in page
+
+
+def test_someone_elses_print_job_is_not_found(client_for, final, unit_admin, coordinator):
+    job = printing.print_job_start(declarations=[final], by=unit_admin, label="Uji")
+    assert client_for(coordinator).get(job.get_absolute_url()).status_code == 404
+
+
+def test_printing_a_subtree_without_declarations_says_so(client_for, unit_admin, unit):
+    response = client_for(unit_admin).post(
+        reverse("declarations:print_unit", kwargs={"code": unit.code}), follow=True
+    )
+    assert "Belum ada pencanangan" in response.content.decode()
+    assert not PrintJob.objects.exists()
+
+
+def test_the_database_worker_builds_the_zip(transactional_db, several, superuser, settings):
+    """The production path: the job waits in the database until `db_worker` runs it.
+
+    Transactional: the worker closes its database connection between tasks, as it should.
+    """
+    from django.core.management import call_command
+
+    settings.ZI_DECLARATIONS_PRINT_THRESHOLD = 1
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+    job = printing.print_job_start(declarations=several, by=superuser, label="Uji")
+    assert job.status == PrintJobStatus.QUEUED
+
+    call_command("db_worker", batch=True, no_startup_delay=True, interval=0, stdout=io.StringIO())
+
+    job.refresh_from_db()
+    assert job.status == PrintJobStatus.DONE and job.done == 4
+    assert len(zip_of(job).namelist()) == 5
