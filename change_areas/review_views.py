@@ -185,7 +185,7 @@ def _review_question_response(
         cycle, [prefetched], layer, review_layer=marks_layer, with_comments=True
     )[question.code]
     view.counterpart = selectors.question_views(cycle, [prefetched], Layer.SELF)[question.code]
-    editable, reason = services.layer_edit_state(cycle, layer, request.user)
+    editable, _reason = services.layer_edit_state(cycle, layer, request.user)
     cycle.refresh_from_db()
     context = {
         "cycle": cycle,

@@ -119,6 +119,7 @@ class StandardVersionFactory(factory.django.DjangoModelFactory):
             ).version
         return version
 
+
 # --- declarations ---------------------------------------------------------------------------
 
 import datetime  # noqa: E402

@@ -44,13 +44,23 @@ class StaticOnlyFetcher(URLFetcher):
         prefix = "/" + settings.STATIC_URL.strip("/") + "/"
         if parts.scheme == "file" and not parts.netloc and parts.path.startswith(prefix):
             relative = unquote(parts.path[len(prefix) :])
-            found = finders.find(relative) if ".." not in Path(relative).parts else None
+            found = _static_file(relative)
             if found:
-                content_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
-                return URLFetcherResponse(
-                    url, Path(found).read_bytes(), {"Content-Type": content_type}
-                )
+                content_type = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, found.read_bytes(), {"Content-Type": content_type})
         raise ValueError(f"ZI Tracker PDFs load only their own static files, not {url}")
+
+
+def _static_file(relative: str) -> Path | None:
+    """A static file by its URL path: collected (hashed names in production) or from the finders."""
+    if ".." in Path(relative).parts or relative.startswith("/"):
+        return None
+    root = Path(settings.STATIC_ROOT).resolve()
+    collected = (root / relative).resolve()
+    if collected.is_relative_to(root) and collected.is_file():
+        return collected
+    found = finders.find(relative)
+    return Path(found) if found else None
 
 
 def render_pdf(

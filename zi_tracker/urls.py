@@ -31,7 +31,6 @@ urlpatterns = [
     path("unit/", include("units.urls")),
     path("", include("change_areas.urls")),
     path("", include("service_standards.urls")),
-
     path("", include("declarations.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -170,3 +170,6 @@ class ReminderLog(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "key", "day"], name="reminder_once_a_day")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.user_id} ({self.day})"

@@ -49,3 +49,14 @@ def test_pdf_renderer_serves_static_files_and_data_uris():
     assert b"@page" in StaticOnlyFetcher().fetch("file:///static/css/pdf.css").read()
     qr = StaticOnlyFetcher().fetch(qr_data_uri("https://zi.example/verifikasi/x/"))
     assert qr.read().startswith(b"<svg")
+
+
+def test_pdf_renderer_finds_collected_static_files_with_hashed_names(settings, tmp_path):
+    # In production {% static %} gives hashed names that only exist in STATIC_ROOT.
+    settings.STATIC_ROOT = tmp_path
+    (tmp_path / "css").mkdir()
+    (tmp_path / "css" / "pdf.0123abcd.css").write_text("@page { size: A4 }")
+    response = StaticOnlyFetcher().fetch("file:///static/css/pdf.0123abcd.css")
+    assert response.read() == b"@page { size: A4 }"
+    with pytest.raises(ValueError):
+        StaticOnlyFetcher().fetch("file:///static/css/../../secret.txt")
