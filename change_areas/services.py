@@ -27,6 +27,7 @@ from change_areas.models import (
     Answer,
     Campaign,
     Cycle,
+    CycleAreaScore,
     CycleEvent,
     Evidence,
     EvidenceFile,
@@ -203,6 +204,7 @@ def campaign_open(
         if unit.pk not in taken
     ]
     created = bulk_create_with_history(cycles, Cycle, batch_size=500, default_user=by)
+    _store_area_scores(created, Layer.SELF, empty)
     CycleEvent.objects.bulk_create(
         [
             CycleEvent(
@@ -236,7 +238,29 @@ def cycle_refresh_summary(
             f"{layer}_wbbm_eligible",
         ]
     Cycle.objects.filter(pk=cycle.pk).update(**{name: getattr(cycle, name) for name in fields})
+    _store_area_scores([cycle], layer, summaries[layer])
     return card
+
+
+def _store_area_scores(cycles: list[Cycle], layer: str, summary: dict) -> None:
+    """Replace the cycles' area rows of the layer with the summary's figures. Two queries."""
+    CycleAreaScore.objects.filter(cycle__in=cycles, layer=layer).delete()
+    CycleAreaScore.objects.bulk_create(
+        [
+            CycleAreaScore(
+                cycle=cycle,
+                layer=layer,
+                area_code=code,
+                value=Decimal(str(node["value"])),
+                weight=Decimal(str(node["weight"])),
+                answered=node["answered"],
+                questions=node["questions"],
+            )
+            for cycle in cycles
+            for code, node in summary.get("areas", {}).items()
+        ],
+        batch_size=1000,
+    )
 
 
 # --------------------------------------------------------------------------

@@ -362,3 +362,30 @@ class Answer(models.Model):
     @property
     def is_answered(self) -> bool:
         return self.value is not None
+
+
+class CycleAreaScore(models.Model):
+    """One area's value in one layer of a cycle, stored with the cycle's summary.
+
+    The same figures as `Cycle.summaries`, as rows, so dashboards and the
+    calibration can average and compare areas across thousands of units in SQL.
+    """
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="area_scores")
+    layer = models.CharField(max_length=10, choices=Layer.choices)
+    area_code = models.CharField(max_length=80)
+    value = models.DecimalField(max_digits=8, decimal_places=4)
+    weight = models.DecimalField(max_digits=7, decimal_places=3)
+    answered = models.PositiveSmallIntegerField(default=0)
+    questions = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("nilai area siklus")
+        verbose_name_plural = _("nilai area siklus")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "layer", "area_code"], name="area_score_once")
+        ]
+        indexes = [models.Index(fields=["layer", "area_code"])]
+
+    def __str__(self) -> str:
+        return f"{self.cycle_id} {self.layer} {self.area_code} {self.value}"
