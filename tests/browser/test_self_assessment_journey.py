@@ -75,7 +75,7 @@ def test_staff_answers_an_area_attaches_a_pdf_and_logs_progress(
     item.get_by_label("Kemajuan (%)").fill("60")
     item.get_by_label("Yang sudah dikerjakan").fill("Sosialisasi di dua bidang selesai")
     item.get_by_role("button", name="Simpan kemajuan").click()
-    expect(page.get_by_role("status")).to_contain_text("dicatat: 60%")
+    expect(page.locator("ul.messages")).to_contain_text("dicatat: 60%")
     expect(
         page.locator(".work-item", has_text="Sosialisasi ZI").locator("progress")
     ).to_have_attribute("value", "60")
