@@ -33,6 +33,19 @@ class LkeImportError(Exception):
         super().__init__("\n".join(errors))
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe_text(text: str) -> str:
+    """Text a spreadsheet will not run as a formula (CSV/xlsx injection): a leading ' disarms it."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def _unsafe_text(text: str) -> str:
+    """Undo `_safe_text` when a file comes back."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+
+
 def _number_text(value: float | Decimal | int | None) -> str:
     if value is None:
         return ""
@@ -58,10 +71,11 @@ def export_dataset(cycle: Cycle, layer: str) -> tablib.Dataset:
             value = "" if computed is None else _number_text(round(computed * 100, 2))
         else:
             value = _number_text(answer.number) if answer else ""
-        dataset.append([question.code, value, answer.note if answer else "", text])
+        note = _safe_text(answer.note) if answer else ""
+        dataset.append([question.code, value, note, _safe_text(text)])
         for spec_input in question.inputs:
             raw = (answer.inputs or {}).get(spec_input.key) if answer else None
-            dataset.append([spec_input.code, _number_text(raw), "", spec_input.label])
+            dataset.append([spec_input.code, _number_text(raw), "", _safe_text(spec_input.label)])
     return dataset
 
 
@@ -115,7 +129,7 @@ def parse_dataset(
         row = dict(zip(headers, values, strict=False))
         code = _cell(row, "code")
         answer = _cell(row, "answer")
-        note = _cell(row, "note")
+        note = _unsafe_text(_cell(row, "note"))
 
         def error(message: str, row_number: int = number, row_code: str = code) -> None:
             errors.append(

@@ -61,3 +61,18 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Nama pengguna atau NIP")
         self.fields["password"].label = _("Kata sandi")
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Kode dari aplikasi autentikator"),
+        min_length=6,
+        max_length=8,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+    def clean_token(self) -> str:
+        token = self.cleaned_data["token"].strip().replace(" ", "")
+        if not token.isdigit():
+            raise forms.ValidationError(_("Kode hanya berisi angka."))
+        return token

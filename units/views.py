@@ -9,12 +9,14 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_otp import login as otp_login
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from units import access, panels, services
 from units.access import Perm
-from units.forms import MembershipGrantForm, UnitFilterForm
+from units.forms import MembershipGrantForm, TokenForm, UnitFilterForm
 from units.models import Membership, Unit
 
 PAGE_SIZE = 50
@@ -143,3 +145,88 @@ def unit_logo(request: HttpRequest, code: str) -> FileResponse:
     response["Cache-Control"] = "public, max-age=3600"
     response["Content-Security-Policy"] = "default-src 'none'"
     return response
+
+
+# --------------------------------------------------------------------------
+# Optional second factor (TOTP, django-otp)
+
+
+def _otp_device(user, *, confirmed: bool):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=confirmed).first()
+
+
+@login_required
+def second_factor(request: HttpRequest) -> HttpResponse:
+    """Turn the TOTP second factor on (scan, then confirm a code) or off."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from zi_tracker.middleware import SECOND_FACTOR_SESSION_KEY
+    from zi_tracker.pdf import qr_data_uri
+
+    confirmed = _otp_device(request.user, confirmed=True)
+    pending = None if confirmed else _otp_device(request.user, confirmed=False)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "start" and confirmed is None:
+            TOTPDevice.objects.filter(user=request.user, confirmed=False).delete()
+            TOTPDevice.objects.create(user=request.user, name="ZI Tracker", confirmed=False)
+            return redirect("second_factor")
+        if action in ("confirm", "disable") and form.is_valid():
+            device = pending if action == "confirm" else confirmed
+            if device is not None and device.verify_token(form.cleaned_data["token"]):
+                if action == "confirm":
+                    device.confirmed = True
+                    device.save(update_fields=["confirmed"])
+                    otp_login(request, device)
+                    request.session[SECOND_FACTOR_SESSION_KEY] = "required"
+                    messages.success(request, _("Verifikasi dua langkah aktif."))
+                else:
+                    TOTPDevice.objects.filter(user=request.user).delete()
+                    request.session[SECOND_FACTOR_SESSION_KEY] = "none"
+                    messages.success(request, _("Verifikasi dua langkah dimatikan."))
+                return redirect("second_factor")
+            form.add_error("token", _("Kode salah atau sudah kedaluwarsa. Coba kode terbaru."))
+    context = {"confirmed": confirmed, "pending": pending, "form": form}
+    if pending is not None:
+        import base64
+
+        context["qr"] = qr_data_uri(pending.config_url, scale=5)
+        context["secret"] = base64.b32encode(pending.bin_key).decode("ascii")
+    return render(
+        request, "registration/second_factor.html", context, status=400 if form.errors else 200
+    )
+
+
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    """After the password: the code from the authenticator app, for people who turned it on."""
+    if not request.user.is_authenticated:
+        return redirect("login")
+    device = _otp_device(request.user, confirmed=True)
+    next_url = request.GET.get("next") or request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    if device is None or request.user.is_verified():
+        return redirect(next_url)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        allowed, _details = device.verify_is_allowed()
+        if allowed and device.verify_token(form.cleaned_data["token"]):
+            otp_login(request, device)
+            return redirect(next_url)
+        form.add_error(
+            "token",
+            _("Kode salah atau sudah kedaluwarsa.")
+            if allowed
+            else _("Terlalu banyak percobaan; tunggu sebentar lalu coba lagi."),
+        )
+    return render(
+        request,
+        "registration/otp_verify.html",
+        {"form": form, "next": next_url},
+        status=400 if form.errors else 200,
+    )

@@ -6,8 +6,9 @@ from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 
 from units.converters import UnitCodeConverter
+from units import views as unit_views
 from units.forms import LoginForm
-from zi_tracker import views
+from zi_tracker import operations, views
 
 register_converter(UnitCodeConverter, "unitcode")
 
@@ -27,10 +28,15 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("akun/dua-langkah/", unit_views.second_factor, name="second_factor"),
+    path("masuk/kode/", unit_views.otp_verify, name="otp_verify"),
     path("bahasa/", set_language, name="set_language"),
+    path("healthz", operations.healthz, name="healthz"),
     path("unit/", include("units.urls")),
     path("", include("change_areas.urls")),
     path("", include("service_standards.urls")),
     path("", include("declarations.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "zi_tracker.operations.server_error"

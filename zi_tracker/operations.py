@@ -1,0 +1,55 @@
+"""Operations endpoints: the health check, and error pages that do not need the database."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from django.core.files.storage import default_storage
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
+from django.views.decorators.cache import never_cache
+
+logger = logging.getLogger(__name__)
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database and the file storage answer, 503 (naming the failing part) when not.
+
+    No login: load balancers and monitors probe it. It reveals no data.
+    """
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except DatabaseError:
+        logger.exception("health check: database unavailable")
+        checks["database"] = "error"
+    try:
+        default_storage.exists("healthz-probe")
+        checks["storage"] = "ok"
+    except Exception:  # any backend error (disk, S3) means the storage is not usable
+        logger.exception("health check: storage unavailable")
+        checks["storage"] = "error"
+    healthy = all(state == "ok" for state in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 handler: a database that went away gets a 503 page, anything else the 500 page.
+
+    Both templates are plain HTML rendered without the request, so showing
+    them needs no database.
+    """
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponse(loader.get_template("500.html").render(), status=500)
