@@ -5,8 +5,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 
-from units.converters import UnitCodeConverter
 from units import views as unit_views
+from units.converters import UnitCodeConverter
 from units.forms import LoginForm
 from zi_tracker import operations, views
 

@@ -140,11 +140,11 @@ class TestHeaders:
             text = path.read_text()
             if (
                 'style="' in text
-                or " on" in text
+                or (" on" in text
                 and any(
                     f" on{event}=" in text
                     for event in ("click", "load", "change", "submit", "input")
-                )
+                ))
             ):
                 offenders.append(str(path.relative_to(templates)))
             if "<script" in text and "<script src=" not in text:
