@@ -14,6 +14,7 @@ its files and changes its status.
 
 from __future__ import annotations
 
+import datetime
 import secrets
 import uuid
 
@@ -22,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -523,6 +525,13 @@ class PrintJob(models.Model):
     )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     finished_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("tanda hidup terakhir"),
+        null=True,
+        blank=True,
+        help_text=_("Diperbarui setiap kali pekerja melaporkan kemajuan."),
+    )
+    attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
 
     class Meta:
         verbose_name = _("pekerjaan cetak")
@@ -538,6 +547,16 @@ class PrintJob(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def is_stalled(self) -> bool:
+        """Queued or running with no sign of life for ZI_PRINT_JOB_STALL_MINUTES: the worker
+        that had it stopped (killed, restarted, out of memory) or none is running."""
+        if self.status not in (PrintJobStatus.QUEUED, PrintJobStatus.RUNNING):
+            return False
+        last = self.heartbeat_at or self.created_at
+        limit = datetime.timedelta(minutes=settings.ZI_PRINT_JOB_STALL_MINUTES)
+        return last is not None and timezone.now() - last > limit
 
     @property
     def is_finished(self) -> bool:

@@ -14,6 +14,7 @@ is one); drafts are rendered as watermarked previews.
 from __future__ import annotations
 
 import csv
+import datetime
 import hashlib
 import io
 import logging
@@ -22,6 +23,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -133,15 +135,17 @@ def print_job_start(
 
 
 def print_job_run(job: PrintJob) -> PrintJob:
-    """Build the job's zip, recording progress on the row as it goes."""
+    """Build the job's zip, recording progress (and a heartbeat) on the row as it goes."""
     job.status = PrintJobStatus.RUNNING
     job.done = 0
-    job.save(update_fields=["status", "done"])
+    job.attempts += 1
+    job.heartbeat_at = timezone.now()
+    job.save(update_fields=["status", "done", "attempts", "heartbeat_at"])
 
     def progress(done: int) -> None:
         # Every few files: enough for a progress bar, not a write per page.
         if done == job.total or done % 5 == 0:
-            PrintJob.objects.filter(pk=job.pk).update(done=done)
+            PrintJob.objects.filter(pk=job.pk).update(done=done, heartbeat_at=timezone.now())
 
     try:
         content = build_zip(list(job.declaration_ids), progress=progress)
@@ -159,3 +163,48 @@ def print_job_run(job: PrintJob) -> PrintJob:
     job.finished_at = timezone.now()
     job.save(update_fields=["file", "size", "done", "status", "finished_at"])
     return job
+
+
+MAX_ATTEMPTS = 3
+
+
+def print_job_retry(job: PrintJob, *, by: User | None = None) -> PrintJob:
+    """Start a stalled or failed job again on the worker, or give up after MAX_ATTEMPTS.
+
+    A job whose worker was killed mid-way is never silently lost: its page
+    says it stopped, and the person (or `manage.py recover_print_jobs`) retries it.
+    """
+    job.refresh_from_db()
+    if not (job.is_stalled or job.status == PrintJobStatus.FAILED):
+        raise ValueError(_("Pekerjaan ini tidak terhenti dan tidak gagal."))
+    if job.attempts >= MAX_ATTEMPTS:
+        job.status = PrintJobStatus.FAILED
+        job.error = _(
+            "Pekerja berhenti %(count)d kali; pekerjaan dihentikan. Mulai cetak baru."
+        ) % {"count": job.attempts}
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "error", "finished_at"])
+        return job
+    from declarations.tasks import build_print_job
+
+    job.status = PrintJobStatus.QUEUED
+    job.done = 0
+    job.error = ""
+    job.heartbeat_at = timezone.now()
+    job.save(update_fields=["status", "done", "error", "heartbeat_at"])
+    result = build_print_job.enqueue(str(job.pk))
+    PrintJob.objects.filter(pk=job.pk).update(task_result_id=str(result.id)[:64])
+    logger.warning(
+        "print job %s retried (attempt %d) by %s", job.pk, job.attempts + 1, by or "the system"
+    )
+    job.refresh_from_db()
+    return job
+
+
+def stalled_jobs():
+    """Jobs whose worker stopped: queued or running with no heartbeat for the stall limit."""
+    limit = timezone.now() - datetime.timedelta(minutes=settings.ZI_PRINT_JOB_STALL_MINUTES)
+    return PrintJob.objects.filter(
+        Q(heartbeat_at__lt=limit) | Q(heartbeat_at__isnull=True, created_at__lt=limit),
+        status__in=[PrintJobStatus.QUEUED, PrintJobStatus.RUNNING],
+    )

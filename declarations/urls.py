@@ -20,6 +20,7 @@ urlpatterns = [
     path("deklarasi/<int:pk>/impor/", views.participants_import, name="import"),
     path("deklarasi/<int:pk>/isi-pegawai/", views.declarants_from_people, name="from_people"),
     path("deklarasi/cetak/<uuid:job_id>/", views.print_job, name="print_job"),
+    path("deklarasi/cetak/<uuid:job_id>/ulangi/", views.print_job_retry, name="print_job_retry"),
     path(
         "deklarasi/cetak/<uuid:job_id>/unduh/", views.print_job_download, name="print_job_download"
     ),

@@ -574,6 +574,20 @@ def print_job(request: HttpRequest, job_id) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def print_job_retry(request: HttpRequest, job_id) -> HttpResponse:
+    """Start again a job whose worker stopped (or that failed)."""
+    job = _job_for(request, job_id)
+    try:
+        printing.print_job_retry(job, by=request.user)
+    except ValueError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Pekerjaan cetak dimulai lagi."))
+    return redirect(job)
+
+
+@login_required
 def print_job_download(request: HttpRequest, job_id) -> FileResponse:
     job = _job_for(request, job_id)
     if not job.file:

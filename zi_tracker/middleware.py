@@ -1,5 +1,7 @@
 """Request middleware of the project as a whole."""
 
+import logging
+import time
 from collections.abc import Callable
 
 from csp.middleware import CSPMiddleware
@@ -87,3 +89,36 @@ def needs_second_factor(request: HttpRequest) -> bool:
         state = "required" if user_has_device(request.user, confirmed=True) else "none"
         request.session[SECOND_FACTOR_SESSION_KEY] = state
     return state == "required"
+
+
+request_logger = logging.getLogger("zi_tracker.requests")
+
+
+class RequestLogMiddleware:
+    """One structured log line per request: method, path, status, duration, user.
+
+    With ZI_LOG_FORMAT=json each line is a JSON object the log collector can
+    index; the query string is left out (it may carry search terms).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        started = time.perf_counter()
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        request_logger.info(
+            "%s %s %s",
+            request.method,
+            request.path,
+            response.status_code,
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                "user_id": user.pk if user is not None and user.is_authenticated else None,
+            },
+        )
+        return response

@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "zi_tracker.middleware.RequestLogMiddleware",
     # django-axes: last, so that it sees failed sign-ins after every other middleware.
     "axes.middleware.AxesMiddleware",
 ]
@@ -278,16 +279,25 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Logs go to standard output: JSON lines in production (one object per line, for the
+# log collector), plain text in development. ZI_LOG_FORMAT=plain|json overrides.
+LOG_FORMAT = env.str("ZI_LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "django.server": {"level": "WARNING" if not DEBUG else "INFO"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
@@ -313,3 +323,5 @@ ZI_SIGNING_LOCATION = env.str("ZI_SIGNING_LOCATION", default="Indonesia")
 ZI_VERIFY_MAX_UPLOAD_BYTES = env.int("ZI_VERIFY_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 # Bulk printing: up to this many declarations are zipped at once, more go to the task worker.
 ZI_DECLARATIONS_PRINT_THRESHOLD = env.int("ZI_DECLARATIONS_PRINT_THRESHOLD", default=5)
+# A print job with no sign of life for this long is reported as stopped and can be retried.
+ZI_PRINT_JOB_STALL_MINUTES = env.int("ZI_PRINT_JOB_STALL_MINUTES", default=10)

@@ -576,7 +576,7 @@ def test_an_incomplete_self_assessment_is_not_submitted_and_the_page_says_why(
 
 
 def test_staff_get_403_on_submitting(framework, unit, staff, client_for):
-    cycle = open_filled_cycle(unit)
+    cycle = services.cycle_open(unit=unit, framework=framework, year=2026)
 
     response = client_for(staff).post(url("cycle_submit", cycle))
 

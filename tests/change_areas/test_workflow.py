@@ -230,6 +230,12 @@ def cycle(framework, unit) -> Cycle:
 
 
 @pytest.fixture
+def empty_cycle(framework, unit) -> Cycle:
+    """UNIT's 2026 cycle with no answer, for checks made before completeness."""
+    return services.cycle_open(unit=unit, framework=framework, year=2026)
+
+
+@pytest.fixture
 def submitted(cycle, coordinator, tpi_reviewer) -> Cycle:
     workflow.cycle_submit(cycle=cycle, by=coordinator)
     return fresh(cycle)
@@ -372,17 +378,17 @@ def test_coordinator_and_unit_admin_may_submit(cycle, request, role):
 
 
 @pytest.mark.parametrize("role", ["staff", "viewer", "tpi_reviewer", "tpn_reviewer"])
-def test_people_without_the_submit_right_may_not_submit(cycle, request, role):
+def test_people_without_the_submit_right_may_not_submit(empty_cycle, request, role):
     with pytest.raises(PermissionDenied):
-        workflow.cycle_submit(cycle=cycle, by=request.getfixturevalue(role))
+        workflow.cycle_submit(cycle=empty_cycle, by=request.getfixturevalue(role))
 
-    stored = fresh(cycle)
+    stored = fresh(empty_cycle)
     assert (stored.stage, stored.submitted_at) == (Stage.PEMBANGUNAN, None)
 
 
-def test_outsider_submitting_gets_404(cycle, outsider):
+def test_outsider_submitting_gets_404(empty_cycle, outsider):
     with pytest.raises(Http404):
-        workflow.cycle_submit(cycle=cycle, by=outsider)
+        workflow.cycle_submit(cycle=empty_cycle, by=outsider)
 
 
 def test_submit_with_unanswered_pengungkit_questions_is_refused_with_the_count(
@@ -423,16 +429,18 @@ def test_submit_from_penilaian_mandiri_moves_to_evaluasi_tpi(cycle, coordinator)
         (Stage.KEPUTUSAN, "Keputusan"),
     ],
 )
-def test_submit_from_a_later_stage_is_refused_naming_the_stage(cycle, coordinator, stage, label):
-    cycle = force_stage(cycle, stage)
+def test_submit_from_a_later_stage_is_refused_naming_the_stage(
+    empty_cycle, coordinator, stage, label
+):
+    cycle = force_stage(empty_cycle, stage)
 
     with pytest.raises(ValidationError) as refused:
         workflow.cycle_submit(cycle=cycle, by=coordinator)
 
     assert f"tahap {label}" in messages(refused.value)
-    stored = fresh(cycle)
+    stored = fresh(empty_cycle)
     assert (stored.stage, stored.submitted_at) == (stage, None)
-    assert not Answer.objects.filter(cycle=cycle, layer=Layer.TPI).exists()
+    assert not Answer.objects.filter(cycle=empty_cycle, layer=Layer.TPI).exists()
 
 
 def test_submit_stamps_the_time_opens_a_pending_review_per_question_and_records_the_event(
@@ -1641,8 +1649,9 @@ ILLEGAL_FROM_PEMBANGUNAN = {
 
 @pytest.mark.parametrize("action", list(ILLEGAL_FROM_PEMBANGUNAN))
 def test_illegal_transitions_from_pembangunan_are_refused_and_change_nothing(
-    cycle, coordinator, tpi_reviewer, tpn_reviewer, pre_reviewer, action
+    empty_cycle, coordinator, tpi_reviewer, tpn_reviewer, pre_reviewer, action
 ):
+    cycle = empty_cycle
     people = {
         "coordinator": coordinator,
         "tpi_reviewer": tpi_reviewer,

@@ -138,13 +138,12 @@ class TestHeaders:
             if "pdf" in path.parts:
                 continue  # PDFs are rendered by WeasyPrint, not by a browser
             text = path.read_text()
-            if (
-                'style="' in text
-                or (" on" in text
+            if 'style="' in text or (
+                " on" in text
                 and any(
                     f" on{event}=" in text
                     for event in ("click", "load", "change", "submit", "input")
-                ))
+                )
             ):
                 offenders.append(str(path.relative_to(templates)))
             if "<script" in text and "<script src=" not in text:
@@ -227,3 +226,18 @@ def test_public_pages_work_under_the_policy(path, db):
     response = Client().get(path)
     assert response.status_code == 200
     assert "Content-Security-Policy" in response
+
+
+def test_each_request_is_logged_as_one_structured_line(client_for, staff, unit, caplog):
+    import json
+    import logging
+
+    from pythonjsonlogger.json import JsonFormatter
+
+    with caplog.at_level(logging.INFO, logger="zi_tracker.requests"):
+        client_for(staff).get(unit.get_absolute_url() + "?q=rahasia")
+    record = next(r for r in caplog.records if r.name == "zi_tracker.requests")
+    line = json.loads(JsonFormatter("%(levelname)s %(name)s %(message)s").format(record))
+    assert line["status"] == 200 and line["method"] == "GET"
+    assert line["path"] == unit.get_absolute_url() and "rahasia" not in json.dumps(line)
+    assert line["user_id"] == staff.pk and line["duration_ms"] >= 0

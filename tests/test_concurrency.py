@@ -1,0 +1,147 @@
+"""No lost updates: two people acting at the same instant, each on a real database connection.
+
+Each test starts two threads that wait at a barrier and then act at once;
+the services' row locks (SELECT … FOR UPDATE) serialise them: exactly one
+wins, the other is told, and nothing is lost.
+
+These run on PostgreSQL, the production database (CI's second run). The
+SQLite test database lives in shared-cache memory, where a second writer gets
+"table is locked" at once instead of waiting, so two real writers cannot be
+raced there; the tests are therefore defined only when the suite runs on
+PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import close_old_connections, connection
+
+from change_areas import services, workflow
+from change_areas.models import Answer, Cycle, Framework, Layer, Stage
+from declarations import services as declaration_services
+from declarations.models import DeclarationStatus
+from tests.factories import MembershipFactory, UnitFactory, UserFactory
+from units.models import Role, UnitKind
+
+ON_POSTGRESQL = connection.vendor == "postgresql"
+
+
+def race(*actions):
+    """Run the actions at the same moment on separate connections; return results or errors."""
+    barrier = threading.Barrier(len(actions))
+    outcomes: list[object] = [None] * len(actions)
+
+    def run(index, action):
+        try:
+            barrier.wait(timeout=10)
+            outcomes[index] = action()
+        except Exception as error:  # the loser's error is the expected outcome
+            outcomes[index] = error
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+if ON_POSTGRESQL:
+
+    @pytest.fixture
+    def tpi_cycle(transactional_db, catalogs):
+        root = UnitFactory(code="RACE", kind=UnitKind.KEMENTERIAN_LEMBAGA)
+        unit = UnitFactory(code="RACE-1", parent=root)
+        framework = Framework.objects.current()
+        cycle = services.cycle_open(unit=unit, framework=framework, year=2026)
+        question = framework.questions.get(code="A.MP.PMN.i.b")
+        services.answer_save(cycle=cycle, question=question, option="A")
+        Cycle.objects.filter(pk=cycle.pk).update(stage=Stage.EVALUASI_TPI)
+        cycle.refresh_from_db()
+        workflow._copy_layer(cycle, Layer.SELF, Layer.TPI, by=None)
+        reviewers = [MembershipFactory(unit=root, role=Role.TPI_REVIEWER).user for _ in range(2)]
+        return cycle, question, reviewers
+
+    def test_two_reviewers_saving_one_answer_at_once_lose_nothing(tpi_cycle):
+        cycle, question, (first, second) = tpi_cycle
+        seen = Answer.objects.get(cycle=cycle, question=question, layer=Layer.TPI).version
+
+        def save(by, option):
+            return lambda: (
+                services.answer_save(
+                    cycle=cycle,
+                    question=question,
+                    layer=Layer.TPI,
+                    option=option,
+                    by=by,
+                    expected_version=seen,
+                )[0].option
+            )
+
+        outcomes = race(save(first, "B"), save(second, "C"))
+        winners = [o for o in outcomes if isinstance(o, str)]
+        losers = [o for o in outcomes if isinstance(o, services.AnswerConflict)]
+        assert len(winners) == 1 and len(losers) == 1, outcomes
+        stored = Answer.objects.get(cycle=cycle, question=question, layer=Layer.TPI)
+        assert stored.option == winners[0]
+        assert stored.version == seen + 1
+        assert losers[0].current.option == winners[0]  # the loser is shown the answer that won
+        assert Answer.objects.get(cycle=cycle, question=question, layer=Layer.SELF).option == "A"
+
+    def test_two_reviewers_marking_reviews_at_once_keep_one_consistent_verdict(tpi_cycle):
+        cycle, question, (first, second) = tpi_cycle
+        workflow._open_reviews(cycle, Layer.TPI)
+
+        def mark(by, status, reason):
+            return lambda: (
+                workflow.review_mark(
+                    cycle=cycle,
+                    question=question,
+                    layer=Layer.TPI,
+                    status=status,
+                    reason=reason,
+                    by=by,
+                ).status
+            )
+
+        outcomes = race(
+            mark(first, "diterima", ""), mark(second, "perlu_perbaikan", "Lengkapi SK.")
+        )
+        assert all(isinstance(o, str) for o in outcomes), outcomes
+        review = cycle.reviews.get(question=question, layer=Layer.TPI)
+        assert review.status in outcomes
+        assert review.history.count() == 2  # both marks, one after the other: neither lost
+
+    @pytest.fixture
+    def draft_declaration(transactional_db, catalogs):
+        from tests.factories import DeclarationFactory
+
+        unit = UnitFactory(
+            code="DECL", head_name="Kepala", head_nip="198002142003122002", head_position="Kepala"
+        )
+        declaration = DeclarationFactory(unit=unit)
+        admins = [UserFactory(is_superuser=True, is_staff=True) for _ in range(2)]
+        return declaration, admins
+
+    def test_two_admins_finalising_one_declaration_at_once_freeze_it_once(draft_declaration):
+        declaration, (first, second) = draft_declaration
+
+        def finalise(by):
+            return lambda: (
+                declaration_services.declaration_finalise(declaration=declaration, by=by).pdf_sha256
+            )
+
+        outcomes = race(finalise(first), finalise(second))
+        hashes = [o for o in outcomes if isinstance(o, str)]
+        refused = [o for o in outcomes if isinstance(o, ValidationError)]
+        assert len(hashes) == 1 and len(refused) == 1, outcomes
+        declaration.refresh_from_db()
+        assert declaration.status == DeclarationStatus.FINAL
+        assert declaration.pdf_sha256 == hashes[0]
+        assert declaration.history.filter(status=DeclarationStatus.FINAL).count() == 1
