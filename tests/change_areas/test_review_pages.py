@@ -212,6 +212,19 @@ def test_the_pre_reviewers_queue_lists_cycles_in_pre_assessment(
     assert review_url(pre_cycle, layer="pre") in response.content.decode()
 
 
+def test_a_cycle_returned_by_the_pre_assessor_is_not_in_the_tpi_queue(
+    framework, unit, province, coordinator, tpi_reviewer, client_for
+):
+    pre_reviewer = member(province, Role.PRE_REVIEWER, "pre")
+    pre_cycle = open_filled_cycle(unit, pre_assessment=True)
+    workflow.cycle_submit(cycle=pre_cycle, by=coordinator)
+    return_for_revision(pre_cycle, pre_reviewer, layer=Layer.PRE)  # never reached the TPI
+
+    response = client_for(tpi_reviewer).get(reverse("change_areas:review_queue"))
+
+    assert list(response.context["cycles"]) == []
+
+
 def test_people_without_a_review_role_see_an_empty_queue(submitted, staff, client_for):
     response = client_for(staff).get(reverse("change_areas:review_queue"))
 
