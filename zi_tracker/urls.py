@@ -32,5 +32,6 @@ urlpatterns = [
     path("", include("change_areas.urls")),
     path("", include("service_standards.urls")),
     path("", include("declarations.urls")),
+    path("", include("zi_tracker.dashboards.urls")),
     path("admin/", admin.site.urls),
 ]
