@@ -249,16 +249,14 @@ def rollup(root: Unit, f: PortfolioFilters) -> list[RollupRow]:
         )
         .order_by("branch")
     )
-    names = (
-        {
-            unit.path: unit
-            for unit in Unit.objects.filter(path__in=[g["branch"] for g in groups]).only(
-                "id", "code", "name", "kind", "path", "depth", "numchild"
-            )
-        }
-        if groups
-        else {}
-    )
+    # Always one query, even with no group, so the page's query count never varies.
+    branches = [g["branch"] for g in groups] or [root.path]
+    names = {
+        unit.path: unit
+        for unit in Unit.objects.filter(path__in=branches).only(
+            "id", "code", "name", "kind", "path", "depth", "numchild"
+        )
+    }
     return [
         RollupRow(
             unit=names.get(group["branch"]),
