@@ -38,6 +38,10 @@ def setup(database: str) -> None:
 
     call_command("collectstatic", interactive=False, verbosity=0)
     call_command("migrate", verbosity=0)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # statistics for the planner after bulk loads and new indexes
 
 
 def main() -> None:
@@ -103,8 +107,13 @@ def main() -> None:
         ("home (TPI reviewer, province)", reviewer_client, reverse("home")),
     ]
     for label, who, url in pages:
-        queries = []
-        with connection.execute_wrapper(lambda execute, *rest: queries.append(1) or execute(*rest)):
+        queries: list[str] = []
+
+        def count(execute, sql, params, many, context, queries=queries):
+            queries.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
             response = who.get(url)
         assert response.status_code == 200, (url, response.status_code)
         times = timed(lambda who=who, url=url: who.get(url), args.repeat)

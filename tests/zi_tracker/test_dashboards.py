@@ -38,8 +38,8 @@ def count_queries(client, url: str) -> int:
 
 def answer_everything(cycle: Cycle, layer: str = Layer.SELF, option: str = "A") -> None:
     """Every option question answered with the same option (Ya for yes/no)."""
-    from change_areas import selectors as ca_selectors
     from change_areas import scoring
+    from change_areas import selectors as ca_selectors
 
     spec = ca_selectors.catalog_spec(cycle.framework)
     answers = {}

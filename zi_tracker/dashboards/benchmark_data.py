@@ -497,10 +497,7 @@ def seed(
                 f"({counts['answers']:,} answers so far, {time.perf_counter() - started:.0f} s)"
             )
         log(f"  year {year} done in {time.perf_counter() - year_started:.1f} s")
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    elif connection.vendor == "postgresql":
+    if connection.vendor == "sqlite" or connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     counts["seconds"] = round(time.perf_counter() - started, 1)
