@@ -170,18 +170,27 @@ def home_tasks(user, today: datetime.date | None = None) -> HomeTasks:
         reviews = True
         review_condition |= within & Q(stage__in=REVIEW_STAGES[layer])
     if reviews:
+        def waiting(layer: str) -> Subquery:
+            return Subquery(
+                QuestionReview.objects.filter(
+                    cycle=OuterRef("pk"),
+                    layer=layer,
+                    status__in=[ReviewStatus.PENDING, ReviewStatus.REVISED],
+                )
+                .order_by()
+                .values("cycle")
+                .annotate(count=Count("pk"))
+                .values("count"),
+                output_field=IntegerField(),
+            )
+
         tasks.to_review = list(
             Cycle.objects.filter(review_condition)
             .select_related("unit", "framework")
+            .defer("summaries")
             .annotate(
-                waiting=Count(
-                    "reviews",
-                    filter=Q(reviews__status__in=[ReviewStatus.PENDING, ReviewStatus.REVISED])
-                    & (
-                        Q(reviews__layer=Layer.TPI, stage__in=REVIEW_STAGES[Layer.TPI])
-                        | Q(reviews__layer=Layer.PRE, stage__in=REVIEW_STAGES[Layer.PRE])
-                    ),
-                )
+                waiting_pre=Coalesce(waiting(Layer.PRE), Value(0)),
+                waiting_tpi=Coalesce(waiting(Layer.TPI), Value(0)),
             )
             .order_by("review_closes", "submitted_at", "unit__path")[: LIMIT * 2]
         )
@@ -190,6 +199,9 @@ def home_tasks(user, today: datetime.date | None = None) -> HomeTasks:
                 Stage.PENILAIAN_PENDAHULUAN: Layer.PRE,
                 Stage.EVALUASI_TPN: Layer.TPN,
             }.get(cycle.stage, Layer.TPI)
+            cycle.waiting = {Layer.PRE: cycle.waiting_pre, Layer.TPI: cycle.waiting_tpi}.get(
+                cycle.review_layer, 0
+            )
         tasks.shown.add("review")
 
     admin_within = _within(_paths(user, Perm.ADMINISTER))
