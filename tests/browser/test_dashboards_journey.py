@@ -41,7 +41,9 @@ def test_viewer_filters_a_province_portfolio_to_eligible_units_and_downloads_xls
 
     page.get_by_label("Kelayakan").select_option(label="Layak WBK menurut TPI")
     page.get_by_role("button", name="Terapkan").click()
-    expect(page.get_by_text(re.compile(rf"^.*{len(expected)} unit sesuai saringan"))).to_be_visible()
+    expect(
+        page.get_by_text(re.compile(rf"^.*{len(expected)} unit sesuai saringan"))
+    ).to_be_visible()
     rows = page.locator("table.portfolio-table tbody tr")
     expect(rows).to_have_count(min(len(expected), 50))
     expect(rows.first.get_by_text("WBK · TPI")).to_be_visible()

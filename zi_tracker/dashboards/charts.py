@@ -35,7 +35,7 @@ MUTED = "#5b6575"
 GRID = "#d9dee7"
 FONT = "Noto Sans, Segoe UI, Roboto, Arial, sans-serif"
 
-WIDTH = 640
+WIDTH = 440
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ def grouped_bars(
     Labels sit above the bars so long area names stay readable on a phone.
     """
     bar, gap, label_height, legend_height = 16, 4, 20, 26
-    value_room = 78
+    value_room = 64
     track = WIDTH - value_room
     with_legend = len(series) > 1
     body = _legend(series, 14) if with_legend else []
@@ -208,7 +208,7 @@ def columns(
                 )
             lines.append(f"{label}{' ' + item.label if item.label else ''}: {fmt(value)}")
         body.append(
-            _text(x0 + inner / 2, top + plot + 16, label, size=12, anchor="middle", fill=MUTED)
+            _text(x0 + inner / 2, top + plot + 16, label, size=11, anchor="middle", fill=MUTED)
         )
     if axis_label:
         body.append(_text(WIDTH / 2, height - 4, axis_label, size=12, anchor="middle", fill=MUTED))
@@ -228,7 +228,7 @@ def diverging(
     """Bars left and right of zero: where the first layer scores above (right) or below the second."""
     bar, label_height = 16, 20
     middle = WIDTH / 2
-    half = middle - 70
+    half = middle - 56
     peak = limit or max([abs(v) for v in values if v is not None] or [0]) or 1
     body = [
         _text(middle - 6, 14, f"← {left_label}", size=12, anchor="end", fill=MUTED),

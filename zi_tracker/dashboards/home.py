@@ -170,6 +170,7 @@ def home_tasks(user, today: datetime.date | None = None) -> HomeTasks:
         reviews = True
         review_condition |= within & Q(stage__in=REVIEW_STAGES[layer])
     if reviews:
+
         def waiting(layer: str) -> Subquery:
             return Subquery(
                 QuestionReview.objects.filter(
