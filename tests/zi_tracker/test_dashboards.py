@@ -525,3 +525,17 @@ def test_seed_benchmark_refuses_to_run_twice_and_rebuilds_with_reset(catalogs, m
     root = Unit.objects.get(code=benchmark_data.ROOT_CODE)
     assert Unit.objects.filter(path__startswith=root.path).count() == 40
     assert all(not problem for problem in Unit.objects.find_problems())  # a valid treebeard tree
+
+
+def test_dashboard_index_costs_the_same_queries_with_one_unit_and_with_many(
+    small_world, client_for, django_assert_num_queries
+):
+    person = viewer_of(small_world["root"])
+    expected = count_queries(client_for(person), reverse("dashboards:index"))
+    for _index in range(5):
+        MembershipFactory(user=person, unit=UnitFactory(), role=Role.VIEWER)
+    client = client_for(person)
+    with django_assert_num_queries(expected):
+        response = client.get(reverse("dashboards:index"))
+    assert response.status_code == 200
+    assert response.content.decode().count('class="unit-card"') == 6
