@@ -379,6 +379,15 @@ ROWS: list[Row] = [
     Row("declarations:verify", "POST", dm.token_kwargs, statuses(           200,   200,     200,  200,  200, 200, 200,   200,   200),
         data=dm.upload_data),
     # --- zi_tracker dashboards ------------------------------------------------------------------------------------
+    Row("dashboards:index", "GET", no_kwargs, statuses(                     LOGIN, 200,     200,  200,  200, 200, 200,   200,   200)),
+    Row("dashboards:unit", "GET", unit_kwargs, statuses(                    LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("dashboards:unit_pdf", "GET", unit_kwargs, statuses(                LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("dashboards:portfolio", "GET", unit_kwargs, statuses(               LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("dashboards:portfolio_xlsx", "GET", unit_kwargs, statuses(          LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("dashboards:portfolio_pdf", "GET", unit_kwargs, statuses(           LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("dashboards:calibration", "GET", unit_kwargs, statuses(             LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("dashboards:calibration_xlsx", "GET", unit_kwargs, statuses(        LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("dashboards:registry", "GET", no_kwargs, statuses(                  200,   200,     200,  200,  200, 200, 200,   200,   200)),
 ]
 # fmt: on
 

@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("change_areas.urls")),
     path("", include("service_standards.urls")),
     path("", include("declarations.urls")),
+    path("", include("zi_tracker.dashboards.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -7,11 +7,15 @@ from django.shortcuts import render
 from change_areas.models import Notification
 from units import access
 from units.models import Unit
+from zi_tracker.dashboards.home import home_tasks
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The person's units and the roles they hold there."""
+    """What the person has to do now, their units and roles, and new notifications.
+
+    A constant number of queries whatever the data (see `home_tasks`).
+    """
     by_unit: dict[int, dict] = {}
     for membership in access.memberships_of(request.user):
         entry = by_unit.setdefault(membership.unit_id, {"unit": membership.unit, "roles": []})
@@ -19,4 +23,13 @@ def home(request: HttpRequest) -> HttpResponse:
     entries = sorted(by_unit.values(), key=lambda entry: entry["unit"].path)
     roots = list(Unit.objects.filter(depth=1)) if request.user.is_superuser else []
     notices = list(Notification.objects.filter(user=request.user).unread()[:10])
-    return render(request, "home.html", {"entries": entries, "roots": roots, "notices": notices})
+    return render(
+        request,
+        "home.html",
+        {
+            "entries": entries,
+            "roots": roots,
+            "notices": notices,
+            "tasks": home_tasks(request.user),
+        },
+    )

@@ -217,7 +217,32 @@ class Cycle(models.Model):
                 fields=["unit", "framework", "year"], name="cycle_one_per_unit_framework_year"
             ),
         ]
-        indexes = [models.Index(fields=["year", "stage"])]
+        indexes = [
+            models.Index(fields=["year", "stage"]),
+            # Covers the dashboards' reads (portfolio rows, roll-ups, histograms): on SQLite
+            # the wide `summaries` column sits between these fields in the row, so reading
+            # them from the table follows its overflow pages; the index avoids the table.
+            models.Index(
+                fields=[
+                    "year",
+                    "framework",
+                    "unit",
+                    "stage",
+                    "target",
+                    "self_total",
+                    "self_completeness",
+                    "self_wbk_eligible",
+                    "self_wbbm_eligible",
+                    "tpi_total",
+                    "tpi_completeness",
+                    "tpi_wbk_eligible",
+                    "tpi_wbbm_eligible",
+                    "tpn_total",
+                    "work_plan_percent",
+                ],
+                name="cycle_dashboard_cover",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit} — {self.year} ({self.get_target_display()})"
@@ -385,7 +410,13 @@ class CycleAreaScore(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["cycle", "layer", "area_code"], name="area_score_once")
         ]
-        indexes = [models.Index(fields=["layer", "area_code"])]
+        indexes = [
+            models.Index(fields=["layer", "area_code"]),
+            # Averages per area over thousands of cycles read only the index.
+            models.Index(
+                fields=["cycle", "layer", "area_code", "value", "weight"], name="area_score_cover"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.cycle_id} {self.layer} {self.area_code} {self.value}"

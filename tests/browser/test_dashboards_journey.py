@@ -1,0 +1,61 @@
+"""A provincial leadership viewer opens the province's portfolio, keeps the eligible units
+and downloads them as xlsx."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+
+from change_areas.models import Cycle
+from tests.factories import TEST_PASSWORD, MembershipFactory, UserFactory
+from units.models import Role, Unit
+from zi_tracker.dashboards import benchmark_data
+
+
+@pytest.fixture
+def province_viewer(transactional_db, catalogs):
+    benchmark_data.seed(units=150, years=1, log=lambda line: None)
+    root = Unit.objects.get(code=benchmark_data.ROOT_CODE)
+    province = Unit.objects.filter(path__startswith=root.path, depth=2).first()
+    viewer = UserFactory(username="pimpinan-provinsi", full_name="Pimpinan Provinsi")
+    MembershipFactory(user=viewer, unit=province, role=Role.VIEWER)
+    return viewer, province
+
+
+def test_viewer_filters_a_province_portfolio_to_eligible_units_and_downloads_xlsx(
+    page, live_server, login, province_viewer, tmp_path
+):
+    viewer, province = province_viewer
+    eligible = Cycle.objects.filter(unit__path__startswith=province.path, tpi_wbk_eligible=True)
+    expected = sorted(eligible.values_list("unit__code", flat=True))
+    assert expected, "the dataset should hold eligible units"
+
+    login(viewer.username, TEST_PASSWORD)
+    page.get_by_role("navigation", name="Navigasi utama").get_by_role("link", name="Dasbor").click()
+    page.get_by_role("link", name="Portofolio").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Portofolio {province.name}")
+    expect(page.locator("figure.chart svg").first).to_be_visible()
+
+    page.get_by_label("Kelayakan").select_option(label="Layak WBK menurut TPI")
+    page.get_by_role("button", name="Terapkan").click()
+    expect(
+        page.get_by_text(re.compile(rf"^.*{len(expected)} unit sesuai saringan"))
+    ).to_be_visible()
+    rows = page.locator("table.portfolio-table tbody tr")
+    expect(rows).to_have_count(min(len(expected), 50))
+    expect(rows.first.get_by_text("WBK · TPI")).to_be_visible()
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Unduh xlsx").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    target = tmp_path / download.suggested_filename
+    download.save_as(target)
+    sheet = load_workbook(target).active
+    header, *data = list(sheet.iter_rows(values_only=True))
+    assert sorted(row[0] for row in data) == expected
+    eligible_column = header.index("Layak WBK (TPI)")
+    assert {row[eligible_column] for row in data} == {"Ya"}

@@ -1,0 +1,827 @@
+"""Reads of the dashboards, from one unit to the whole country.
+
+Everything here reads the figures stored on cycles (`Cycle.self_total`,
+`…_eligible`, `work_plan_percent`, `summaries`) and the per-area rows
+(`CycleAreaScore`); nothing recomputes a scorecard. Each function states how
+many queries it costs; none depends on the number of units.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Max,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Abs, Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from change_areas.models import (
+    OPEN_STATUSES,
+    STAGE_ORDER,
+    Answer,
+    Area,
+    ComponentKind,
+    Cycle,
+    CycleAreaScore,
+    Evidence,
+    Framework,
+    Layer,
+    PredicateAward,
+    Question,
+    Stage,
+    WorkPlanItem,
+    WorkPlanStatus,
+)
+from units.models import Unit, UnitKind
+
+PAGE_SIZE = 50
+NO_CYCLE = "none"  # the stage filter's value for units without a cycle that year
+
+ELIGIBILITY_FILTERS = {
+    "wbk_tpi": ("tpi_wbk_eligible", True),
+    "wbbm_tpi": ("tpi_wbbm_eligible", True),
+    "wbk_self": ("self_wbk_eligible", True),
+    "wbbm_self": ("self_wbbm_eligible", True),
+    "not_tpi": ("tpi_wbk_eligible", False),
+}
+
+SORTS = {
+    "unit": "path",
+    "name": "name",
+    "stage": "stage_rank",
+    "self": "self_total",
+    "tpi": "tpi_total",
+    "complete": "self_completeness",
+    "plan": "work_plan_percent",
+}
+
+CYCLE_FIELDS = (
+    "stage",
+    "target",
+    "self_total",
+    "self_completeness",
+    "self_wbk_eligible",
+    "self_wbbm_eligible",
+    "tpi_total",
+    "tpi_completeness",
+    "tpi_wbk_eligible",
+    "tpi_wbbm_eligible",
+    "tpn_total",
+    "work_plan_percent",
+)
+
+HISTOGRAM_EDGES = list(range(0, 101, 10))
+
+
+# --------------------------------------------------------------------------
+# Choices shared by the filter forms
+
+
+def lke_frameworks() -> list[Framework]:
+    """Frameworks with an LKE, current first. One query."""
+    return list(Framework.objects.with_lke().order_by("-is_current", "-version", "code"))
+
+
+def cycle_years() -> list[int]:
+    """Years that have cycles anywhere, newest first (years are not secret). One query."""
+    return list(Cycle.objects.order_by("-year").values_list("year", flat=True).distinct())
+
+
+def default_year(years: list[int], today: datetime.date | None = None) -> int:
+    """The newest year with cycles that has begun, else this year."""
+    today = today or timezone.localdate()
+    started = [year for year in years if year <= today.year]
+    return max(started) if started else (max(years) if years else today.year)
+
+
+def provinces_in(root: Unit) -> list[str]:
+    """Provinces of the units in the subtree, sorted. One query."""
+    return list(
+        Unit.objects.subtree_of(root)
+        .exclude(province="")
+        .order_by("province")
+        .values_list("province", flat=True)
+        .distinct()
+    )
+
+
+# --------------------------------------------------------------------------
+# Portfolio
+
+
+@dataclass
+class PortfolioFilters:
+    year: int
+    framework: Framework
+    kind: str = ""
+    province: str = ""
+    stage: str = ""
+    eligibility: str = ""
+    query: str = ""
+    sort: str = "unit"
+    descending: bool = False
+
+
+def _conditions(root: Unit, f: PortfolioFilters, *, unit: str, cycle: str) -> Q:
+    """The filters as one condition, for querysets of units (`cycle="c__"`) or of cycles (`unit="unit__"`)."""
+    condition = Q(**{f"{unit}path__startswith": root.path})
+    if f.kind:
+        condition &= Q(**{f"{unit}kind": f.kind})
+    if f.province:
+        condition &= Q(**{f"{unit}province": f.province})
+    if f.query:
+        condition &= Q(**{f"{unit}name__icontains": f.query}) | Q(
+            **{f"{unit}code__icontains": f.query}
+        )
+    if f.stage == NO_CYCLE:
+        condition &= Q(**{f"{cycle}id__isnull": True})
+    elif f.stage:
+        condition &= Q(**{f"{cycle}stage": f.stage})
+    if f.eligibility in ELIGIBILITY_FILTERS:
+        name, wanted = ELIGIBILITY_FILTERS[f.eligibility]
+        condition &= Q(**{f"{cycle}{name}": wanted})
+    return condition
+
+
+def portfolio_units(root: Unit, f: PortfolioFilters) -> QuerySet[Unit]:
+    """Every unit of the subtree matching the filters, with its cycle of the year and
+    framework (LEFT JOIN: units without one have `stage` None), sorted. Unevaluated."""
+    units = Unit.objects.annotate(
+        c=FilteredRelation(
+            "cycles", condition=Q(cycles__year=f.year, cycles__framework=f.framework)
+        )
+    ).filter(_conditions(root, f, unit="", cycle="c__"))
+    return units
+
+
+def with_cycle_columns(units: QuerySet[Unit]) -> QuerySet[Unit]:
+    return units.annotate(
+        cycle_id=F("c__id"),
+        **{name: F(f"c__{name}") for name in CYCLE_FIELDS},
+        stage_rank=Case(
+            *(When(c__stage=stage, then=Value(index)) for index, stage in enumerate(STAGE_ORDER)),
+            default=Value(-1),
+            output_field=IntegerField(),
+        ),
+    ).only("id", "code", "name", "kind", "province", "regency", "depth", "path", "numchild")
+
+
+def sorted_rows(units: QuerySet[Unit], f: PortfolioFilters) -> QuerySet[Unit]:
+    column = SORTS.get(f.sort, "path")
+    ordering = F(column).desc(nulls_last=True) if f.descending else F(column).asc(nulls_last=True)
+    return with_cycle_columns(units).order_by(ordering, "path")
+
+
+def portfolio_cycles(root: Unit, f: PortfolioFilters) -> QuerySet[Cycle]:
+    """The cycles behind the filtered rows (none when filtering units without a cycle)."""
+    if f.stage == NO_CYCLE:
+        return Cycle.objects.none()
+    return Cycle.objects.filter(year=f.year, framework=f.framework).filter(
+        _conditions(root, f, unit="unit__", cycle="")
+    )
+
+
+@dataclass
+class RollupRow:
+    unit: Unit | None
+    path: str
+    is_root: bool
+    units: int
+    with_cycle: int
+    stages: list[int]
+    average_self: float | None
+    average_tpi: float | None
+    wbk_self: int
+    wbk_tpi: int
+    wbbm_tpi: int
+
+    @property
+    def without_cycle(self) -> int:
+        return self.units - self.with_cycle
+
+    @property
+    def stage_items(self) -> list[tuple[str, int]]:
+        """(stage label, count) for the stages that have cycles, in workflow order."""
+        labels = [label for _value, label in Stage.choices]
+        return [(labels[i], count) for i, count in enumerate(self.stages) if count]
+
+
+def rollup(root: Unit, f: PortfolioFilters) -> list[RollupRow]:
+    """Counts per stage, average totals and eligible counts per child of the root. Two queries.
+
+    Each unit belongs to the child of the root whose path prefixes its own: the
+    first (root.depth + 1) × steplen characters of its path, grouped in SQL.
+    """
+    length = (root.depth + 1) * Unit.steplen
+    stage_counts = {
+        f"stage_{index}": Count("pk", filter=Q(c__stage=stage))
+        for index, stage in enumerate(STAGE_ORDER)
+    }
+    groups = list(
+        portfolio_units(root, f)
+        .annotate(branch=Substr("path", 1, length))
+        .order_by()
+        .values("branch")
+        .annotate(
+            units=Count("pk"),
+            with_cycle=Count("c__id"),
+            average_self=Avg("c__self_total"),
+            average_tpi=Avg("c__tpi_total"),
+            wbk_self=Count("pk", filter=Q(c__self_wbk_eligible=True)),
+            wbk_tpi=Count("pk", filter=Q(c__tpi_wbk_eligible=True)),
+            wbbm_tpi=Count("pk", filter=Q(c__tpi_wbbm_eligible=True)),
+            **stage_counts,
+        )
+        .order_by("branch")
+    )
+    # Always one query, even with no group, so the page's query count never varies.
+    branches = [g["branch"] for g in groups] or [root.path]
+    names = {
+        unit.path: unit
+        for unit in Unit.objects.filter(path__in=branches).only(
+            "id", "code", "name", "kind", "path", "depth", "numchild"
+        )
+    }
+    return [
+        RollupRow(
+            unit=names.get(group["branch"]),
+            path=group["branch"],
+            is_root=group["branch"] == root.path,
+            units=group["units"],
+            with_cycle=group["with_cycle"],
+            stages=[group[f"stage_{index}"] for index in range(len(STAGE_ORDER))],
+            average_self=_float(group["average_self"]),
+            average_tpi=_float(group["average_tpi"]),
+            wbk_self=group["wbk_self"],
+            wbk_tpi=group["wbk_tpi"],
+            wbbm_tpi=group["wbbm_tpi"],
+        )
+        for group in groups
+    ]
+
+
+@dataclass
+class RollupTotals:
+    units: int = 0
+    with_cycle: int = 0
+    stages: list[int] = field(default_factory=lambda: [0] * len(STAGE_ORDER))
+    wbk_self: int = 0
+    wbk_tpi: int = 0
+    wbbm_tpi: int = 0
+    average_self: float | None = None
+    average_tpi: float | None = None
+
+    @property
+    def without_cycle(self) -> int:
+        return self.units - self.with_cycle
+
+
+def totals(rows: list[RollupRow]) -> RollupTotals:
+    """The roll-up rows added up. No query (exact averages come from `histogram`)."""
+    result = RollupTotals()
+    for row in rows:
+        result.units += row.units
+        result.with_cycle += row.with_cycle
+        result.stages = [a + b for a, b in zip(result.stages, row.stages, strict=True)]
+        result.wbk_self += row.wbk_self
+        result.wbk_tpi += row.wbk_tpi
+        result.wbbm_tpi += row.wbbm_tpi
+    return result
+
+
+def histogram(root: Unit, f: PortfolioFilters) -> dict:
+    """How many cycles score in each band of ten points, self and TPI, plus exact averages. One query."""
+    aggregates = {}
+    bands = list(itertools.pairwise(HISTOGRAM_EDGES))
+    for layer in ("self", "tpi"):
+        column = f"c__{layer}_total"
+        for index, (low, high) in enumerate(bands):
+            upper = Q(**{f"{column}__lt": high}) if high < 100 else Q(**{f"{column}__lte": high})
+            aggregates[f"{layer}_{index}"] = Count(
+                "pk", filter=Q(**{f"{column}__gte": low}) & upper & Q(c__id__isnull=False)
+            )
+        aggregates[f"{layer}_average"] = Avg(column)
+    result = portfolio_units(root, f).order_by().aggregate(**aggregates)
+    return {
+        "labels": [f"{low}–{high}" for low, high in bands],
+        "self": [result[f"self_{index}"] for index in range(len(bands))],
+        "tpi": [result[f"tpi_{index}"] for index in range(len(bands))],
+        "self_average": _float(result["self_average"]),
+        "tpi_average": _float(result["tpi_average"]),
+    }
+
+
+@dataclass
+class AreaAverage:
+    code: str
+    name: str
+    weight: float
+    self_share: float | None  # percent of the area's weight
+    tpi_share: float | None
+    tpn_share: float | None
+    self_value: float | None
+    tpi_value: float | None
+    count: int
+
+
+def scored_areas(framework: Framework) -> list[Area]:
+    """The framework's scored areas (pengungkit then hasil), in catalog order. One query."""
+    return list(
+        Area.objects.filter(framework=framework, is_active=True, component__isnull=False)
+        .select_related("component")
+        .order_by("component__order", "order")
+    )
+
+
+def area_averages(cycles: QuerySet[Cycle], areas: list[Area]) -> list[AreaAverage]:
+    """Average value per area and layer over the cycles, from CycleAreaScore. One query."""
+    rows = (
+        CycleAreaScore.objects.filter(
+            cycle__in=cycles.values("pk"), layer__in=[Layer.SELF, Layer.TPI, Layer.TPN]
+        )
+        .order_by()
+        .values("area_code", "layer")
+        .annotate(average=Avg("value"), weight=Max("weight"), count=Count("pk"))
+    )
+    found: dict[tuple[str, str], dict] = {(r["area_code"], r["layer"]): r for r in rows}
+
+    def value(code: str, layer: str) -> float | None:
+        row = found.get((code, layer))
+        return _float(row["average"]) if row else None
+
+    def share(code: str, layer: str, weight: float) -> float | None:
+        average = value(code, layer)
+        return None if average is None or not weight else average / weight * 100
+
+    result = []
+    for area in areas:
+        weight = float(area.weight or 0)
+        result.append(
+            AreaAverage(
+                code=area.code,
+                name=area.name,
+                weight=weight,
+                self_share=share(area.code, Layer.SELF, weight),
+                tpi_share=share(area.code, Layer.TPI, weight),
+                tpn_share=share(area.code, Layer.TPN, weight),
+                self_value=value(area.code, Layer.SELF),
+                tpi_value=value(area.code, Layer.TPI),
+                count=(found.get((area.code, Layer.SELF)) or {}).get("count", 0),
+            )
+        )
+    return result
+
+
+def export_rows(root: Unit, f: PortfolioFilters):
+    """Every filtered row for the spreadsheet, streamed from one query (no page limit)."""
+    return (
+        sorted_rows(portfolio_units(root, f), f)
+        .values(
+            "code",
+            "name",
+            "kind",
+            "province",
+            "regency",
+            "cycle_id",
+            *CYCLE_FIELDS,
+            "tpn_total",
+        )
+        .iterator(chunk_size=2000)
+    )
+
+
+# --------------------------------------------------------------------------
+# Calibration
+
+
+@dataclass
+class QuestionCalibration:
+    code: str
+    text: str
+    area_code: str
+    area_name: str
+    pairs: int
+    mean_first: float  # 0..1
+    mean_second: float
+    mean_difference: float  # first − second, 0..1 (a whole option is 0.25–1)
+    mean_absolute: float
+    over: int  # pairs where the first layer scored higher
+    under: int
+
+    @property
+    def over_share(self) -> float:
+        return self.over / self.pairs * 100 if self.pairs else 0.0
+
+    @property
+    def agreement_share(self) -> float:
+        return (self.pairs - self.over - self.under) / self.pairs * 100 if self.pairs else 0.0
+
+
+@dataclass
+class AreaCalibration:
+    code: str
+    name: str
+    weight: float
+    pairs: int
+    mean_first: float  # percent of the area's weight
+    mean_second: float
+    mean_difference: float  # percentage points of the weight
+    mean_absolute: float
+    over: int
+    under: int
+
+
+LAYER_PAIRS = {
+    "self-tpi": (Layer.SELF, Layer.TPI),
+    "tpi-tpn": (Layer.TPI, Layer.TPN),
+    "self-tpn": (Layer.SELF, Layer.TPN),
+}
+
+
+def calibration_by_question(
+    root: Unit, *, year: int, framework: Framework, first: str, second: str
+) -> list[QuestionCalibration]:
+    """Per question: both layers' mean value over every cycle of the subtree answered in both.
+
+    One query over the answers (a self-join on cycle and question) and one for the
+    question texts. Sorted by the mean difference, largest over-scoring first.
+    """
+    pairs = (
+        Answer.objects.filter(
+            layer=first,
+            value__isnull=False,
+            cycle__year=year,
+            cycle__framework=framework,
+            cycle__unit__path__startswith=root.path,
+        )
+        .annotate(
+            other=FilteredRelation(
+                "cycle__answers",
+                condition=Q(cycle__answers__layer=second, cycle__answers__question=F("question")),
+            )
+        )
+        .filter(other__value__isnull=False)
+        .order_by()
+        .values("question_id")
+        .annotate(
+            pairs=Count("pk"),
+            mean_first=Avg("value"),
+            mean_second=Avg("other__value"),
+            mean_difference=Avg(F("value") - F("other__value")),
+            mean_absolute=Avg(Abs(F("value") - F("other__value"))),
+            over=Count("pk", filter=Q(value__gt=F("other__value"))),
+            under=Count("pk", filter=Q(value__lt=F("other__value"))),
+        )
+    )
+    by_question = {row["question_id"]: row for row in pairs}
+    if not by_question:
+        return []
+    questions = Question.objects.filter(pk__in=by_question).select_related("indicator__area")
+    result = [
+        QuestionCalibration(
+            code=question.code,
+            text=question.text,
+            area_code=question.indicator.area.code,
+            area_name=question.indicator.area.name,
+            pairs=row["pairs"],
+            mean_first=_float(row["mean_first"]) or 0.0,
+            mean_second=_float(row["mean_second"]) or 0.0,
+            mean_difference=_float(row["mean_difference"]) or 0.0,
+            mean_absolute=_float(row["mean_absolute"]) or 0.0,
+            over=row["over"],
+            under=row["under"],
+        )
+        for question in questions
+        if (row := by_question[question.pk])
+    ]
+    result.sort(key=lambda item: (-item.mean_difference, item.code))
+    return result
+
+
+def calibration_by_area(
+    root: Unit, *, year: int, framework: Framework, first: str, second: str, areas: list[Area]
+) -> list[AreaCalibration]:
+    """Per area: both layers' mean share of the area's weight, from CycleAreaScore. One query."""
+    rows = (
+        CycleAreaScore.objects.filter(
+            layer=first,
+            cycle__year=year,
+            cycle__framework=framework,
+            cycle__unit__path__startswith=root.path,
+        )
+        .annotate(
+            other=FilteredRelation(
+                "cycle__area_scores",
+                condition=Q(
+                    cycle__area_scores__layer=second,
+                    cycle__area_scores__area_code=F("area_code"),
+                ),
+            )
+        )
+        .filter(other__id__isnull=False)
+        .order_by()
+        .values("area_code")
+        .annotate(
+            pairs=Count("pk"),
+            mean_first=Avg("value"),
+            mean_second=Avg("other__value"),
+            mean_difference=Avg(F("value") - F("other__value")),
+            mean_absolute=Avg(Abs(F("value") - F("other__value"))),
+            over=Count("pk", filter=Q(value__gt=F("other__value"))),
+            under=Count("pk", filter=Q(value__lt=F("other__value"))),
+        )
+    )
+    found = {row["area_code"]: row for row in rows}
+    result = []
+    for area in areas:
+        row = found.get(area.code)
+        weight = float(area.weight or 0)
+        if not row or not weight:
+            continue
+        scale = 100 / weight
+        result.append(
+            AreaCalibration(
+                code=area.code,
+                name=area.name,
+                weight=weight,
+                pairs=row["pairs"],
+                mean_first=(_float(row["mean_first"]) or 0.0) * scale,
+                mean_second=(_float(row["mean_second"]) or 0.0) * scale,
+                mean_difference=(_float(row["mean_difference"]) or 0.0) * scale,
+                mean_absolute=(_float(row["mean_absolute"]) or 0.0) * scale,
+                over=row["over"],
+                under=row["under"],
+            )
+        )
+    return result
+
+
+# --------------------------------------------------------------------------
+# Public predicate registry
+
+
+@dataclass
+class RegistryFilters:
+    year: int | None = None
+    predicate: str = ""
+    province: str = ""
+    kind: str = ""
+    query: str = ""
+    include_revoked: bool = False
+
+
+def registry_awards(f: RegistryFilters) -> QuerySet[PredicateAward]:
+    """Awards of active units matching the filters, newest first. Unevaluated.
+
+    Held awards only, unless `include_revoked` (then revoked ones are listed and
+    marked with their revocation date and decree).
+    """
+    awards = PredicateAward.objects.filter(unit__is_active=True)
+    if not f.include_revoked:
+        awards = awards.held()
+    if f.year:
+        awards = awards.filter(year=f.year)
+    if f.predicate:
+        awards = awards.filter(predicate=f.predicate)
+    if f.province:
+        awards = awards.filter(unit__province=f.province)
+    if f.kind:
+        awards = awards.filter(unit__kind=f.kind)
+    if f.query:
+        awards = awards.filter(
+            Q(unit__name__icontains=f.query)
+            | Q(unit__code__icontains=f.query)
+            | Q(decree_number__icontains=f.query)
+        )
+    return awards.select_related("unit").order_by("-year", "predicate", "unit__name", "pk")
+
+
+def registry_counts(awards: QuerySet[PredicateAward]) -> list[dict]:
+    """Awards per year and predicate (for the chart and the headline). One query."""
+    return list(
+        awards.order_by().values("year", "predicate").annotate(count=Count("pk")).order_by("year")
+    )
+
+
+def registry_choices() -> tuple[list[int], list[str]]:
+    """Years and provinces that have awards, for the filters. Two queries."""
+    years = list(PredicateAward.objects.order_by("-year").values_list("year", flat=True).distinct())
+    provinces = list(
+        PredicateAward.objects.filter(unit__is_active=True)
+        .exclude(unit__province="")
+        .order_by("unit__province")
+        .values_list("unit__province", flat=True)
+        .distinct()
+    )
+    return years, provinces
+
+
+# --------------------------------------------------------------------------
+# Unit dashboard
+
+
+@dataclass
+class AreaRow:
+    code: str
+    name: str
+    weight: float
+    self_value: float | None
+    tpi_value: float | None
+    tpn_value: float | None
+
+    def share(self, value: float | None) -> float | None:
+        return None if value is None or not self.weight else value / self.weight * 100
+
+    @property
+    def self_share(self) -> float | None:
+        return self.share(self.self_value)
+
+    @property
+    def tpi_share(self) -> float | None:
+        return self.share(self.tpi_value)
+
+    @property
+    def tpn_share(self) -> float | None:
+        return self.share(self.tpn_value)
+
+
+def area_rows(cycle: Cycle) -> list[AreaRow]:
+    """Each scored area with its stored value in every layer. No query."""
+    layers = {layer: cycle.summary(layer).get("areas", {}) for layer in ("self", "tpi", "tpn")}
+    codes = list(layers["self"]) or list(layers["tpi"]) or list(layers["tpn"])
+    rows = []
+    for code in codes:
+        node = layers["self"].get(code) or layers["tpi"].get(code) or layers["tpn"].get(code)
+        rows.append(
+            AreaRow(
+                code=code,
+                name=node.get("name", code),
+                weight=float(node.get("weight") or 0),
+                self_value=(layers["self"].get(code) or {}).get("value"),
+                tpi_value=(layers["tpi"].get(code) or {}).get("value"),
+                tpn_value=(layers["tpn"].get(code) or {}).get("value"),
+            )
+        )
+    return rows
+
+
+@dataclass
+class LayerEligibility:
+    layer: str
+    label: str
+    total: float | None
+    completeness: float | None
+    predicates: list[dict]  # {"code", "label", "eligible", "failed": [messages]}
+
+
+def eligibility(cycle: Cycle) -> list[LayerEligibility]:
+    """WBK and WBBM eligibility per layer that has a summary, with failed rules. No query."""
+    labels = {Layer.SELF: _("Penilaian mandiri"), Layer.TPI: _("TPI"), Layer.TPN: _("TPN")}
+    result = []
+    for layer in (Layer.SELF, Layer.TPI, Layer.TPN):
+        summary = cycle.summary(layer)
+        if not summary:
+            continue
+        predicates = []
+        for code, label in (("wbk", "Menuju WBK"), ("wbbm", "Menuju WBBM")):
+            item = summary.get("eligibility", {}).get(code)
+            if item is None:
+                continue
+            predicates.append(
+                {
+                    "code": code,
+                    "label": label,
+                    "eligible": item.get("eligible", False),
+                    "failed": [failure["message"] for failure in item.get("failed", [])],
+                }
+            )
+        result.append(
+            LayerEligibility(
+                layer=layer,
+                label=str(labels[layer]),
+                total=summary.get("total"),
+                completeness=summary.get("completeness"),
+                predicates=predicates,
+            )
+        )
+    return result
+
+
+def work_plan_by_area(cycle: Cycle, today: datetime.date | None = None) -> list[dict]:
+    """Items, average percent, done and overdue per area (cancelled items left out). One query."""
+    today = today or timezone.localdate()
+    live = ~Q(status=WorkPlanStatus.CANCELLED)
+    return list(
+        WorkPlanItem.objects.filter(cycle=cycle)
+        .order_by()
+        .values("area__code", "area__name", "area__order")
+        .annotate(
+            items=Count("pk", filter=live),
+            average=Avg("percent", filter=live),
+            done=Count("pk", filter=Q(status=WorkPlanStatus.DONE)),
+            overdue=Count("pk", filter=Q(due_date__lt=today, status__in=OPEN_STATUSES)),
+        )
+        .order_by("area__order", "area__code")
+    )
+
+
+@dataclass
+class UnitDashboard:
+    unit: Unit
+    cycles: list[Cycle]
+    cycle: Cycle | None
+    events: list = field(default_factory=list)
+    areas: list[AreaRow] = field(default_factory=list)
+    eligibility: list[LayerEligibility] = field(default_factory=list)
+    work_plan: list[dict] = field(default_factory=list)
+    evidence_count: int = 0
+    linked_questions: int = 0
+    awards: list[PredicateAward] = field(default_factory=list)
+    declarations: list = field(default_factory=list)
+    standards: list = field(default_factory=list)
+
+    @property
+    def stages(self) -> list[dict]:
+        """The workflow's stages with the cycle's position. No query."""
+        if self.cycle is None:
+            return []
+        current = STAGE_ORDER.index(self.cycle.stage) if self.cycle.stage in STAGE_ORDER else -1
+        return [
+            {
+                "label": label,
+                "state": "done" if index < current else "current" if index == current else "todo",
+            }
+            for index, (value, label) in enumerate(Stage.choices)
+        ]
+
+
+def unit_dashboard(unit: Unit, cycle_id: int | None = None) -> UnitDashboard:
+    """Everything the unit dashboard shows. Ten queries whatever the unit's size, fewer without a cycle."""
+    from declarations.models import Declaration
+    from service_standards.selectors import published_versions
+
+    cycles = list(Cycle.objects.for_unit(unit).select_related("framework").order_by("-year", "-pk"))
+    cycle = next((c for c in cycles if c.pk == cycle_id), None) if cycle_id else None
+    cycle = cycle or (cycles[0] if cycles else None)
+    board = UnitDashboard(unit=unit, cycles=cycles, cycle=cycle)
+    if cycle is not None:
+        board.events = list(cycle.events.select_related("actor"))
+        board.areas = area_rows(cycle)
+        board.eligibility = eligibility(cycle)
+        board.work_plan = work_plan_by_area(cycle)
+        board.linked_questions = (
+            Answer.objects.filter(cycle=cycle, layer=Layer.SELF, evidence__isnull=False)
+            .values("question_id")
+            .distinct()
+            .count()
+        )
+    board.evidence_count = Evidence.objects.for_unit(unit).count()
+    board.awards = list(PredicateAward.objects.for_unit(unit).order_by("-decree_date", "-pk"))
+    board.declarations = list(
+        Declaration.objects.involving(unit)
+        .issued()
+        .select_related("unit")
+        .order_by("-event_date")[:10]
+    )
+    board.standards = list(published_versions(unit))
+    return board
+
+
+# --------------------------------------------------------------------------
+# Helpers
+
+
+def _float(value) -> float | None:
+    if value is None:
+        return None
+    return float(value) if not isinstance(value, float) else value
+
+
+def hasil_codes(areas: list[Area]) -> set[str]:
+    return {area.code for area in areas if area.component.kind == ComponentKind.HASIL}
+
+
+def stage_labels() -> list[str]:
+    return [str(label) for _value, label in Stage.choices]
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    return list(UnitKind.choices)
+
+
+ZERO = Decimal(0)
