@@ -28,7 +28,13 @@ from change_areas.models import (
     ReviewStatus,
     Stage,
 )
-from change_areas.views import _cycle_context, _cycle_for, _posted_version, _prefetched
+from change_areas.views import (
+    _cycle_context,
+    _cycle_for,
+    _posted_version,
+    _prefetched,
+    conflict_page,
+)
 from units import access
 from units.access import Perm
 from units.models import Unit
@@ -67,18 +73,21 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         ]
         for layer in REVIEW_LAYERS
     }
-    stage_of = {
-        Layer.PRE: [Stage.PENILAIAN_PENDAHULUAN],
-        Layer.TPI: [Stage.EVALUASI_TPI, Stage.PERBAIKAN],
-        Layer.TPN: [Stage.EVALUASI_TPN],
+    # What waits for each layer: its own stage, or a revision it asked for.
+    waiting = {
+        Layer.PRE: Q(stage=Stage.PENILAIAN_PENDAHULUAN)
+        | Q(stage=Stage.PERBAIKAN, revision_layer=Layer.PRE),
+        Layer.TPI: Q(stage=Stage.EVALUASI_TPI) | Q(stage=Stage.PERBAIKAN, revision_layer=Layer.TPI),
+        Layer.TPN: Q(stage=Stage.EVALUASI_TPN),
     }
     condition = Q(pk__in=[])
     for layer, paths in scopes.items():
         if request.user.is_superuser:
-            condition |= Q(stage__in=stage_of[layer])
+            condition |= waiting[layer]
             continue
         for path in paths:
-            condition |= Q(unit__path__startswith=path, stage__in=stage_of[layer])
+            condition |= Q(unit__path__startswith=path) & waiting[layer]
+    on_layer = {layer: Q(reviews__layer=layer) & waiting[layer] for layer in (Layer.PRE, Layer.TPI)}
     cycles = list(
         Cycle.objects.filter(condition)
         .select_related("unit", "framework")
@@ -86,24 +95,20 @@ def review_queue(request: HttpRequest) -> HttpResponse:
             reviewed=Count(
                 "reviews",
                 filter=Q(reviews__status__in=[ReviewStatus.ACCEPTED, ReviewStatus.NEEDS_REVISION])
-                & (
-                    Q(reviews__layer=Layer.TPI, stage__in=[Stage.EVALUASI_TPI, Stage.PERBAIKAN])
-                    | Q(reviews__layer=Layer.PRE, stage=Stage.PENILAIAN_PENDAHULUAN)
-                ),
+                & (on_layer[Layer.PRE] | on_layer[Layer.TPI]),
             ),
-            review_total=Count(
-                "reviews",
-                filter=Q(reviews__layer=Layer.TPI, stage__in=[Stage.EVALUASI_TPI, Stage.PERBAIKAN])
-                | Q(reviews__layer=Layer.PRE, stage=Stage.PENILAIAN_PENDAHULUAN),
-            ),
+            review_total=Count("reviews", filter=on_layer[Layer.PRE] | on_layer[Layer.TPI]),
         )
         .order_by("review_closes", "submitted_at", "unit__path")[:500]
     )
     for cycle in cycles:
-        cycle.review_layer = {
-            Stage.PENILAIAN_PENDAHULUAN: Layer.PRE,
-            Stage.EVALUASI_TPN: Layer.TPN,
-        }.get(cycle.stage, Layer.TPI)
+        if cycle.stage == Stage.PERBAIKAN:
+            cycle.review_layer = cycle.revision_layer
+        else:
+            cycle.review_layer = {
+                Stage.PENILAIAN_PENDAHULUAN: Layer.PRE,
+                Stage.EVALUASI_TPN: Layer.TPN,
+            }.get(cycle.stage, Layer.TPI)
     return render(
         request, "change_areas/review_queue.html", {"cycles": cycles, "today": timezone.localdate()}
     )
@@ -264,15 +269,11 @@ def review_answer_save(
             conflict=conflict,
             saved=not errors and not conflict,
         )
+    if conflict:
+        return conflict_page(request, question, conflict, back=_back(cycle, layer, question))
     for message in errors:
         messages.error(request, f"{question.code}: {message}")
-    if conflict:
-        messages.warning(
-            request,
-            _("%(code)s: jawaban ini sudah diubah penilai lain; periksa lalu simpan lagi.")
-            % {"code": question.code},
-        )
-    if not errors and not conflict:
+    if not errors:
         messages.success(request, _("Nilai %(code)s disimpan.") % {"code": question.code})
     return redirect(_back(cycle, layer, question))
 
@@ -688,6 +689,10 @@ def predicate_timeline(request: HttpRequest, code: str) -> HttpResponse:
 def predicate_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     award = get_object_or_404(PredicateAward.objects.select_related("unit"), pk=pk)
     access.check(request.user, award.unit, Perm.VIEW)
+    if not request.user.is_superuser:
+        raise PermissionDenied(
+            _("Pencabutan predikat dicatat oleh admin nasional atas rekomendasi TPN.")
+        )
     form = forms.RevokeForm(request.POST)
     if form.is_valid():
         try:

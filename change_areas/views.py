@@ -299,6 +299,31 @@ def _prefetched(question: Question) -> Question:
     )
 
 
+def conflict_page(
+    request: HttpRequest, question: Question, conflict: dict, *, back: str
+) -> HttpResponse:
+    """Without JavaScript: both answers side by side, and a way to save one's own knowingly."""
+    resend = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in ("csrfmiddlewaretoken", "version")
+        for value in values
+    ]
+    return render(
+        request,
+        "change_areas/answer_conflict.html",
+        {
+            "question": question,
+            "current": conflict["current"],
+            "mine": conflict["mine"],
+            "note": conflict["note"],
+            "resend": resend,
+            "back": back,
+        },
+        status=409,
+    )
+
+
 def _posted_version(request: HttpRequest) -> int | None:
     """The answer version the form was loaded with (0: the question had no answer yet)."""
     try:
@@ -362,18 +387,11 @@ def answer_save(request: HttpRequest, pk: int, question_code: str) -> HttpRespon
             saved=not errors and not conflict,
         )
         return render(request, "change_areas/_question_response.html", context)
-    if errors or conflict:
+    if conflict:
+        return conflict_page(request, question, conflict, back=_back_to_question(cycle, question))
+    if errors:
         for message in errors:
             messages.error(request, f"{question.code}: {message}")
-        if conflict:
-            messages.warning(
-                request,
-                _(
-                    "%(code)s: jawaban ini sudah diubah orang lain sejak halaman Anda dibuka; "
-                    "periksa jawaban terbaru lalu simpan lagi."
-                )
-                % {"code": question.code},
-            )
         return redirect(_back_to_question(cycle, question))
     messages.success(request, _("Jawaban %(code)s disimpan.") % {"code": question.code})
     return redirect(_back_to_question(cycle, question))

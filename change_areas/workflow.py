@@ -688,6 +688,7 @@ def comment_side(cycle: Cycle, user) -> str | None:
 
 @transaction.atomic
 def comment_add(*, cycle: Cycle, question: Question, body: str, by) -> Comment:
+    cycle = Cycle.objects.select_related("unit").get(pk=cycle.pk)  # the stage as it is now
     access.check(by, cycle.unit, Perm.VIEW)
     side = comment_side(cycle, by)
     if side is None:
@@ -702,13 +703,14 @@ def comment_add(*, cycle: Cycle, question: Question, body: str, by) -> Comment:
     comment = Comment.objects.create(
         cycle=cycle, question=question, author=by, author_side=side, body=body
     )
-    other = (
-        notifications.unit_team(cycle)
-        if side != Layer.SELF
-        else notifications.reviewers(
-            cycle, ROLE_OF_LAYER.get(cycle.revision_layer or Layer.TPI, Role.TPI_REVIEWER)
-        )
-    )
+    if side != Layer.SELF:
+        other = notifications.unit_team(cycle)
+    else:
+        reviewing = cycle.revision_layer or {
+            Stage.PENILAIAN_PENDAHULUAN: Layer.PRE,
+            Stage.EVALUASI_TPN: Layer.TPN,
+        }.get(cycle.stage, Layer.TPI)
+        other = notifications.reviewers(cycle, ROLE_OF_LAYER[reviewing])
     notifications.notify(
         other,
         verb="comment",

@@ -374,6 +374,7 @@ ROWS: list[Row] = [
         data=dm.import_data),
     Row("declarations:from_people", "POST", dm.draft_kwargs, statuses(      LOGIN, 404,     403,  403,  403, 403, 403,   302,   302)),
     Row("declarations:print_job", "GET", dm.job_kwargs, statuses(           LOGIN, 404,     404,  404,  404, 404, 404,   404,   200)),
+    Row("declarations:print_job_retry", "POST", dm.job_kwargs, statuses(     LOGIN, 404,     404,  404,  404, 404, 404,   404,   302)),
     Row("declarations:print_job_download", "GET", dm.job_kwargs, statuses(  LOGIN, 404,     404,  404,  404, 404, 404,   404,   200)),
     Row("declarations:verify", "GET", dm.token_kwargs, statuses(            200,   200,     200,  200,  200, 200, 200,   200,   200)),
     Row("declarations:verify", "POST", dm.token_kwargs, statuses(           200,   200,     200,  200,  200, 200, 200,   200,   200),

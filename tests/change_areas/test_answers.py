@@ -376,7 +376,7 @@ def test_page_shows_both_answers_when_someone_else_saved_first(
     assert Answer.objects.get(cycle=cycle).option == "A"
 
 
-def test_plain_post_on_a_stale_version_warns_and_keeps_the_first(
+def test_plain_post_on_a_stale_version_shows_both_answers_and_keeps_the_first(
     cycle, staff, coordinator, client_for
 ):
     code = "A.MP.PMN.i.b"
@@ -384,10 +384,15 @@ def test_plain_post_on_a_stale_version_warns_and_keeps_the_first(
     seen = str(Answer.objects.get(cycle=cycle).version)
     client_for(staff).post(save_url(cycle, code), {"option": "A", "version": seen})
 
-    response = client_for(coordinator).post(save_url(cycle, code), {"option": "B", "version": seen})
+    response = client_for(coordinator).post(
+        save_url(cycle, code), {"option": "B", "note": "versi saya", "version": seen}
+    )
 
-    assert response.status_code == 302
-    assert any("sudah diubah" in text for text in messages_of(response))
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "sudah diubah orang lain" in page
+    assert "Jawaban tersimpan" in page and "Jawaban Anda" in page and "versi saya" in page
+    assert 'name="option" value="B"' in page  # one click saves one's own answer knowingly
     assert Answer.objects.get(cycle=cycle).option == "A"
 
 

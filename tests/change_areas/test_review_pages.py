@@ -489,14 +489,16 @@ def test_two_reviewers_on_one_answer_plain_form_says_it_changed_and_shows_both(
     response = client_for(second_reviewer).post(
         review_save_url(submitted),
         {"option": "Ya", "note": "menurut penilai kedua", "version": seen},
-        follow=True,
     )
 
+    assert response.status_code == 409
     html = response.content.decode()
     assert "sudah diubah" in html
-    block = re.search(r'id="q-A-MP-PMN-i-a"(.*?)id="q-A-MP-PMN-i-b"', html, re.S).group(1)
-    assert 'value="Tidak" checked' in block  # the stored answer
-    assert "menurut penilai kedua" in html  # and the reviewer's own, not lost
+    stored = re.search(r"Jawaban tersimpan(.*?)Jawaban Anda", html, re.S).group(1)
+    mine = re.search(r"Jawaban Anda(.*?)</form>", html, re.S).group(1)
+    assert "Tidak" in stored  # the stored answer
+    assert "Ya" in mine and "menurut penilai kedua" in mine  # and the reviewer's own, not lost
+    assert 'name="option" value="Ya"' in mine  # ready to be saved again knowingly
     assert answer_of(submitted, RETURNED, Layer.TPI).option == "Tidak"
 
 
