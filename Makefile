@@ -6,6 +6,8 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Both cores by default; `make test PYTEST_ARGS="-k scoring"` to narrow.
+PYTEST_ARGS ?= -n auto
 
 .PHONY: run test lint check serve worker clean help
 
@@ -30,7 +32,7 @@ run: $(STAMP)
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

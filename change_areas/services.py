@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from change_areas import scoring, selectors
 from change_areas.models import (
@@ -371,10 +371,6 @@ def _store_answer(
     expected_version: int | None,
     reason: str,
 ) -> Answer:
-    try:
-        scoring.validate_answer(spec, data)
-    except scoring.AnswerError as error:
-        raise ValidationError(str(error)) from None
     answer = (
         Answer.objects.select_for_update()
         .filter(cycle=cycle, question=question, layer=layer)
@@ -384,6 +380,20 @@ def _store_answer(
         raise AnswerConflict(answer)
     if answer is None:
         answer = Answer(cycle=cycle, question=question, layer=layer, version=0)
+    _fill_answer(answer, spec, data, note=note, by=by)
+    _record(answer, by=by, reason=reason)
+    answer.save()
+    return answer
+
+
+def _fill_answer(
+    answer: Answer, spec: scoring.QuestionSpec, data: scoring.AnswerData, *, note: str, by
+) -> None:
+    """Validate `data` for the question and put it, with its computed value, on the answer."""
+    try:
+        scoring.validate_answer(spec, data)
+    except scoring.AnswerError as error:
+        raise ValidationError(str(error)) from None
     inputs = {}
     if spec.inputs:
         typed = {key: value for key, value in data.inputs.items() if value is not None}
@@ -396,9 +406,6 @@ def _store_answer(
     answer.note = note
     answer.updated_by = by
     answer.version += 1
-    _record(answer, by=by, reason=reason)
-    answer.save()
-    return answer
 
 
 @transaction.atomic
@@ -463,20 +470,39 @@ def answers_save_many(
         q.code: q
         for q in Question.objects.filter(framework=cycle.framework, code__in=list(answers))
     }
-    for code, (data, note) in answers.items():
-        if code not in questions or code not in specs:
-            raise ValidationError(_("Kode %(code)s tidak ada di LKE siklus ini.") % {"code": code})
-        _store_answer(
-            cycle=cycle,
-            question=questions[code],
-            spec=specs[code],
-            layer=layer,
-            data=data,
-            note=note,
-            by=by,
-            expected_version=None,
-            reason=reason,
+    unknown = sorted(code for code in answers if code not in questions or code not in specs)
+    if unknown:
+        raise ValidationError(
+            _("Kode %(code)s tidak ada di LKE siklus ini.") % {"code": ", ".join(unknown)}
         )
+    existing = {
+        answer.question_id: answer
+        for answer in Answer.objects.select_for_update().filter(
+            cycle=cycle, layer=layer, question__in=[q.pk for q in questions.values()]
+        )
+    }
+    now = timezone.now()
+    created, changed = [], []
+    for code, (data, note) in answers.items():
+        question = questions[code]
+        answer = existing.get(question.pk) or Answer(
+            cycle=cycle, question=question, layer=layer, version=0
+        )
+        _fill_answer(answer, specs[code], data, note=note, by=by)
+        answer.updated_at = now
+        (changed if answer.pk else created).append(answer)
+    # One INSERT and one UPDATE (with their history rows) instead of a round trip per answer.
+    bulk_create_with_history(
+        created, Answer, batch_size=500, default_user=by, default_change_reason=reason
+    )
+    bulk_update_with_history(
+        changed,
+        Answer,
+        ["option", "number", "inputs", "value", "note", "updated_by", "version", "updated_at"],
+        batch_size=500,
+        default_user=by,
+        default_change_reason=reason,
+    )
     cycle_refresh_summary(cycle=cycle, layer=layer, spec=spec)
     return len(answers)
 
