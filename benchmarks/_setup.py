@@ -21,6 +21,11 @@ def setup_django(name: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zi_tracker.settings")
     os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only")
     os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,127.0.0.1")
+    # The test client speaks plain HTTP; without this every page is a 301.
+    os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+    os.environ.setdefault("DJANGO_SECURE_COOKIES", "false")
+    # One log line per request would bury the figures.
+    os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
     if "DATABASE_URL" not in os.environ:
         path = Path(tempfile.gettempdir()) / f"zi-bench-{name}.sqlite3"
         for suffix in ("", "-wal", "-shm"):

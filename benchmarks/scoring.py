@@ -103,12 +103,20 @@ def main() -> None:
     membership_grant(unit=root, user=user, role=Role.STAFF, by=None)
     client = Client()
     client.force_login(user)
+
+    def ok(response):
+        # A redirect or error page would be timed as a suspiciously fast page.
+        assert response.status_code == 200, response.status_code
+        return response
+
     it = iter(cycles * 3)
     report(
         "GET area page (Penguatan Pengawasan, 22 questions)",
         timed(
-            lambda: client.get(
-                reverse("change_areas:area", kwargs={"pk": next(it).pk, "area_code": "A.PW"})
+            lambda: ok(
+                client.get(
+                    reverse("change_areas:area", kwargs={"pk": next(it).pk, "area_code": "A.PW"})
+                )
             ),
             args.repeat,
         ),
@@ -117,7 +125,9 @@ def main() -> None:
     report(
         "GET overview page",
         timed(
-            lambda: client.get(reverse("change_areas:cycle_overview", kwargs={"pk": next(it).pk})),
+            lambda: ok(
+                client.get(reverse("change_areas:cycle_overview", kwargs={"pk": next(it).pk}))
+            ),
             args.repeat,
         ),
     )
@@ -125,13 +135,15 @@ def main() -> None:
     report(
         "POST one answer (htmx) → fragment + new score",
         timed(
-            lambda: client.post(
-                reverse(
-                    "change_areas:answer_save",
-                    kwargs={"pk": next(it).pk, "question_code": "A.MP.PMN.i.b"},
-                ),
-                {"option": "A"},
-                HTTP_HX_REQUEST="true",
+            lambda: ok(
+                client.post(
+                    reverse(
+                        "change_areas:answer_save",
+                        kwargs={"pk": next(it).pk, "question_code": "A.MP.PMN.i.b"},
+                    ),
+                    {"option": "A"},
+                    HTTP_HX_REQUEST="true",
+                )
             ),
             args.repeat,
         ),
