@@ -529,8 +529,7 @@ def work_plan_item_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Kegiatan \u201c%(title)s\u201d ditambahkan.")
-                % {"title": form.cleaned_data["title"]},
+                _("Kegiatan “%(title)s” ditambahkan.") % {"title": form.cleaned_data["title"]},
             )
     else:
         for field, field_errors in form.errors.items():
@@ -580,7 +579,7 @@ def progress_entry_add(request: HttpRequest, pk: int, item_id: int) -> HttpRespo
         else:
             messages.success(
                 request,
-                _("Kemajuan \u201c%(title)s\u201d dicatat: %(percent)s%%.")
+                _("Kemajuan “%(title)s” dicatat: %(percent)s%%.")
                 % {"title": item.title, "percent": form.cleaned_data["percent"]},
             )
     else:
@@ -621,7 +620,7 @@ def evidence_library(request: HttpRequest, code: str) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    _("Bukti dukung \u201c%(title)s\u201d diunggah.") % {"title": evidence.title},
+                    _("Bukti dukung “%(title)s” diunggah.") % {"title": evidence.title},
                 )
                 return redirect("change_areas:evidence_library", code=unit.code)
         status = 400
@@ -685,7 +684,7 @@ def evidence_replace(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Berkas \u201c%(title)s\u201d diganti; versi lama tersimpan di riwayat.")
+                _("Berkas “%(title)s” diganti; versi lama tersimpan di riwayat.")
                 % {"title": evidence.title},
             )
     else:

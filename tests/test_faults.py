@@ -88,7 +88,9 @@ def test_an_lke_import_cut_off_half_way_writes_nothing(catalogs, unit):
 
     # The answers are written, then the connection drops before the summary is stored.
     with (
-        mock.patch.object(services, "cycle_refresh_summary", side_effect=ConnectionError("dropped")),
+        mock.patch.object(
+            services, "cycle_refresh_summary", side_effect=ConnectionError("dropped")
+        ),
         pytest.raises(ConnectionError),
     ):
         lke.import_dataset(target, Layer.SELF, dataset)
