@@ -191,6 +191,7 @@ class DeclarationAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+        obj.revision += 1  # a draft open in someone's edit form is now out of date
         obj._history_user = request.user
         obj._change_reason = "admin"
         super().save_model(request, obj, form, change)

@@ -14,6 +14,7 @@ from declarations.models import (
     Witness,
 )
 from units.models import Unit
+from zi_tracker.concurrency import RevisionField
 
 SIGNATURE_IMAGE_MAX_BYTES = 2 * 1024 * 1024
 SIGNATURE_IMAGE_TYPES = {"image/png", "image/jpeg", "image/webp"}
@@ -70,6 +71,7 @@ class DeclarationForm(forms.ModelForm):
             "dipilih otomatis ditambahkan sebagai penanda tangan."
         ),
     )
+    revision = RevisionField()
     reset_body = forms.BooleanField(
         label=_("Ganti isi dengan teks baku jenis ini"),
         required=False,
@@ -112,6 +114,9 @@ class DeclarationForm(forms.ModelForm):
         )
         if creating:
             del self.fields["reset_body"]
+            del self.fields["revision"]
+        else:
+            self.fields["revision"].initial = self.instance.revision
 
     def clean_body(self):
         return (self.cleaned_data.get("body") or "").replace("\r\n", "\n")

@@ -201,6 +201,9 @@ class Declaration(models.Model):
         choices=DeclarationStatus.choices,
         default=DeclarationStatus.DRAFT,
     )
+    # Raised by one on every save through the services; edit forms send back the
+    # revision they were opened at, so a save over someone else's is refused.
+    revision = models.PositiveIntegerField(_("revisi"), default=0, editable=False)
     verification_token = models.CharField(
         _("token verifikasi"),
         max_length=64,

@@ -32,6 +32,7 @@ from declarations.models import (
 )
 from declarations.selectors import units_of, with_participants
 from units.models import Unit, User
+from zi_tracker.concurrency import check_revision
 
 DECLARATION_FIELDS = (
     "kind",
@@ -62,11 +63,25 @@ def _require_draft(declaration: Declaration) -> None:
         )
 
 
-def _locked(declaration: Declaration) -> Declaration:
-    """Re-read the row under a lock so two admins cannot finalise or sign it twice."""
+def _locked(declaration: Declaration, *, expected_revision: int | None = None) -> Declaration:
+    """Re-read the row under a lock so two admins cannot finalise or sign it twice.
+
+    With `expected_revision` (the revision an edit form was opened at), a draft
+    someone saved in the meantime raises EditConflict and nothing is written.
+    """
     current = Declaration.objects.select_for_update().get(pk=declaration.pk)
+    if current.status == DeclarationStatus.DRAFT:
+        check_revision(current, expected_revision)
     declaration.status = current.status
+    declaration.revision = current.revision
     return declaration
+
+
+def _touch(declaration: Declaration, *, by: User | None, reason: str) -> None:
+    """A change to a draft's declarants or witnesses is a new revision of the draft too."""
+    declaration.revision += 1
+    _record(declaration, by=by, reason=reason)
+    declaration.save(update_fields=["revision"])
 
 
 def template_for(kind: str) -> texts.ShippedTemplate:
@@ -187,19 +202,24 @@ def declaration_update(
     declaration: Declaration,
     by: User | None,
     units: list[Unit] | None = None,
+    expected_revision: int | None = None,
     **fields: Any,
 ) -> Declaration:
-    """Change a draft's fields and, when given, its declaring units (in order)."""
+    """Change a draft's fields and, when given, its declaring units (in order).
+
+    With `expected_revision`, a draft saved by someone else since raises EditConflict.
+    """
     unknown = set(fields) - set(DECLARATION_FIELDS)
     if unknown:
         raise TypeError(f"unknown declaration fields: {sorted(unknown)}")
-    _require_draft(_locked(declaration))
+    _require_draft(_locked(declaration, expected_revision=expected_revision))
     for name, value in fields.items():
         setattr(declaration, name, value)
     declaration.full_clean()
     _check_body(declaration)
     if units is not None:
         _check_units(declaration.unit, list(units))
+    declaration.revision += 1
     _record(declaration, by=by, reason="declaration_update")
     declaration.save()
     if units is not None:
@@ -217,7 +237,7 @@ def participants_save(
 ) -> None:
     """Add, change or remove declarants and witnesses of a draft (from forms or imports)."""
     _require_draft(_locked(declaration))
-    save = list(save)
+    save, delete = list(save), list(delete)
     for model in (Declarant, Witness):
         ids = [p.pk for p in save if isinstance(p, model) and p.pk is not None]
         if ids:
@@ -234,6 +254,8 @@ def participants_save(
         participant.full_clean()
         _record(participant, by=by, reason="participants_save")
         participant.save()
+    if save or delete:
+        _touch(declaration, by=by, reason="participants_save")
 
 
 @transaction.atomic
@@ -272,6 +294,7 @@ def participants_replace(
     for participant in new:
         _record(participant, by=by, reason="participants_replace")
         participant.save()
+    _touch(declaration, by=by, reason="participants_replace")
     return len(new)
 
 

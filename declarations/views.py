@@ -45,6 +45,7 @@ from declarations.verification import (
 from units import access
 from units.access import Perm
 from units.models import Unit
+from zi_tracker.concurrency import EditConflict, resolve
 
 logger = logging.getLogger(__name__)
 
@@ -288,6 +289,7 @@ def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
     choices = _unit_choices(declaration.unit, current_units)
     subtree_choices = [unit for unit in current_units]
     formset_kwargs = {"form_kwargs": {"unit_choices": subtree_choices}}
+    conflict = None
     if request.method == "POST":
         form = DeclarationForm(
             request.POST,
@@ -314,6 +316,7 @@ def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
                         declaration=declaration,
                         by=request.user,
                         units=list(form.cleaned_data["units"]),
+                        expected_revision=form.cleaned_data["revision"],
                         **data,
                     )
                     to_save = [
@@ -326,6 +329,15 @@ def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
                         save=to_save,
                         delete=[*declarants.deleted_objects, *witnesses.deleted_objects],
                     )
+            except EditConflict as clash:
+                conflict, merged = resolve(form, clash)
+                form = DeclarationForm(
+                    instance=declaration,
+                    organiser=declaration.unit,
+                    unit_choices=choices,
+                    creating=False,
+                    initial=merged,
+                )
             except ValidationError as error:
                 _add_errors(form, error)
             else:
@@ -333,7 +345,7 @@ def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 if "preview" in request.POST:
                     return redirect("declarations:download", pk=declaration.pk)
                 return redirect(declaration)
-        status = 400
+        status = 409 if conflict else 400
     else:
         form = DeclarationForm(
             instance=declaration,
@@ -355,6 +367,7 @@ def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "declaration": declaration,
             "organiser": declaration.unit,
             "creating": False,
+            "conflict": conflict,
             "placeholders": texts.placeholders_for(DeclarationKind.PAKTA_INTEGRITAS),
         },
         status=status,

@@ -18,6 +18,7 @@ from service_standards.models import (
     StandardVersion,
 )
 from service_standards.services import parse_lines
+from zi_tracker.concurrency import RevisionField
 
 
 class DateInput(forms.DateInput):
@@ -96,6 +97,7 @@ class StandardVersionForm(forms.ModelForm):
     internal_supervision = LinesField(
         label=_("Pengawasan internal"), help_text=ONE_PER_LINE, rows=3
     )
+    revision = RevisionField()
 
     class Meta:
         model = StandardVersion
@@ -134,6 +136,7 @@ class StandardVersionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["revision"].initial = self.instance.revision
         self.fields["fee_amount"].help_text = _("Dalam rupiah, misalnya 150.000")
         for name, field in self.fields.items():
             if isinstance(field, LinesField):  # room for every item, plus one to add
@@ -211,6 +214,8 @@ class ConsultationForm(forms.ModelForm):
 
 
 class MaklumatForm(forms.ModelForm):
+    revision = RevisionField()
+
     class Meta:
         model = Maklumat
         fields = ("text",)
@@ -219,6 +224,7 @@ class MaklumatForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["text"].required = False  # empty: the standard wording
+        self.fields["revision"].initial = self.instance.revision  # 0: no draft yet
 
 
 class MaklumatSignForm(forms.Form):

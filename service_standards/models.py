@@ -192,6 +192,9 @@ class StandardVersion(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
+    # Raised by one on every save through the services; edit forms send back the
+    # revision they were opened at, so a save over someone else's is refused.
+    revision = models.PositiveIntegerField(_("revisi"), default=0, editable=False)
     change_note = models.TextField(
         _("catatan perubahan"),
         blank=True,
@@ -521,6 +524,9 @@ class Maklumat(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
+    # Raised by one on every save through the services; edit forms send back the
+    # revision they were opened at, so a save over someone else's is refused.
+    revision = models.PositiveIntegerField(_("revisi"), default=0, editable=False)
     signer_name = models.CharField(_("nama penanda tangan"), max_length=200, blank=True)
     signer_nip = models.CharField(_("NIP penanda tangan"), max_length=18, blank=True)
     signer_position = models.CharField(_("jabatan penanda tangan"), max_length=200, blank=True)

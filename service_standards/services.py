@@ -35,6 +35,7 @@ from service_standards.models import (
     StandardVersion,
 )
 from units.models import Unit, User
+from zi_tracker.concurrency import check_revision
 
 SERVICE_FIELDS = ("name", "slug", "description", "channel", "category", "is_active", "position")
 
@@ -167,16 +168,28 @@ PREPARED_FIELDS = ("decree_number", "decree_date", "effective_date", "consultati
 
 
 @transaction.atomic
-def version_update(*, version: StandardVersion, by: User | None, **fields: Any) -> StandardVersion:
-    """Change a draft's components. Published and superseded versions never change."""
+def version_update(
+    *,
+    version: StandardVersion,
+    by: User | None,
+    expected_revision: int | None = None,
+    **fields: Any,
+) -> StandardVersion:
+    """Change a draft's components. Published and superseded versions never change.
+
+    With `expected_revision` (the revision the edit form was opened at), a draft
+    someone saved in the meantime raises EditConflict and nothing is written.
+    """
     unknown = set(fields) - {*StandardVersion.CONTENT_FIELDS, "change_note", *PREPARED_FIELDS}
     if unknown:
         raise TypeError(f"unknown version fields: {sorted(unknown)}")
     version = StandardVersion.objects.select_for_update().get(pk=version.pk)
     _ensure_draft(version)
+    check_revision(version, expected_revision)
     for name, value in fields.items():
         setattr(version, name, value)
     version.full_clean()
+    version.revision += 1
     _record(version, by=by, reason="version_update")
     version.save()
     return version
@@ -378,14 +391,25 @@ def consultation_update(
 
 
 @transaction.atomic
-def maklumat_save_draft(*, unit: Unit, by: User | None, text: str) -> Maklumat:
-    """Create or change the unit's draft maklumat."""
+def maklumat_save_draft(
+    *, unit: Unit, by: User | None, text: str, expected_revision: int | None = None
+) -> Maklumat:
+    """Create or change the unit's draft maklumat.
+
+    With `expected_revision` (0 when the person saw no draft), a draft someone
+    created or saved in the meantime raises EditConflict and nothing is written.
+    """
     draft = (
         Maklumat.objects.select_for_update().filter(unit=unit, status=Maklumat.Status.DRAFT).first()
     )
     if draft is None:
+        # Also when the draft the person was editing has just been signed: their
+        # text becomes the next draft, and the signed maklumat stays as it is.
         draft = Maklumat(unit=unit)
+    else:
+        check_revision(draft, expected_revision)
     draft.text = (text or "").strip() or STANDARD_MAKLUMAT_TEXT
+    draft.revision += 1
     draft.full_clean()
     _record(draft, by=by, reason="maklumat_save_draft")
     draft.save()

@@ -21,6 +21,7 @@ from service_standards.models import (
 )
 from units import access
 from units.access import Perm
+from zi_tracker.concurrency import EditConflict, resolve
 from zi_tracker.imports import ImportFileError
 
 PUBLIC_PAGE_SIZE = 50
@@ -212,10 +213,19 @@ def version_edit(request: HttpRequest, code: str, version_id: int) -> HttpRespon
         messages.error(request, _("Versi yang sudah terbit tidak dapat diubah; buat versi baru."))
         return redirect(version.get_absolute_url())
     form = forms.StandardVersionForm(request.POST or None, instance=version)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in forms.StandardVersionForm.Meta.fields}
         try:
-            services.version_update(version=version, by=request.user, **values)
+            services.version_update(
+                version=version,
+                by=request.user,
+                expected_revision=form.cleaned_data["revision"],
+                **values,
+            )
+        except EditConflict as clash:
+            conflict, merged = resolve(form, clash)
+            form = forms.StandardVersionForm(instance=version, initial=merged)
         except ValidationError as error:
             _form_errors(form, error)
         else:
@@ -224,8 +234,10 @@ def version_edit(request: HttpRequest, code: str, version_id: int) -> HttpRespon
     return render(
         request,
         "service_standards/version_form.html",
-        _context(request, unit, form=form, version=version, service=version.service),
-        status=400 if form.errors else 200,
+        _context(
+            request, unit, form=form, version=version, service=version.service, conflict=conflict
+        ),
+        status=409 if conflict else 400 if form.is_bound and form.errors else 200,
     )
 
 
@@ -427,15 +439,28 @@ def maklumat_edit(request: HttpRequest, code: str) -> HttpResponse:
     _rows, signed, draft = _maklumats(unit)
     instance = draft or Maklumat(unit=unit, text=signed.text if signed else Maklumat().text)
     form = forms.MaklumatForm(request.POST or None, instance=instance)
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        services.maklumat_save_draft(unit=unit, by=request.user, text=form.cleaned_data["text"])
-        messages.success(request, _("Draf maklumat disimpan. Mintalah pimpinan menandatanganinya."))
-        return redirect("service_standards:maklumat", code=unit.code)
+        try:
+            services.maklumat_save_draft(
+                unit=unit,
+                by=request.user,
+                text=form.cleaned_data["text"],
+                expected_revision=form.cleaned_data["revision"],
+            )
+        except EditConflict as clash:
+            conflict, merged = resolve(form, clash)
+            form = forms.MaklumatForm(instance=instance, initial=merged)
+        else:
+            messages.success(
+                request, _("Draf maklumat disimpan. Mintalah pimpinan menandatanganinya.")
+            )
+            return redirect("service_standards:maklumat", code=unit.code)
     return render(
         request,
         "service_standards/maklumat_form.html",
-        _context(request, unit, form=form),
-        status=400 if form.errors else 200,
+        _context(request, unit, form=form, conflict=conflict),
+        status=409 if conflict else 400 if form.is_bound and form.errors else 200,
     )
 
 

@@ -13,6 +13,7 @@ PostgreSQL.
 
 from __future__ import annotations
 
+import datetime
 import threading
 
 import pytest
@@ -22,9 +23,12 @@ from django.db import close_old_connections, connection
 from change_areas import services, workflow
 from change_areas.models import Answer, Cycle, Framework, Layer, Stage
 from declarations import services as declaration_services
-from declarations.models import DeclarationStatus
+from declarations.models import Declaration, DeclarationStatus
+from service_standards import services as standard_services
+from service_standards.models import StandardVersion
 from tests.factories import MembershipFactory, UnitFactory, UserFactory
 from units.models import Role, UnitKind
+from zi_tracker.concurrency import EditConflict
 
 ON_POSTGRESQL = connection.vendor == "postgresql"
 
@@ -50,6 +54,14 @@ def race(*actions):
     for thread in threads:
         thread.join(timeout=60)
     return outcomes
+
+
+def one_wins(outcomes, result_type, refusal_type):
+    """Exactly one action returned a `result_type`, the other was refused: (result, refusal)."""
+    won = [o for o in outcomes if isinstance(o, result_type)]
+    refused = [o for o in outcomes if isinstance(o, refusal_type)]
+    assert len(won) == 1 and len(refused) == 1, outcomes
+    return won[0], refused[0]
 
 
 if ON_POSTGRESQL:
@@ -138,10 +150,79 @@ if ON_POSTGRESQL:
             )
 
         outcomes = race(finalise(first), finalise(second))
-        hashes = [o for o in outcomes if isinstance(o, str)]
-        refused = [o for o in outcomes if isinstance(o, ValidationError)]
-        assert len(hashes) == 1 and len(refused) == 1, outcomes
+        pdf_sha256, _refused = one_wins(outcomes, str, ValidationError)
         declaration.refresh_from_db()
         assert declaration.status == DeclarationStatus.FINAL
-        assert declaration.pdf_sha256 == hashes[0]
+        assert declaration.pdf_sha256 == pdf_sha256
         assert declaration.history.filter(status=DeclarationStatus.FINAL).count() == 1
+
+    def test_two_admins_saving_one_declaration_draft_from_the_same_page_lose_nothing(
+        draft_declaration,
+    ):
+        declaration, (first, second) = draft_declaration
+        opened = declaration.revision
+
+        def save(by, venue):
+            return lambda: (
+                declaration_services.declaration_update(
+                    declaration=Declaration.objects.get(pk=declaration.pk),
+                    by=by,
+                    expected_revision=opened,
+                    venue=venue,
+                ).venue
+            )
+
+        outcomes = race(save(first, "Aula A"), save(second, "Aula B"))
+        venue, refused = one_wins(outcomes, str, EditConflict)
+        declaration.refresh_from_db()
+        assert declaration.venue == venue
+        assert declaration.revision == opened + 1
+        # The loser is shown what the winner saved.
+        assert refused.current.venue == venue
+
+    @pytest.fixture
+    def draft_standard(transactional_db):
+        from tests.factories import StandardVersionFactory
+
+        unit = UnitFactory(code="STD")
+        version = StandardVersionFactory(service__unit=unit)
+        people = [UserFactory() for _ in range(2)]
+        return version, people
+
+    def test_two_people_saving_one_draft_standard_from_the_same_page_lose_nothing(
+        draft_standard,
+    ):
+        version, (first, second) = draft_standard
+        opened = version.revision
+
+        def save(by, count):
+            return lambda: (
+                standard_services.version_update(
+                    version=version, by=by, expected_revision=opened, staff_count=count
+                ).staff_count
+            )
+
+        outcomes = race(save(first, 4), save(second, 7))
+        staff_count, _refused = one_wins(outcomes, int, EditConflict)
+        version.refresh_from_db()
+        assert version.staff_count == staff_count and version.revision == opened + 1
+
+    def test_two_coordinators_publishing_one_draft_at_once_publish_it_once(draft_standard):
+        version, (first, second) = draft_standard
+
+        def publish(by, number):
+            return lambda: (
+                standard_services.version_publish(
+                    version=version,
+                    by=by,
+                    decree_number=number,
+                    decree_date=datetime.date(2026, 11, 2),
+                    effective_date=datetime.date(2026, 11, 2),
+                ).version.decree_number
+            )
+
+        outcomes = race(publish(first, "SK-1/2026"), publish(second, "SK-2/2026"))
+        decree_number, _refused = one_wins(outcomes, str, ValidationError)
+        versions = StandardVersion.objects.filter(service=version.service)
+        assert versions.filter(status=StandardVersion.Status.PUBLISHED).count() == 1
+        assert versions.get().decree_number == decree_number
