@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
-from units.validators import validate_nip, validate_unit_code
+from units.validators import validate_logo, validate_nip, validate_unit_code
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -138,7 +138,9 @@ class Unit(MP_Node):
         _("NIP pimpinan"), max_length=18, blank=True, validators=[validate_nip]
     )
     head_position = models.CharField(_("jabatan pimpinan"), max_length=200, blank=True)
-    logo = models.ImageField(_("logo kop surat"), upload_to="unit-logos/", blank=True)
+    logo = models.ImageField(
+        _("logo kop surat"), upload_to="unit-logos/", blank=True, validators=[validate_logo]
+    )
     is_active = models.BooleanField(_("aktif"), default=True)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)

@@ -3,6 +3,7 @@
 import datetime
 import re
 
+import filetype
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
@@ -42,3 +43,23 @@ def validate_nip(value: str) -> None:
             _("NIP tidak valid: angka ke-15 harus 1 (laki-laki) atau 2 (perempuan)."),
             code="nip_sex",
         )
+
+
+LOGO_MAX_BYTES = 2 * 1024 * 1024
+LOGO_TYPES = {"image/png", "image/jpeg", "image/webp"}
+
+
+def validate_logo(value) -> None:
+    """A letterhead logo: PNG, JPEG or WebP by its bytes, at most 2 MB (every PDF embeds it).
+
+    Only a new upload is read; a logo already stored was checked when it came.
+    """
+    if not value or getattr(value, "_committed", True):
+        return
+    if value.size > LOGO_MAX_BYTES:
+        raise ValidationError(_("Logo paling besar 2 MB."), code="too_large")
+    head = value.read(8192)
+    value.seek(0)
+    kind = filetype.guess(head)
+    if kind is None or kind.mime not in LOGO_TYPES:
+        raise ValidationError(_("Logo harus berkas PNG, JPEG atau WebP."), code="type")
