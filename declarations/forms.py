@@ -14,7 +14,7 @@ from declarations.models import (
     Witness,
 )
 from units.models import Unit
-from zi_tracker.concurrency import RevisionField
+from zi_tracker.concurrency import RevisionField, show_opened_values
 
 SIGNATURE_IMAGE_MAX_BYTES = 2 * 1024 * 1024
 SIGNATURE_IMAGE_TYPES = {"image/png", "image/jpeg", "image/webp"}
@@ -72,6 +72,7 @@ class DeclarationForm(forms.ModelForm):
         ),
     )
     revision = RevisionField()
+    opened_units = forms.CharField(widget=forms.HiddenInput, required=False)
     reset_body = forms.BooleanField(
         label=_("Ganti isi dengan teks baku jenis ini"),
         required=False,
@@ -115,8 +116,16 @@ class DeclarationForm(forms.ModelForm):
         if creating:
             del self.fields["reset_body"]
             del self.fields["revision"]
+            del self.fields["opened_units"]
         else:
             self.fields["revision"].initial = self.instance.revision
+
+    def opened_unit_ids(self) -> list[int] | None:
+        """The declaring units the page was opened with (None when it did not say)."""
+        raw = self.cleaned_data.get("opened_units")
+        if not raw:
+            return None
+        return [int(part) for part in raw.split(",") if part.strip().isdigit()]
 
     def clean_body(self):
         return (self.cleaned_data.get("body") or "").replace("\r\n", "\n")
@@ -146,6 +155,7 @@ class DeclarantForm(forms.ModelForm):
             pk__in=[u.pk for u in unit_choices or []]
         )
         self.fields["order"].widget = forms.NumberInput(attrs={"min": 0, "class": "narrow"})
+        show_opened_values(self)
 
     def clean_signature_image(self):
         return _check_signature_image(self.cleaned_data.get("signature_image"))
@@ -159,6 +169,7 @@ class WitnessForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["order"].widget = forms.NumberInput(attrs={"min": 0, "class": "narrow"})
+        show_opened_values(self)
 
     def clean_signature_image(self):
         return _check_signature_image(self.cleaned_data.get("signature_image"))

@@ -26,6 +26,20 @@ def with_participants(queryset: QuerySet[Declaration]) -> QuerySet[Declaration]:
     )
 
 
+def declaration_as_saved(pk: int) -> Declaration:
+    """The declaration read again with its units and participants (after someone saved it)."""
+    return with_participants(Declaration.objects.filter(pk=pk)).get()
+
+
+def participants_of(
+    declaration: Declaration, model: type[Declarant] | type[Witness]
+) -> list[Declarant] | list[Witness]:
+    """The declarants or the witnesses in print order (prefetched by `with_participants`)."""
+    if model is Declarant:
+        return list(declaration.declarants.all())
+    return list(declaration.witnesses.all())
+
+
 def units_of(declaration: Declaration) -> list[Unit]:
     """The declaring units in print order (prefetched by `with_participants`)."""
     return [link.unit for link in declaration.declaring_units.all()]

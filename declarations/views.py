@@ -45,7 +45,7 @@ from declarations.verification import (
 from units import access
 from units.access import Perm
 from units.models import Unit
-from zi_tracker.concurrency import EditConflict, resolve
+from zi_tracker.concurrency import EditConflict, resolve, resolve_members, resolve_rows
 
 logger = logging.getLogger(__name__)
 
@@ -275,6 +275,52 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _reopen_merged(clash: EditConflict, form, declarants, witnesses):
+    """The edit page again after someone else saved the draft: both people's work merged.
+
+    Fields, declaring units and declarant and witness rows each take the other
+    person's changes where this person left them alone and keep this person's
+    own; what both changed is listed for them to check before saving again.
+    """
+    declaration = selectors.declaration_as_saved(clash.current.pk)
+    clash = EditConflict(declaration, clash.expected)
+    conflict, merged = resolve(form, clash)
+    saved_units = selectors.units_of(declaration)
+    units_differ, units = resolve_members(
+        opened=form.opened_unit_ids(),
+        saved=saved_units,
+        yours=list(form.cleaned_data["units"]),
+        label=str(form.fields["units"].label),
+    )
+    merged["units"] = [unit.pk for unit in units]
+    merged["opened_units"] = ",".join(str(unit.pk) for unit in saved_units)
+    differences = list(conflict["differences"])
+    if units_differ is not None:
+        differences.append(units_differ)
+    reopened = []
+    for posted, noun, form_kwargs in (
+        (declarants, _("Penanda tangan"), {"unit_choices": [*saved_units, *units]}),
+        (witnesses, _("Saksi"), {}),
+    ):
+        rows_differ, data = resolve_rows(
+            posted, saved=selectors.participants_of(declaration, posted.model), noun=noun
+        )
+        differences += rows_differ
+        reopened.append(
+            type(posted)(data, instance=declaration, prefix=posted.prefix, form_kwargs=form_kwargs)
+        )
+    conflict["differences"] = differences
+    conflict["choices"] = any(difference.both for difference in differences)
+    form = DeclarationForm(
+        instance=declaration,
+        organiser=declaration.unit,
+        unit_choices=_unit_choices(declaration.unit, units),
+        creating=False,
+        initial=merged,
+    )
+    return conflict, form, *reopened
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -304,7 +350,14 @@ def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
         witnesses = WitnessFormSet(
             request.POST, request.FILES, instance=declaration, prefix="saksi"
         )
-        if form.is_valid() and declarants.is_valid() and witnesses.is_valid():
+        opened_at = form.cleaned_data.get("revision") if form.is_valid() else None
+        if opened_at is not None and opened_at != declaration.revision:
+            # Saved by someone else since: merge before the rows are checked, so a
+            # row the other person deleted is a difference to show, not an error.
+            conflict, form, declarants, witnesses = _reopen_merged(
+                EditConflict(declaration, opened_at), form, declarants, witnesses
+            )
+        elif form.is_valid() and declarants.is_valid() and witnesses.is_valid():
             data = _follow_kind(
                 {name: form.cleaned_data[name] for name in services.DECLARATION_FIELDS}
             )
@@ -329,14 +382,9 @@ def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
                         save=to_save,
                         delete=[*declarants.deleted_objects, *witnesses.deleted_objects],
                     )
-            except EditConflict as clash:
-                conflict, merged = resolve(form, clash)
-                form = DeclarationForm(
-                    instance=declaration,
-                    organiser=declaration.unit,
-                    unit_choices=choices,
-                    creating=False,
-                    initial=merged,
+            except EditConflict as clash:  # saved by someone else in the last instant
+                conflict, form, declarants, witnesses = _reopen_merged(
+                    clash, form, declarants, witnesses
                 )
             except ValidationError as error:
                 _add_errors(form, error)
@@ -352,7 +400,10 @@ def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
             organiser=declaration.unit,
             unit_choices=choices,
             creating=False,
-            initial={"units": [unit.pk for unit in current_units]},
+            initial={
+                "units": [unit.pk for unit in current_units],
+                "opened_units": ",".join(str(unit.pk) for unit in current_units),
+            },
         )
         declarants = DeclarantFormSet(instance=declaration, prefix="penanda", **formset_kwargs)
         witnesses = WitnessFormSet(instance=declaration, prefix="saksi")

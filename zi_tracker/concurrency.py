@@ -24,6 +24,7 @@ from typing import Any
 
 from django import forms
 from django.db import models
+from django.forms.models import model_to_dict
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
@@ -184,3 +185,212 @@ def resolve(form: forms.ModelForm, clash: EditConflict) -> tuple[dict, dict]:
         "choices": any(difference.both for difference in found),
     }
     return conflict, initial
+
+
+# Rows edited in a formset (a declaration's declarants and witnesses) and a set
+# of chosen records (its declaring units) merge the same way, one level up: a
+# row or a member that only the other person added, changed or removed is taken
+# from what is saved; the person's own additions, changes and removals are kept.
+# What the person opened comes from the form itself: the row fields render their
+# opened value as a hidden "initial-" input (Django's show_hidden_initial), and
+# the set is sent back as `opened_ids`, so no history needs to be read.
+
+REMOVED = object()
+
+
+def show_opened_values(form: forms.BaseForm) -> None:
+    """Make every field but files send back the value the form was opened with."""
+    for field in form.fields.values():
+        if not isinstance(field, forms.FileField):
+            field.show_hidden_initial = True
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    return str(value).replace("\r\n", "\n").strip()
+
+
+def resolve_members(
+    *, opened: list[int] | None, saved: list[Any], yours: list[Any], label: str
+) -> tuple[Difference | None, list[Any]]:
+    """Merge a chosen set: the saved members, plus the person's additions, less their removals.
+
+    `saved` and `yours` are model instances; `opened` is the primary keys the
+    form was opened with (None when the form did not send them). Returns the
+    difference to list (None when nobody else changed the set) and the merged
+    members in saved order, the person's additions after them.
+    """
+    saved_ids = [member.pk for member in saved]
+    your_ids = [member.pk for member in yours]
+    names = {member.pk: str(member) for member in [*saved, *yours]}
+
+    def shown(ids) -> str:
+        return "; ".join(names.get(pk, str(pk)) for pk in ids) or "—"
+
+    if opened is None:
+        merged = list(yours)
+        if set(saved_ids) == set(your_ids):
+            return None, merged
+        return Difference(label, None, shown(saved_ids), shown(your_ids), True, True), merged
+    added = [member for member in yours if member.pk not in opened]
+    removed = {pk for pk in opened if pk not in your_ids}
+    merged = [member for member in saved if member.pk not in removed]
+    merged += [member for member in added if member.pk not in saved_ids]
+    if set(saved_ids) == set(opened):
+        return None, merged
+    mine = bool(added or removed)
+    return (
+        Difference(label, shown(opened), shown(saved_ids), shown(your_ids), mine, False),
+        merged,
+    )
+
+
+def resolve_rows(
+    formset: forms.BaseModelFormSet, *, saved: list[models.Model], noun: str, blank: int = 1
+) -> tuple[list[Difference], dict[str, Any]]:
+    """Merge the rows a person posted with the rows saved since they opened the page.
+
+    `formset` is bound to the person's POST (it need not be valid: a row the
+    other person deleted is matched by its id, not looked up); its forms must
+    have been given `show_opened_values`. `saved` is the rows as they are now.
+    Returns the differences to list and the data to bind the re-opened formset
+    to: every saved row, with the person's changes and deletions applied field
+    by field, then the person's new rows, then `blank` empty rows.
+    """
+    names = [
+        name
+        for name, field in formset.empty_form.fields.items()
+        if not isinstance(field, forms.FileField)
+        and name not in ("id", "DELETE", "ORDER", formset.fk.name)
+    ]
+    sample = formset.empty_form.fields
+    labels = {name: str(sample[name].label or name) for name in names}
+    choices: dict[str, dict[str, str]] = {}
+    for name in names:
+        if isinstance(sample[name], forms.ChoiceField):
+            choices[name] = {_text(key): str(label) for key, label in sample[name].choices}
+
+    def shown(name: str, value: str) -> str:
+        return choices.get(name, {}).get(value, value) or "—"
+
+    described = [name for name in names if not isinstance(sample[name], forms.IntegerField)]
+
+    def summary(values: dict[str, str]) -> str:
+        """A row in a cell: its names and choices, not its sort order."""
+        return ", ".join(shown(name, values[name]) for name in described if values.get(name)) or "—"
+
+    def who(values: dict[str, str]) -> str:
+        return f"{noun} {values.get('name') or ''}".strip()
+
+    posted: dict[str, tuple[dict, dict | None, bool, bool]] = {}
+    new_rows: list[dict[str, str]] = []
+    for form in formset.forms:
+        yours = {name: _text(form[name].value()) for name in names}
+        deleted = bool(formset.can_delete and form["DELETE"].value())
+        uploaded = any(form.add_prefix(name) in form.files for name in form.fields)
+        key = _text(form[formset.model._meta.pk.name].value())
+        if not key:
+            if form.has_changed() and not deleted:
+                new_rows.append(yours)
+            continue
+        opened = {}
+        for name in names:
+            raw = (
+                form.fields[name]
+                .hidden_widget()
+                .value_from_datadict(form.data, form.files, form.add_initial_prefix(name))
+            )
+            opened[name] = None if raw is None else _text(raw)
+        posted[key] = (yours, opened, deleted, uploaded)
+
+    found: list[Difference] = []
+    rows: list[tuple[str, dict[str, str], dict[str, str], bool]] = []
+    for row in saved:
+        key = str(row.pk)
+        now = {name: _text(value) for name, value in model_to_dict(row, names).items()}
+        if key not in posted:  # added by the other person
+            found.append(Difference(who(now), "—", summary(now), "—", False, False))
+            rows.append((key, now, now, False))
+            continue
+        yours, opened, deleted, uploaded = posted.pop(key)
+        if deleted:
+            changed = any(opened[name] not in (None, now[name]) for name in names)
+            if changed:
+                found.append(
+                    Difference(who(now), summary(opened), summary(now), _("(dihapus)"), True, True)
+                )
+            rows.append((key, now, now, True))
+            continue
+        merged = dict(yours)
+        for name in names:
+            before, theirs, mine_value = opened[name], now[name], yours[name]
+            label = f"{who(now)}: {labels[name]}"
+            if before is None:
+                if theirs != mine_value:
+                    found.append(
+                        Difference(
+                            label, None, shown(name, theirs), shown(name, mine_value), True, True
+                        )
+                    )
+                continue
+            if before == theirs:
+                continue
+            mine = before != mine_value
+            if not mine:
+                merged[name] = theirs
+            found.append(
+                Difference(
+                    label,
+                    shown(name, before),
+                    shown(name, theirs),
+                    shown(name, mine_value),
+                    mine,
+                    mine and theirs != mine_value,
+                )
+            )
+        if uploaded:
+            found.append(
+                Difference(
+                    f"{who(merged)}: {_('berkas')}",
+                    None,
+                    "—",
+                    _("berkas yang Anda pilih belum tersimpan: pilih lagi"),
+                    True,
+                    True,
+                )
+            )
+        rows.append((key, merged, now, False))
+    for yours, opened, deleted, _uploaded in posted.values():  # deleted by the other person
+        if deleted:
+            continue
+        if any(opened[name] not in (None, yours[name]) for name in names):
+            found.append(
+                Difference(who(yours), summary(opened), _("(dihapus)"), summary(yours), True, True)
+            )
+            new_rows.append(yours)
+        else:
+            found.append(Difference(who(yours), summary(opened), _("(dihapus)"), "—", False, False))
+
+    prefix = formset.prefix
+    data: dict[str, Any] = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows) + len(new_rows) + blank),
+        f"{prefix}-INITIAL_FORMS": str(len(rows)),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    pk_name = formset.model._meta.pk.name
+    # The "initial-" values are what the re-opened page counts as opened: the
+    # saved row, and nothing for a new one, so saving again writes the merge.
+    for index, (key, values, now, deleted) in enumerate(rows):
+        data[f"{prefix}-{index}-{pk_name}"] = key
+        if deleted:
+            data[f"{prefix}-{index}-DELETE"] = "on"
+        for name, value in values.items():
+            data[f"{prefix}-{index}-{name}"] = value
+            data[f"initial-{prefix}-{index}-{name}"] = now[name]
+    for index, values in enumerate(new_rows, start=len(rows)):
+        for name, value in values.items():
+            data[f"{prefix}-{index}-{name}"] = value
+            data[f"initial-{prefix}-{index}-{name}"] = ""
+    return found, data

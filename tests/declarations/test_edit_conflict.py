@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from declarations import services
 from declarations.models import Declaration, Witness
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UnitFactory, UserFactory
 from tests.pages import field_value, form_data
 from units.models import Role
 from zi_tracker.concurrency import EditConflict
@@ -33,6 +33,42 @@ def open_page(client, declaration: Declaration) -> str:
     page = client.get(edit_url(declaration))
     assert page.status_code == 200
     return page.content.decode()
+
+
+def column(html: str, prefix: str, name: str) -> list[str]:
+    """One field of every row of a formset, as the page shows it."""
+    data = form_data(html, containing="revision")
+    total = int(data[f"{prefix}-TOTAL_FORMS"][0])
+    return [data.get(f"{prefix}-{index}-{name}", [""])[0] for index in range(total)]
+
+
+@pytest.fixture
+def race(client_for, draft, unit_admin, second_admin):
+    """Both admins open the page; the first saves what they typed, the second is refused.
+
+    Called with what each typed; returns the second admin's client and the page
+    their refused save re-opened.
+    """
+
+    def run(first_typed: dict, second_typed: dict):
+        first_client, second_client = client_for(unit_admin), client_for(second_admin)
+        first_page, second_page = open_page(first_client, draft), open_page(second_client, draft)
+        saved = first_client.post(
+            edit_url(draft), form_data(first_page, containing="revision", **first_typed)
+        )
+        assert saved.status_code == 302
+        refused = second_client.post(
+            edit_url(draft), form_data(second_page, containing="revision", **second_typed)
+        )
+        assert refused.status_code == 409
+        return second_client, refused.content.decode()
+
+    return run
+
+
+def save_again(client, draft, page: str) -> int:
+    """Post the re-opened form as it stands; the response's status."""
+    return client.post(edit_url(draft), form_data(page, containing="revision")).status_code
 
 
 def test_the_second_of_two_admins_keeps_the_first_ones_change_and_their_own(
@@ -90,14 +126,13 @@ def test_a_field_both_admins_changed_is_marked_and_keeps_the_second_ones_entry_t
     assert draft.city == "Kota Sorong"
 
 
-def test_a_change_to_the_witnesses_alone_also_makes_an_open_form_out_of_date(
+def test_a_witness_added_by_one_admin_and_a_witness_changed_by_the_other_are_both_kept(
     client_for, draft, unit_admin, second_admin
 ):
     # Rina opens the page and changes only the first witness's position...
+    rina = client_for(second_admin)
     data = form_data(
-        open_page(client_for(second_admin), draft),
-        containing="revision",
-        **{"saksi-0-position": "Asisten I"},
+        open_page(rina, draft), containing="revision", **{"saksi-0-position": "Asisten I"}
     )
     # ...while the other admin adds a witness.
     services.participants_save(
@@ -108,12 +143,101 @@ def test_a_change_to_the_witnesses_alone_also_makes_an_open_form_out_of_date(
         ],
     )
 
-    response = client_for(second_admin).post(edit_url(draft), data)
+    refused = rina.post(edit_url(draft), data)
 
-    assert response.status_code == 409
-    assert "yang berubah adalah bagian lain draf" in response.content.decode()
+    assert refused.status_code == 409
+    page = refused.content.decode()
     assert not draft.witnesses.filter(position="Asisten I").exists()
-    assert draft.witnesses.filter(name="Ketua DPRD Kota Sorong").exists()
+    # The new witness is listed, and the form holds it next to Rina's change.
+    assert "Saksi Ketua DPRD Kota Sorong" in page
+    assert {"Asisten I", "Ketua"} <= set(column(page, "saksi", "position"))
+
+    again = rina.post(edit_url(draft), form_data(page, containing="revision"))
+
+    assert again.status_code == 302
+    assert sorted(draft.witnesses.values_list("position", flat=True)) == [
+        "Asisten I",
+        "Kepala Perwakilan",
+        "Ketua",
+    ]
+
+
+def test_a_witness_field_changed_by_the_first_admin_survives_the_second_ones_save(race, draft):
+    second, page = race({"saksi-0-position": "Sekretaris Daerah"}, {"venue": "Aula B"})
+
+    assert field_value(page, "saksi-0-position") == "Sekretaris Daerah"
+    assert "diubah keduanya" not in page
+    assert save_again(second, draft, page) == 302
+    draft.refresh_from_db()
+    assert draft.venue == "Aula B"
+    assert draft.witnesses.filter(position="Sekretaris Daerah").exists()
+
+
+def test_a_witness_both_admins_changed_keeps_the_second_ones_entry_marked(race, draft):
+    _second, page = race({"saksi-0-position": "A"}, {"saksi-0-position": "B"})
+
+    assert "diubah keduanya" in page and "Jabatan" in page
+    assert field_value(page, "saksi-0-position") == "B"
+    assert draft.witnesses.filter(position="A").exists()
+
+
+def test_a_witness_the_first_admin_removed_is_reported_not_an_error_and_stays_removed(race, draft):
+    removed = draft.witnesses.order_by("order", "pk").first().name
+    second, page = race({"saksi-0-DELETE": "on"}, {"venue": "Aula B"})
+
+    assert "(dihapus)" in page and removed in page
+    assert "has-error" not in page
+    assert save_again(second, draft, page) == 302
+    assert not draft.witnesses.filter(name=removed).exists()
+    assert draft.witnesses.count() == 1
+
+
+def test_a_witness_one_admin_edited_and_the_other_removed_comes_back_as_a_new_row(race, draft):
+    second, page = race({"saksi-0-DELETE": "on"}, {"saksi-0-position": "Asisten I"})
+
+    assert "diubah keduanya" in page
+    assert save_again(second, draft, page) == 302
+    assert draft.witnesses.filter(position="Asisten I").exists()
+
+
+def test_a_declaring_unit_one_admin_added_is_kept_by_the_others_save(
+    client_for, draft, unit_admin, second_admin, unit
+):
+    child = UnitFactory(parent=unit, name="UPT Pelayanan Pajak")
+    first, second = client_for(unit_admin), client_for(second_admin)
+    first_page, second_page = open_page(first, draft), open_page(second, draft)
+    first.post(
+        edit_url(draft),
+        form_data(first_page, containing="revision", units=[str(unit.pk), str(child.pk)]),
+    )
+
+    refused = second.post(
+        edit_url(draft), form_data(second_page, containing="revision", venue="Aula B")
+    )
+
+    assert refused.status_code == 409
+    page = refused.content.decode()
+    assert "UPT Pelayanan Pajak" in page.split('id="edit-conflict"')[1].split("</section>")[0]
+    assert form_data(page, containing="revision")["units"] == [str(unit.pk), str(child.pk)]
+    assert save_again(second, draft, page) == 302
+    assert [link.unit_id for link in draft.declaring_units.order_by("order")] == [
+        unit.pk,
+        child.pk,
+    ]
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "1.5", " 7 "])
+def test_a_tampered_revision_is_a_form_error_and_saves_nothing(
+    client_for, draft, unit_admin, value
+):
+    client = client_for(unit_admin)
+    data = form_data(open_page(client, draft), containing="revision", revision=value, venue="X")
+
+    response = client.post(edit_url(draft), data)
+
+    assert response.status_code in (400, 409)
+    draft.refresh_from_db()
+    assert draft.venue != "X"
 
 
 def test_every_save_raises_the_revision_once(draft, unit_admin):
