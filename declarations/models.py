@@ -564,3 +564,15 @@ class PrintJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (PrintJobStatus.DONE, PrintJobStatus.FAILED)
+
+    @property
+    def kept_until(self) -> datetime.datetime | None:
+        """When `prune_print_jobs` deletes the zip (ZI_PRINT_JOB_KEEP_DAYS after it was made)."""
+        if not self.file or self.finished_at is None:
+            return None
+        return self.finished_at + datetime.timedelta(days=settings.ZI_PRINT_JOB_KEEP_DAYS)
+
+    @property
+    def is_pruned(self) -> bool:
+        """Made, then its zip deleted to free space: the page offers to print again."""
+        return self.status == PrintJobStatus.DONE and not self.file

@@ -201,6 +201,26 @@ def print_job_retry(job: PrintJob, *, by: User | None = None) -> PrintJob:
     return job
 
 
+def prune_print_jobs(*, now: datetime.datetime | None = None) -> tuple[int, int]:
+    """Delete the zips of jobs finished more than ZI_PRINT_JOB_KEEP_DAYS ago.
+
+    The job rows stay (their pages say the file was removed and link to print
+    again): the zips are copies of PDFs kept on their declarations. Returns how
+    many zips were deleted and how many bytes they held.
+    """
+    limit = (now or timezone.now()) - datetime.timedelta(days=settings.ZI_PRINT_JOB_KEEP_DAYS)
+    removed = freed = 0
+    for job in PrintJob.objects.filter(finished_at__lt=limit).exclude(file=""):
+        job.file.delete(save=False)  # a file already gone from storage is not an error
+        job.file = ""
+        job.save(update_fields=["file"])
+        removed += 1
+        freed += job.size
+    if removed:
+        logger.info("pruned %d print job zips (%d bytes)", removed, freed)
+    return removed, freed
+
+
 def stalled_jobs():
     """Jobs whose worker stopped: queued or running with no heartbeat for the stall limit."""
     limit = timezone.now() - datetime.timedelta(minutes=settings.ZI_PRINT_JOB_STALL_MINUTES)

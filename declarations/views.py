@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -634,7 +635,11 @@ def _job_for(request: HttpRequest, job_id) -> PrintJob:
 @login_required
 def print_job(request: HttpRequest, job_id) -> HttpResponse:
     job = _job_for(request, job_id)
-    return render(request, "declarations/print_job.html", {"job": job})
+    return render(
+        request,
+        "declarations/print_job.html",
+        {"job": job, "keep_days": settings.ZI_PRINT_JOB_KEEP_DAYS},
+    )
 
 
 @login_required

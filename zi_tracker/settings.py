@@ -325,3 +325,5 @@ ZI_VERIFY_MAX_UPLOAD_BYTES = env.int("ZI_VERIFY_MAX_UPLOAD_BYTES", default=20 * 
 ZI_DECLARATIONS_PRINT_THRESHOLD = env.int("ZI_DECLARATIONS_PRINT_THRESHOLD", default=5)
 # A print job with no sign of life for this long is reported as stopped and can be retried.
 ZI_PRINT_JOB_STALL_MINUTES = env.int("ZI_PRINT_JOB_STALL_MINUTES", default=10)
+# A finished print job's zip is deleted this many days later (`prune_print_jobs`).
+ZI_PRINT_JOB_KEEP_DAYS = env.int("ZI_PRINT_JOB_KEEP_DAYS", default=7)

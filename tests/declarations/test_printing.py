@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import hashlib
 import io
 import zipfile
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from declarations import printing, services
@@ -150,3 +152,53 @@ def test_the_database_worker_builds_the_zip(transactional_db, several, superuser
     job.refresh_from_db()
     assert job.status == PrintJobStatus.DONE and job.done == 4
     assert len(zip_of(job).namelist()) == 5
+
+
+def test_zips_older_than_the_keeping_period_are_deleted_and_their_pages_say_so(
+    client_for, final, unit_admin, settings
+):
+    settings.ZI_PRINT_JOB_KEEP_DAYS = 7
+    old = printing.print_job_start(declarations=[final], by=unit_admin, label="Lama")
+    recent = printing.print_job_start(declarations=[final], by=unit_admin, label="Baru")
+    PrintJob.objects.filter(pk=old.pk).update(
+        finished_at=old.finished_at - datetime.timedelta(days=8)
+    )
+    storage, old_name = old.file.storage, old.file.name
+
+    out = io.StringIO()
+    call_command("prune_print_jobs", stdout=out)
+
+    assert "1 deleted" in out.getvalue()
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert not old.file and not storage.exists(old_name)
+    assert recent.file and storage.exists(recent.file.name)
+    client = client_for(unit_admin)
+    page = client.get(old.get_absolute_url()).content.decode()
+    assert "sudah dihapus otomatis 7 hari" in page and "Unduh zip" not in page
+    download = reverse("declarations:print_job_download", kwargs={"job_id": old.pk})
+    assert client.get(download).status_code == 404
+    assert "tersedia sampai" in client.get(recent.get_absolute_url()).content.decode()
+    # A second run has nothing left to delete.
+    call_command("prune_print_jobs", stdout=(again := io.StringIO()))
+    assert "0 deleted" in again.getvalue()
+
+
+def test_a_zip_already_missing_from_storage_is_pruned_without_error(final, unit_admin, settings):
+    job = printing.print_job_start(declarations=[final], by=unit_admin, label="Lama")
+    job.file.storage.delete(job.file.name)
+    later = job.finished_at + datetime.timedelta(days=settings.ZI_PRINT_JOB_KEEP_DAYS + 1)
+
+    assert printing.prune_print_jobs(now=later) == (1, job.size)
+    job.refresh_from_db()
+    assert not job.file and job.status == PrintJobStatus.DONE
+
+
+def test_unfinished_jobs_are_never_pruned(final, unit_admin, settings):
+    running = PrintJob.objects.create(
+        label="x", declaration_ids=[final.pk], total=1, created_by=unit_admin
+    )
+    later = running.created_at + datetime.timedelta(days=365)
+
+    assert printing.prune_print_jobs(now=later) == (0, 0)
+    assert PrintJob.objects.filter(pk=running.pk).exists()
