@@ -180,3 +180,24 @@ def test_signing_needs_a_head_name_and_a_sane_date(unit, coordinator):
     assert set(error.value.message_dict) == {"signer_name", "signed_place", "signed_on"}
     draft.refresh_from_db()
     assert draft.status == "draft"
+
+
+def test_a_group_heading_never_ends_a_page_of_a_long_standard(unit):
+    # Procedures of growing length move section B's heading down page 1 and 2;
+    # at some lengths it would fall alone at the foot of a page.
+    version = StandardVersionFactory(
+        service__unit=unit,
+        requirements=[
+            f"Persyaratan {n} yang cukup panjang untuk satu baris penuh" for n in range(13)
+        ],
+    )
+    alone = []
+    for steps in range(7, 20, 2):
+        version.procedure = [f"Langkah {n}: petugas memeriksa berkas" for n in range(steps)]
+        content = documents.standard_pdf(version).content
+        pages = [page.extract_text() for page in PdfReader(io.BytesIO(content)).pages]
+        heading = next(page for page in pages if "KOMPONEN PENGELOLAAN" in page.upper())
+        if "Dasar hukum" not in heading:
+            alone.append(steps)
+
+    assert alone == []
