@@ -128,6 +128,29 @@ def last_change(current: models.Model) -> tuple[str, datetime.datetime | None]:
     return who, record.history_date
 
 
+UNKNOWN = object()  # what the person opened is not known (not in the history, not sent)
+
+
+def three_way(label: str, *, before, saved, yours, same, show) -> tuple[Difference | None, bool]:
+    """One value as the person opened it, as saved now and as they typed it.
+
+    Returns the difference to list (None when nobody else changed it, so the
+    person's value stands) and whether the form should take the saved value
+    (only the other person changed it). Changed by both: the person's value
+    stays in the form, marked. With `before` UNKNOWN every difference counts
+    as changed by both.
+    """
+    if before is UNKNOWN:
+        if same(saved, yours):
+            return None, False
+        return Difference(label, None, show(saved), show(yours), True, True), False
+    if same(before, saved):
+        return None, False
+    mine = not same(before, yours)
+    both = mine and not same(saved, yours)
+    return Difference(label, show(before), show(saved), show(yours), mine, both), not mine
+
+
 def resolve(form: forms.ModelForm, clash: EditConflict) -> tuple[dict, dict]:
     """Merge the person's input with what was saved since they opened the form.
 
@@ -145,36 +168,18 @@ def resolve(form: forms.ModelForm, clash: EditConflict) -> tuple[dict, dict]:
         if name not in form.cleaned_data:
             continue
         model_field = current._meta.get_field(name)
-        saved, yours = getattr(current, name), form.cleaned_data[name]
-        if opened is None:  # what the person started from is unknown: list every difference
-            if not _same(saved, yours):
-                found.append(
-                    Difference(
-                        label=str(form.fields[name].label or model_field.verbose_name),
-                        before=None,
-                        saved=_display(model_field, saved),
-                        yours=_display(model_field, yours),
-                        mine=True,
-                        both=True,
-                    )
-                )
-            continue
-        before = getattr(opened, name)
-        if _same(before, saved):
-            continue  # nobody else touched it: the person's value stands
-        mine = not _same(before, yours)
-        if not mine:
-            initial[name] = saved
-        found.append(
-            Difference(
-                label=str(form.fields[name].label or model_field.verbose_name),
-                before=_display(model_field, before),
-                saved=_display(model_field, saved),
-                yours=_display(model_field, yours),
-                mine=mine,
-                both=mine and not _same(saved, yours),
-            )
+        difference, take_saved = three_way(
+            str(form.fields[name].label or model_field.verbose_name),
+            before=UNKNOWN if opened is None else getattr(opened, name),
+            saved=getattr(current, name),
+            yours=form.cleaned_data[name],
+            same=_same,
+            show=lambda value, field=model_field: _display(field, value),
         )
+        if take_saved:
+            initial[name] = getattr(current, name)
+        if difference is not None:
+            found.append(difference)
     initial["revision"] = current.revision
     who, when = last_change(current)
     conflict = {
@@ -193,9 +198,8 @@ def resolve(form: forms.ModelForm, clash: EditConflict) -> tuple[dict, dict]:
 # from what is saved; the person's own additions, changes and removals are kept.
 # What the person opened comes from the form itself: the row fields render their
 # opened value as a hidden "initial-" input (Django's show_hidden_initial), and
-# the set is sent back as `opened_ids`, so no history needs to be read.
-
-REMOVED = object()
+# the form that chooses the set sends its opened members back in a hidden field
+# (`opened_units` on the declaration form), so no history needs to be read.
 
 
 def show_opened_values(form: forms.BaseForm) -> None:
@@ -324,31 +328,18 @@ def resolve_rows(
             continue
         merged = dict(yours)
         for name in names:
-            before, theirs, mine_value = opened[name], now[name], yours[name]
-            label = f"{who(now)}: {labels[name]}"
-            if before is None:
-                if theirs != mine_value:
-                    found.append(
-                        Difference(
-                            label, None, shown(name, theirs), shown(name, mine_value), True, True
-                        )
-                    )
-                continue
-            if before == theirs:
-                continue
-            mine = before != mine_value
-            if not mine:
-                merged[name] = theirs
-            found.append(
-                Difference(
-                    label,
-                    shown(name, before),
-                    shown(name, theirs),
-                    shown(name, mine_value),
-                    mine,
-                    mine and theirs != mine_value,
-                )
+            difference, take_saved = three_way(
+                f"{who(now)}: {labels[name]}",
+                before=UNKNOWN if opened[name] is None else opened[name],
+                saved=now[name],
+                yours=yours[name],
+                same=str.__eq__,
+                show=lambda value, name=name: shown(name, value),
             )
+            if take_saved:
+                merged[name] = now[name]
+            if difference is not None:
+                found.append(difference)
         if uploaded:
             found.append(
                 Difference(
