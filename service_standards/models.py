@@ -621,6 +621,18 @@ GRADE_PERFORMANCE = {
 _nrr_validators = [MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("4"))]
 
 
+def _nrr_field(element: int) -> models.DecimalField:
+    """The average score (NRR, 1–4) of one of the nine SKM elements."""
+    return models.DecimalField(
+        f"NRR U{element}",
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=_nrr_validators,
+    )
+
+
 class SatisfactionSurveyQuerySet(models.QuerySet):
     def published(self) -> SatisfactionSurveyQuerySet:
         return self.filter(status=SatisfactionSurvey.Status.PUBLISHED)
@@ -680,33 +692,15 @@ class SatisfactionSurvey(models.Model):
     )
 
     respondent_count = models.PositiveIntegerField(_("jumlah responden"), default=0)
-    nrr_u1 = models.DecimalField(
-        "NRR U1", max_digits=5, decimal_places=4, null=True, blank=True, validators=_nrr_validators
-    )
-    nrr_u2 = models.DecimalField(
-        "NRR U2", max_digits=5, decimal_places=4, null=True, blank=True, validators=_nrr_validators
-    )
-    nrr_u3 = models.DecimalField(
-        "NRR U3", max_digits=5, decimal_places=4, null=True, blank=True, validators=_nrr_validators
-    )
-    nrr_u4 = models.DecimalField(
-        "NRR U4", max_digits=5, decimal_places=4, null=True, blank=True, validators=_nrr_validators
-    )
-    nrr_u5 = models.DecimalField(
-        "NRR U5", max_digits=5, decimal_places=4, null=True, blank=True, validators=_nrr_validators
-    )
-    nrr_u6 = models.DecimalField(
-        "NRR U6", max_digits=5, decimal_places=4, null=True, blank=True, validators=_nrr_validators
-    )
-    nrr_u7 = models.DecimalField(
-        "NRR U7", max_digits=5, decimal_places=4, null=True, blank=True, validators=_nrr_validators
-    )
-    nrr_u8 = models.DecimalField(
-        "NRR U8", max_digits=5, decimal_places=4, null=True, blank=True, validators=_nrr_validators
-    )
-    nrr_u9 = models.DecimalField(
-        "NRR U9", max_digits=5, decimal_places=4, null=True, blank=True, validators=_nrr_validators
-    )
+    nrr_u1 = _nrr_field(1)
+    nrr_u2 = _nrr_field(2)
+    nrr_u3 = _nrr_field(3)
+    nrr_u4 = _nrr_field(4)
+    nrr_u5 = _nrr_field(5)
+    nrr_u6 = _nrr_field(6)
+    nrr_u7 = _nrr_field(7)
+    nrr_u8 = _nrr_field(8)
+    nrr_u9 = _nrr_field(9)
     ikm = models.DecimalField(
         _("IKM"),
         max_digits=5,
