@@ -65,9 +65,9 @@ def main() -> None:
     from django.test import Client
     from django.urls import reverse
 
+    from benchmarks import data as benchmark_data
     from change_areas.models import Answer, Cycle, PredicateAward
     from units.models import Membership, Role, Unit, User
-    from zi_tracker.dashboards import benchmark_data
 
     if not benchmark_data.exists():
         call_command("load_catalogs", verbosity=0)

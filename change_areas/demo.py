@@ -28,8 +28,8 @@ from change_areas.models import (
     Stage,
     WorkPlanStatus,
 )
+from lib.pdf import render_pdf
 from units.models import Unit, User
-from zi_tracker.pdf import render_pdf
 
 FRAMEWORK = "permenpan-rb-90-2021"
 

@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils import translation
 
 from change_areas.models import Cycle, Notification
+from lib.pdf import absolute_url
 from units.models import Membership, Role, User
-from zi_tracker.pdf import absolute_url
 
 logger = logging.getLogger(__name__)
 

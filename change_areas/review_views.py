@@ -35,10 +35,10 @@ from change_areas.views import (
     _prefetched,
     conflict_page,
 )
+from lib.pdf import image_data_uri, render_pdf
 from units import access
 from units.access import Perm
 from units.models import Unit
-from zi_tracker.pdf import image_data_uri, render_pdf
 
 REVIEW_LAYERS = (Layer.PRE, Layer.TPI, Layer.TPN)
 

@@ -31,11 +31,11 @@ from change_areas.models import (
     Stage,
     WorkPlanItem,
 )
+from lib.imports import ImportFileError, read_dataset
+from lib.pdf import image_data_uri, render_pdf
 from units import access
 from units.access import Perm
 from units.models import Unit
-from zi_tracker.imports import ImportFileError, read_dataset
-from zi_tracker.pdf import image_data_uri, render_pdf
 
 
 def _cycle_for(user, pk: int, perm: Perm = Perm.VIEW) -> Cycle:

@@ -1,4 +1,4 @@
-"""Django admin of declarations (national admins only, see zi_tracker.admin_site).
+"""Django admin of declarations (national admins only, see lib.admin_site).
 
 Drafts are edited here like any record, with inlines for the declaring units,
 declarants and witnesses; issued declarations are read-only (the inlines

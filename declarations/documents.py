@@ -25,9 +25,9 @@ from declarations.selectors import units_of
 from units.models import Unit
 
 if TYPE_CHECKING:
-    from zi_tracker.pdf import RenderedFile
+    from lib.pdf import RenderedFile
 
-# zi_tracker.pdf imports WeasyPrint, which takes half a second and logs as it loads: it is
+# lib.pdf imports WeasyPrint, which takes half a second and logs as it loads: it is
 # imported where a PDF is made, not by every management command that loads the URLs.
 
 SNAPSHOT_VERSION = 1
@@ -211,7 +211,7 @@ def print_context(
     declaration: Declaration, snapshot: dict, *, draft: bool, content_sha256: str
 ) -> dict:
     """Template context for the PDF. Reads the logo and signature images from storage."""
-    from zi_tracker.pdf import image_data_uri, qr_data_uri
+    from lib.pdf import image_data_uri, qr_data_uri
 
     declarant_images = [
         image_data_uri(person.signature_image) for person in declaration.declarants.all()
@@ -269,7 +269,7 @@ def print_context(
 
 def render(declaration: Declaration, *, draft: bool, snapshot: dict | None = None) -> RenderedFile:
     """The declaration as a PDF (`with_participants` loaded). Drafts carry a DRAF watermark."""
-    from zi_tracker.pdf import render_pdf
+    from lib.pdf import render_pdf
 
     if snapshot is None:
         snapshot = build_snapshot(declaration)
@@ -286,6 +286,6 @@ def render(declaration: Declaration, *, draft: bool, snapshot: dict | None = Non
 
 def verification_url(declaration: Declaration) -> str:
     """The public verification address printed in the QR code (ZI_PUBLIC_BASE_URL + path)."""
-    from zi_tracker.pdf import absolute_url
+    from lib.pdf import absolute_url
 
     return absolute_url(declaration.get_verification_path())

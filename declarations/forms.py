@@ -13,8 +13,8 @@ from declarations.models import (
     DeclarationStatus,
     Witness,
 )
+from lib.concurrency import RevisionField, show_opened_values
 from units.models import Unit
-from zi_tracker.concurrency import RevisionField, show_opened_values
 
 SIGNATURE_IMAGE_MAX_BYTES = 2 * 1024 * 1024
 SIGNATURE_IMAGE_TYPES = {"image/png", "image/jpeg", "image/webp"}

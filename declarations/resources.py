@@ -1,7 +1,7 @@
 """Lists of witnesses and signatories from spreadsheets (xlsx/csv), all or nothing.
 
 The rows are read and checked with django-import-export resources run
-through `zi_tracker.imports.import_dataset` (one bad row rejects the file,
+through `lib.imports.import_dataset` (one bad row rejects the file,
 errors numbered by spreadsheet row); the participants are then written by
 `services.participants_replace`, the same service the forms use.
 """
@@ -17,9 +17,9 @@ from import_export import fields, resources
 
 from declarations import services
 from declarations.models import Declarant, Declaration, Witness
+from lib.imports import ImportFileError, import_dataset, read_dataset
 from units.models import User
 from units.resources import TextWidget
-from zi_tracker.imports import ImportFileError, import_dataset, read_dataset
 
 # Column names people write, mapped to ours (Indonesian headers are welcome).
 HEADER_ALIASES = {

@@ -31,8 +31,8 @@ from declarations.models import (
     Witness,
 )
 from declarations.selectors import units_of, with_participants
+from lib.concurrency import check_revision
 from units.models import Unit, User
-from zi_tracker.concurrency import check_revision
 
 DECLARATION_FIELDS = (
     "kind",

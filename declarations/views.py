@@ -43,10 +43,10 @@ from declarations.verification import (
     read_upload,
     verify,
 )
+from lib.concurrency import EditConflict, resolve, resolve_members, resolve_rows
 from units import access
 from units.access import Perm
 from units.models import Unit
-from zi_tracker.concurrency import EditConflict, resolve, resolve_members, resolve_rows
 
 logger = logging.getLogger(__name__)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.text import slugify
 
+from lib.pdf import RenderedFile, absolute_url, image_data_uri, qr_data_uri, render_pdf
 from service_standards.models import Maklumat, StandardVersion
 from units.models import Unit
-from zi_tracker.pdf import RenderedFile, absolute_url, image_data_uri, qr_data_uri, render_pdf
 
 
 def _parent_name(unit: Unit) -> str:

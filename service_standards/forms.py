@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lib.concurrency import RevisionField
 from service_standards import skm
 from service_standards.models import (
     Consultation,
@@ -18,7 +19,6 @@ from service_standards.models import (
     StandardVersion,
 )
 from service_standards.services import parse_lines
-from zi_tracker.concurrency import RevisionField
 
 
 class DateInput(forms.DateInput):

@@ -2,7 +2,7 @@
 
 Lists (persyaratan, langkah, dasar hukum…) travel as one text cell with one
 item per line. Rows go through the same services as the user interface, and
-a file with one bad row changes nothing (`zi_tracker.imports.import_dataset`).
+a file with one bad row changes nothing (`lib.imports.import_dataset`).
 
 Standard versions: a row without `number` creates a new draft; a row naming
 an existing draft updates it; a published or superseded version can be

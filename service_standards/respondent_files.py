@@ -3,7 +3,7 @@
 Hand-written rather than a django-import-export resource: the rows are not
 model rows to create or update one by one but one period's data set, checked
 whole and then swapped in at once (`services.survey_replace_respondents`).
-The file is read with the same helper as every import (`zi_tracker.imports`)
+The file is read with the same helper as every import (`lib.imports`)
 and the same rule holds: one bad row rejects the file, and every error names
 its spreadsheet row (the header is row 1).
 """
@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from lib.imports import read_dataset
 from service_standards import skm
 from service_standards.services import RespondentRow
-from zi_tracker.imports import read_dataset
 
 MAX_ROWS = 20_000
 MAX_ERRORS = 50
@@ -198,7 +198,7 @@ def parse_dataset(dataset: tablib.Dataset) -> ParsedFile:
 
 
 def parse_file(content: bytes, *, file_name: str) -> ParsedFile:
-    """Parse an uploaded file; unreadable files raise `zi_tracker.imports.ImportFileError`."""
+    """Parse an uploaded file; unreadable files raise `lib.imports.ImportFileError`."""
     return parse_dataset(read_dataset(content, file_name=file_name))
 
 

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename, slugify
 from django.utils.translation import gettext as _
 
+from lib.concurrency import check_revision
 from service_standards import skm
 from service_standards.models import (
     STANDARD_MAKLUMAT_TEXT,
@@ -35,7 +36,6 @@ from service_standards.models import (
     StandardVersion,
 )
 from units.models import Unit, User
-from zi_tracker.concurrency import check_revision
 
 SERVICE_FIELDS = ("name", "slug", "description", "channel", "category", "is_active", "position")
 

@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lib.concurrency import EditConflict, resolve
+from lib.imports import ImportFileError
 from service_standards import charts, forms, respondent_files, selectors, services
 from service_standards.models import (
     Consultation,
@@ -21,8 +23,6 @@ from service_standards.models import (
 )
 from units import access
 from units.access import Perm
-from zi_tracker.concurrency import EditConflict, resolve
-from zi_tracker.imports import ImportFileError
 
 PUBLIC_PAGE_SIZE = 50
 

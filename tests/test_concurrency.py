@@ -24,11 +24,11 @@ from change_areas import services, workflow
 from change_areas.models import Answer, Cycle, Framework, Layer, Stage
 from declarations import services as declaration_services
 from declarations.models import Declaration, DeclarationStatus
+from lib.concurrency import EditConflict
 from service_standards import services as standard_services
 from service_standards.models import StandardVersion
 from tests.factories import MembershipFactory, UnitFactory, UserFactory
 from units.models import Role, UnitKind
-from zi_tracker.concurrency import EditConflict
 
 ON_POSTGRESQL = connection.vendor == "postgresql"
 

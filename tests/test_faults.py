@@ -13,6 +13,7 @@ from change_areas import lke, services
 from change_areas.models import Answer, Framework, Layer
 from declarations import printing
 from declarations.models import PrintJob, PrintJobStatus
+from lib.imports import import_dataset
 from tests.declarations.conftest import (  # noqa: F401
     draft,
     final,
@@ -21,7 +22,6 @@ from tests.declarations.conftest import (  # noqa: F401
 from tests.factories import UnitFactory
 from units.models import Unit
 from units.resources import UnitResource
-from zi_tracker.imports import import_dataset
 
 
 def stalled_job(declaration, by, *, minutes_ago: int = 30, attempts: int = 1) -> PrintJob:

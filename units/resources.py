@@ -1,7 +1,7 @@
 """Import and export of units, people and memberships (django-import-export).
 
 Rows go through the same services as the user interface; an import changes
-everything or nothing (see `zi_tracker.imports`).
+everything or nothing (see `lib.imports`).
 """
 
 from __future__ import annotations

@@ -162,8 +162,8 @@ def second_factor(request: HttpRequest) -> HttpResponse:
     """Turn the TOTP second factor on (scan, then confirm a code) or off."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from zi_tracker.middleware import SECOND_FACTOR_SESSION_KEY
-    from zi_tracker.pdf import qr_data_uri
+    from lib.middleware import SECOND_FACTOR_SESSION_KEY
+    from lib.pdf import qr_data_uri
 
     confirmed = _otp_device(request.user, confirmed=True)
     pending = None if confirmed else _otp_device(request.user, confirmed=False)

@@ -44,7 +44,7 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "zi_tracker.admin_site.ZiAdminConfig",
+    "lib.admin_site.ZiAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -62,30 +62,33 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
-    # ZI Tracker, floor first: units <- change_areas, service_standards <- declarations <- zi_tracker
+    # ZI Tracker, floor first (docs/architecture.md): lib <- units <- change_areas,
+    # service_standards <- declarations <- zi_tracker (the roof) <- benchmarks
+    "lib",
     "units",
     "change_areas",
     "service_standards",
     "declarations",
     "zi_tracker",
+    "benchmarks",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "zi_tracker.middleware.ContentSecurityPolicyMiddleware",
+    "lib.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "zi_tracker.middleware.LanguageCookieMiddleware",
+    "lib.middleware.LanguageCookieMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "zi_tracker.middleware.RequireSecondFactorMiddleware",
+    "lib.middleware.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "zi_tracker.middleware.RequestLogMiddleware",
+    "lib.middleware.RequestLogMiddleware",
     # django-axes: last, so that it sees failed sign-ins after every other middleware.
     "axes.middleware.AxesMiddleware",
 ]
@@ -165,7 +168,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-FORMAT_MODULE_PATH = ["zi_tracker.formats"]
+FORMAT_MODULE_PATH = ["lib.formats"]
 USE_I18N = True
 USE_THOUSAND_SEPARATOR = True
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="Asia/Jakarta")

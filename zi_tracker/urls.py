@@ -5,10 +5,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 
+from lib import operations
 from units import views as unit_views
 from units.converters import UnitCodeConverter
 from units.forms import LoginForm
-from zi_tracker import operations, views
+from zi_tracker import views
 
 register_converter(UnitCodeConverter, "unitcode")
 
@@ -40,4 +41,4 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler500 = "zi_tracker.operations.server_error"
+handler500 = "lib.operations.server_error"

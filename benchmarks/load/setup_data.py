@@ -34,9 +34,9 @@ def main() -> None:
     from django.core.management import call_command
     from django.utils import timezone
 
+    from benchmarks import data as benchmark_data
     from change_areas.models import Cycle, Stage
     from units.models import Membership, Role, Unit, User
-    from zi_tracker.dashboards import benchmark_data
 
     call_command("migrate", verbosity=0)
     call_command("load_catalogs", verbosity=0)

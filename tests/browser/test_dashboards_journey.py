@@ -9,10 +9,10 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from benchmarks import data as benchmark_data
 from change_areas.models import Cycle
 from tests.factories import TEST_PASSWORD, MembershipFactory, UserFactory
 from units.models import Role, Unit
-from zi_tracker.dashboards import benchmark_data
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from change_areas.models import (
     ThresholdRule,
 )
 from change_areas.resources import QuestionResource
-from zi_tracker.imports import import_dataset
+from lib.imports import import_dataset
 
 CATALOGS = Path(settings.ZI_CATALOG_DIR)
 

@@ -12,10 +12,10 @@ from django.urls import reverse
 
 from declarations import services
 from declarations.models import Declaration, Witness
+from lib.concurrency import EditConflict
 from tests.factories import MembershipFactory, UnitFactory, UserFactory
 from tests.pages import field_value, form_data
 from units.models import Role
-from zi_tracker.concurrency import EditConflict
 
 
 @pytest.fixture

@@ -20,10 +20,10 @@ from weasyprint import HTML
 from declarations import documents, services
 from declarations.models import Declaration, DeclarationKind
 from declarations.selectors import with_participants
+from lib.pdf import StaticOnlyFetcher
 from tests.declarations.conftest import pdftotext_pages, stored_bytes
 from tests.factories import DeclarationFactory, UnitFactory, WitnessFactory
 from units.models import UnitKind
-from zi_tracker.pdf import StaticOnlyFetcher
 
 INSTITUTIONS = [
     "Ombudsman Republik Indonesia Perwakilan Sulawesi Barat",

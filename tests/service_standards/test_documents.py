@@ -14,9 +14,9 @@ from django.urls import reverse
 from PIL import Image
 from pypdf import PdfReader
 
+from lib.pdf import absolute_url
 from service_standards import documents, services
 from tests.factories import ServiceFactory, StandardVersionFactory
-from zi_tracker.pdf import absolute_url
 
 pytestmark = pytest.mark.django_db
 

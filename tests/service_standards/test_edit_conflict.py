@@ -9,12 +9,12 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from lib.concurrency import EditConflict
 from service_standards import services
 from service_standards.models import Maklumat, StandardVersion
 from tests.factories import MembershipFactory, StandardVersionFactory, UserFactory
 from tests.pages import field_value, form_data
 from units.models import Role
-from zi_tracker.concurrency import EditConflict
 
 
 def url(name: str, unit, **kwargs) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import tablib
 from django.urls import reverse
 
+from lib.imports import import_dataset
 from service_standards.models import Service, StandardVersion
 from service_standards.resources import ServiceResource, StandardVersionResource
 from tests.factories import ServiceFactory, StandardVersionFactory
-from zi_tracker.imports import import_dataset
 
 SERVICE_HEADERS = [
     "unit",

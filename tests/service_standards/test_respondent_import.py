@@ -111,7 +111,7 @@ HEADERS_WITHOUT_NUMBER = ["U1", "U2", "U3", "U4", "U5", "U6", "U7", "U8", "U9"]
 
 
 def test_an_unreadable_file_says_so():
-    from zi_tracker.imports import ImportFileError
+    from lib.imports import ImportFileError
 
     with pytest.raises(ImportFileError, match=r"xlsx atau \.csv"):
         parse_file(b"%PDF-1.4", file_name="responden.pdf")

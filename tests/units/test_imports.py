@@ -6,10 +6,10 @@ import openpyxl
 import pytest
 import tablib
 
+from lib.imports import ImportFileError, import_dataset, read_dataset
 from tests.factories import UnitFactory, UserFactory
 from units.models import Membership, Role, Unit
 from units.resources import MembershipResource, UnitResource
-from zi_tracker.imports import ImportFileError, import_dataset, read_dataset
 
 HEADERS = ["code", "name", "kind", "parent", "province", "regency", "head_name", "head_nip"]
 

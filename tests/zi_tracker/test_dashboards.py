@@ -14,6 +14,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from benchmarks import data as benchmark_data
 from change_areas import services
 from change_areas.models import (
     OPTION_ANSWER_TYPES,
@@ -26,7 +27,7 @@ from change_areas.models import (
 )
 from tests.factories import MembershipFactory, UnitFactory
 from units.models import Role, Unit, UnitKind
-from zi_tracker.dashboards import benchmark_data, charts, selectors
+from zi_tracker.dashboards import charts, selectors
 
 
 def count_queries(client, url: str) -> int:

@@ -4,7 +4,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from zi_tracker.pdf import StaticOnlyFetcher, qr_data_uri, render_pdf
+from lib.pdf import StaticOnlyFetcher, qr_data_uri, render_pdf
 
 
 def pdf_text(content: bytes) -> str:

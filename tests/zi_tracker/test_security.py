@@ -158,17 +158,13 @@ class TestHealthAndFailures:
         assert response.json() == {"status": "ok", "database": "ok", "storage": "ok"}
 
     def test_health_check_says_503_when_the_database_is_unreachable(self, db):
-        with mock.patch(
-            "zi_tracker.operations.connection.cursor", side_effect=OperationalError("down")
-        ):
+        with mock.patch("lib.operations.connection.cursor", side_effect=OperationalError("down")):
             response = Client().get("/healthz")
         assert response.status_code == 503
         assert response.json()["database"] == "error"
 
     def test_health_check_says_503_when_the_storage_fails(self, db):
-        with mock.patch(
-            "zi_tracker.operations.default_storage.exists", side_effect=OSError("gone")
-        ):
+        with mock.patch("lib.operations.default_storage.exists", side_effect=OSError("gone")):
             response = Client().get("/healthz")
         assert response.status_code == 503
         assert response.json() == {"status": "error", "database": "ok", "storage": "error"}

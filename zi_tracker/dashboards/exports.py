@@ -15,8 +15,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from change_areas.models import Stage
+from lib.pdf import RenderedFile
 from units.models import UnitKind
-from zi_tracker.pdf import RenderedFile
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

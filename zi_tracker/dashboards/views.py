@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from change_areas.models import Layer, Stage
+from lib.pdf import RenderedFile, image_data_uri, render_pdf
 from units import access
 from units.access import Perm
 from units.models import Unit
 from zi_tracker.dashboards import charts, exports, forms, selectors
-from zi_tracker.pdf import RenderedFile, image_data_uri, render_pdf
 
 PDF_ROW_LIMIT = 500
 LAYER_LABELS = {

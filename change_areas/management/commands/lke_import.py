@@ -9,7 +9,7 @@ from change_areas.management.commands._lke import (
     find_framework,
     find_unit,
 )
-from zi_tracker.imports import ImportFileError, read_dataset
+from lib.imports import ImportFileError, read_dataset
 
 
 class Command(BaseCommand):

@@ -20,4 +20,4 @@ class ZiAdminSite(admin.AdminSite):
 
 
 class ZiAdminConfig(AdminConfig):
-    default_site = "zi_tracker.admin_site.ZiAdminSite"
+    default_site = "lib.admin_site.ZiAdminSite"

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from zi_tracker.dashboards import benchmark_data
+from benchmarks import data as benchmark_data
 
 
 class Command(BaseCommand):

@@ -62,14 +62,6 @@ def anchor(question_code: str) -> str:
 
 
 @register.filter
-def viewable_by(unit, user) -> bool:
-    """Whether the person may open the unit's page (no query once memberships are cached)."""
-    from units import access
-
-    return bool(access.perms_on(user, unit))
-
-
-@register.filter
 def subtract(value, other) -> float | None:
     if value in (None, "") or other in (None, ""):
         return None
