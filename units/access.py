@@ -3,11 +3,25 @@
 A role held on a unit covers the unit's whole subtree. The rule every view
 follows (DESIGN §2):
 
-- anonymous → the login page (views carry `login_required`);
+- anonymous → the login page;
 - a person with no role on the unit or any ancestor → 404, as if the unit
   did not exist, so outsiders learn nothing;
 - a person with a role that lacks the capability → 403;
 - superusers (the national admins) may do everything.
+
+The convention (docs/architecture.md, "Permissions"): a view states once,
+in its decorator, what it needs —
+
+    @unit_permission(Perm.EDIT_SELF, scope=scopes.CYCLE)
+    def work_plan(request, cycle): ...
+
+— and the decorator loads the object its URL names (a `Scope`), refuses
+outsiders (404) and insiders without the capability (403), and hands the
+view the object. Views that are not about one unit say so just as plainly:
+`@signed_in` (the view scopes its lists with `.visible_to(user)`) or
+`@public` (no login; only published data). Services enforce the same rules
+again when they are given the acting person (`by=`), so commands and imports
+that pass a person are checked too; `by=None` is the system itself.
 
 Memberships are read once per request and kept on the user object, so
 asking about many units costs no further query.
@@ -15,12 +29,20 @@ asking about many units costs no further query.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
+from lib.view_permissions import ViewPermission
+from lib.view_permissions import public as public  # re-exported: one import for views
+from lib.view_permissions import signed_in as signed_in
 from units.models import Membership, Role, Unit
 
 
@@ -50,24 +72,18 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
 # Roles a person may hand out on a unit, by the role they hold there.
 TEAM_ROLES = (Role.STAFF, Role.COORDINATOR, Role.VIEWER)
 
-_CACHE_ATTRIBUTE = "_zi_memberships"
-
 
 def memberships_of(user) -> list[Membership]:
     """The user's memberships with their units. One query, then cached on the user."""
     if not user.is_authenticated:
         return []
-    cached = getattr(user, _CACHE_ATTRIBUTE, None)
-    if cached is None:
-        cached = list(Membership.objects.filter(user=user).select_related("unit"))
-        setattr(user, _CACHE_ATTRIBUTE, cached)
-    return cached
+    return user.unit_memberships()
 
 
 def forget_memberships(user) -> None:
     """Drop the cached memberships after they changed within the same request."""
-    if hasattr(user, _CACHE_ATTRIBUTE):
-        delattr(user, _CACHE_ATTRIBUTE)
+    if user.is_authenticated:
+        user.forget_unit_memberships()
 
 
 def roles_on(user, unit: Unit) -> set[Role]:
@@ -118,3 +134,79 @@ def grantable_roles(user, unit: Unit) -> list[Role]:
 
 def is_reviewer(user) -> bool:
     return any(m.role in (Role.TPI_REVIEWER, Role.TPN_REVIEWER) for m in memberships_of(user))
+
+
+# --------------------------------------------------------------------------
+# The view convention: one decorator line states what a view needs.
+
+
+@dataclass(frozen=True)
+class Scope:
+    """How a view finds the object its URL names, and the unit that decides access to it.
+
+    `kwarg` is the URL keyword (`pk`, `code`); the view receives the loaded
+    object as the argument `name`. `load` turns the URL value into the
+    object or raises Http404 (one query; select what the view shows).
+    `unit_of` names the unit whose roles decide; `check` may replace the
+    whole decision for objects whose rule is more than one unit's roles
+    (a joint declaration is visible from every declaring unit).
+    """
+
+    kwarg: str
+    name: str
+    load: Callable[[Any], Any]
+    unit_of: Callable[[Any], Unit] = lambda obj: obj.unit
+    check: Callable[[Any, Any, Perm], None] | None = None
+
+    def authorise(self, user, obj, perm: Perm) -> None:
+        if self.check is not None:
+            self.check(user, obj, perm)
+        else:
+            check(user, self.unit_of(obj), perm)
+
+
+UNIT = Scope(
+    kwarg="code",
+    name="unit",
+    load=lambda code: get_object_or_404(Unit, code=code),
+    unit_of=lambda unit: unit,
+)
+
+# A capability, or a function of the URL's keywords that picks one (raising
+# Http404 for a value the URL may not take, e.g. an unknown layer).
+PermSpec = Perm | Callable[[dict[str, Any]], Perm]
+
+
+def unit_permission(perm: PermSpec, *, scope: Scope = UNIT):
+    """Require `perm` on the unit that `scope` finds from the URL; pass the object in.
+
+    Anonymous → login page; outsider → 404; insider without `perm` → 403.
+    The URL keyword `scope.kwarg` is replaced by the loaded object.
+    """
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            needed = perm(kwargs) if callable(perm) else perm
+            obj = scope.load(kwargs.pop(scope.kwarg))
+            scope.authorise(request.user, obj, needed)
+            return view(request, *args, **{scope.name: obj}, **kwargs)
+
+        wrapper.permission = ViewPermission("unit", perm, scope)
+        return wrapper
+
+    return decorator
+
+
+def perm_by(kwarg: str, perms: dict[str, Perm]) -> Callable[[dict[str, Any]], Perm]:
+    """A PermSpec that picks the capability from a URL keyword (404 for other values)."""
+
+    def pick(kwargs: dict[str, Any]) -> Perm:
+        try:
+            return perms[kwargs[kwarg]]
+        except KeyError:
+            raise Http404 from None
+
+    return pick

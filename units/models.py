@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
 
+_MEMBERSHIPS_CACHE = "_zi_memberships"
+
+
 class User(AbstractUser):
     """A person who signs in. Custom from the first migration, as Django advises."""
 
@@ -48,6 +51,21 @@ class User(AbstractUser):
 
     def get_full_name(self) -> str:
         return self.full_name or super().get_full_name()
+
+    def unit_memberships(self) -> list[Membership]:
+        """The person's roles with their units: one query the first time, then none.
+
+        Kept on the object for the request (`forget_unit_memberships` drops it
+        after a role changed). `units.access` decides everything from this list.
+        """
+        cached = self.__dict__.get(_MEMBERSHIPS_CACHE)
+        if cached is None:
+            cached = list(Membership.objects.filter(user=self).select_related("unit"))
+            self.__dict__[_MEMBERSHIPS_CACHE] = cached
+        return cached
+
+    def forget_unit_memberships(self) -> None:
+        self.__dict__.pop(_MEMBERSHIPS_CACHE, None)
 
     def clean(self) -> None:
         super().clean()
@@ -94,13 +112,11 @@ class UnitQuerySet(MP_NodeQuerySet):
         Costs one query for the memberships (cached on the user for the
         request) and none until the queryset is evaluated.
         """
-        from units import access
-
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
             return self.all()
-        return self.within_paths(m.unit.path for m in access.memberships_of(user))
+        return self.within_paths(m.unit.path for m in user.unit_memberships())
 
 
 class UnitManager(MP_NodeManager.from_queryset(UnitQuerySet)):
