@@ -267,8 +267,6 @@ def _prerequisites(cycle: Cycle, *, instansi: Unit, by, **overrides: str) -> Non
 
 def _medan(medan: Unit, framework: Framework, spec, *, year: int, today: datetime.date) -> None:
     """BPS Kota Medan: Menuju WBK awarded last year, now reviewed by the TPI toward Menuju WBBM."""
-    from change_areas import workflow
-
     last = services.cycle_open(unit=medan, framework=framework, year=year - 1, target="wbk")
     services.answers_save_many(
         cycle=last,
@@ -291,14 +289,14 @@ def _medan(medan: Unit, framework: Framework, spec, *, year: int, today: datetim
     _prerequisites(
         last, instansi=Unit.objects.get(code="BPS"), by=None, lhkpn_lhkasn="100", lama_membangun="2"
     )
-    workflow.cycle_submit(cycle=last, by=None)
-    workflow.review_accept_open(
+    services.cycle_submit(cycle=last, by=None)
+    services.review_accept_open(
         cycle=last, layer=Layer.TPI, area_codes=[area.code for area in spec.areas], by=None
     )
-    workflow.cycle_finalise_tpi(cycle=last, by=None)
+    services.cycle_finalise_tpi(cycle=last, by=None)
     bps = Unit.objects.get(code="BPS")
     sptjm = _evidence(bps, f"SPTJM Kepala BPS {year - 1}", DocumentType.SK, None)
-    workflow.proposal_create(
+    services.proposal_create(
         instansi=bps,
         year=year - 1,
         letter_number=f"B-{year - 1}/BPS/1000/05 (contoh)",
@@ -307,7 +305,7 @@ def _medan(medan: Unit, framework: Framework, spec, *, year: int, today: datetim
         cycles=[last],
         by=None,
     )
-    workflow.cycle_decide(
+    services.cycle_decide(
         cycle=Cycle.objects.get(pk=last.pk),
         decision="diberikan",
         decree_number=f"Keputusan Menteri PANRB Nomor 901 Tahun {year - 1} (contoh)",
@@ -331,8 +329,8 @@ def _medan(medan: Unit, framework: Framework, spec, *, year: int, today: datetim
         reason="seed_demo",
         spec=spec,
     )
-    workflow.cycle_submit(cycle=cycle, by=None)
-    workflow.review_accept_open(
+    services.cycle_submit(cycle=cycle, by=None)
+    services.review_accept_open(
         cycle=cycle, layer=Layer.TPI, area_codes=["A.MP", "A.TL", "A.SDM"], by=None
     )
     question = framework.questions.get(code="A.PW.PMN.iv.b")
@@ -343,7 +341,7 @@ def _medan(medan: Unit, framework: Framework, spec, *, year: int, today: datetim
         option="B",
         note="WBS belum diterapkan di seluruh bidang.",
     )
-    workflow.review_mark(
+    services.review_mark(
         cycle=cycle,
         question=question,
         layer=Layer.TPI,

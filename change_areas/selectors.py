@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,18 +34,43 @@ from change_areas.models import (
 )
 
 
+def with_spec_relations(questions: QuerySet[Question]) -> QuerySet[Question]:
+    """Questions with what `question_spec` reads: indicator, active options and inputs in order."""
+    return questions.select_related("indicator").prefetch_related(
+        Prefetch("options", QuestionOption.objects.filter(is_active=True).order_by("order")),
+        Prefetch("inputs", QuestionInput.objects.filter(is_active=True).order_by("order")),
+    )
+
+
+def question_spec(question: Question) -> scoring.QuestionSpec:
+    """One question as plain data for the scoring engine: the one model → spec mapping.
+
+    Reads the question's indicator, options and inputs: no query when they
+    were loaded by `with_spec_relations`, one each otherwise.
+    """
+    options = (
+        sorted((o for o in question.options.all() if o.is_active), key=lambda o: o.order)
+        if question.has_options
+        else []
+    )
+    inputs = sorted((i for i in question.inputs.all() if i.is_active), key=lambda i: i.order)
+    return scoring.QuestionSpec(
+        code=question.code,
+        indicator=question.indicator.code,
+        answer_type=question.answer_type,
+        options={o.key: float(o.value) for o in options},
+        rule=question.value_rule or {},
+        inputs=tuple(
+            scoring.InputSpec(i.key, i.code, i.label, tuple((i.computed or {}).get("sum", ())))
+            for i in inputs
+        ),
+    )
+
+
 def catalog_spec(framework: Framework) -> scoring.CatalogSpec:
     """The framework's active catalog as plain data for the scoring engine. 7 queries."""
     active = {"framework": framework, "is_active": True}
-    questions = (
-        Question.objects.filter(**active)
-        .order_by("order", "code")
-        .select_related("indicator")
-        .prefetch_related(
-            Prefetch("options", QuestionOption.objects.filter(is_active=True).order_by("order")),
-            Prefetch("inputs", QuestionInput.objects.filter(is_active=True).order_by("order")),
-        )
-    )
+    questions = with_spec_relations(Question.objects.filter(**active).order_by("order", "code"))
     return scoring.CatalogSpec(
         framework=framework.code,
         components=tuple(
@@ -75,22 +100,7 @@ def catalog_spec(framework: Framework) -> scoring.CatalogSpec:
             .select_related("area", "part", "parent")
             .order_by("order")
         ),
-        questions=tuple(
-            scoring.QuestionSpec(
-                code=q.code,
-                indicator=q.indicator.code,
-                answer_type=q.answer_type,
-                options={o.key: float(o.value) for o in q.options.all()} if q.has_options else {},
-                rule=q.value_rule or {},
-                inputs=tuple(
-                    scoring.InputSpec(
-                        i.key, i.code, i.label, tuple((i.computed or {}).get("sum", ()))
-                    )
-                    for i in q.inputs.all()
-                ),
-            )
-            for q in questions
-        ),
+        questions=tuple(question_spec(q) for q in questions),
         thresholds=tuple(
             scoring.ThresholdSpec(
                 t.predicate,

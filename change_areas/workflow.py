@@ -1,178 +1,529 @@
-"""The review workflow: every stage transition of a cycle, as a service.
+"""The review workflow as one table: the stages of a cycle, whose turn each one is,
+which layer of answers it opens, the moves between stages, who may make each
+move, and what must hold first.
 
-submit → (pre-assessment →) TPI evaluation ⇄ revision by the unit → finalise →
-proposal → TPN evaluation → decision; plus per-question review marks, comment
-threads, and awarding and revoking predicates. Each function checks the
-actor's permission, refuses an illegal transition with a clear message,
-records a CycleEvent (actor and time) and history, and tells the people
-concerned.
+Read it top to bottom:
+
+- `STAGES` — for every stage: whose turn it is, the layer whose answers may
+  change in it, and the tone its badge takes on a page;
+- `TRANSITIONS` — every move: its name, the stages it leaves, the stage it
+  reaches, the capability it needs (on the cycle's unit, or on its instansi
+  for a proposal), the window that must be open, and its guard (a function
+  that returns the reasons the move may not happen yet, in words a unit
+  understands; none means it may).
+
+Everyone asks this one table: the services refuse a move it does not allow
+(`require`); views put `allowed(cycle, user)` in the page so templates show
+only the moves a person may make (`moves.submit`), never comparing stage
+strings; whether a layer may be edited now comes from `layer_edit_state`;
+the review queue, the home page and the dashboards read whose turn it is
+from `waiting_for` and `STAGES`.
+
+Written by hand rather than with django-fsm-2 or viewflow: a guard here
+must say *why* a move is refused (an FSM condition is a boolean); the target
+of two moves depends on the cycle (a pre-assessment; the layer that asked
+for revision); permission is a role on the unit's subtree (`units.access`),
+not a Django model permission; and every move runs inside a service that
+locks the row and writes several models, which a model-method transition
+would split in two (docs/architecture.md).
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cached_property
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.urls import reverse
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from change_areas import notifications, selectors, services
-from change_areas.models import (
-    Answer,
-    Comment,
-    Cycle,
-    CycleEvent,
-    Decision,
-    Evidence,
-    Layer,
-    PredicateAward,
-    Proposal,
-    Question,
-    QuestionReview,
-    ReviewStatus,
-    Stage,
-)
+from change_areas import selectors
+from change_areas.models import Cycle, Layer, Question, QuestionReview, ReviewStatus, Stage
 from units import access
 from units.access import Perm
-from units.models import Role, Unit
+from units.models import Role
 
-REVIEW_LAYER_OF_STAGE = {Stage.PENILAIAN_PENDAHULUAN: Layer.PRE, Stage.EVALUASI_TPI: Layer.TPI}
-STAGE_OF_REVIEW_LAYER = {Layer.PRE: Stage.PENILAIAN_PENDAHULUAN, Layer.TPI: Stage.EVALUASI_TPI}
-PERM_OF_LAYER = services.LAYER_PERMS
-ROLE_OF_LAYER = {
+
+class Turn(StrEnum):
+    """Whose move a stage waits for."""
+
+    UNIT = "unit"
+    PRE = "pre"
+    TPI = "tpi"
+    TPN = "tpn"
+    INSTANSI = "instansi"
+    NOBODY = "nobody"
+
+
+@dataclass(frozen=True)
+class StageRule:
+    turn: Turn
+    open_layer: Layer | None  # whose answers may change in this stage
+    tone: str = ""  # badge tone on pages: "" (neutral), "warning", "ok"
+
+
+STAGES: dict[Stage, StageRule] = {
+    Stage.PEMBANGUNAN: StageRule(Turn.UNIT, Layer.SELF),
+    Stage.PENILAIAN_MANDIRI: StageRule(Turn.UNIT, Layer.SELF),
+    Stage.PENILAIAN_PENDAHULUAN: StageRule(Turn.PRE, Layer.PRE),
+    Stage.EVALUASI_TPI: StageRule(Turn.TPI, Layer.TPI),
+    # Only the questions the reviewer returned open again (`layer_edit_state`).
+    Stage.PERBAIKAN: StageRule(Turn.UNIT, Layer.SELF, tone="warning"),
+    Stage.PENGUSULAN: StageRule(Turn.INSTANSI, None),
+    Stage.EVALUASI_TPN: StageRule(Turn.TPN, Layer.TPN),
+    Stage.KEPUTUSAN: StageRule(Turn.NOBODY, None, tone="ok"),
+}
+
+# The capability that lets a person write a layer, and the stage a reviewer layer works in.
+LAYER_PERMS: dict[Layer, Perm] = {
+    Layer.SELF: Perm.EDIT_SELF,
+    Layer.PRE: Perm.REVIEW_PRE,
+    Layer.TPI: Perm.REVIEW_TPI,
+    Layer.TPN: Perm.REVIEW_TPN,
+}
+REVIEW_STAGE: dict[Layer, Stage] = {
+    layer: stage
+    for stage, rule in STAGES.items()
+    for layer in [rule.open_layer]
+    if layer in (Layer.PRE, Layer.TPI, Layer.TPN)
+}
+LAYER_ROLES: dict[Layer, Role] = {
     Layer.PRE: Role.PRE_REVIEWER,
     Layer.TPI: Role.TPI_REVIEWER,
     Layer.TPN: Role.TPN_REVIEWER,
 }
-
-
-def _locked(cycle_pk: int) -> Cycle:
-    return Cycle.objects.select_for_update().select_related("unit", "framework").get(pk=cycle_pk)
-
-
-def _refuse(cycle: Cycle, action: str) -> ValidationError:
-    return ValidationError(
-        _("Tidak dapat %(action)s: siklus berada pada tahap %(stage)s.")
-        % {"action": action, "stage": cycle.get_stage_display()}
-    )
-
-
-def _move(
-    cycle: Cycle, stage: str, *, action: str, by, note: str = "", fields: tuple = ()
-) -> CycleEvent:
-    before = cycle.stage
-    cycle.stage = stage
-    if by is not None:
-        cycle._history_user = by
-    cycle._change_reason = action
-    cycle.save(update_fields=["stage", *fields])
-    return CycleEvent.objects.create(
-        cycle=cycle, action=action, stage_before=before, stage_after=stage, note=note, actor=by
-    )
-
-
-def _url(cycle: Cycle) -> str:
-    return reverse("change_areas:cycle_overview", kwargs={"pk": cycle.pk})
-
-
-def _review_url(cycle: Cycle, layer: str) -> str:
-    return reverse(
-        "change_areas:review", kwargs={"pk": cycle.pk, "layer": layer, "area_code": "A.MP"}
-    )
-
-
-def _copy_layer(cycle: Cycle, source: str, target: str, *, by) -> int:
-    """Pre-fill a reviewer layer with another layer's answers where it has none yet."""
-    existing = set(
-        Answer.objects.filter(cycle=cycle, layer=target).values_list("question_id", flat=True)
-    )
-    copies = [
-        Answer(
-            cycle=cycle,
-            question_id=answer.question_id,
-            layer=target,
-            option=answer.option,
-            number=answer.number,
-            inputs=answer.inputs,
-            value=answer.value,
-            note="",
-            updated_by=by,
-        )
-        for answer in Answer.objects.filter(cycle=cycle, layer=source)
-        if answer.question_id not in existing
-    ]
-    from simple_history.utils import bulk_create_with_history
-
-    bulk_create_with_history(
-        copies, Answer, default_user=by, default_change_reason=f"prefill {target} from {source}"
-    )
-    services.cycle_refresh_summary(cycle=cycle, layer=target)
-    return len(copies)
-
-
-def _open_reviews(cycle: Cycle, layer: str) -> None:
-    """A pending review row for every active question of the layer that has none."""
-    done = set(
-        QuestionReview.objects.filter(cycle=cycle, layer=layer).values_list(
-            "question_id", flat=True
-        )
-    )
-    QuestionReview.objects.bulk_create(
-        [
-            QuestionReview(cycle=cycle, question_id=pk, layer=layer)
-            for pk in Question.objects.filter(
-                framework=cycle.framework, is_active=True
-            ).values_list("pk", flat=True)
-            if pk not in done
-        ]
-    )
+# The layers that review question by question (marks, returns, rounds).
+MARKING_LAYERS = (Layer.PRE, Layer.TPI)
 
 
 # --------------------------------------------------------------------------
-# The unit's side
+# What guards read: counted once per page, only when a guard asks.
 
 
-@transaction.atomic
-def cycle_submit(*, cycle: Cycle, by) -> Cycle:
-    """The coordinator submits the self-assessment to the pre-assessor or the TPI."""
-    cycle = _locked(cycle.pk)
-    if by is not None:
-        access.check(by, cycle.unit, Perm.SUBMIT_SELF)
-    if cycle.stage not in (Stage.PEMBANGUNAN, Stage.PENILAIAN_MANDIRI):
-        raise _refuse(cycle, _("mengajukan penilaian mandiri"))
-    summary = cycle.summary(Layer.SELF)
-    pengungkit = next(
-        (node for code, node in summary.get("components", {}).items() if code == "A"), None
-    )
+class Facts:
+    """What the guards of one cycle need beyond its own fields, read lazily and once."""
+
+    def __init__(self, cycle: Cycle) -> None:
+        self.cycle = cycle
+
+    @cached_property
+    def review_counts(self) -> dict[str, dict[str, int]]:
+        """Question reviews per layer and status. One query."""
+        counts: dict[str, dict[str, int]] = {}
+        for row in (
+            QuestionReview.objects.filter(cycle=self.cycle)
+            .values("layer", "status")
+            .annotate(n=Count("pk"))
+        ):
+            counts.setdefault(row["layer"], {})[row["status"]] = row["n"]
+        return counts
+
+    def count(self, layer: str, *statuses: str) -> int:
+        by_status = self.review_counts.get(layer, {})
+        return sum(by_status.get(status, 0) for status in statuses)
+
+    def not_accepted(self, layer: str) -> int:
+        return sum(self.review_counts.get(layer, {}).values()) - self.count(
+            layer, ReviewStatus.ACCEPTED
+        )
+
+    @cached_property
+    def proposal_reasons(self) -> list[str]:
+        """Why the TPI layer and the prerequisites do not allow a proposal yet. ~6 queries."""
+        cycle = self.cycle
+        reasons = []
+        eligibility = cycle.summary(Layer.TPI).get("eligibility", {}).get(cycle.target, {})
+        if not eligibility.get("eligible"):
+            reasons += [failure["message"] for failure in eligibility.get("failed", [])] or [
+                _("Nilai TPI belum memenuhi nilai ambang.")
+            ]
+        for check in selectors.prerequisite_checklist(cycle):
+            if check.met is not True:
+                reasons.append(
+                    _("Syarat pengusulan: %(name)s (%(value)s).")
+                    % {
+                        "name": check.prerequisite.name,
+                        "value": check.display_value or _("belum dicatat"),
+                    }
+                )
+        return reasons
+
+
+# --------------------------------------------------------------------------
+# Guards: the reasons a move may not happen yet (an empty list: it may).
+
+
+def _pengungkit_answered(cycle: Cycle, facts: Facts) -> list[str]:
+    pengungkit = cycle.summary(Layer.SELF).get("components", {}).get("A")
     if pengungkit and pengungkit["answered"] < pengungkit["questions"]:
-        raise ValidationError(
+        return [
             _(
                 "Masih ada %(count)d pertanyaan pengungkit yang belum dijawab; lengkapi sebelum mengajukan."
             )
             % {"count": pengungkit["questions"] - pengungkit["answered"]}
+        ]
+    return []
+
+
+def _marked_for_revision(layer: Layer) -> Callable[[Cycle, Facts], list[str]]:
+    def guard(cycle: Cycle, facts: Facts) -> list[str]:
+        if not facts.count(layer, ReviewStatus.NEEDS_REVISION):
+            return [_("Tandai dahulu pertanyaan yang perlu diperbaiki, dengan alasannya.")]
+        return []
+
+    return guard
+
+
+def _all_accepted(layer: Layer) -> Callable[[Cycle, Facts], list[str]]:
+    def guard(cycle: Cycle, facts: Facts) -> list[str]:
+        remaining = facts.not_accepted(layer)
+        if remaining:
+            return [
+                _(
+                    "Masih ada %(count)d pertanyaan yang belum diterima; tinjau semuanya atau kembalikan yang perlu diperbaiki."
+                )
+                % {"count": remaining}
+            ]
+        return []
+
+    return guard
+
+
+def _proposable(cycle: Cycle, facts: Facts) -> list[str]:
+    return facts.proposal_reasons
+
+
+def _first_review_stage(cycle: Cycle) -> Stage:
+    return Stage.PENILAIAN_PENDAHULUAN if cycle.pre_assessment else Stage.EVALUASI_TPI
+
+
+def _back_to_reviewer(cycle: Cycle) -> Stage:
+    return REVIEW_STAGE[Layer(cycle.revision_layer or Layer.TPI)]
+
+
+def _no_guard(cycle: Cycle, facts: Facts) -> list[str]:
+    return []
+
+
+# --------------------------------------------------------------------------
+# The moves
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str | Promise  # the button
+    refusal: str | Promise  # "Tidak dapat <refusal>: siklus berada pada tahap …"
+    source: tuple[Stage, ...]
+    target: Stage | Callable[[Cycle], Stage]
+    perm: Perm
+    on_instansi: bool = False  # the capability is needed on the cycle's instansi, not the unit
+    layer: Layer | None = None  # the reviewer layer the move belongs to
+    window: Layer | None = None  # this layer's window must be open (dates, not only the stage)
+    guard: Callable[[Cycle, Facts], list[str]] = _no_guard
+
+    def target_of(self, cycle: Cycle) -> Stage:
+        return self.target(cycle) if callable(self.target) else self.target
+
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(
+        "submit",
+        gettext_lazy("Ajukan penilaian mandiri"),
+        gettext_lazy("mengajukan penilaian mandiri"),
+        source=(Stage.PEMBANGUNAN, Stage.PENILAIAN_MANDIRI),
+        target=_first_review_stage,
+        perm=Perm.SUBMIT_SELF,
+        guard=_pengungkit_answered,
+    ),
+    Transition(
+        "return",
+        gettext_lazy("Kembalikan untuk diperbaiki"),
+        gettext_lazy("mengembalikan untuk perbaikan"),
+        source=(Stage.PENILAIAN_PENDAHULUAN,),
+        target=Stage.PERBAIKAN,
+        perm=Perm.REVIEW_PRE,
+        layer=Layer.PRE,
+        window=Layer.PRE,
+        guard=_marked_for_revision(Layer.PRE),
+    ),
+    Transition(
+        "return",
+        gettext_lazy("Kembalikan untuk diperbaiki"),
+        gettext_lazy("mengembalikan untuk perbaikan"),
+        source=(Stage.EVALUASI_TPI,),
+        target=Stage.PERBAIKAN,
+        perm=Perm.REVIEW_TPI,
+        layer=Layer.TPI,
+        window=Layer.TPI,
+        guard=_marked_for_revision(Layer.TPI),
+    ),
+    Transition(
+        "resubmit",
+        gettext_lazy("Ajukan ulang perbaikan"),
+        gettext_lazy("mengajukan ulang"),
+        source=(Stage.PERBAIKAN,),
+        target=_back_to_reviewer,
+        perm=Perm.SUBMIT_SELF,
+    ),
+    Transition(
+        "pass_pre",
+        gettext_lazy("Luluskan ke evaluasi TPI"),
+        gettext_lazy("meluluskan penilaian pendahuluan"),
+        source=(Stage.PENILAIAN_PENDAHULUAN,),
+        target=Stage.EVALUASI_TPI,
+        perm=Perm.REVIEW_PRE,
+        layer=Layer.PRE,
+        guard=_all_accepted(Layer.PRE),
+    ),
+    Transition(
+        "finalise_tpi",
+        gettext_lazy("Finalkan penilaian TPI"),
+        gettext_lazy("memfinalkan penilaian TPI"),
+        source=(Stage.EVALUASI_TPI,),
+        target=Stage.PENGUSULAN,
+        perm=Perm.REVIEW_TPI,
+        layer=Layer.TPI,
+        guard=_all_accepted(Layer.TPI),
+    ),
+    Transition(
+        "propose",
+        gettext_lazy("Usulkan ke TPN"),
+        gettext_lazy("mengusulkan ke TPN"),
+        source=(Stage.PENGUSULAN,),
+        target=Stage.EVALUASI_TPN,
+        perm=Perm.ADMINISTER,
+        on_instansi=True,
+        guard=_proposable,
+    ),
+    Transition(
+        "decide",
+        gettext_lazy("Catat keputusan"),
+        gettext_lazy("memutuskan"),
+        source=(Stage.EVALUASI_TPN,),
+        target=Stage.KEPUTUSAN,
+        perm=Perm.REVIEW_TPN,
+        layer=Layer.TPN,
+    ),
+)
+
+
+# --------------------------------------------------------------------------
+# Asking the table
+
+
+class Move:
+    """A move a person could make on a cycle now; why it may not happen yet is read lazily.
+
+    A template that only asks whether the move exists (`{% if moves.submit %}`)
+    costs nothing; `allowed` and `reasons` run the guard (and its queries) once.
+    """
+
+    def __init__(self, transition: Transition, cycle: Cycle, facts: Facts) -> None:
+        self.transition = transition
+        self.cycle = cycle
+        self.facts = facts
+
+    @cached_property
+    def reasons(self) -> list[str]:
+        reasons = []
+        if self.transition.window is not None:
+            closed = _window_reason(self.cycle, self.transition.window)
+            if closed:
+                reasons.append(closed)
+        return reasons + self.transition.guard(self.cycle, self.facts)
+
+    @property
+    def allowed(self) -> bool:
+        return not self.reasons
+
+    @property
+    def name(self) -> str:
+        return self.transition.name
+
+    @property
+    def label(self) -> str:
+        return str(self.transition.label)
+
+
+def _actor_unit(cycle: Cycle, transition: Transition):
+    return selectors.instansi_of(cycle.unit) if transition.on_instansi else cycle.unit
+
+
+def _candidates(name: str, layer: str | None) -> list[Transition]:
+    return [t for t in TRANSITIONS if t.name == name and (layer is None or t.layer == layer)]
+
+
+def _window_reason(cycle: Cycle, layer: Layer, today: datetime.date | None = None) -> str | None:
+    """Why the layer's date window is closed now, or None when it is open. No query."""
+    today = today or timezone.localdate()
+    opens, closes = {
+        Layer.SELF: (cycle.fill_opens, cycle.fill_closes),
+        Layer.TPI: (cycle.review_opens, cycle.review_closes),
+    }.get(layer, (None, None))
+    if opens and today < opens:
+        return (
+            _("Pengisian baru dibuka pada %(date)s.")
+            if layer == Layer.SELF
+            else _("Penilaian TPI baru dibuka pada %(date)s.")
+        ) % {"date": date_format(opens, "DATE_FORMAT")}
+    if closes and today > closes:
+        return (
+            _("Pengisian ditutup sejak %(date)s.")
+            if layer == Layer.SELF
+            else _("Penilaian TPI ditutup sejak %(date)s.")
+        ) % {"date": date_format(closes, "DATE_FORMAT")}
+    return None
+
+
+def allowed(cycle: Cycle, user, *, facts: Facts | None = None) -> dict[str, Move]:
+    """The moves of the cycle's stage that the person's roles allow, by name.
+
+    A move whose guard does not hold yet is included (its `reasons` say what
+    is missing); a move the person's roles do not allow is left out. No
+    query until a template reads a move's `allowed` or `reasons`.
+    """
+    facts = facts or Facts(cycle)
+    moves: dict[str, Move] = {}
+    for transition in TRANSITIONS:
+        if cycle.stage not in transition.source:
+            continue
+        if not access.can(user, _actor_unit(cycle, transition), transition.perm):
+            continue
+        moves[transition.name] = Move(transition, cycle, facts)
+    return moves
+
+
+def require(
+    cycle: Cycle, name: str, by, *, layer: str | None = None, facts: Facts | None = None
+) -> Transition:
+    """The move the table allows `by` to make now; else raise as a refusal should read.
+
+    Outsiders 404, insiders without the capability 403 (units.access); a
+    move from another stage, or whose window is closed, or whose guard does
+    not hold, a ValidationError with the reasons. `by=None` (the system)
+    skips the capability check only. Call it with the cycle locked.
+    """
+    candidates = _candidates(name, layer)
+    if not candidates:
+        raise ValidationError(_("Langkah ini tidak dikenal untuk lapis tersebut."))
+    if by is not None:
+        access.check(by, _actor_unit(cycle, candidates[0]), candidates[0].perm)
+    transition = next((t for t in candidates if cycle.stage in t.source), None)
+    if transition is None:
+        raise ValidationError(
+            _("Tidak dapat %(action)s: siklus berada pada tahap %(stage)s.")
+            % {"action": candidates[0].refusal, "stage": cycle.get_stage_display()}
         )
-    layer = Layer.PRE if cycle.pre_assessment else Layer.TPI
-    cycle.submitted_at = timezone.now()
-    _move(cycle, STAGE_OF_REVIEW_LAYER[layer], action="submit", by=by, fields=("submitted_at",))
-    _copy_layer(cycle, Layer.SELF, layer, by=by)
-    _open_reviews(cycle, layer)
-    notifications.notify(
-        notifications.reviewers(cycle, ROLE_OF_LAYER[layer]),
-        verb="submit",
-        subject=_("LKE %(unit)s siap dinilai") % {"unit": cycle.unit},
-        message=_("%(unit)s mengajukan penilaian mandiri %(year)s untuk dinilai.")
-        % {"unit": cycle.unit, "year": cycle.year},
-        url=_review_url(cycle, layer),
+    if by is not None and transition.window is not None:
+        closed = _window_reason(cycle, transition.window)
+        if closed:
+            raise PermissionDenied(closed)
+    reasons = transition.guard(cycle, facts or Facts(cycle))
+    if reasons:
+        raise ValidationError(reasons)
+    return transition
+
+
+def proposal_blockers(cycle: Cycle, *, facts: Facts | None = None) -> list[str]:
+    """Why the cycle cannot be proposed to the TPN (empty when it can). ~6 queries."""
+    reasons = []
+    if cycle.stage != Stage.PENGUSULAN:
+        reasons.append(
+            _("Penilaian TPI belum final (tahap %(stage)s).") % {"stage": cycle.get_stage_display()}
+        )
+    return reasons + (facts or Facts(cycle)).proposal_reasons
+
+
+def review_layer_after(cycle: Cycle, transition: Transition) -> Layer:
+    """The reviewer layer that has the cycle once the move is made. No query."""
+    return STAGES[transition.target_of(cycle)].open_layer
+
+
+# --------------------------------------------------------------------------
+# Who may write a layer now
+
+
+def layer_edit_state(
+    cycle: Cycle,
+    layer: str,
+    user,
+    *,
+    question: Question | None = None,
+    today: datetime.date | None = None,
+) -> tuple[bool, str]:
+    """Whether `user` may edit `layer` of the cycle now, and if not, why.
+
+    No query once the user's memberships are cached, except one when a
+    question is named while the unit revises returned questions.
+    """
+    layer = Layer(layer)
+    if not access.can(user, cycle.unit, LAYER_PERMS[layer]):
+        if layer == Layer.SELF:
+            return False, _("Peran Anda pada unit ini tidak mencakup pengisian penilaian mandiri.")
+        return False, _("Peran Anda tidak mencakup lapis penilaian ini.")
+    rule = STAGES[Stage(cycle.stage)]
+    if layer == Layer.SELF:
+        return _self_edit_state(cycle, rule, question=question, today=today)
+    if rule.open_layer != layer:
+        if layer == Layer.TPI and cycle.tpi_finalised_at:
+            return False, _("Penilaian TPI sudah final dan terkunci.")
+        return False, _(
+            "Lapis ini hanya dapat diisi pada tahap %(stage)s; siklus kini pada tahap %(now)s."
+        ) % {"stage": REVIEW_STAGE[layer].label, "now": cycle.get_stage_display()}
+    closed = _window_reason(cycle, layer, today)
+    if closed:
+        return False, closed
+    if layer == Layer.TPI and cycle.review_closes:
+        return True, _("Penilaian TPI dibuka sampai %(date)s.") % {
+            "date": date_format(cycle.review_closes, "DATE_FORMAT")
+        }
+    return True, ""
+
+
+def _self_edit_state(
+    cycle: Cycle, rule: StageRule, *, question: Question | None, today: datetime.date | None
+) -> tuple[bool, str]:
+    if cycle.stage == Stage.PERBAIKAN:
+        if question is not None and not is_returned(cycle, question):
+            return False, _(
+                "Pertanyaan ini tidak dikembalikan untuk diperbaiki; jawabannya terkunci."
+            )
+        return True, _(
+            "Penilai mengembalikan beberapa pertanyaan untuk diperbaiki; hanya pertanyaan itu yang dapat diubah."
+        )
+    if rule.open_layer != Layer.SELF:
+        return False, _("Penilaian mandiri sudah diajukan (tahap %(stage)s); jawaban terkunci.") % {
+            "stage": cycle.get_stage_display()
+        }
+    closed = _window_reason(cycle, Layer.SELF, today)
+    if closed:
+        return False, closed
+    if cycle.fill_closes:
+        return True, _("Pengisian dibuka sampai %(date)s.") % {
+            "date": date_format(cycle.fill_closes, "DATE_FORMAT")
+        }
+    return True, ""
+
+
+def is_returned(cycle: Cycle, question: Question) -> bool:
+    """Whether the reviewer sent this question back and the unit may change it. One query."""
+    return QuestionReview.objects.filter(
         cycle=cycle,
-        exclude=by,
-    )
-    return cycle
+        question=question,
+        layer=cycle.revision_layer,
+        status=ReviewStatus.NEEDS_REVISION,
+    ).exists()
 
 
-def returned_questions(cycle: Cycle) -> dict[int, QuestionReview]:
+def returned_reviews(cycle: Cycle) -> dict[int, QuestionReview]:
     """The questions sent back to the unit in the current revision, by question id. One query."""
     if cycle.stage != Stage.PERBAIKAN or not cycle.revision_layer:
         return {}
@@ -180,545 +531,46 @@ def returned_questions(cycle: Cycle) -> dict[int, QuestionReview]:
         review.question_id: review
         for review in QuestionReview.objects.filter(
             cycle=cycle, layer=cycle.revision_layer, status=ReviewStatus.NEEDS_REVISION
-        )
+        ).select_related("question__indicator__area")
     }
 
 
-@transaction.atomic
-def cycle_resubmit(*, cycle: Cycle, by) -> Cycle:
-    """The unit sends its fixed answers back to the reviewer who returned them."""
-    cycle = _locked(cycle.pk)
-    if by is not None:
-        access.check(by, cycle.unit, Perm.SUBMIT_SELF)
-    if cycle.stage != Stage.PERBAIKAN:
-        raise _refuse(cycle, _("mengajukan ulang"))
-    layer = cycle.revision_layer or Layer.TPI
-    reviews = list(
-        QuestionReview.objects.select_for_update().filter(
-            cycle=cycle, layer=layer, status=ReviewStatus.NEEDS_REVISION
-        )
-    )
-    for review in reviews:
-        review.status = ReviewStatus.REVISED
-        review.revision_count += 1
-        if by is not None:
-            review._history_user = by
-        review._change_reason = "resubmit"
-        review.save(update_fields=["status", "revision_count"])
-    cycle.revision_layer = ""
-    _move(
-        cycle,
-        STAGE_OF_REVIEW_LAYER[layer],
-        action="resubmit",
-        by=by,
-        note=_("%(count)d pertanyaan diperbaiki") % {"count": len(reviews)},
-        fields=("revision_layer",),
-    )
-    notifications.notify(
-        notifications.reviewers(cycle, ROLE_OF_LAYER[layer]),
-        verb="resubmit",
-        subject=_("Perbaikan LKE %(unit)s") % {"unit": cycle.unit},
-        message=_("%(unit)s telah memperbaiki %(count)d pertanyaan yang dikembalikan.")
-        % {"unit": cycle.unit, "count": len(reviews)},
-        url=_review_url(cycle, layer),
-        cycle=cycle,
-        exclude=by,
-    )
-    return cycle
-
-
 # --------------------------------------------------------------------------
-# The reviewers' side
+# Whose turn: for queues, home pages and dashboards
 
 
-@transaction.atomic
-def review_mark(
-    *, cycle: Cycle, question: Question, layer: str, status: str, reason: str = "", by
-) -> QuestionReview:
-    """Mark the unit's answer diterima or perlu perbaikan (with a reason)."""
-    cycle = _locked(cycle.pk)
-    if layer not in (Layer.PRE, Layer.TPI):
-        raise ValidationError(
-            _("Hanya penilaian pendahuluan dan TPI yang meninjau per pertanyaan.")
-        )
-    if by is not None:
-        access.check(by, cycle.unit, PERM_OF_LAYER[layer])
-        editable, why = services.layer_edit_state(cycle, layer, by)
-        if not editable:
-            raise PermissionDenied(why)
-    if status not in (ReviewStatus.ACCEPTED, ReviewStatus.NEEDS_REVISION):
-        raise ValidationError(_("Status tinjauan tidak dikenal."))
-    reason = reason.strip()
-    if status == ReviewStatus.NEEDS_REVISION and not reason:
-        raise ValidationError(_("Tuliskan alasan mengapa pertanyaan ini perlu diperbaiki."))
-    review, _created = QuestionReview.objects.select_for_update().get_or_create(
-        cycle=cycle, question=question, layer=layer
-    )
-    review.status = status
-    review.reason = reason
-    review.reviewed_by = by
-    review.reviewed_at = timezone.now()
-    if by is not None:
-        review._history_user = by
-    review._change_reason = "review_mark"
-    review.full_clean()
-    review.save()
-    return review
+def review_layer(cycle: Cycle) -> Layer | None:
+    """The reviewer layer the cycle is with now (or that asked for the revision). No query."""
+    if cycle.stage == Stage.PERBAIKAN:
+        return Layer(cycle.revision_layer or Layer.TPI)
+    rule = STAGES[Stage(cycle.stage)]
+    return rule.open_layer if rule.open_layer in REVIEW_STAGE else None
 
 
-@transaction.atomic
-def review_accept_open(*, cycle: Cycle, layer: str, area_codes: list[str], by) -> int:
-    """Accept every question of the given areas that is still open (not reviewed or revised)."""
-    cycle = _locked(cycle.pk)
-    if by is not None:
-        access.check(by, cycle.unit, PERM_OF_LAYER[layer])
-        editable, why = services.layer_edit_state(cycle, layer, by)
-        if not editable:
-            raise PermissionDenied(why)
-    reviews = list(
-        QuestionReview.objects.filter(
-            cycle=cycle,
-            layer=layer,
-            status__in=[ReviewStatus.PENDING, ReviewStatus.REVISED],
-            question__indicator__area__code__in=area_codes,
-        )
-    )
-    now = timezone.now()
-    for review in reviews:
-        review.status = ReviewStatus.ACCEPTED
-        review.reviewed_by = by
-        review.reviewed_at = now
-    from simple_history.utils import bulk_update_with_history
-
-    bulk_update_with_history(
-        reviews,
-        QuestionReview,
-        ["status", "reviewed_by", "reviewed_at"],
-        default_user=by,
-        default_change_reason="review_accept_open",
-    )
-    return len(reviews)
+def shown_review_layer(cycle: Cycle) -> Layer | None:
+    """Whose review verdicts the unit sees beside its answers. No query."""
+    if cycle.revision_layer:
+        return Layer(cycle.revision_layer)
+    if cycle.tpi_finalised_at:
+        return Layer.TPI
+    layer = review_layer(cycle)
+    return layer if layer in MARKING_LAYERS else None
 
 
-@transaction.atomic
-def cycle_return(*, cycle: Cycle, layer: str, by, note: str = "") -> Cycle:
-    """Send the questions marked perlu perbaikan back to the unit; everything else stays locked."""
-    cycle = _locked(cycle.pk)
-    if by is not None:
-        access.check(by, cycle.unit, PERM_OF_LAYER.get(layer, Perm.ADMINISTER))
-    if REVIEW_LAYER_OF_STAGE.get(cycle.stage) != layer:
-        raise _refuse(cycle, _("mengembalikan untuk perbaikan"))
-    if by is not None:
-        editable, why = services.layer_edit_state(cycle, layer, by)
-        if not editable:
-            raise PermissionDenied(why)
-    returned = list(
-        QuestionReview.objects.filter(
-            cycle=cycle, layer=layer, status=ReviewStatus.NEEDS_REVISION
-        ).select_related("question")
-    )
-    if not returned:
-        raise ValidationError(
-            _("Tandai dahulu pertanyaan yang perlu diperbaiki, dengan alasannya.")
-        )
-    cycle.revision_layer = layer
-    _move(
-        cycle,
-        Stage.PERBAIKAN,
-        action="return",
-        by=by,
-        note=note or ", ".join(review.question.code for review in returned),
-        fields=("revision_layer",),
-    )
-    notifications.notify(
-        notifications.unit_team(cycle),
-        verb="return",
-        subject=_("LKE %(unit)s dikembalikan untuk perbaikan") % {"unit": cycle.unit},
-        message=_("Penilai mengembalikan %(count)d pertanyaan untuk diperbaiki: %(codes)s.")
-        % {"count": len(returned), "codes": ", ".join(review.question.code for review in returned)},
-        url=_url(cycle),
-        cycle=cycle,
-        exclude=by,
-    )
-    return cycle
+def waiting_for(layer: Layer) -> Q:
+    """Cycles whose next move is the layer's: in its stage, or revising what it returned."""
+    condition = Q(stage=REVIEW_STAGE[layer])
+    if layer in MARKING_LAYERS:
+        condition |= Q(stage=Stage.PERBAIKAN, revision_layer=layer)
+    return condition
 
 
-def _require_all_reviewed(cycle: Cycle, layer: str) -> None:
-    open_reviews = (
-        QuestionReview.objects.filter(cycle=cycle, layer=layer)
-        .exclude(status=ReviewStatus.ACCEPTED)
-        .count()
-    )
-    if open_reviews:
-        raise ValidationError(
-            _(
-                "Masih ada %(count)d pertanyaan yang belum diterima; tinjau semuanya atau kembalikan yang perlu diperbaiki."
-            )
-            % {"count": open_reviews}
-        )
+def unit_turn_stages() -> list[Stage]:
+    """The stages in which the unit's own team has the next move."""
+    return [stage for stage, rule in STAGES.items() if rule.turn == Turn.UNIT]
 
 
-@transaction.atomic
-def cycle_pass_pre_assessment(*, cycle: Cycle, by) -> Cycle:
-    """The pre-assessor finds the unit ready for the TPI."""
-    cycle = _locked(cycle.pk)
-    if by is not None:
-        access.check(by, cycle.unit, Perm.REVIEW_PRE)
-    if cycle.stage != Stage.PENILAIAN_PENDAHULUAN:
-        raise _refuse(cycle, _("meluluskan penilaian pendahuluan"))
-    _require_all_reviewed(cycle, Layer.PRE)
-    cycle.pre_passed_at = timezone.now()
-    _move(cycle, Stage.EVALUASI_TPI, action="pass_pre", by=by, fields=("pre_passed_at",))
-    _copy_layer(cycle, Layer.SELF, Layer.TPI, by=by)
-    _open_reviews(cycle, Layer.TPI)
-    notifications.notify(
-        notifications.reviewers(cycle, Role.TPI_REVIEWER),
-        verb="submit",
-        subject=_("LKE %(unit)s siap dinilai TPI") % {"unit": cycle.unit},
-        message=_("%(unit)s lulus penilaian pendahuluan dan siap dievaluasi TPI.")
-        % {"unit": cycle.unit},
-        url=_review_url(cycle, Layer.TPI),
-        cycle=cycle,
-        exclude=by,
-    )
-    return cycle
-
-
-@transaction.atomic
-def cycle_finalise_tpi(*, cycle: Cycle, by) -> Cycle:
-    """The TPI finalises its evaluation; the TPI layer is locked from then on."""
-    cycle = _locked(cycle.pk)
-    if by is not None:
-        access.check(by, cycle.unit, Perm.REVIEW_TPI)
-    if cycle.stage != Stage.EVALUASI_TPI:
-        raise _refuse(cycle, _("memfinalkan penilaian TPI"))
-    _require_all_reviewed(cycle, Layer.TPI)
-    cycle.tpi_finalised_at = timezone.now()
-    _move(cycle, Stage.PENGUSULAN, action="finalise_tpi", by=by, fields=("tpi_finalised_at",))
-    services.cycle_refresh_summary(cycle=cycle, layer=Layer.TPI)
-    total = cycle.summary(Layer.TPI).get("total", 0)
-    notifications.notify(
-        notifications.unit_team(cycle),
-        verb="finalise",
-        subject=_("Penilaian TPI %(unit)s final") % {"unit": cycle.unit},
-        message=_("Penilaian TPI %(year)s sudah final dengan nilai %(total)s.")
-        % {"year": cycle.year, "total": f"{total:.2f}".replace(".", ",")},
-        url=reverse("change_areas:comparison", kwargs={"pk": cycle.pk}),
-        cycle=cycle,
-        exclude=by,
-    )
-    return cycle
-
-
-# --------------------------------------------------------------------------
-# Proposal, TPN and decision
-
-
-def proposal_blockers(cycle: Cycle) -> list[str]:
-    """Why the cycle cannot be proposed to the TPN (empty when it can)."""
-    reasons = []
-    if cycle.stage != Stage.PENGUSULAN:
-        reasons.append(
-            _("Penilaian TPI belum final (tahap %(stage)s).") % {"stage": cycle.get_stage_display()}
-        )
-    eligibility = cycle.summary(Layer.TPI).get("eligibility", {}).get(cycle.target, {})
-    if not eligibility.get("eligible"):
-        reasons += [failure["message"] for failure in eligibility.get("failed", [])] or [
-            _("Nilai TPI belum memenuhi nilai ambang.")
-        ]
-    for check in selectors.prerequisite_checklist(cycle):
-        if check.met is not True:
-            reasons.append(
-                _("Syarat pengusulan: %(name)s (%(value)s).")
-                % {
-                    "name": check.prerequisite.name,
-                    "value": check.display_value or _("belum dicatat"),
-                }
-            )
-    return reasons
-
-
-@transaction.atomic
-def proposal_create(
-    *,
-    instansi: Unit,
-    year: int,
-    letter_number: str,
-    letter_date: datetime.date,
-    sptjm: Evidence,
-    cycles: list[Cycle],
-    by,
-    note: str = "",
-) -> Proposal:
-    """One proposal letter of an instansi to the TPN, for the cycles that meet every requirement."""
-    if by is not None:
-        access.check(by, instansi, Perm.ADMINISTER)
-    if instansi.depth != 1:
-        raise ValidationError(_("Surat usulan dibuat oleh instansi (unit teratas)."))
-    if not cycles:
-        raise ValidationError(_("Pilih sekurang-kurangnya satu unit untuk diusulkan."))
-    if sptjm.unit_id != instansi.pk:
-        raise ValidationError(_("SPTJM harus diunggah sebagai dokumen instansi."))
-    problems = []
-    locked = [_locked(cycle.pk) for cycle in cycles]
-    for cycle in locked:
-        if not cycle.unit.path.startswith(instansi.path) or cycle.year != year:
-            problems.append(
-                _("%(unit)s bukan unit %(instansi)s tahun %(year)s.")
-                % {"unit": cycle.unit, "instansi": instansi, "year": year}
-            )
-            continue
-        problems += [f"{cycle.unit}: {reason}" for reason in proposal_blockers(cycle)]
-    if problems:
-        raise ValidationError(problems)
-    proposal = Proposal(
-        instansi=instansi,
-        year=year,
-        letter_number=letter_number.strip(),
-        letter_date=letter_date,
-        sptjm=sptjm,
-        note=note,
-        created_by=by,
-    )
-    proposal.full_clean()
-    if by is not None:
-        proposal._history_user = by
-    proposal.save()
-    for cycle in locked:
-        cycle.proposal = proposal
-        _move(
-            cycle,
-            Stage.EVALUASI_TPN,
-            action="propose",
-            by=by,
-            note=proposal.letter_number,
-            fields=("proposal",),
-        )
-        _copy_layer(cycle, Layer.TPI, Layer.TPN, by=by)
-        notifications.notify(
-            notifications.reviewers(cycle, Role.TPN_REVIEWER),
-            verb="propose",
-            subject=_("Usulan %(unit)s untuk evaluasi TPN") % {"unit": cycle.unit},
-            message=_(
-                "%(instansi)s mengusulkan %(unit)s untuk predikat %(target)s (surat %(number)s)."
-            )
-            % {
-                "instansi": instansi,
-                "unit": cycle.unit,
-                "target": cycle.get_target_display(),
-                "number": proposal.letter_number,
-            },
-            url=_url(cycle),
-            cycle=cycle,
-            exclude=by,
-        )
-    return proposal
-
-
-@transaction.atomic
-def cycle_decide(
-    *,
-    cycle: Cycle,
-    decision: str,
-    by,
-    decree_number: str = "",
-    decree_date: datetime.date | None = None,
-    note: str = "",
-) -> Cycle:
-    """Record the TPN's decision; awarding creates the predicate with its decree."""
-    cycle = _locked(cycle.pk)
-    if by is not None:
-        access.check(by, cycle.unit, Perm.REVIEW_TPN)
-    if cycle.stage != Stage.EVALUASI_TPN:
-        raise _refuse(cycle, _("memutuskan"))
-    if decision not in Decision.values:
-        raise ValidationError(_("Keputusan tidak dikenal."))
-    if decision == Decision.AWARDED:
-        predicate_award(
-            unit=cycle.unit,
-            predicate=cycle.target,
-            year=cycle.year,
-            decree_number=decree_number,
-            decree_date=decree_date,
-            cycle=cycle,
-            by=None,
-        )
-    elif not note.strip():
-        raise ValidationError(_("Tuliskan alasan bila predikat tidak diberikan."))
-    cycle.decision = decision
-    cycle.decided_at = timezone.now()
-    cycle.decision_note = note.strip()
-    services.cycle_refresh_summary(cycle=cycle, layer=Layer.TPN)
-    _move(
-        cycle,
-        Stage.KEPUTUSAN,
-        action="decide",
-        by=by,
-        note=Decision(decision).label,
-        fields=("decision", "decided_at", "decision_note"),
-    )
-    notifications.notify(
-        [*notifications.unit_team(cycle), *notifications.reviewers(cycle, Role.TPI_REVIEWER)],
-        verb="decision",
-        subject=_("Keputusan %(target)s untuk %(unit)s")
-        % {"target": cycle.get_target_display(), "unit": cycle.unit},
-        message=(
-            _("Selamat: %(unit)s memperoleh predikat %(target)s (%(decree)s).")
-            if decision == Decision.AWARDED
-            else _("%(unit)s belum memperoleh predikat %(target)s. %(note)s")
-        )
-        % {
-            "unit": cycle.unit,
-            "target": cycle.get_target_display(),
-            "decree": decree_number,
-            "note": note,
-        },
-        url=_url(cycle),
-        cycle=cycle,
-        exclude=by,
-    )
-    return cycle
-
-
-# --------------------------------------------------------------------------
-# Predicates
-
-
-@transaction.atomic
-def predicate_award(
-    *,
-    unit: Unit,
-    predicate: str,
-    year: int,
-    decree_number: str,
-    decree_date: datetime.date | None,
-    by,
-    cycle: Cycle | None = None,
-) -> PredicateAward:
-    if by is not None and not by.is_superuser:
-        raise PermissionDenied(_("Predikat dicatat oleh TPN atau admin nasional."))
-    if not decree_number.strip() or decree_date is None:
-        raise ValidationError(_("Nomor dan tanggal keputusan wajib diisi."))
-    if decree_date > timezone.localdate():
-        raise ValidationError(_("Tanggal keputusan tidak boleh di masa depan."))
-    if predicate == "wbbm" and "wbk" not in selectors.held_predicates(unit, decree_date):
-        raise ValidationError(
-            _("Predikat Menuju WBBM memerlukan predikat Menuju WBK yang masih berlaku.")
-        )
-    revoked = (
-        PredicateAward.objects.filter(
-            unit=unit,
-            revoked_on__isnull=False,
-            revoked_on__gt=decree_date - datetime.timedelta(days=730),
-        )
-        .order_by("-revoked_on")
-        .first()
-    )
-    if revoked is not None:
-        raise ValidationError(
-            _(
-                "Predikat %(unit)s dicabut pada %(date)s; unit tidak dapat diberi predikat dalam dua tahun sesudahnya."
-            )
-            % {"unit": unit, "date": date_format(revoked.revoked_on, "DATE_FORMAT")}
-        )
-    award = PredicateAward(
-        unit=unit,
-        predicate=predicate,
-        year=year,
-        decree_number=decree_number.strip(),
-        decree_date=decree_date,
-        cycle=cycle,
-    )
-    award.full_clean()
-    if by is not None:
-        award._history_user = by
-    award._change_reason = "predicate_award"
-    award.save()
-    return award
-
-
-@transaction.atomic
-def predicate_revoke(
-    *, award: PredicateAward, revoked_on: datetime.date, decree_number: str, reason: str, by
-) -> PredicateAward:
-    """Revoke a held predicate; the unit may not be proposed again for two years."""
-    award = PredicateAward.objects.select_for_update().select_related("unit").get(pk=award.pk)
-    if by is not None and not by.is_superuser:
-        access.check(by, award.unit, Perm.ADMINISTER)
-        raise PermissionDenied(
-            _("Pencabutan predikat dicatat oleh admin nasional atas rekomendasi TPN.")
-        )
-    if award.revoked_on:
-        raise ValidationError(_("Predikat ini sudah dicabut."))
-    if not reason.strip() or not decree_number.strip():
-        raise ValidationError(_("Nomor keputusan dan alasan pencabutan wajib diisi."))
-    if revoked_on < award.decree_date or revoked_on > timezone.localdate():
-        raise ValidationError(
-            _("Tanggal pencabutan harus sesudah tanggal keputusan dan tidak di masa depan.")
-        )
-    award.revoked_on = revoked_on
-    award.revocation_decree = decree_number.strip()
-    award.revocation_reason = reason.strip()
-    award.revoked_by = by
-    if by is not None:
-        award._history_user = by
-    award._change_reason = "predicate_revoke"
-    award.save()
-    if award.cycle_id:
-        CycleEvent.objects.create(
-            cycle_id=award.cycle_id, action="revoke", note=award.revocation_reason, actor=by
-        )
-    return award
-
-
-# --------------------------------------------------------------------------
-# Comments
-
-
-def comment_side(cycle: Cycle, user) -> str | None:
-    """Which side the person speaks for on the cycle's threads, or None if they may not write."""
-    perms = access.perms_on(user, cycle.unit)
-    for layer in (Layer.TPN, Layer.TPI, Layer.PRE):
-        if PERM_OF_LAYER[layer] in perms and not user.is_superuser:
-            return layer
-    if Perm.EDIT_SELF in perms:
-        return Layer.SELF
-    return None
-
-
-@transaction.atomic
-def comment_add(*, cycle: Cycle, question: Question, body: str, by) -> Comment:
-    cycle = Cycle.objects.select_related("unit").get(pk=cycle.pk)  # the stage as it is now
-    access.check(by, cycle.unit, Perm.VIEW)
-    side = comment_side(cycle, by)
-    if side is None:
-        raise PermissionDenied(_("Peran Anda tidak dapat menulis di utas ini."))
-    body = body.strip()
-    if not body:
-        raise ValidationError(_("Komentar kosong."))
-    if len(body) > 5000:
-        raise ValidationError(_("Komentar terlalu panjang (paling banyak 5.000 karakter)."))
-    if question.framework_id != cycle.framework_id:
-        raise ValidationError(_("Pertanyaan ini bukan bagian dari LKE siklus ini."))
-    comment = Comment.objects.create(
-        cycle=cycle, question=question, author=by, author_side=side, body=body
-    )
-    if side != Layer.SELF:
-        other = notifications.unit_team(cycle)
-    else:
-        reviewing = cycle.revision_layer or {
-            Stage.PENILAIAN_PENDAHULUAN: Layer.PRE,
-            Stage.EVALUASI_TPN: Layer.TPN,
-        }.get(cycle.stage, Layer.TPI)
-        other = notifications.reviewers(cycle, ROLE_OF_LAYER[reviewing])
-    notifications.notify(
-        other,
-        verb="comment",
-        subject=_("Komentar pada %(code)s") % {"code": question.code},
-        message=_("%(who)s menulis pada %(code)s: %(body)s")
-        % {"who": by, "code": question.code, "body": body[:200]},
-        url=_url(cycle),
-        cycle=cycle,
-        exclude=by,
-    )
-    return comment
+def tone(stage: str) -> str:
+    """The badge tone of a stage ("", "warning", "ok"). No query."""
+    rule = STAGES.get(stage)  # type: ignore[call-overload]
+    return rule.tone if rule else ""

@@ -100,14 +100,14 @@ def _change_areas_world(world: World) -> None:
         review_opens=datetime.date(2027, 4, 1),
         review_closes=datetime.date(2027, 5, 31),
     )
-    from change_areas import workflow
+    from change_areas import services
     from change_areas.models import Cycle, Layer, PredicateAward
 
     tpi_cycle = ca.cycle_open(unit=world.unit, framework=framework, year=2025)
     Cycle.objects.filter(pk=tpi_cycle.pk).update(stage="evaluasi_tpi")
     tpi_cycle.refresh_from_db()
-    workflow._copy_layer(tpi_cycle, Layer.SELF, Layer.TPI, by=None)
-    workflow._open_reviews(tpi_cycle, Layer.TPI)
+    services.copy_layer(tpi_cycle, Layer.SELF, Layer.TPI, by=None)
+    services.open_reviews(tpi_cycle, Layer.TPI)
     award = PredicateAward.objects.create(
         unit=world.unit,
         predicate="wbk",

@@ -20,7 +20,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import close_old_connections, connection
 
-from change_areas import services, workflow
+from change_areas import services
 from change_areas.models import Answer, Cycle, Framework, Layer, Stage
 from declarations import services as declaration_services
 from declarations.models import Declaration, DeclarationStatus
@@ -76,7 +76,7 @@ if ON_POSTGRESQL:
         services.answer_save(cycle=cycle, question=question, option="A")
         Cycle.objects.filter(pk=cycle.pk).update(stage=Stage.EVALUASI_TPI)
         cycle.refresh_from_db()
-        workflow._copy_layer(cycle, Layer.SELF, Layer.TPI, by=None)
+        services.copy_layer(cycle, Layer.SELF, Layer.TPI, by=None)
         reviewers = [MembershipFactory(unit=root, role=Role.TPI_REVIEWER).user for _ in range(2)]
         return cycle, question, reviewers
 
@@ -108,11 +108,11 @@ if ON_POSTGRESQL:
 
     def test_two_reviewers_marking_reviews_at_once_keep_one_consistent_verdict(tpi_cycle):
         cycle, question, (first, second) = tpi_cycle
-        workflow._open_reviews(cycle, Layer.TPI)
+        services.open_reviews(cycle, Layer.TPI)
 
         def mark(by, status, reason):
             return lambda: (
-                workflow.review_mark(
+                services.review_mark(
                     cycle=cycle,
                     question=question,
                     layer=Layer.TPI,

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from change_areas import lke, services
+from change_areas.services import answers as answer_services
 from change_areas.models import Answer, Framework, Layer
 from declarations import printing
 from declarations.models import PrintJob, PrintJobStatus
@@ -89,7 +90,7 @@ def test_an_lke_import_cut_off_half_way_writes_nothing(catalogs, unit):
     # The answers are written, then the connection drops before the summary is stored.
     with (
         mock.patch.object(
-            services, "cycle_refresh_summary", side_effect=ConnectionError("dropped")
+            answer_services, "cycle_refresh_summary", side_effect=ConnectionError("dropped")
         ),
         pytest.raises(ConnectionError),
     ):

@@ -55,6 +55,7 @@ class Perm(StrEnum):
     REVIEW_TPI = "review_tpi"  # score as the internal assessment team
     REVIEW_TPN = "review_tpn"  # record the national evaluation
     ADMINISTER = "administer"  # units, campaigns, declarations, printing and signing
+    NATIONAL = "national"  # national decisions: recording and revoking predicates (superusers)
 
 
 ROLE_PERMS: dict[Role, frozenset[Perm]] = {

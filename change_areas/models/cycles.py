@@ -8,7 +8,6 @@ dashboards never recompute scorecards.
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -253,43 +252,6 @@ class Cycle(models.Model):
     def summary(self, layer: str) -> dict:
         """The stored scorecard summary of a layer ({} before any answer). No query."""
         return (self.summaries or {}).get(layer, {})
-
-    def self_edit_state(self, today: datetime.date | None = None) -> tuple[bool, str]:
-        """Whether the unit may edit its self-assessment now, and if not, why. No query.
-
-        In the revision stage only the returned questions open again; callers
-        check those per question.
-        """
-        from django.utils.formats import date_format
-
-        today = today or timezone.localdate()
-        if self.stage == Stage.PERBAIKAN:
-            return True, str(
-                _(
-                    "Penilai mengembalikan beberapa pertanyaan untuk diperbaiki; hanya pertanyaan itu yang dapat diubah."
-                )
-            )
-        if self.stage not in (Stage.PEMBANGUNAN, Stage.PENILAIAN_MANDIRI):
-            return False, str(
-                _("Penilaian mandiri sudah diajukan (tahap %(stage)s); jawaban terkunci.")
-                % {"stage": self.get_stage_display()}
-            )
-        if self.fill_opens and today < self.fill_opens:
-            return False, str(
-                _("Pengisian baru dibuka pada %(date)s.")
-                % {"date": date_format(self.fill_opens, "DATE_FORMAT")}
-            )
-        if self.fill_closes and today > self.fill_closes:
-            return False, str(
-                _("Pengisian ditutup sejak %(date)s.")
-                % {"date": date_format(self.fill_closes, "DATE_FORMAT")}
-            )
-        if self.fill_closes:
-            return True, str(
-                _("Pengisian dibuka sampai %(date)s.")
-                % {"date": date_format(self.fill_closes, "DATE_FORMAT")}
-            )
-        return True, ""
 
 
 EVENT_LABELS = {

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from change_areas import services
 from change_areas.models import Answer, Cycle, Framework, Layer, Question, Stage
+from change_areas.services import answers as answer_services
 
 HTMX = {"HX-Request": "true"}
 QUESTION_COUNT = 113  # 110 scored pengungkit questions and 3 hasil items
@@ -109,7 +110,7 @@ def test_answer_and_summary_are_saved_in_one_transaction(cycle, staff, monkeypat
     def broken_refresh(**kwargs):
         raise RuntimeError("the summary could not be computed")
 
-    monkeypatch.setattr(services, "cycle_refresh_summary", broken_refresh)
+    monkeypatch.setattr(answer_services, "cycle_refresh_summary", broken_refresh)
     with pytest.raises(RuntimeError):
         services.answer_save(cycle=cycle, question=question("A.MP.PMN.i.a"), option="Ya", by=staff)
     assert not Answer.objects.filter(cycle=cycle).exists()

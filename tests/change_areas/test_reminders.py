@@ -16,7 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from change_areas import notifications, services, workflow
+from change_areas import notifications, services
 from change_areas.models import (
     Area,
     Cycle,
@@ -365,7 +365,7 @@ def test_a_mail_server_that_fails_does_not_break_a_transition(
     )
 
     with failing as sender, django_capture_on_commit_callbacks(execute=True):
-        workflow.cycle_submit(cycle=cycle, by=coordinator)
+        services.cycle_submit(cycle=cycle, by=coordinator)
 
     assert sender.called
     assert fresh(cycle).stage == Stage.EVALUASI_TPI
@@ -399,7 +399,7 @@ def test_a_step_that_is_rolled_back_mails_nobody(
         pytest.raises(RuntimeError),
         transaction.atomic(),
     ):
-        workflow.cycle_submit(cycle=cycle, by=coordinator)
+        services.cycle_submit(cycle=cycle, by=coordinator)
         raise RuntimeError("a later step failed")
 
     assert mailoutbox == []
@@ -413,7 +413,7 @@ def test_mails_wait_for_the_commit(
     cycle = open_filled_cycle(unit)
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        workflow.cycle_submit(cycle=cycle, by=coordinator)
+        services.cycle_submit(cycle=cycle, by=coordinator)
         assert mailoutbox == []
 
     assert len(callbacks) == 1
@@ -439,7 +439,7 @@ def test_people_without_an_address_get_the_notice_only_and_inactive_people_nothi
     cycle = open_filled_cycle(unit)
 
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.cycle_submit(cycle=cycle, by=coordinator)
+        services.cycle_submit(cycle=cycle, by=coordinator)
 
     notified = set(Notification.objects.values_list("user__username", flat=True))
     assert notified == {"tpi", "tpi-tanpa-surel"}
@@ -452,7 +452,7 @@ def test_the_mail_greets_the_person_and_links_the_page(
     cycle = open_filled_cycle(unit)
 
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.cycle_submit(cycle=cycle, by=coordinator)
+        services.cycle_submit(cycle=cycle, by=coordinator)
 
     message = mailoutbox[0]
     assert message.subject == "[ZI Tracker] LKE Satker Contoh siap dinilai"
@@ -469,7 +469,7 @@ def test_the_mail_greets_the_person_and_links_the_page(
 def notices(framework, unit, coordinator, tpi_reviewer, staff) -> Cycle:
     """The TPI reviewer is told of a submission; the staff member has a read notice."""
     cycle = open_filled_cycle(unit)
-    workflow.cycle_submit(cycle=cycle, by=coordinator)
+    services.cycle_submit(cycle=cycle, by=coordinator)
     Notification.objects.create(
         user=staff, cycle=cycle, verb="comment", message="Sudah dibaca", read_at=timezone.now()
     )

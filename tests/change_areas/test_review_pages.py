@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from change_areas import services, workflow
+from change_areas import services
 from change_areas.models import (
     Answer,
     Comment,
@@ -65,7 +65,7 @@ def framework(catalogs) -> Framework:
 @pytest.fixture
 def submitted(framework, unit, coordinator, tpi_reviewer) -> Cycle:
     cycle = open_filled_cycle(unit)
-    workflow.cycle_submit(cycle=cycle, by=coordinator)
+    services.cycle_submit(cycle=cycle, by=coordinator)
     return fresh(cycle)
 
 
@@ -150,7 +150,7 @@ def test_the_queue_lists_exactly_the_cycles_waiting_for_the_reviewer(
     submitted, tpi_reviewer, province, other_unit, root_unit, client_for
 ):
     mark(submitted, RETURNED, tpi_reviewer)
-    workflow.review_mark(
+    services.review_mark(
         cycle=submitted,
         question=question("A.MP.PMN.i.b"),
         layer=Layer.TPI,
@@ -166,7 +166,7 @@ def test_the_queue_lists_exactly_the_cycles_waiting_for_the_reviewer(
     force_stage(services.cycle_open(unit=other_unit, framework=framework, year=2024), "pengusulan")
     elsewhere = UnitFactory(code="PROV2", kind=UnitKind.INSTANSI_VERTIKAL, parent=root_unit)
     foreign = open_filled_cycle(UnitFactory(code="FAR", parent=elsewhere))
-    workflow.cycle_submit(cycle=foreign, by=None)
+    services.cycle_submit(cycle=foreign, by=None)
     reviewer = member(province, Role.TPI_REVIEWER, "tpi-provinsi")
 
     response = client_for(reviewer).get(reverse("change_areas:review_queue"))
@@ -204,7 +204,7 @@ def test_the_pre_reviewers_queue_lists_cycles_in_pre_assessment(
 ):
     pre_reviewer = member(province, Role.PRE_REVIEWER, "pre")
     pre_cycle = open_filled_cycle(unit, year=2025, pre_assessment=True)
-    workflow.cycle_submit(cycle=pre_cycle, by=coordinator)
+    services.cycle_submit(cycle=pre_cycle, by=coordinator)
 
     response = client_for(pre_reviewer).get(reverse("change_areas:review_queue"))
 
@@ -217,7 +217,7 @@ def test_a_cycle_returned_by_the_pre_assessor_is_not_in_the_tpi_queue(
 ):
     pre_reviewer = member(province, Role.PRE_REVIEWER, "pre")
     pre_cycle = open_filled_cycle(unit, pre_assessment=True)
-    workflow.cycle_submit(cycle=pre_cycle, by=coordinator)
+    services.cycle_submit(cycle=pre_cycle, by=coordinator)
     return_for_revision(pre_cycle, pre_reviewer, layer=Layer.PRE)  # never reached the TPI
 
     response = client_for(tpi_reviewer).get(reverse("change_areas:review_queue"))
@@ -248,7 +248,7 @@ def test_the_queue_costs_the_same_queries_with_1_and_with_8_cycles(
             ),
             Stage.EVALUASI_TPI,
         )
-        workflow.review_mark(
+        services.review_mark(
             cycle=cycle,
             question=question(RETURNED),
             layer=Layer.TPI,
@@ -361,7 +361,7 @@ def test_the_review_page_costs_the_same_queries_with_1_and_with_all_answers(
         cycle=small, question=question(RETURNED), layer=Layer.TPI, option="Tidak", note="x"
     )
     mark(small, RETURNED, tpi_reviewer)
-    workflow.comment_add(cycle=small, question=question(RETURNED), body="Satu", by=staff)
+    services.comment_add(cycle=small, question=question(RETURNED), body="Satu", by=staff)
     document = services.evidence_upload(unit=unit, uploaded_file=upload(), title="SK Tim")
     services.answer_evidence_set(
         cycle=small, question=question(RETURNED), evidence=document, attach=True
@@ -374,11 +374,11 @@ def test_the_review_page_costs_the_same_queries_with_1_and_with_all_answers(
         services.answer_evidence_set(
             cycle=large, question=question(code), evidence=document, attach=True
         )
-    workflow.cycle_submit(cycle=large, by=coordinator)
+    services.cycle_submit(cycle=large, by=coordinator)
     for code in ("A.MP.PMN.i.a", "A.MP.PMN.ii.b", "A.MP.RFM.ii.a"):
         mark(large, code, tpi_reviewer)
-        workflow.comment_add(cycle=large, question=question(code), body="Cek", by=staff)
-        workflow.comment_add(cycle=large, question=question(code), body="Oke", by=tpi_reviewer)
+        services.comment_add(cycle=large, question=question(code), body="Cek", by=staff)
+        services.comment_add(cycle=large, question=question(code), body="Oke", by=tpi_reviewer)
     with django_assert_num_queries(expected):
         response = client.get(review_url(large))
     assert response.status_code == 200
@@ -751,7 +751,7 @@ def compared(framework, unit, coordinator, staff, tpi_reviewer) -> Cycle:
     """Self 98,50 (SDM reform i.a at C); the TPI raises it to A (+1,50), lowers RETURNED
     to Tidak with a note (−0,25), returns RETURNED once, then finalises at 99,75."""
     cycle = open_filled_cycle(unit, options={"A.SDM.RFM.i.a": "C"})
-    workflow.cycle_submit(cycle=cycle, by=coordinator)
+    services.cycle_submit(cycle=cycle, by=coordinator)
     services.answer_save(
         cycle=cycle,
         question=question("A.SDM.RFM.i.a"),
@@ -768,9 +768,9 @@ def compared(framework, unit, coordinator, staff, tpi_reviewer) -> Cycle:
         by=tpi_reviewer,
     )
     return_for_revision(cycle, tpi_reviewer)
-    workflow.cycle_resubmit(cycle=cycle, by=coordinator)
+    services.cycle_resubmit(cycle=cycle, by=coordinator)
     accept_all(cycle, Layer.TPI, tpi_reviewer)
-    workflow.cycle_finalise_tpi(cycle=cycle, by=tpi_reviewer)
+    services.cycle_finalise_tpi(cycle=cycle, by=tpi_reviewer)
     return fresh(cycle)
 
 
@@ -863,17 +863,17 @@ def test_the_comparison_costs_the_same_queries_with_1_and_with_many_changes(
     framework, unit, coordinator, tpi_reviewer, client_for, django_assert_num_queries
 ):
     small = open_filled_cycle(unit, year=2025)
-    workflow.cycle_submit(cycle=small, by=coordinator)
+    services.cycle_submit(cycle=small, by=coordinator)
     services.answer_save(
         cycle=small, question=question(RETURNED), layer=Layer.TPI, option="Tidak", by=tpi_reviewer
     )
     accept_all(small, Layer.TPI, tpi_reviewer)
-    workflow.cycle_finalise_tpi(cycle=small, by=tpi_reviewer)
+    services.cycle_finalise_tpi(cycle=small, by=tpi_reviewer)
     client = client_for(tpi_reviewer)
     expected = count_queries(client, url("comparison", small))
 
     large = open_filled_cycle(unit, year=2026)
-    workflow.cycle_submit(cycle=large, by=coordinator)
+    services.cycle_submit(cycle=large, by=coordinator)
     worst = {}
     for answer in Answer.objects.filter(cycle=large, layer=Layer.TPI).select_related("question"):
         if answer.option in ("Ya", "A") and len(worst) < 20:
@@ -883,9 +883,9 @@ def test_the_comparison_costs_the_same_queries_with_1_and_with_many_changes(
             )
     services.answers_save_many(cycle=large, layer=Layer.TPI, answers=worst, by=tpi_reviewer)
     return_for_revision(large, tpi_reviewer, codes=list(worst)[:5])
-    workflow.cycle_resubmit(cycle=large, by=coordinator)
+    services.cycle_resubmit(cycle=large, by=coordinator)
     accept_all(large, Layer.TPI, tpi_reviewer)
-    workflow.cycle_finalise_tpi(cycle=large, by=tpi_reviewer)
+    services.cycle_finalise_tpi(cycle=large, by=tpi_reviewer)
 
     with django_assert_num_queries(expected):
         response = client.get(url("comparison", large))
@@ -899,7 +899,7 @@ def test_the_comparison_costs_the_same_queries_with_1_and_with_many_changes(
 @pytest.fixture
 def finalised(submitted, tpi_reviewer) -> Cycle:
     accept_all(submitted, Layer.TPI, tpi_reviewer)
-    workflow.cycle_finalise_tpi(cycle=submitted, by=tpi_reviewer)
+    services.cycle_finalise_tpi(cycle=submitted, by=tpi_reviewer)
     return fresh(submitted)
 
 
@@ -1015,7 +1015,7 @@ def test_the_decision_page_is_for_tpn_reviewers(in_tpn, tpi_reviewer, client_for
 
 @pytest.fixture
 def award(unit, superuser) -> PredicateAward:
-    return workflow.predicate_award(
+    return services.predicate_award(
         unit=unit,
         predicate="wbk",
         year=2024,

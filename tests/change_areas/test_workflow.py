@@ -137,13 +137,13 @@ def area_codes(cycle: Cycle) -> list[str]:
 
 
 def accept_all(cycle: Cycle, layer: str, by) -> int:
-    return workflow.review_accept_open(
+    return services.review_accept_open(
         cycle=cycle, layer=layer, area_codes=area_codes(cycle), by=by
     )
 
 
 def mark(cycle: Cycle, code: str, by, *, layer: str = Layer.TPI, reason: str = REASON):
-    return workflow.review_mark(
+    return services.review_mark(
         cycle=cycle,
         question=question(code),
         layer=layer,
@@ -158,7 +158,7 @@ def return_for_revision(cycle: Cycle, by, codes=(RETURNED,), layer: str = Layer.
     accept_all(cycle, layer, by)
     for code in codes:
         mark(cycle, code, by, layer=layer)
-    workflow.cycle_return(cycle=cycle, layer=layer, by=by)
+    services.cycle_return(cycle=cycle, layer=layer, by=by)
     return fresh(cycle)
 
 
@@ -185,7 +185,7 @@ def sptjm_of(unit):
 
 
 def propose(cycle: Cycle, *, instansi, sptjm, by, year: int = 2026):
-    return workflow.proposal_create(
+    return services.proposal_create(
         instansi=instansi,
         year=year,
         letter_number="B/45/KL/2026",
@@ -237,7 +237,7 @@ def empty_cycle(framework, unit) -> Cycle:
 
 @pytest.fixture
 def submitted(cycle, coordinator, tpi_reviewer) -> Cycle:
-    workflow.cycle_submit(cycle=cycle, by=coordinator)
+    services.cycle_submit(cycle=cycle, by=coordinator)
     return fresh(cycle)
 
 
@@ -250,7 +250,7 @@ def returned(submitted, tpi_reviewer) -> Cycle:
 @pytest.fixture
 def finalised(submitted, tpi_reviewer) -> Cycle:
     accept_all(submitted, Layer.TPI, tpi_reviewer)
-    workflow.cycle_finalise_tpi(cycle=submitted, by=tpi_reviewer)
+    services.cycle_finalise_tpi(cycle=submitted, by=tpi_reviewer)
     return fresh(submitted)
 
 
@@ -300,7 +300,7 @@ def test_submit_prefills_the_tpi_layer_and_leaves_the_self_rows_untouched(cycle,
         for answer in Answer.objects.filter(cycle=cycle, layer=Layer.SELF)
     }
 
-    workflow.cycle_submit(cycle=cycle, by=coordinator)
+    services.cycle_submit(cycle=cycle, by=coordinator)
 
     own = Answer.objects.filter(cycle=cycle, layer=Layer.SELF)
     assert {
@@ -372,7 +372,7 @@ def test_each_layer_keeps_its_own_eligibility(submitted, tpi_reviewer):
 
 @pytest.mark.parametrize("role", ["coordinator", "unit_admin"])
 def test_coordinator_and_unit_admin_may_submit(cycle, request, role):
-    workflow.cycle_submit(cycle=cycle, by=request.getfixturevalue(role))
+    services.cycle_submit(cycle=cycle, by=request.getfixturevalue(role))
 
     assert fresh(cycle).stage == Stage.EVALUASI_TPI
 
@@ -380,7 +380,7 @@ def test_coordinator_and_unit_admin_may_submit(cycle, request, role):
 @pytest.mark.parametrize("role", ["staff", "viewer", "tpi_reviewer", "tpn_reviewer"])
 def test_people_without_the_submit_right_may_not_submit(empty_cycle, request, role):
     with pytest.raises(PermissionDenied):
-        workflow.cycle_submit(cycle=empty_cycle, by=request.getfixturevalue(role))
+        services.cycle_submit(cycle=empty_cycle, by=request.getfixturevalue(role))
 
     stored = fresh(empty_cycle)
     assert (stored.stage, stored.submitted_at) == (Stage.PEMBANGUNAN, None)
@@ -388,7 +388,7 @@ def test_people_without_the_submit_right_may_not_submit(empty_cycle, request, ro
 
 def test_outsider_submitting_gets_404(empty_cycle, outsider):
     with pytest.raises(Http404):
-        workflow.cycle_submit(cycle=empty_cycle, by=outsider)
+        services.cycle_submit(cycle=empty_cycle, by=outsider)
 
 
 def test_submit_with_unanswered_pengungkit_questions_is_refused_with_the_count(
@@ -398,7 +398,7 @@ def test_submit_with_unanswered_pengungkit_questions_is_refused_with_the_count(
     events = cycle.events.count()
 
     with pytest.raises(ValidationError) as refused:
-        workflow.cycle_submit(cycle=cycle, by=coordinator)
+        services.cycle_submit(cycle=cycle, by=coordinator)
 
     assert "3 pertanyaan pengungkit" in messages(refused.value)
     stored = fresh(cycle)
@@ -412,7 +412,7 @@ def test_submit_with_unanswered_pengungkit_questions_is_refused_with_the_count(
 def test_submit_from_penilaian_mandiri_moves_to_evaluasi_tpi(cycle, coordinator):
     cycle = force_stage(cycle, Stage.PENILAIAN_MANDIRI)
 
-    workflow.cycle_submit(cycle=cycle, by=coordinator)
+    services.cycle_submit(cycle=cycle, by=coordinator)
 
     event = cycle.events.get(action="submit")
     assert (event.stage_before, event.stage_after) == (Stage.PENILAIAN_MANDIRI, Stage.EVALUASI_TPI)
@@ -435,7 +435,7 @@ def test_submit_from_a_later_stage_is_refused_naming_the_stage(
     cycle = force_stage(empty_cycle, stage)
 
     with pytest.raises(ValidationError) as refused:
-        workflow.cycle_submit(cycle=cycle, by=coordinator)
+        services.cycle_submit(cycle=cycle, by=coordinator)
 
     assert f"tahap {label}" in messages(refused.value)
     stored = fresh(empty_cycle)
@@ -448,7 +448,7 @@ def test_submit_stamps_the_time_opens_a_pending_review_per_question_and_records_
 ):
     started = timezone.now()
 
-    workflow.cycle_submit(cycle=cycle, by=coordinator)
+    services.cycle_submit(cycle=cycle, by=coordinator)
 
     stored = fresh(cycle)
     assert stored.stage == Stage.EVALUASI_TPI
@@ -486,7 +486,7 @@ def test_submit_notifies_the_tpi_reviewers_covering_the_unit_in_app_and_by_mail(
     member(other_unit, Role.TPI_REVIEWER, "tpi-satker-lain")
 
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.cycle_submit(cycle=cycle, by=coordinator)
+        services.cycle_submit(cycle=cycle, by=coordinator)
 
     assert notified(cycle, "submit") == {"tpi", "tpi-provinsi"}
     assert Notification.objects.count() == 2
@@ -503,7 +503,7 @@ def test_submit_notifies_the_tpi_reviewers_covering_the_unit_in_app_and_by_mail(
 
 
 def test_reviewer_accepts_a_question(submitted, tpi_reviewer):
-    review = workflow.review_mark(
+    review = services.review_mark(
         cycle=submitted,
         question=question("A.MP.PMN.i.b"),
         layer=Layer.TPI,
@@ -538,7 +538,7 @@ def test_perlu_perbaikan_without_a_reason_is_refused(submitted, tpi_reviewer, re
 
 def test_unknown_review_status_is_refused(submitted, tpi_reviewer):
     with pytest.raises(ValidationError):
-        workflow.review_mark(
+        services.review_mark(
             cycle=submitted,
             question=question(RETURNED),
             layer=Layer.TPI,
@@ -579,7 +579,7 @@ def windowed(framework, unit, coordinator, tpi_reviewer) -> Cycle:
         review_opens=datetime.date(2026, 7, 1),
         review_closes=datetime.date(2026, 7, 31),
     )
-    workflow.cycle_submit(cycle=cycle, by=coordinator)
+    services.cycle_submit(cycle=cycle, by=coordinator)
     return fresh(cycle)
 
 
@@ -613,13 +613,13 @@ def test_marks_within_the_review_window_are_allowed(windowed, tpi_reviewer):
 def test_accept_open_accepts_pending_and_revised_questions_of_the_given_areas_only(
     returned, coordinator, tpi_reviewer
 ):
-    workflow.cycle_resubmit(cycle=returned, by=coordinator)  # RETURNED is now diperbaiki
+    services.cycle_resubmit(cycle=returned, by=coordinator)  # RETURNED is now diperbaiki
     mark(returned, "A.MP.PMN.i.b", tpi_reviewer)
     QuestionReview.objects.filter(cycle=returned).exclude(
         question__code__in=[RETURNED, "A.MP.PMN.i.b"]
     ).update(status=ReviewStatus.PENDING)
 
-    count = workflow.review_accept_open(
+    count = services.review_accept_open(
         cycle=returned, layer=Layer.TPI, area_codes=["A.MP"], by=tpi_reviewer
     )
 
@@ -644,7 +644,7 @@ def test_return_needs_a_question_marked_perlu_perbaikan(submitted, tpi_reviewer)
     accept_all(submitted, Layer.TPI, tpi_reviewer)
 
     with pytest.raises(ValidationError):
-        workflow.cycle_return(cycle=submitted, layer=Layer.TPI, by=tpi_reviewer)
+        services.cycle_return(cycle=submitted, layer=Layer.TPI, by=tpi_reviewer)
 
     stored = fresh(submitted)
     assert (stored.stage, stored.revision_layer) == (Stage.EVALUASI_TPI, "")
@@ -659,7 +659,7 @@ def test_return_moves_to_perbaikan_and_tells_the_unit_team_the_codes(
     mark(submitted, "A.PW.PMN.i.a", tpi_reviewer, reason="Dokumen kurang")
 
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.cycle_return(cycle=submitted, layer=Layer.TPI, by=tpi_reviewer)
+        services.cycle_return(cycle=submitted, layer=Layer.TPI, by=tpi_reviewer)
 
     stored = fresh(submitted)
     assert (stored.stage, stored.revision_layer) == (Stage.PERBAIKAN, Layer.TPI)
@@ -693,7 +693,7 @@ def test_during_perbaikan_the_unit_saves_only_the_returned_questions(returned, s
 
 def test_staff_cannot_resubmit(returned, staff):
     with pytest.raises(PermissionDenied):
-        workflow.cycle_resubmit(cycle=returned, by=staff)
+        services.cycle_resubmit(cycle=returned, by=staff)
 
     assert fresh(returned).stage == Stage.PERBAIKAN
 
@@ -702,7 +702,7 @@ def test_resubmit_marks_the_returned_questions_diperbaiki_and_returns_to_the_tpi
     returned, coordinator, tpi_reviewer, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.cycle_resubmit(cycle=returned, by=coordinator)
+        services.cycle_resubmit(cycle=returned, by=coordinator)
 
     stored = fresh(returned)
     assert (stored.stage, stored.revision_layer) == (Stage.EVALUASI_TPI, "")
@@ -721,12 +721,12 @@ def test_resubmit_marks_the_returned_questions_diperbaiki_and_returns_to_the_tpi
 
 
 def test_a_second_round_counts_two_revisions(returned, coordinator, tpi_reviewer):
-    workflow.cycle_resubmit(cycle=returned, by=coordinator)
+    services.cycle_resubmit(cycle=returned, by=coordinator)
     mark(returned, RETURNED, tpi_reviewer, reason="Masih belum ditandatangani")
-    workflow.cycle_return(cycle=returned, layer=Layer.TPI, by=tpi_reviewer)
+    services.cycle_return(cycle=returned, layer=Layer.TPI, by=tpi_reviewer)
     assert fresh(returned).stage == Stage.PERBAIKAN
 
-    workflow.cycle_resubmit(cycle=returned, by=coordinator)
+    services.cycle_resubmit(cycle=returned, by=coordinator)
 
     review = QuestionReview.objects.get(cycle=returned, question__code=RETURNED, layer="tpi")
     assert (review.status, review.revision_count) == (ReviewStatus.REVISED, 2)
@@ -740,10 +740,10 @@ def test_a_second_round_counts_two_revisions(returned, coordinator, tpi_reviewer
 
 
 def test_unit_and_tpi_write_on_one_thread_with_their_sides(submitted, staff, tpi_reviewer):
-    workflow.comment_add(
+    services.comment_add(
         cycle=submitted, question=question(RETURNED), body="SK ada di bukti dukung.", by=staff
     )
-    workflow.comment_add(
+    services.comment_add(
         cycle=submitted,
         question=question(RETURNED),
         body="SK belum bertanda tangan.",
@@ -761,7 +761,7 @@ def test_the_other_side_is_notified_of_a_comment(
     submitted, staff, coordinator, tpi_reviewer, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.comment_add(
+        services.comment_add(
             cycle=submitted, question=question(RETURNED), body="Mohon dicek lagi.", by=staff
         )
     assert notified(submitted, "comment") == {"tpi"}
@@ -769,7 +769,7 @@ def test_the_other_side_is_notified_of_a_comment(
     assert RETURNED in mailoutbox[0].subject
 
     Notification.objects.all().delete()
-    workflow.comment_add(
+    services.comment_add(
         cycle=submitted, question=question(RETURNED), body="Sudah kami cek.", by=tpi_reviewer
     )
     assert notified(submitted, "comment") == {"staff", "coordinator"}
@@ -778,10 +778,10 @@ def test_the_other_side_is_notified_of_a_comment(
 def test_a_unit_comment_during_pre_assessment_notifies_the_pre_reviewer(
     pre_cycle, coordinator, staff, pre_reviewer, tpi_reviewer
 ):
-    workflow.cycle_submit(cycle=pre_cycle, by=coordinator)
+    services.cycle_submit(cycle=pre_cycle, by=coordinator)
     Notification.objects.all().delete()
 
-    workflow.comment_add(
+    services.comment_add(
         cycle=pre_cycle, question=question(RETURNED), body="Mohon arahan.", by=staff
     )
 
@@ -791,22 +791,22 @@ def test_a_unit_comment_during_pre_assessment_notifies_the_pre_reviewer(
 @pytest.mark.parametrize("body", ["", "   \n ", "x" * 5001])
 def test_empty_or_too_long_comments_are_refused(submitted, staff, body):
     with pytest.raises(ValidationError):
-        workflow.comment_add(cycle=submitted, question=question(RETURNED), body=body, by=staff)
+        services.comment_add(cycle=submitted, question=question(RETURNED), body=body, by=staff)
 
     assert not Comment.objects.exists()
 
 
 def test_a_comment_of_5000_characters_is_kept_whole(submitted, staff):
-    workflow.comment_add(cycle=submitted, question=question(RETURNED), body="x" * 5000, by=staff)
+    services.comment_add(cycle=submitted, question=question(RETURNED), body="x" * 5000, by=staff)
 
     assert len(Comment.objects.get().body) == 5000
 
 
 def test_a_viewer_may_not_comment_and_an_outsider_gets_404(submitted, viewer, outsider):
     with pytest.raises(PermissionDenied):
-        workflow.comment_add(cycle=submitted, question=question(RETURNED), body="Bagus", by=viewer)
+        services.comment_add(cycle=submitted, question=question(RETURNED), body="Bagus", by=viewer)
     with pytest.raises(Http404):
-        workflow.comment_add(
+        services.comment_add(
             cycle=submitted, question=question(RETURNED), body="Bagus", by=outsider
         )
 
@@ -817,7 +817,7 @@ def test_a_question_of_another_framework_cannot_carry_a_comment(submitted, staff
     legacy = Question.objects.filter(framework__code="permenpan-rb-52-2014").first()
 
     with pytest.raises(ValidationError):
-        workflow.comment_add(cycle=submitted, question=legacy, body="Salah LKE", by=staff)
+        services.comment_add(cycle=submitted, question=legacy, body="Salah LKE", by=staff)
 
 
 # --------------------------------------------------------------------------
@@ -832,7 +832,7 @@ def test_finalise_is_refused_while_questions_are_not_accepted(submitted, tpi_rev
     )
 
     with pytest.raises(ValidationError) as refused:
-        workflow.cycle_finalise_tpi(cycle=submitted, by=tpi_reviewer)
+        services.cycle_finalise_tpi(cycle=submitted, by=tpi_reviewer)
 
     assert "2 pertanyaan" in messages(refused.value)
     stored = fresh(submitted)
@@ -851,7 +851,7 @@ def test_finalise_moves_to_pengusulan_and_tells_the_unit_team(
     started = timezone.now()
 
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.cycle_finalise_tpi(cycle=submitted, by=tpi_reviewer)
+        services.cycle_finalise_tpi(cycle=submitted, by=tpi_reviewer)
 
     stored = fresh(submitted)
     assert stored.stage == Stage.PENGUSULAN
@@ -906,7 +906,7 @@ def test_the_unit_cannot_change_its_answers_once_submitted(submitted, staff, coo
 
 
 def test_the_tpn_layer_is_locked_once_decided(proposed, tpn_reviewer):
-    workflow.cycle_decide(
+    services.cycle_decide(
         cycle=proposed,
         decision=Decision.NOT_AWARDED,
         note="Survei persepsi di bawah ambang.",
@@ -966,7 +966,7 @@ def test_tpn_layer_only_by_tpn_reviewers_during_evaluasi_tpn(submitted, tpn_revi
 def test_pre_layer_only_by_pre_reviewers_during_penilaian_pendahuluan(
     pre_cycle, coordinator, pre_reviewer, tpi_reviewer
 ):
-    workflow.cycle_submit(cycle=pre_cycle, by=coordinator)
+    services.cycle_submit(cycle=pre_cycle, by=coordinator)
     with pytest.raises(PermissionDenied):
         services.answer_save(
             cycle=pre_cycle,
@@ -1039,7 +1039,7 @@ def test_a_second_reviewer_saving_a_stale_version_conflicts_and_the_first_answer
 def test_a_pre_assessment_cycle_goes_to_penilaian_pendahuluan_with_the_pre_layer_prefilled(
     pre_cycle, coordinator, pre_reviewer, tpi_reviewer
 ):
-    workflow.cycle_submit(cycle=pre_cycle, by=coordinator)
+    services.cycle_submit(cycle=pre_cycle, by=coordinator)
 
     stored = fresh(pre_cycle)
     assert stored.stage == Stage.PENILAIAN_PENDAHULUAN
@@ -1056,7 +1056,7 @@ def test_a_pre_assessment_cycle_goes_to_penilaian_pendahuluan_with_the_pre_layer
 def test_the_pre_reviewer_returns_for_revision_and_resubmit_goes_back_to_pre_assessment(
     pre_cycle, coordinator, staff, pre_reviewer
 ):
-    workflow.cycle_submit(cycle=pre_cycle, by=coordinator)
+    services.cycle_submit(cycle=pre_cycle, by=coordinator)
 
     returned = return_for_revision(pre_cycle, pre_reviewer, layer=Layer.PRE)
     assert (returned.stage, returned.revision_layer) == (Stage.PERBAIKAN, Layer.PRE)
@@ -1067,7 +1067,7 @@ def test_the_pre_reviewer_returns_for_revision_and_resubmit_goes_back_to_pre_ass
             cycle=returned, question=question("A.TL.PMN.i.a"), option="B", by=staff
         )
 
-    workflow.cycle_resubmit(cycle=returned, by=coordinator)
+    services.cycle_resubmit(cycle=returned, by=coordinator)
 
     stored = fresh(returned)
     assert (stored.stage, stored.revision_layer) == (Stage.PENILAIAN_PENDAHULUAN, "")
@@ -1079,11 +1079,11 @@ def test_the_pre_reviewer_returns_for_revision_and_resubmit_goes_back_to_pre_ass
 def test_passing_pre_assessment_needs_every_pre_review_accepted(
     pre_cycle, coordinator, pre_reviewer
 ):
-    workflow.cycle_submit(cycle=pre_cycle, by=coordinator)
+    services.cycle_submit(cycle=pre_cycle, by=coordinator)
     mark(pre_cycle, RETURNED, pre_reviewer, layer=Layer.PRE)
 
     with pytest.raises(ValidationError) as refused:
-        workflow.cycle_pass_pre_assessment(cycle=pre_cycle, by=pre_reviewer)
+        services.cycle_pass_pre_assessment(cycle=pre_cycle, by=pre_reviewer)
 
     assert f"{QUESTION_COUNT} pertanyaan" in messages(refused.value)
     assert fresh(pre_cycle).stage == Stage.PENILAIAN_PENDAHULUAN
@@ -1092,13 +1092,13 @@ def test_passing_pre_assessment_needs_every_pre_review_accepted(
 def test_passing_pre_assessment_moves_to_evaluasi_tpi_with_the_tpi_layer_prefilled(
     pre_cycle, coordinator, staff, pre_reviewer, tpi_reviewer
 ):
-    workflow.cycle_submit(cycle=pre_cycle, by=coordinator)
+    services.cycle_submit(cycle=pre_cycle, by=coordinator)
     returned = return_for_revision(pre_cycle, pre_reviewer, layer=Layer.PRE)
     services.answer_save(cycle=returned, question=question(RETURNED), option="Tidak", by=staff)
-    workflow.cycle_resubmit(cycle=returned, by=coordinator)
+    services.cycle_resubmit(cycle=returned, by=coordinator)
     accept_all(returned, Layer.PRE, pre_reviewer)
 
-    workflow.cycle_pass_pre_assessment(cycle=returned, by=pre_reviewer)
+    services.cycle_pass_pre_assessment(cycle=returned, by=pre_reviewer)
 
     stored = fresh(returned)
     assert stored.stage == Stage.EVALUASI_TPI
@@ -1121,10 +1121,10 @@ def test_passing_pre_assessment_moves_to_evaluasi_tpi_with_the_tpi_layer_prefill
 
 
 def test_a_tpi_reviewer_cannot_pass_the_pre_assessment(pre_cycle, coordinator, tpi_reviewer):
-    workflow.cycle_submit(cycle=pre_cycle, by=coordinator)
+    services.cycle_submit(cycle=pre_cycle, by=coordinator)
 
     with pytest.raises(PermissionDenied):
-        workflow.cycle_pass_pre_assessment(cycle=pre_cycle, by=tpi_reviewer)
+        services.cycle_pass_pre_assessment(cycle=pre_cycle, by=tpi_reviewer)
 
     assert fresh(pre_cycle).stage == Stage.PENILAIAN_PENDAHULUAN
 
@@ -1144,7 +1144,7 @@ def test_blockers_name_failed_thresholds_and_unmet_prerequisites_in_words(submit
         cycle=submitted, question=question("B.BBA.a.1"), layer=Layer.TPI, number=3, by=tpi_reviewer
     )
     accept_all(submitted, Layer.TPI, tpi_reviewer)
-    workflow.cycle_finalise_tpi(cycle=submitted, by=tpi_reviewer)
+    services.cycle_finalise_tpi(cycle=submitted, by=tpi_reviewer)
 
     blockers = workflow.proposal_blockers(fresh(submitted))
 
@@ -1183,7 +1183,7 @@ def test_proposal_moves_to_evaluasi_tpn_prefills_tpn_from_tpi_and_notifies_the_t
         by=tpi_reviewer,
     )
     accept_all(submitted, Layer.TPI, tpi_reviewer)
-    workflow.cycle_finalise_tpi(cycle=submitted, by=tpi_reviewer)
+    services.cycle_finalise_tpi(cycle=submitted, by=tpi_reviewer)
     meet_prerequisites(submitted)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -1298,7 +1298,7 @@ def test_tpn_awards_the_predicate_with_its_decree_and_tells_the_unit(
     django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.cycle_decide(
+        services.cycle_decide(
             cycle=proposed,
             decision=Decision.AWARDED,
             decree_number=DECREE,
@@ -1337,7 +1337,7 @@ def test_awarding_needs_the_decree_number_and_date(
     proposed, tpn_reviewer, decree_number, decree_date
 ):
     with pytest.raises(ValidationError):
-        workflow.cycle_decide(
+        services.cycle_decide(
             cycle=proposed,
             decision=Decision.AWARDED,
             decree_number=decree_number,
@@ -1351,7 +1351,7 @@ def test_awarding_needs_the_decree_number_and_date(
 
 def test_a_decree_dated_in_the_future_is_refused(proposed, tpn_reviewer):
     with pytest.raises(ValidationError):
-        workflow.cycle_decide(
+        services.cycle_decide(
             cycle=proposed,
             decision=Decision.AWARDED,
             decree_number=DECREE,
@@ -1364,12 +1364,12 @@ def test_a_decree_dated_in_the_future_is_refused(proposed, tpn_reviewer):
 
 def test_not_awarding_needs_a_note(proposed, tpn_reviewer, coordinator):
     with pytest.raises(ValidationError):
-        workflow.cycle_decide(
+        services.cycle_decide(
             cycle=proposed, decision=Decision.NOT_AWARDED, note="  ", by=tpn_reviewer
         )
     assert fresh(proposed).stage == Stage.EVALUASI_TPN
 
-    workflow.cycle_decide(
+    services.cycle_decide(
         cycle=proposed,
         decision=Decision.NOT_AWARDED,
         note="Survei persepsi di bawah ambang.",
@@ -1389,7 +1389,7 @@ def test_not_awarding_needs_a_note(proposed, tpn_reviewer, coordinator):
 @pytest.mark.parametrize("role", ["tpi_reviewer", "coordinator", "unit_admin"])
 def test_only_tpn_reviewers_decide(proposed, request, role):
     with pytest.raises(PermissionDenied):
-        workflow.cycle_decide(
+        services.cycle_decide(
             cycle=proposed,
             decision=Decision.AWARDED,
             decree_number=DECREE,
@@ -1405,7 +1405,7 @@ def test_a_wbbm_award_needs_a_held_wbk(framework, unit, tpn_reviewer, superuser)
     cycle = force_stage(open_filled_cycle(unit, target="wbbm"), Stage.EVALUASI_TPN)
 
     with pytest.raises(ValidationError) as refused:
-        workflow.cycle_decide(
+        services.cycle_decide(
             cycle=cycle,
             decision=Decision.AWARDED,
             decree_number=DECREE,
@@ -1415,7 +1415,7 @@ def test_a_wbbm_award_needs_a_held_wbk(framework, unit, tpn_reviewer, superuser)
     assert "Menuju WBK" in messages(refused.value)
     assert fresh(cycle).stage == Stage.EVALUASI_TPN
 
-    workflow.predicate_award(
+    services.predicate_award(
         unit=unit,
         predicate="wbk",
         year=2024,
@@ -1423,7 +1423,7 @@ def test_a_wbbm_award_needs_a_held_wbk(framework, unit, tpn_reviewer, superuser)
         decree_date=datetime.date(2024, 12, 2),
         by=superuser,
     )
-    workflow.cycle_decide(
+    services.cycle_decide(
         cycle=cycle,
         decision=Decision.AWARDED,
         decree_number=DECREE,
@@ -1440,7 +1440,7 @@ def award(framework, unit, superuser) -> PredicateAward:
     decided = force_stage(
         services.cycle_open(unit=unit, framework=framework, year=2024), Stage.KEPUTUSAN
     )
-    return workflow.predicate_award(
+    return services.predicate_award(
         unit=unit,
         predicate="wbk",
         year=2024,
@@ -1458,7 +1458,7 @@ def revoke(award, by, **overrides):
         "reason": "Pegawai terbukti melakukan pungutan liar",
     }
     values.update(overrides)
-    return workflow.predicate_revoke(award=award, by=by, **values)
+    return services.predicate_revoke(award=award, by=by, **values)
 
 
 def test_a_superuser_revokes_a_predicate_with_date_decree_and_reason(award, superuser):
@@ -1518,7 +1518,7 @@ def test_a_revoked_unit_cannot_be_awarded_within_two_years(
     )
 
     with pytest.raises(ValidationError) as refused:
-        workflow.cycle_decide(
+        services.cycle_decide(
             cycle=cycle,
             decision=Decision.AWARDED,
             decree_number=DECREE,
@@ -1532,7 +1532,7 @@ def test_a_revoked_unit_cannot_be_awarded_within_two_years(
 
 
 def test_an_award_more_than_two_years_after_a_revocation_is_allowed(framework, unit, superuser):
-    old = workflow.predicate_award(
+    old = services.predicate_award(
         unit=unit,
         predicate="wbk",
         year=2021,
@@ -1542,7 +1542,7 @@ def test_an_award_more_than_two_years_after_a_revocation_is_allowed(framework, u
     )
     revoke(old, superuser, revoked_on=datetime.date(2023, 1, 10))
 
-    workflow.predicate_award(
+    services.predicate_award(
         unit=unit,
         predicate="wbk",
         year=2024,
@@ -1586,14 +1586,14 @@ def test_every_transition_records_an_event_with_its_stages_actor_and_time(
     cycle, coordinator, tpi_reviewer, tpn_reviewer, instansi_admin, sptjm, root_unit
 ):
     started = timezone.now()
-    workflow.cycle_submit(cycle=cycle, by=coordinator)
+    services.cycle_submit(cycle=cycle, by=coordinator)
     return_for_revision(cycle, tpi_reviewer)
-    workflow.cycle_resubmit(cycle=cycle, by=coordinator)
+    services.cycle_resubmit(cycle=cycle, by=coordinator)
     accept_all(cycle, Layer.TPI, tpi_reviewer)
-    workflow.cycle_finalise_tpi(cycle=cycle, by=tpi_reviewer)
+    services.cycle_finalise_tpi(cycle=cycle, by=tpi_reviewer)
     meet_prerequisites(cycle)
     propose(cycle, instansi=root_unit, sptjm=sptjm, by=instansi_admin)
-    workflow.cycle_decide(
+    services.cycle_decide(
         cycle=cycle,
         decision=Decision.AWARDED,
         decree_number=DECREE,
@@ -1629,19 +1629,19 @@ def test_every_transition_records_an_event_with_its_stages_actor_and_time(
 
 
 ILLEGAL_FROM_PEMBANGUNAN = {
-    "finalise": lambda c, people: workflow.cycle_finalise_tpi(cycle=c, by=people["tpi_reviewer"]),
-    "resubmit": lambda c, people: workflow.cycle_resubmit(cycle=c, by=people["coordinator"]),
-    "decide": lambda c, people: workflow.cycle_decide(
+    "finalise": lambda c, people: services.cycle_finalise_tpi(cycle=c, by=people["tpi_reviewer"]),
+    "resubmit": lambda c, people: services.cycle_resubmit(cycle=c, by=people["coordinator"]),
+    "decide": lambda c, people: services.cycle_decide(
         cycle=c,
         decision=Decision.AWARDED,
         decree_number=DECREE,
         decree_date=DECREE_DATE,
         by=people["tpn_reviewer"],
     ),
-    "return": lambda c, people: workflow.cycle_return(
+    "return": lambda c, people: services.cycle_return(
         cycle=c, layer=Layer.TPI, by=people["tpi_reviewer"]
     ),
-    "pass_pre": lambda c, people: workflow.cycle_pass_pre_assessment(
+    "pass_pre": lambda c, people: services.cycle_pass_pre_assessment(
         cycle=c, by=people["pre_reviewer"]
     ),
 }
@@ -1677,7 +1677,7 @@ def test_illegal_transitions_from_pembangunan_are_refused_and_change_nothing(
 
 def test_resubmit_outside_perbaikan_is_refused(submitted, coordinator):
     with pytest.raises(ValidationError) as refused:
-        workflow.cycle_resubmit(cycle=submitted, by=coordinator)
+        services.cycle_resubmit(cycle=submitted, by=coordinator)
 
     assert "tahap Evaluasi TPI" in messages(refused.value)
     assert fresh(submitted).stage == Stage.EVALUASI_TPI
@@ -1685,7 +1685,7 @@ def test_resubmit_outside_perbaikan_is_refused(submitted, coordinator):
 
 def test_deciding_before_evaluasi_tpn_is_refused(finalised, tpn_reviewer):
     with pytest.raises(ValidationError) as refused:
-        workflow.cycle_decide(
+        services.cycle_decide(
             cycle=finalised,
             decision=Decision.AWARDED,
             decree_number=DECREE,
@@ -1700,7 +1700,7 @@ def test_deciding_before_evaluasi_tpn_is_refused(finalised, tpn_reviewer):
 
 def test_returning_a_pre_layer_during_the_tpi_evaluation_is_refused(submitted, superuser):
     with pytest.raises(ValidationError):
-        workflow.cycle_return(cycle=submitted, layer=Layer.PRE, by=superuser)
+        services.cycle_return(cycle=submitted, layer=Layer.PRE, by=superuser)
 
     assert fresh(submitted).stage == Stage.EVALUASI_TPI
 

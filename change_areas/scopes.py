@@ -1,0 +1,36 @@
+"""How the views of `change_areas` find the object a URL names, and the unit that decides
+who may touch it (see `units.access.Scope`). One query each."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+
+from change_areas.models import Campaign, Cycle, Evidence, PredicateAward
+from units.access import Scope
+
+CYCLE = Scope(
+    kwarg="pk",
+    name="cycle",
+    load=lambda pk: get_object_or_404(
+        Cycle.objects.select_related("unit", "framework", "work_plan_framework", "campaign"), pk=pk
+    ),
+)
+
+EVIDENCE = Scope(
+    kwarg="pk",
+    name="evidence",
+    load=lambda pk: get_object_or_404(Evidence.objects.select_related("unit", "blob"), pk=pk),
+)
+
+CAMPAIGN = Scope(
+    kwarg="pk",
+    name="campaign",
+    load=lambda pk: get_object_or_404(Campaign.objects.select_related("root", "framework"), pk=pk),
+    unit_of=lambda campaign: campaign.root,
+)
+
+AWARD = Scope(
+    kwarg="pk",
+    name="award",
+    load=lambda pk: get_object_or_404(PredicateAward.objects.select_related("unit"), pk=pk),
+)

@@ -1,0 +1,518 @@
+"""The review workflow's moves, as services: submit → (pre-assessment →) TPI evaluation ⇄
+revision by the unit → finalise → proposal → TPN evaluation → decision; review
+marks per question and comment threads.
+
+Each move asks the workflow table (`change_areas.workflow.require`) whether
+the person may make it now — capability, stage, window and guard all live
+there — then records a CycleEvent (actor and time) and history, and tells
+the people concerned.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from change_areas import notifications, workflow
+from change_areas.models import (
+    Answer,
+    Comment,
+    Cycle,
+    CycleEvent,
+    Decision,
+    Evidence,
+    Layer,
+    Proposal,
+    Question,
+    QuestionReview,
+    ReviewStatus,
+)
+from change_areas.services.cycles import cycle_refresh_summary
+from change_areas.services.history import locked, record
+from change_areas.services.predicates import predicate_award
+from units import access
+from units.access import Perm
+from units.models import Unit
+
+
+def _move(
+    cycle: Cycle,
+    transition: workflow.Transition,
+    *,
+    by,
+    note: str = "",
+    fields: tuple = (),
+    to: str | None = None,
+) -> CycleEvent:
+    """Take the move: the new stage (the table's target unless `to` says), history, timeline."""
+    before = cycle.stage
+    cycle.stage = to or transition.target_of(cycle)
+    record(cycle, by=by, reason=transition.name)
+    cycle.save(update_fields=["stage", *fields])
+    return CycleEvent.objects.create(
+        cycle=cycle,
+        action=transition.name,
+        stage_before=before,
+        stage_after=cycle.stage,
+        note=note,
+        actor=by,
+    )
+
+
+def _url(cycle: Cycle) -> str:
+    return reverse("change_areas:cycle_overview", kwargs={"pk": cycle.pk})
+
+
+def _review_url(cycle: Cycle, layer: str) -> str:
+    return reverse(
+        "change_areas:review", kwargs={"pk": cycle.pk, "layer": layer, "area_code": "A.MP"}
+    )
+
+
+def copy_layer(cycle: Cycle, source: str, target: str, *, by) -> int:
+    """Pre-fill a reviewer layer with another layer's answers where it has none yet."""
+    existing = set(
+        Answer.objects.filter(cycle=cycle, layer=target).values_list("question_id", flat=True)
+    )
+    copies = [
+        Answer(
+            cycle=cycle,
+            question_id=answer.question_id,
+            layer=target,
+            option=answer.option,
+            number=answer.number,
+            inputs=answer.inputs,
+            value=answer.value,
+            note="",
+            updated_by=by,
+        )
+        for answer in Answer.objects.filter(cycle=cycle, layer=source)
+        if answer.question_id not in existing
+    ]
+    bulk_create_with_history(
+        copies, Answer, default_user=by, default_change_reason=f"prefill {target} from {source}"
+    )
+    cycle_refresh_summary(cycle=cycle, layer=target)
+    return len(copies)
+
+
+def open_reviews(cycle: Cycle, layer: str) -> None:
+    """A pending review row for every active question of the layer that has none."""
+    done = set(
+        QuestionReview.objects.filter(cycle=cycle, layer=layer).values_list(
+            "question_id", flat=True
+        )
+    )
+    QuestionReview.objects.bulk_create(
+        [
+            QuestionReview(cycle=cycle, question_id=pk, layer=layer)
+            for pk in Question.objects.filter(
+                framework=cycle.framework, is_active=True
+            ).values_list("pk", flat=True)
+            if pk not in done
+        ]
+    )
+
+
+def _check_marking(cycle: Cycle, layer: str, by) -> None:
+    """A reviewer marks questions only in their layer's stage and window."""
+    if layer not in workflow.MARKING_LAYERS:
+        raise ValidationError(
+            _("Hanya penilaian pendahuluan dan TPI yang meninjau per pertanyaan.")
+        )
+    if by is not None:
+        access.check(by, cycle.unit, workflow.LAYER_PERMS[layer])
+        editable, why = workflow.layer_edit_state(cycle, layer, by)
+        if not editable:
+            raise PermissionDenied(why)
+
+
+# --------------------------------------------------------------------------
+# The unit's side
+
+
+@transaction.atomic
+def cycle_submit(*, cycle: Cycle, by) -> Cycle:
+    """The coordinator submits the self-assessment to the pre-assessor or the TPI."""
+    cycle = locked(cycle.pk)
+    transition = workflow.require(cycle, "submit", by)
+    layer = workflow.review_layer_after(cycle, transition)
+    cycle.submitted_at = timezone.now()
+    _move(cycle, transition, by=by, fields=("submitted_at",))
+    copy_layer(cycle, Layer.SELF, layer, by=by)
+    open_reviews(cycle, layer)
+    notifications.notify(
+        notifications.reviewers(cycle, workflow.LAYER_ROLES[layer]),
+        verb="submit",
+        subject=_("LKE %(unit)s siap dinilai") % {"unit": cycle.unit},
+        message=_("%(unit)s mengajukan penilaian mandiri %(year)s untuk dinilai.")
+        % {"unit": cycle.unit, "year": cycle.year},
+        url=_review_url(cycle, layer),
+        cycle=cycle,
+        exclude=by,
+    )
+    return cycle
+
+
+@transaction.atomic
+def cycle_resubmit(*, cycle: Cycle, by) -> Cycle:
+    """The unit sends its fixed answers back to the reviewer who returned them."""
+    cycle = locked(cycle.pk)
+    transition = workflow.require(cycle, "resubmit", by)
+    layer = cycle.revision_layer or Layer.TPI
+    reviews = list(
+        QuestionReview.objects.select_for_update().filter(
+            cycle=cycle, layer=layer, status=ReviewStatus.NEEDS_REVISION
+        )
+    )
+    for review in reviews:
+        review.status = ReviewStatus.REVISED
+        review.revision_count += 1
+        record(review, by=by, reason="resubmit")
+        review.save(update_fields=["status", "revision_count"])
+    target = transition.target_of(cycle)  # back to the layer that asked, read before clearing it
+    cycle.revision_layer = ""
+    _move(
+        cycle,
+        transition,
+        by=by,
+        note=_("%(count)d pertanyaan diperbaiki") % {"count": len(reviews)},
+        fields=("revision_layer",),
+        to=target,
+    )
+    notifications.notify(
+        notifications.reviewers(cycle, workflow.LAYER_ROLES[layer]),
+        verb="resubmit",
+        subject=_("Perbaikan LKE %(unit)s") % {"unit": cycle.unit},
+        message=_("%(unit)s telah memperbaiki %(count)d pertanyaan yang dikembalikan.")
+        % {"unit": cycle.unit, "count": len(reviews)},
+        url=_review_url(cycle, layer),
+        cycle=cycle,
+        exclude=by,
+    )
+    return cycle
+
+
+# --------------------------------------------------------------------------
+# The reviewers' side
+
+
+@transaction.atomic
+def review_mark(
+    *, cycle: Cycle, question: Question, layer: str, status: str, reason: str = "", by
+) -> QuestionReview:
+    """Mark the unit's answer diterima or perlu perbaikan (with a reason)."""
+    cycle = locked(cycle.pk)
+    _check_marking(cycle, layer, by)
+    if status not in (ReviewStatus.ACCEPTED, ReviewStatus.NEEDS_REVISION):
+        raise ValidationError(_("Status tinjauan tidak dikenal."))
+    reason = reason.strip()
+    if status == ReviewStatus.NEEDS_REVISION and not reason:
+        raise ValidationError(_("Tuliskan alasan mengapa pertanyaan ini perlu diperbaiki."))
+    review, _created = QuestionReview.objects.select_for_update().get_or_create(
+        cycle=cycle, question=question, layer=layer
+    )
+    review.status = status
+    review.reason = reason
+    review.reviewed_by = by
+    review.reviewed_at = timezone.now()
+    record(review, by=by, reason="review_mark")
+    review.full_clean()
+    review.save()
+    return review
+
+
+@transaction.atomic
+def review_accept_open(*, cycle: Cycle, layer: str, area_codes: list[str], by) -> int:
+    """Accept every question of the given areas that is still open (not reviewed or revised)."""
+    cycle = locked(cycle.pk)
+    _check_marking(cycle, layer, by)
+    reviews = list(
+        QuestionReview.objects.filter(
+            cycle=cycle,
+            layer=layer,
+            status__in=[ReviewStatus.PENDING, ReviewStatus.REVISED],
+            question__indicator__area__code__in=area_codes,
+        )
+    )
+    now = timezone.now()
+    for review in reviews:
+        review.status = ReviewStatus.ACCEPTED
+        review.reviewed_by = by
+        review.reviewed_at = now
+    bulk_update_with_history(
+        reviews,
+        QuestionReview,
+        ["status", "reviewed_by", "reviewed_at"],
+        default_user=by,
+        default_change_reason="review_accept_open",
+    )
+    return len(reviews)
+
+
+@transaction.atomic
+def cycle_return(*, cycle: Cycle, layer: str, by, note: str = "") -> Cycle:
+    """Send the questions marked perlu perbaikan back to the unit; everything else stays locked."""
+    cycle = locked(cycle.pk)
+    transition = workflow.require(cycle, "return", by, layer=layer)
+    returned = list(
+        QuestionReview.objects.filter(
+            cycle=cycle, layer=layer, status=ReviewStatus.NEEDS_REVISION
+        ).select_related("question")
+    )
+    codes = ", ".join(review.question.code for review in returned)
+    cycle.revision_layer = layer
+    _move(cycle, transition, by=by, note=note or codes, fields=("revision_layer",))
+    notifications.notify(
+        notifications.unit_team(cycle),
+        verb="return",
+        subject=_("LKE %(unit)s dikembalikan untuk perbaikan") % {"unit": cycle.unit},
+        message=_("Penilai mengembalikan %(count)d pertanyaan untuk diperbaiki: %(codes)s.")
+        % {"count": len(returned), "codes": codes},
+        url=_url(cycle),
+        cycle=cycle,
+        exclude=by,
+    )
+    return cycle
+
+
+@transaction.atomic
+def cycle_pass_pre_assessment(*, cycle: Cycle, by) -> Cycle:
+    """The pre-assessor finds the unit ready for the TPI."""
+    cycle = locked(cycle.pk)
+    transition = workflow.require(cycle, "pass_pre", by)
+    cycle.pre_passed_at = timezone.now()
+    _move(cycle, transition, by=by, fields=("pre_passed_at",))
+    copy_layer(cycle, Layer.SELF, Layer.TPI, by=by)
+    open_reviews(cycle, Layer.TPI)
+    notifications.notify(
+        notifications.reviewers(cycle, workflow.LAYER_ROLES[Layer.TPI]),
+        verb="submit",
+        subject=_("LKE %(unit)s siap dinilai TPI") % {"unit": cycle.unit},
+        message=_("%(unit)s lulus penilaian pendahuluan dan siap dievaluasi TPI.")
+        % {"unit": cycle.unit},
+        url=_review_url(cycle, Layer.TPI),
+        cycle=cycle,
+        exclude=by,
+    )
+    return cycle
+
+
+@transaction.atomic
+def cycle_finalise_tpi(*, cycle: Cycle, by) -> Cycle:
+    """The TPI finalises its evaluation; the TPI layer is locked from then on."""
+    cycle = locked(cycle.pk)
+    transition = workflow.require(cycle, "finalise_tpi", by)
+    cycle.tpi_finalised_at = timezone.now()
+    _move(cycle, transition, by=by, fields=("tpi_finalised_at",))
+    cycle_refresh_summary(cycle=cycle, layer=Layer.TPI)
+    total = cycle.summary(Layer.TPI).get("total", 0)
+    notifications.notify(
+        notifications.unit_team(cycle),
+        verb="finalise",
+        subject=_("Penilaian TPI %(unit)s final") % {"unit": cycle.unit},
+        message=_("Penilaian TPI %(year)s sudah final dengan nilai %(total)s.")
+        % {"year": cycle.year, "total": f"{total:.2f}".replace(".", ",")},
+        url=reverse("change_areas:comparison", kwargs={"pk": cycle.pk}),
+        cycle=cycle,
+        exclude=by,
+    )
+    return cycle
+
+
+# --------------------------------------------------------------------------
+# Proposal and decision
+
+
+@transaction.atomic
+def proposal_create(
+    *,
+    instansi: Unit,
+    year: int,
+    letter_number: str,
+    letter_date: datetime.date,
+    sptjm: Evidence,
+    cycles: list[Cycle],
+    by,
+    note: str = "",
+) -> Proposal:
+    """One proposal letter of an instansi to the TPN, for the cycles that meet every requirement."""
+    if by is not None:
+        access.check(by, instansi, Perm.ADMINISTER)
+    if instansi.depth != 1:
+        raise ValidationError(_("Surat usulan dibuat oleh instansi (unit teratas)."))
+    if not cycles:
+        raise ValidationError(_("Pilih sekurang-kurangnya satu unit untuk diusulkan."))
+    if sptjm.unit_id != instansi.pk:
+        raise ValidationError(_("SPTJM harus diunggah sebagai dokumen instansi."))
+    problems = []
+    moves = []
+    for cycle in [locked(cycle.pk) for cycle in cycles]:
+        if not cycle.unit.path.startswith(instansi.path) or cycle.year != year:
+            problems.append(
+                _("%(unit)s bukan unit %(instansi)s tahun %(year)s.")
+                % {"unit": cycle.unit, "instansi": instansi, "year": year}
+            )
+            continue
+        facts = workflow.Facts(cycle)
+        reasons = workflow.proposal_blockers(cycle, facts=facts)
+        problems += [f"{cycle.unit}: {reason}" for reason in reasons]
+        if not reasons:
+            moves.append((cycle, workflow.require(cycle, "propose", by, facts=facts)))
+    if problems:
+        raise ValidationError(problems)
+    proposal = Proposal(
+        instansi=instansi,
+        year=year,
+        letter_number=letter_number.strip(),
+        letter_date=letter_date,
+        sptjm=sptjm,
+        note=note,
+        created_by=by,
+    )
+    proposal.full_clean()
+    record(proposal, by=by, reason="proposal_create")
+    proposal.save()
+    for cycle, transition in moves:
+        cycle.proposal = proposal
+        _move(cycle, transition, by=by, note=proposal.letter_number, fields=("proposal",))
+        copy_layer(cycle, Layer.TPI, Layer.TPN, by=by)
+        notifications.notify(
+            notifications.reviewers(cycle, workflow.LAYER_ROLES[Layer.TPN]),
+            verb="propose",
+            subject=_("Usulan %(unit)s untuk evaluasi TPN") % {"unit": cycle.unit},
+            message=_(
+                "%(instansi)s mengusulkan %(unit)s untuk predikat %(target)s (surat %(number)s)."
+            )
+            % {
+                "instansi": instansi,
+                "unit": cycle.unit,
+                "target": cycle.get_target_display(),
+                "number": proposal.letter_number,
+            },
+            url=_url(cycle),
+            cycle=cycle,
+            exclude=by,
+        )
+    return proposal
+
+
+@transaction.atomic
+def cycle_decide(
+    *,
+    cycle: Cycle,
+    decision: str,
+    by,
+    decree_number: str = "",
+    decree_date: datetime.date | None = None,
+    note: str = "",
+) -> Cycle:
+    """Record the TPN's decision; awarding creates the predicate with its decree."""
+    cycle = locked(cycle.pk)
+    transition = workflow.require(cycle, "decide", by)
+    if decision not in Decision.values:
+        raise ValidationError(_("Keputusan tidak dikenal."))
+    if decision == Decision.AWARDED:
+        predicate_award(
+            unit=cycle.unit,
+            predicate=cycle.target,
+            year=cycle.year,
+            decree_number=decree_number,
+            decree_date=decree_date,
+            cycle=cycle,
+            by=None,
+        )
+    elif not note.strip():
+        raise ValidationError(_("Tuliskan alasan bila predikat tidak diberikan."))
+    cycle.decision = decision
+    cycle.decided_at = timezone.now()
+    cycle.decision_note = note.strip()
+    cycle_refresh_summary(cycle=cycle, layer=Layer.TPN)
+    _move(
+        cycle,
+        transition,
+        by=by,
+        note=Decision(decision).label,
+        fields=("decision", "decided_at", "decision_note"),
+    )
+    notifications.notify(
+        [
+            *notifications.unit_team(cycle),
+            *notifications.reviewers(cycle, workflow.LAYER_ROLES[Layer.TPI]),
+        ],
+        verb="decision",
+        subject=_("Keputusan %(target)s untuk %(unit)s")
+        % {"target": cycle.get_target_display(), "unit": cycle.unit},
+        message=(
+            _("Selamat: %(unit)s memperoleh predikat %(target)s (%(decree)s).")
+            if decision == Decision.AWARDED
+            else _("%(unit)s belum memperoleh predikat %(target)s. %(note)s")
+        )
+        % {
+            "unit": cycle.unit,
+            "target": cycle.get_target_display(),
+            "decree": decree_number,
+            "note": note,
+        },
+        url=_url(cycle),
+        cycle=cycle,
+        exclude=by,
+    )
+    return cycle
+
+
+# --------------------------------------------------------------------------
+# Comments
+
+
+def comment_side(cycle: Cycle, user) -> str | None:
+    """Which side the person speaks for on the cycle's threads, or None if they may not write."""
+    perms = access.perms_on(user, cycle.unit)
+    for layer in (Layer.TPN, Layer.TPI, Layer.PRE):
+        if workflow.LAYER_PERMS[layer] in perms and not user.is_superuser:
+            return layer
+    if Perm.EDIT_SELF in perms:
+        return Layer.SELF
+    return None
+
+
+@transaction.atomic
+def comment_add(*, cycle: Cycle, question: Question, body: str, by) -> Comment:
+    cycle = Cycle.objects.select_related("unit").get(pk=cycle.pk)  # the stage as it is now
+    access.check(by, cycle.unit, Perm.VIEW)
+    side = comment_side(cycle, by)
+    if side is None:
+        raise PermissionDenied(_("Peran Anda tidak dapat menulis di utas ini."))
+    body = body.strip()
+    if not body:
+        raise ValidationError(_("Komentar kosong."))
+    if len(body) > 5000:
+        raise ValidationError(_("Komentar terlalu panjang (paling banyak 5.000 karakter)."))
+    if question.framework_id != cycle.framework_id:
+        raise ValidationError(_("Pertanyaan ini bukan bagian dari LKE siklus ini."))
+    comment = Comment.objects.create(
+        cycle=cycle, question=question, author=by, author_side=side, body=body
+    )
+    if side != Layer.SELF:
+        other = notifications.unit_team(cycle)
+    else:
+        other = notifications.reviewers(
+            cycle, workflow.LAYER_ROLES[workflow.review_layer(cycle) or Layer.TPI]
+        )
+    notifications.notify(
+        other,
+        verb="comment",
+        subject=_("Komentar pada %(code)s") % {"code": question.code},
+        message=_("%(who)s menulis pada %(code)s: %(body)s")
+        % {"who": by, "code": question.code, "body": body[:200]},
+        url=_url(cycle),
+        cycle=cycle,
+        exclude=by,
+    )
+    return comment

@@ -1,0 +1,217 @@
+"""What several pages of a cycle share: the context every cycle page shows (header,
+navigation, the moves the person may make), finding a question or an area of
+the cycle's catalog, and the way back to a question after a plain form."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from change_areas import selectors, services, workflow
+from change_areas.models import Area, ComponentKind, Cycle, Evidence, Layer, Question, ReviewStatus
+from units import access
+from units.access import Perm
+
+
+def cycle_context(request: HttpRequest, cycle: Cycle) -> dict:
+    """The header, navigation and moves of a cycle page. Two queries (ancestors, areas)."""
+    editable, reason = workflow.layer_edit_state(cycle, Layer.SELF, request.user)
+    return {
+        "cycle": cycle,
+        "unit": cycle.unit,
+        "ancestors": list(cycle.unit.ancestors()),
+        "summary": cycle.summary(Layer.SELF),
+        "editable": editable,
+        "edit_reason": reason,
+        "can_edit": access.can(request.user, cycle.unit, Perm.EDIT_SELF),
+        "moves": workflow.allowed(cycle, request.user),
+        "comment_side": services.comment_side(cycle, request.user),
+        "review_layers": [
+            layer
+            for layer in (Layer.PRE, Layer.TPI, Layer.TPN)
+            if access.can(request.user, cycle.unit, workflow.LAYER_PERMS[layer])
+        ],
+        "nav_areas": list(
+            Area.objects.filter(framework=cycle.framework, is_active=True)
+            .select_related("component")
+            .order_by("order")
+        ),
+    }
+
+
+def areas_of(cycle: Cycle, area_code: str) -> tuple[list[Area], str]:
+    """The areas a page shows: one change area by its code, or every area of Hasil ("hasil")."""
+    if area_code == "hasil":
+        areas = list(
+            Area.objects.filter(
+                framework=cycle.framework, component__kind=ComponentKind.HASIL, is_active=True
+            )
+            .select_related("component")
+            .order_by("order")
+        )
+        if not areas:
+            raise Http404
+        return areas, _("Hasil")
+    area = get_object_or_404(
+        Area.objects.select_related("component"),
+        framework=cycle.framework,
+        code=area_code,
+        is_active=True,
+    )
+    return [area], area.name
+
+
+def question_of(cycle: Cycle, code: str) -> Question:
+    """An active question of the cycle's catalog by its code, else 404. One query."""
+    return get_object_or_404(
+        Question.objects.select_related("indicator__area__component"),
+        framework=cycle.framework,
+        code=code,
+        is_active=True,
+    )
+
+
+def prefetched(question: Question) -> Question:
+    """The question again with its options and inputs, as a question card shows it."""
+    return (
+        Question.objects.select_related("indicator__area")
+        .prefetch_related("options", "inputs")
+        .get(pk=question.pk)
+    )
+
+
+def area_page_code(question: Question) -> str:
+    """The `area_code` of the page a question is shown on ("hasil" for Hasil questions)."""
+    area = question.indicator.area
+    return "hasil" if area.component and area.component.kind == ComponentKind.HASIL else area.code
+
+
+def back_to_question(cycle: Cycle, question: Question, layer: str = Layer.SELF) -> str:
+    """The page, anchored at the question, that a plain (no-JavaScript) form returns to."""
+    code = area_page_code(question)
+    if layer != Layer.SELF:
+        url = reverse(
+            "change_areas:review", kwargs={"pk": cycle.pk, "layer": layer, "area_code": code}
+        )
+    elif code == "hasil":
+        url = reverse("change_areas:hasil", kwargs={"pk": cycle.pk})
+    else:
+        url = reverse("change_areas:area", kwargs={"pk": cycle.pk, "area_code": code})
+    return f"{url}#q-{question.code.replace('.', '-')}"
+
+
+def question_cards(indicator_view):
+    """Every question card of an indicator card, its sub-indicators' included."""
+    yield from indicator_view.questions
+    for child in indicator_view.children:
+        yield from child.questions
+
+
+def lock_unreturned(cycle: Cycle, cards) -> None:
+    """While the unit revises, only the questions returned to it stay open."""
+    if cycle.stage != workflow.Stage.PERBAIKAN:
+        return
+    for card in cards:
+        card.editable = bool(card.review and card.review.status == ReviewStatus.NEEDS_REVISION)
+
+
+def own_page(request: HttpRequest, cycle: Cycle, fallback: str) -> str:
+    """The `next` a form posted, when it is a page of this cycle; else the fallback."""
+    target = request.POST.get("next", "")
+    if target.startswith(f"/siklus/{cycle.pk}/") and "//" not in target:
+        return target
+    return fallback
+
+
+def conflict_page(
+    request: HttpRequest, question: Question, conflict: dict, *, back: str
+) -> HttpResponse:
+    """Without JavaScript: both answers side by side, and a way to save one's own knowingly."""
+    resend = [
+        (name, value)
+        for name, values in request.POST.lists()
+        if name not in ("csrfmiddlewaretoken", "version")
+        for value in values
+    ]
+    return render(
+        request,
+        "change_areas/answer_conflict.html",
+        {
+            "question": question,
+            "current": conflict["current"],
+            "mine": conflict["mine"],
+            "note": conflict["note"],
+            "resend": resend,
+            "back": back,
+        },
+        status=409,
+    )
+
+
+def question_views(cycle: Cycle, question: Question, layer: str, **options):
+    """The card of one question of one layer, with its comments (for an htmx fragment)."""
+    return selectors.question_views(
+        cycle, [prefetched(question)], layer, with_comments=True, **options
+    )[question.code]
+
+
+def posted_version(request: HttpRequest) -> int | None:
+    """The answer version the form was loaded with (0: the question had no answer yet)."""
+    try:
+        return int(request.POST["version"])
+    except (KeyError, ValueError):
+        return None
+
+
+def question_fragment(
+    request: HttpRequest, cycle: Cycle, question: Question, layer: str, **extra
+) -> HttpResponse:
+    """The question card of the layer and its area's score, swapped in by htmx."""
+    cycle.refresh_from_db()
+    area = question.indicator.area
+    if layer == Layer.SELF:
+        card = question_views(
+            cycle, question, Layer.SELF, review_layer=workflow.shown_review_layer(cycle)
+        )
+        lock_unreturned(cycle, [card])
+        editable, reason = workflow.layer_edit_state(cycle, Layer.SELF, request.user)
+        context = {
+            "q": card,
+            "editable": editable,
+            "edit_reason": reason,
+            "library": list(
+                Evidence.objects.for_unit(cycle.unit).only("pk", "title", "valid_until")
+            )
+            if editable
+            else [],
+            "area_summary": cycle.summary(Layer.SELF).get("areas", {}).get(area.code, {}),
+        }
+        template = "change_areas/_question_response.html"
+    else:
+        marks = layer if layer in workflow.MARKING_LAYERS else None
+        card = question_views(cycle, question, layer, review_layer=marks)
+        card.counterpart = selectors.question_views(cycle, [prefetched(question)], Layer.SELF)[
+            question.code
+        ]
+        editable, _reason = workflow.layer_edit_state(cycle, layer, request.user)
+        context = {
+            "q": card,
+            "layer": layer,
+            "review_editable": editable,
+            "marks": bool(marks),
+            "layer_node": cycle.summary(layer).get("areas", {}).get(area.code, {}),
+            "self_node": cycle.summary(Layer.SELF).get("areas", {}).get(area.code, {}),
+        }
+        template = "change_areas/_review_question_response.html"
+    context.update(
+        {
+            "cycle": cycle,
+            "area": area,
+            "comment_side": services.comment_side(cycle, request.user),
+            "oob": True,
+            **extra,
+        }
+    )
+    return render(request, template, context)

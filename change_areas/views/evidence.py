@@ -1,0 +1,112 @@
+"""A unit's evidence library (bukti dukung): the documents, uploads, downloads, new versions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from change_areas import forms, scopes, services
+from change_areas.models import Evidence
+from units import access
+from units.access import Perm, unit_permission
+from units.models import Unit
+
+
+@unit_permission(Perm.VIEW)
+def evidence_library(request: HttpRequest, unit: Unit) -> HttpResponse:
+    """The unit's documents, where they are used, and the upload form."""
+    can_edit = access.can(request.user, unit, Perm.EDIT_SELF)
+    form = (
+        forms.EvidenceUploadForm(request.POST or None, request.FILES or None) if can_edit else None
+    )
+    status = 200
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                evidence = services.evidence_upload(
+                    unit=unit,
+                    uploaded_file=form.cleaned_data.pop("file"),
+                    by=request.user,
+                    **form.cleaned_data,
+                )
+            except ValidationError as error:
+                form.add_error("file", error)
+            else:
+                messages.success(
+                    request,
+                    _("Bukti dukung “%(title)s” diunggah.") % {"title": evidence.title},
+                )
+                return redirect("change_areas:evidence_library", code=unit.code)
+        status = 400
+    query = request.GET.get("q", "").strip()[:100]
+    documents = (
+        Evidence.objects.for_unit(unit)
+        .select_related("blob", "uploaded_by")
+        .annotate(usage=Count("answers", distinct=True))
+        .order_by("-created_at", "-pk")
+    )
+    if query:
+        documents = documents.filter(Q(title__icontains=query) | Q(description__icontains=query))
+    page = Paginator(documents, 50).get_page(request.GET.get("halaman"))
+    return render(
+        request,
+        "change_areas/evidence_library.html",
+        {
+            "unit": unit,
+            "ancestors": list(unit.ancestors()),
+            "page": page,
+            "form": form,
+            "query": query,
+            "can_edit": can_edit,
+            "today": timezone.localdate(),
+            "max_mb": settings.ZI_EVIDENCE_MAX_BYTES // 1_000_000,
+        },
+        status=status,
+    )
+
+
+@unit_permission(Perm.VIEW, scope=scopes.EVIDENCE)
+def evidence_download(request: HttpRequest, evidence: Evidence) -> FileResponse:
+    """A document, only for people who may see its unit; always as a download."""
+    response = FileResponse(
+        evidence.blob.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.blob.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@unit_permission(Perm.EDIT_SELF, scope=scopes.EVIDENCE)
+@require_POST
+def evidence_replace(request: HttpRequest, evidence: Evidence) -> HttpResponse:
+    form = forms.EvidenceReplaceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.evidence_replace(
+                evidence=evidence, uploaded_file=form.cleaned_data["file"], by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("Berkas “%(title)s” diganti; versi lama tersimpan di riwayat.")
+                % {"title": evidence.title},
+            )
+    else:
+        messages.error(request, _("Pilih berkas pengganti."))
+    return redirect("change_areas:evidence_library", code=evidence.unit.code)
