@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from change_areas import lke, services
-from change_areas.services import answers as answer_services
 from change_areas.models import Answer, Framework, Layer
+from change_areas.services import answers as answer_services
 from declarations import printing
 from declarations.models import PrintJob, PrintJobStatus
 from lib.imports import import_dataset
