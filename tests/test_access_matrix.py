@@ -342,8 +342,8 @@ ROWS: list[Row] = [
     Row("service_standards:survey_unpublish", "POST", ss.kw("survey_published"), statuses(
                                                                             LOGIN, 404,     403,  302,  403, 403, 403,   302,   302)),
     # Public pages: everyone, signed in or not, inside or outside the unit.
-    Row("service_standards:public_index", "GET", no_kwargs, statuses(        200,   200,     200,  200,  200, 200, 200,   200,   200)),
-    Row("service_standards:public_unit", "GET", ss.kw("public_unit"), statuses(
+    Row("public:index", "GET", no_kwargs, statuses(                         200,   200,     200,  200,  200, 200, 200,   200,   200)),
+    Row("public:unit", "GET", ss.kw("public_unit"), statuses(
                                                                             200,   200,     200,  200,  200, 200, 200,   200,   200)),
     Row("service_standards:public_service", "GET", ss.kw("public_service"), statuses(
                                                                             200,   200,     200,  200,  200, 200, 200,   200,   200)),
