@@ -46,6 +46,8 @@ def declaration_list(request: HttpRequest) -> HttpResponse:
     unit = None
     code = (request.GET.get("unit") or "").strip()
     if code:
+        # A filter from the query string, not the object the URL names: refused
+        # like any unit page (404 outside), so the list never confirms a code.
         unit = access.unit_for(request.user, code)
     queryset = form.filter(Declaration.objects.visible_to(request.user), unit=unit)
     queryset = queryset.select_related("unit", "framework").prefetch_related(
