@@ -59,21 +59,40 @@ def perms_on_declaration(user, declaration: Declaration) -> frozenset[Perm]:
     return frozenset(perms)
 
 
-def declaration_for(user, pk: int, perm: Perm = Perm.VIEW) -> Declaration:
-    """The declaration with its participants, if the person may `perm` on it; else 404 or 403.
-
-    Drafts are for the organiser's admins only: other insiders get 403.
-    """
+def declaration_or_404(pk: int) -> Declaration:
+    """The declaration with its units and participants (`with_participants`), else 404."""
     declaration = with_participants(Declaration.objects.filter(pk=pk)).first()
     if declaration is None:
         raise Http404
+    return declaration
+
+
+def check_declaration(user, declaration: Declaration, perm: Perm = Perm.VIEW) -> None:
+    """Raise 404 for outsiders and 403 for insiders who may not `perm` on the declaration.
+
+    Drafts are for the organiser's admins only: other insiders get 403.
+    The `check` of `scopes.DECLARATION`, and what the services ask of `by`.
+    """
     perms = perms_on_declaration(user, declaration)
     if not perms:
         raise Http404
     if perm not in perms or (declaration.is_draft and Perm.ADMINISTER not in perms):
         raise PermissionDenied
-    declaration.can_manage = Perm.ADMINISTER in perms
-    return declaration
+
+
+def can_manage(user, declaration: Declaration) -> bool:
+    """Whether the person administers the declaration (the organiser's admins). No query."""
+    return access.can(user, declaration.unit, Perm.ADMINISTER)
+
+
+def replacement_choices(declaration: Declaration) -> list[Declaration]:
+    """Valid declarations of the same organiser (whoever manages one manages all). One query."""
+    return list(
+        Declaration.objects.valid()
+        .filter(unit=declaration.unit)
+        .exclude(pk=declaration.pk)
+        .order_by("-event_date", "-pk")[:100]
+    )
 
 
 def administered_units(user, units: list[Unit]) -> list[Unit]:

@@ -3,8 +3,13 @@
 Every change goes through one of these functions, whether it comes from a
 view, the admin, an import, a task or a command, so the rules (a frozen
 declaration is never edited or deleted) and the history are the same
-everywhere. Permission checks belong to the callers (views ask
-`selectors.declaration_for`); these functions check the state.
+everywhere.
+
+Permission: given the acting person (`by=`), a function refuses them as the
+declaring view does — ADMINISTER on the declaration
+(`selectors.check_declaration`), or on the organising unit for a new draft —
+raising Http404 for outsiders and PermissionDenied for insiders without it.
+`by=None` is the system (commands, demo data, migrations) and is trusted.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -30,8 +35,10 @@ from declarations.models import (
     DeclaringUnit,
     Witness,
 )
-from declarations.selectors import units_of, with_participants
+from declarations.selectors import check_declaration, units_of, with_participants
 from lib.concurrency import check_revision
+from units import access
+from units.access import Perm
 from units.models import Unit, User
 
 DECLARATION_FIELDS = (
@@ -52,6 +59,16 @@ def _record(instance, *, by: User | None, reason: str) -> None:
     if by is not None:
         instance._history_user = by
     instance._change_reason = reason
+
+
+def _authorise(by: User | None, declaration: Declaration) -> None:
+    """Refuse a person who may not administer the declaration; the system (None) may.
+
+    Only the organiser's roles give ADMINISTER, so the declaring units are read
+    only to tell a refused person 404 from 403, as the view does.
+    """
+    if by is not None and not access.can(by, declaration.unit, Perm.ADMINISTER):
+        check_declaration(by, declaration, Perm.ADMINISTER)
 
 
 def _require_draft(declaration: Declaration) -> None:
@@ -181,6 +198,8 @@ def declaration_create(
     unknown = set(fields) - set(DECLARATION_FIELDS)
     if unknown:
         raise TypeError(f"unknown declaration fields: {sorted(unknown)}")
+    if by is not None:
+        access.check(by, unit, Perm.ADMINISTER)
     units = list(units) if units else [unit]
     template = template_for(fields.get("kind") or DeclarationKind.PIAGAM)
     fields.setdefault("title", template.title)
@@ -212,6 +231,7 @@ def declaration_update(
     unknown = set(fields) - set(DECLARATION_FIELDS)
     if unknown:
         raise TypeError(f"unknown declaration fields: {sorted(unknown)}")
+    _authorise(by, declaration)
     _require_draft(_locked(declaration, expected_revision=expected_revision))
     for name, value in fields.items():
         setattr(declaration, name, value)
@@ -236,6 +256,7 @@ def participants_save(
     delete: Iterable[Declarant | Witness] = (),
 ) -> None:
     """Add, change or remove declarants and witnesses of a draft (from forms or imports)."""
+    _authorise(by, declaration)
     _require_draft(_locked(declaration))
     save, delete = list(save), list(delete)
     for model in (Declarant, Witness):
@@ -267,6 +288,7 @@ def participants_replace(
     by: User | None,
 ) -> int:
     """Replace every declarant (or witness) of a draft with `people`; all or nothing."""
+    _authorise(by, declaration)
     _require_draft(_locked(declaration))
     new = [
         model(declaration=declaration, order=order, **person) for order, person in enumerate(people)
@@ -307,6 +329,7 @@ def declarants_from_people(*, declaration: Declaration, by: User | None) -> int:
     """
     from units.models import Membership
 
+    _authorise(by, declaration)
     _require_draft(_locked(declaration))
     units = list(
         Unit.objects.filter(declarations_declared__declaration=declaration).order_by(
@@ -374,6 +397,7 @@ def completeness_problems(declaration: Declaration) -> list[str]:
 @transaction.atomic
 def declaration_finalise(*, declaration: Declaration, by: User | None) -> Declaration:
     """Freeze a draft: fill its text, render its PDF once, store the bytes and their SHA-256."""
+    _authorise(by, declaration)
     _require_draft(_locked(declaration))
     declaration = with_participants(Declaration.objects.filter(pk=declaration.pk)).get()
     problems = completeness_problems(declaration)
@@ -408,6 +432,7 @@ def declaration_sign(*, declaration: Declaration, by: User | None) -> Declaratio
     The unsigned file and its hash stay; the signed file gets its own hash.
     Raises SigningError (with a message for people) when no usable key is set.
     """
+    _authorise(by, declaration)
     _locked(declaration)
     if declaration.status != DeclarationStatus.FINAL:
         if declaration.status == DeclarationStatus.SIGNED:
@@ -461,6 +486,7 @@ def _require_reason(reason: str) -> str:
 @transaction.atomic
 def declaration_revoke(*, declaration: Declaration, reason: str, by: User | None) -> Declaration:
     """Withdraw an issued declaration. The files stay; the verification page says 'dicabut'."""
+    _authorise(by, declaration)
     reason = _require_reason(reason)
     _require_valid(_locked(declaration))
     declaration.status = DeclarationStatus.REVOKED
@@ -477,6 +503,7 @@ def declaration_supersede(
     *, declaration: Declaration, replacement: Declaration, reason: str, by: User | None
 ) -> Declaration:
     """Replace an issued declaration by another issued one; the old one points to the new."""
+    _authorise(by, declaration)
     reason = _require_reason(reason)
     _require_valid(_locked(declaration))
     if replacement.pk == declaration.pk:
@@ -504,6 +531,7 @@ def declaration_supersede(
 @transaction.atomic
 def declaration_duplicate(*, declaration: Declaration, by: User | None) -> Declaration:
     """A new draft with the same event, text, units and people (to correct an issued one)."""
+    _authorise(by, declaration)
     source = with_participants(Declaration.objects.filter(pk=declaration.pk)).get()
     copy = declaration_create(
         unit=source.unit,
@@ -541,6 +569,7 @@ def declaration_duplicate(*, declaration: Declaration, by: User | None) -> Decla
 @transaction.atomic
 def declaration_delete(*, declaration: Declaration, by: User | None) -> None:
     """Delete a draft. Issued declarations are never deleted (revoke or supersede them)."""
+    _authorise(by, declaration)
     _require_draft(_locked(declaration))
     for model in (Declarant, Witness, DeclaringUnit):
         for row in model.objects.filter(declaration=declaration):
@@ -552,7 +581,12 @@ def declaration_delete(*, declaration: Declaration, by: User | None) -> None:
 
 @transaction.atomic
 def template_save(*, kind: str, title: str, body: str, by: User | None) -> DeclarationTemplate:
-    """Create or change the body template of a kind (placeholders checked)."""
+    """Create or change the body template of a kind (placeholders checked).
+
+    The templates serve every unit, so only superusers (or the system) change them.
+    """
+    if by is not None and not by.is_superuser:
+        raise PermissionDenied
     template = DeclarationTemplate.objects.filter(kind=kind).first() or DeclarationTemplate(
         kind=kind
     )

@@ -11,9 +11,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
+from lib.view_permissions import public
+
 logger = logging.getLogger(__name__)
 
 
+@public
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database and the file storage answer, 503 (naming the failing part) when not.
@@ -41,6 +44,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     )
 
 
+@public
 def server_error(request: HttpRequest) -> HttpResponse:
     """The 500 handler: a database that went away gets a 503 page, anything else the 500 page.
 

@@ -46,5 +46,12 @@ def signed_in(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 
 def public(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """No sign-in: the view shows only what is published."""
-    view.permission = ViewPermission("public")
-    return view
+
+    # A wrapper rather than an attribute set on `view`, so marking one of
+    # Django's own views (`set_language`) does not change Django's function.
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        return view(request, *args, **kwargs)
+
+    wrapper.permission = ViewPermission("public")
+    return wrapper

@@ -19,7 +19,7 @@ def _parent_name(unit: Unit) -> str:
 
 
 def public_unit_url(unit: Unit) -> str:
-    return absolute_url(reverse("service_standards:public_unit", kwargs={"code": unit.code}))
+    return absolute_url(reverse("public:unit", kwargs={"code": unit.code}))
 
 
 def standard_pdf(version: StandardVersion, *, language: str | None = None) -> RenderedFile:

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
-from change_areas.models import PredicateAward
 from service_standards.models import (
     Consultation,
     Maklumat,
@@ -117,8 +116,9 @@ def surveys_of(unit: Unit) -> list[SatisfactionSurvey]:
 
 @dataclass
 class PublicUnitPage:
+    """A unit's published service: what `/layanan/<code>/` shows besides its predicates."""
+
     unit: Unit
-    predicates: list[PredicateAward]
     maklumat: Maklumat | None
     versions: list[StandardVersion]  # published versions of active services, in service order
     surveys: list[SatisfactionSurvey] = field(
@@ -145,15 +145,14 @@ def published_versions(unit: Unit) -> QuerySet[StandardVersion]:
 
 
 def public_unit_page(code: str) -> PublicUnitPage:
-    """Everything `/layanan/<code>/` shows. Five queries, whatever the number of services."""
+    """The unit's published standards, maklumat and SKM. Four queries, whatever their number."""
     unit = public_unit_or_404(code)
-    predicates = list(PredicateAward.objects.held().for_unit(unit).order_by("-decree_date"))
     maklumat = Maklumat.objects.filter(unit=unit, status=Maklumat.Status.SIGNED).first()
     versions = list(published_versions(unit))
     surveys = list(
         SatisfactionSurvey.objects.published().unit_wide().filter(unit=unit).chronological()
     )
-    return PublicUnitPage(unit, predicates, maklumat, versions, surveys)
+    return PublicUnitPage(unit, maklumat, versions, surveys)
 
 
 @dataclass
@@ -186,7 +185,7 @@ def public_service_page(code: str, slug: str) -> PublicServicePage:
 def public_index(query: str = "") -> QuerySet[Unit]:
     """Active units with at least one published standard, with counts and the latest SKM.
 
-    Evaluating a page costs one query, plus one for the held predicates.
+    Evaluating a page costs one query.
     """
     latest_survey = (
         SatisfactionSurvey.objects.published()
@@ -208,13 +207,6 @@ def public_index(query: str = "") -> QuerySet[Unit]:
             ),
             latest_ikm=Subquery(latest_survey.values("ikm")[:1]),
             latest_grade=Subquery(latest_survey.values("grade")[:1]),
-        )
-        .prefetch_related(
-            Prefetch(
-                "predicate_awards",
-                queryset=PredicateAward.objects.held().order_by("-decree_date"),
-                to_attr="held_predicates",
-            )
         )
         .order_by("province", "name")
     )

@@ -2,6 +2,14 @@
 
 Every change goes through one of these functions, from a view, the admin, an
 import or a command, so validation and history are the same everywhere.
+
+Permission: given the acting person (`by=`), a function refuses them as the
+view that calls it does, with `units.access.check` on the object's unit —
+EDIT_SELF to write services, drafts, FGDs, the maklumat draft and SKM data;
+SUBMIT_SELF to publish a standard, sign the maklumat and (un)publish SKM
+results — raising Http404 for outsiders and PermissionDenied for insiders
+without the capability. `by=None` is the system (commands, demo data,
+migrations) and is trusted.
 """
 
 from __future__ import annotations
@@ -35,6 +43,8 @@ from service_standards.models import (
     Service,
     StandardVersion,
 )
+from units import access
+from units.access import Perm
 from units.models import Unit, User
 
 SERVICE_FIELDS = ("name", "slug", "description", "channel", "category", "is_active", "position")
@@ -57,6 +67,12 @@ def _record(instance, *, by: User | None, reason: str) -> None:
     if by is not None:
         instance._history_user = by
     instance._change_reason = reason
+
+
+def _authorise(by: User | None, unit: Unit, perm: Perm) -> None:
+    """Refuse a person without `perm` on the unit as `access.check` does; the system (None) may."""
+    if by is not None:
+        access.check(by, unit, perm)
 
 
 # --- services -------------------------------------------------------------------------
@@ -97,6 +113,7 @@ def service_create(*, unit: Unit, by: User | None, **fields: Any) -> Service:
     unknown = set(fields) - set(SERVICE_FIELDS)
     if unknown:
         raise TypeError(f"unknown service fields: {sorted(unknown)}")
+    _authorise(by, unit, Perm.EDIT_SELF)
     if not fields.get("slug"):
         fields["slug"] = unique_slug(unit, fields.get("name", ""))
     if "position" not in fields:
@@ -116,6 +133,7 @@ def service_update(*, service: Service, by: User | None, **fields: Any) -> Servi
     unknown = set(fields) - set(SERVICE_FIELDS)
     if unknown:
         raise TypeError(f"unknown service fields: {sorted(unknown)}")
+    _authorise(by, service.unit, Perm.EDIT_SELF)
     for name, value in fields.items():
         setattr(service, name, value)
     _check_service_unique(service)
@@ -136,6 +154,7 @@ def version_create(
     unknown = set(fields) - {*StandardVersion.CONTENT_FIELDS, "change_note"}
     if unknown:
         raise TypeError(f"unknown version fields: {sorted(unknown)}")
+    _authorise(by, service.unit, Perm.EDIT_SELF)
     # Lock the service so two people creating drafts at once get distinct numbers.
     Service.objects.select_for_update().filter(pk=service.pk).first()
     number = (service.versions.aggregate(last=Max("number"))["last"] or 0) + 1
@@ -183,6 +202,7 @@ def version_update(
     unknown = set(fields) - {*StandardVersion.CONTENT_FIELDS, "change_note", *PREPARED_FIELDS}
     if unknown:
         raise TypeError(f"unknown version fields: {sorted(unknown)}")
+    _authorise(by, version.service.unit, Perm.EDIT_SELF)
     version = StandardVersion.objects.select_for_update().get(pk=version.pk)
     _ensure_draft(version)
     check_revision(version, expected_revision)
@@ -198,6 +218,7 @@ def version_update(
 @transaction.atomic
 def version_delete(*, version: StandardVersion, by: User | None) -> None:
     """Discard a draft (history keeps it)."""
+    _authorise(by, version.service.unit, Perm.EDIT_SELF)
     version = StandardVersion.objects.select_for_update().get(pk=version.pk)
     _ensure_draft(version)
     _record(version, by=by, reason="version_delete")
@@ -229,6 +250,7 @@ def version_publish(
     is still published, with a warning: PermenPAN-RB 15/2014 expects standards
     to be drawn up with the public.
     """
+    _authorise(by, version.service.unit, Perm.SUBMIT_SELF)
     Service.objects.select_for_update().filter(pk=version.service_id).first()
     version = (
         StandardVersion.objects.select_for_update().select_related("service").get(pk=version.pk)
@@ -347,6 +369,7 @@ def consultation_create(
     unknown = set(fields) - set(CONSULTATION_FIELDS)
     if unknown:
         raise TypeError(f"unknown consultation fields: {sorted(unknown)}")
+    _authorise(by, unit, Perm.EDIT_SELF)
     services = list(services)
     if any(service.unit_id != unit.pk for service in services):
         raise ValidationError(_("Layanan yang dipilih harus milik unit ini."))
@@ -372,6 +395,7 @@ def consultation_update(
     unknown = set(fields) - set(CONSULTATION_FIELDS)
     if unknown:
         raise TypeError(f"unknown consultation fields: {sorted(unknown)}")
+    _authorise(by, consultation.unit, Perm.EDIT_SELF)
     for name, value in fields.items():
         setattr(consultation, name, value)
     consultation.full_clean(exclude=["minutes"])
@@ -399,6 +423,7 @@ def maklumat_save_draft(
     With `expected_revision` (0 when the person saw no draft), a draft someone
     created or saved in the meantime raises EditConflict and nothing is written.
     """
+    _authorise(by, unit, Perm.EDIT_SELF)
     draft = (
         Maklumat.objects.select_for_update().filter(unit=unit, status=Maklumat.Status.DRAFT).first()
     )
@@ -433,6 +458,7 @@ def maklumat_sign(
     """
     from units.validators import validate_nip
 
+    _authorise(by, maklumat.unit, Perm.SUBMIT_SELF)
     maklumat = Maklumat.objects.select_for_update().select_related("unit").get(pk=maklumat.pk)
     if maklumat.status != Maklumat.Status.DRAFT:
         raise ValidationError(_("Hanya draf maklumat yang dapat ditandatangani."))
@@ -497,6 +523,7 @@ def survey_create(
     service: Service | None = None,
     note: str = "",
 ) -> SatisfactionSurvey:
+    _authorise(by, unit, Perm.EDIT_SELF)
     if service is not None and service.unit_id != unit.pk:
         raise ValidationError({"service": _("Layanan itu milik unit lain.")})
     duplicate = SatisfactionSurvey.objects.filter(
@@ -552,6 +579,7 @@ def survey_replace_respondents(
     *, survey: SatisfactionSurvey, by: User | None, rows: Sequence[RespondentRow]
 ) -> SatisfactionSurvey:
     """Replace the period's respondents with these rows and recompute the result."""
+    _authorise(by, survey.unit, Perm.EDIT_SELF)
     survey = SatisfactionSurvey.objects.select_for_update().get(pk=survey.pk)
     _ensure_survey_draft(survey)
     if not rows:
@@ -591,6 +619,7 @@ def survey_set_averages(
     respondent_count: int,
 ) -> SatisfactionSurvey:
     """Enter the nine element averages directly (respondent rows kept elsewhere)."""
+    _authorise(by, survey.unit, Perm.EDIT_SELF)
     survey = SatisfactionSurvey.objects.select_for_update().get(pk=survey.pk)
     _ensure_survey_draft(survey)
     if len(averages) != len(skm.ELEMENT_CODES):
@@ -621,6 +650,7 @@ def survey_set_averages(
 @transaction.atomic
 def survey_recompute(*, survey: SatisfactionSurvey, by: User | None) -> SatisfactionSurvey:
     """Recompute the stored result from the kept respondent rows."""
+    _authorise(by, survey.unit, Perm.EDIT_SELF)
     survey = SatisfactionSurvey.objects.select_for_update().get(pk=survey.pk)
     if survey.source != SatisfactionSurvey.Source.RESPONDENTS:
         return survey
@@ -635,6 +665,7 @@ def survey_recompute(*, survey: SatisfactionSurvey, by: User | None) -> Satisfac
 
 @transaction.atomic
 def survey_publish(*, survey: SatisfactionSurvey, by: User | None) -> SatisfactionSurvey:
+    _authorise(by, survey.unit, Perm.SUBMIT_SELF)
     survey = SatisfactionSurvey.objects.select_for_update().get(pk=survey.pk)
     if survey.is_published:
         raise ValidationError(_("Hasil periode ini sudah dipublikasikan."))
@@ -652,6 +683,7 @@ def survey_publish(*, survey: SatisfactionSurvey, by: User | None) -> Satisfacti
 
 @transaction.atomic
 def survey_unpublish(*, survey: SatisfactionSurvey, by: User | None) -> SatisfactionSurvey:
+    _authorise(by, survey.unit, Perm.SUBMIT_SELF)
     survey = SatisfactionSurvey.objects.select_for_update().get(pk=survey.pk)
     if not survey.is_published:
         raise ValidationError(_("Hasil periode ini belum dipublikasikan."))

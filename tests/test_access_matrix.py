@@ -5,7 +5,9 @@ held on the unit itself; each role held on the unit's parent (a role covers
 the whole subtree, so those columns must match); and a superuser.
 
 `ROWS` is the table. `test_every_url_has_a_row` fails when a URL pattern is
-added without a row here, so no page escapes the matrix.
+added without a row here, so no page escapes the matrix, and
+`test_every_view_declares_its_permission` when a view says nothing of who may
+call it (units.access: `@unit_permission`, `@signed_in`, `@public`).
 """
 
 from __future__ import annotations
@@ -18,9 +20,11 @@ from typing import Any
 import pytest
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, include, path, reverse
+from django.urls.resolvers import RoutePattern
 from PIL import Image
 
+from lib.view_permissions import ViewPermission, public
 from tests.declarations import matrix as dm
 from tests.factories import MembershipFactory, UnitFactory, UserFactory
 from tests.files import upload
@@ -342,8 +346,8 @@ ROWS: list[Row] = [
     Row("service_standards:survey_unpublish", "POST", ss.kw("survey_published"), statuses(
                                                                             LOGIN, 404,     403,  302,  403, 403, 403,   302,   302)),
     # Public pages: everyone, signed in or not, inside or outside the unit.
-    Row("service_standards:public_index", "GET", no_kwargs, statuses(        200,   200,     200,  200,  200, 200, 200,   200,   200)),
-    Row("service_standards:public_unit", "GET", ss.kw("public_unit"), statuses(
+    Row("public:index", "GET", no_kwargs, statuses(                         200,   200,     200,  200,  200, 200, 200,   200,   200)),
+    Row("public:unit", "GET", ss.kw("public_unit"), statuses(
                                                                             200,   200,     200,  200,  200, 200, 200,   200,   200)),
     Row("service_standards:public_service", "GET", ss.kw("public_service"), statuses(
                                                                             200,   200,     200,  200,  200, 200, 200,   200,   200)),
@@ -402,6 +406,47 @@ def _all_url_names(resolver=None, namespace: str = "") -> set[str]:
         elif isinstance(pattern, URLPattern) and pattern.name:
             names.add(f"{namespace}{pattern.name}")
     return names
+
+
+def _named_callbacks(resolver=None, namespace: str = ""):
+    """(URL name, view) for every pattern but the Django admin's (superusers only, by its site)."""
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _named_callbacks(pattern, inner)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}{pattern.name or pattern.pattern}", pattern.callback
+
+
+def views_without_permission(resolver=None) -> list[str]:
+    """The URLs whose view declares nothing (`@unit_permission`, `@signed_in` or `@public`)."""
+    return sorted(
+        f"{name} ({view.__module__}.{view.__qualname__})"
+        for name, view in _named_callbacks(resolver)
+        if not isinstance(getattr(view, "permission", None), ViewPermission)
+    )
+
+
+def test_every_view_declares_its_permission():
+    missing = views_without_permission()
+    assert not missing, f"views without a permission decorator: {missing}"
+
+
+def test_a_view_that_declares_nothing_is_named_by_the_walk():
+    def undeclared(request):
+        raise AssertionError("never called")
+
+    urls = [
+        path("open/", public(undeclared), name="declared"),
+        path("inner/", include(([path("x/", undeclared, name="hidden")], "demo"))),
+        path("missing/", undeclared, name="missing"),
+    ]
+    assert views_without_permission(URLResolver(RoutePattern(""), urls)) == [
+        f"demo:hidden ({__name__}.{undeclared.__qualname__})",
+        f"missing ({__name__}.{undeclared.__qualname__})",
+    ]
 
 
 def test_every_url_has_a_row():

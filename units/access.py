@@ -9,7 +9,7 @@ follows (DESIGN §2):
 - a person with a role that lacks the capability → 403;
 - superusers (the national admins) may do everything.
 
-The convention (docs/architecture.md, "Permissions"): a view states once,
+The convention (docs/architecture.md, "Access"): a view states once,
 in its decorator, what it needs —
 
     @unit_permission(Perm.EDIT_SELF, scope=scopes.CYCLE)
@@ -148,6 +148,9 @@ class Scope:
     `kwarg` is the URL keyword (`pk`, `code`); the view receives the loaded
     object as the argument `name`. `load` turns the URL value into the
     object or raises Http404 (one query; select what the view shows).
+    `within` names further URL keywords that `load` reads, by name: the
+    unit `code` in `/unit/<code>/layanan/<service_id>/`, so an id under
+    another unit's address is a 404. They are consumed like `kwarg`.
     `unit_of` names the unit whose roles decide; `check` may replace the
     whole decision for objects whose rule is more than one unit's roles
     (a joint declaration is visible from every declaring unit).
@@ -155,9 +158,10 @@ class Scope:
 
     kwarg: str
     name: str
-    load: Callable[[Any], Any]
+    load: Callable[..., Any]
     unit_of: Callable[[Any], Unit] = lambda obj: obj.unit
     check: Callable[[Any, Any, Perm], None] | None = None
+    within: tuple[str, ...] = ()
 
     def authorise(self, user, obj, perm: Perm) -> None:
         if self.check is not None:
@@ -182,7 +186,7 @@ def unit_permission(perm: PermSpec, *, scope: Scope = UNIT):
     """Require `perm` on the unit that `scope` finds from the URL; pass the object in.
 
     Anonymous → login page; outsider → 404; insider without `perm` → 403.
-    The URL keyword `scope.kwarg` is replaced by the loaded object.
+    The URL keywords `scope.kwarg` and `scope.within` are replaced by the loaded object.
     """
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -191,7 +195,9 @@ def unit_permission(perm: PermSpec, *, scope: Scope = UNIT):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             needed = perm(kwargs) if callable(perm) else perm
-            obj = scope.load(kwargs.pop(scope.kwarg))
+            obj = scope.load(
+                kwargs.pop(scope.kwarg), **{name: kwargs.pop(name) for name in scope.within}
+            )
             scope.authorise(request.user, obj, needed)
             return view(request, *args, **{scope.name: obj}, **kwargs)
 

@@ -1,9 +1,9 @@
 """Pages of the organisation: the units a person can see, a unit, its team."""
 
+import base64
 import mimetypes
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -13,16 +13,19 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from units import access, panels, services
-from units.access import Perm
+from lib.middleware import SECOND_FACTOR_SESSION_KEY
+from lib.pdf import qr_data_uri
+from units import access, panels, scopes, services
+from units.access import Perm, public, signed_in, unit_permission
 from units.forms import MembershipGrantForm, TokenForm, UnitFilterForm
 from units.models import Membership, Unit
 
 PAGE_SIZE = 50
 
 
-@login_required
+@signed_in
 def unit_list(request: HttpRequest) -> HttpResponse:
     """The units the person can see, in tree order, filterable and paginated."""
     form = UnitFilterForm(request.GET or None)
@@ -34,9 +37,8 @@ def unit_list(request: HttpRequest) -> HttpResponse:
     return render(request, "units/unit_list.html", {"form": form, "page": page})
 
 
-@login_required
-def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
-    unit = access.unit_for(request.user, code)
+@unit_permission(Perm.VIEW)
+def unit_detail(request: HttpRequest, unit: Unit) -> HttpResponse:
     ancestors = list(unit.ancestors())
     children = list(
         Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).annotate(
@@ -85,17 +87,15 @@ def _team_context(request: HttpRequest, unit: Unit, form: MembershipGrantForm | 
     }
 
 
-@login_required
-def unit_team(request: HttpRequest, code: str) -> HttpResponse:
+@unit_permission(Perm.VIEW)
+def unit_team(request: HttpRequest, unit: Unit) -> HttpResponse:
     """The people who hold roles on the unit, and the form to add one."""
-    unit = access.unit_for(request.user, code)
     return render(request, "units/unit_team.html", _team_context(request, unit, None))
 
 
-@login_required
+@unit_permission(Perm.MANAGE_TEAM)
 @require_POST
-def membership_grant(request: HttpRequest, code: str) -> HttpResponse:
-    unit = access.unit_for(request.user, code, Perm.MANAGE_TEAM)
+def membership_grant(request: HttpRequest, unit: Unit) -> HttpResponse:
     form = MembershipGrantForm(request.POST, roles=access.grantable_roles(request.user, unit))
     if form.is_valid():
         try:
@@ -117,22 +117,19 @@ def membership_grant(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "units/unit_team.html", _team_context(request, unit, form), status=400)
 
 
-@login_required
+@unit_permission(Perm.MANAGE_TEAM, scope=scopes.MEMBERSHIP)
 @require_POST
-def membership_revoke(request: HttpRequest, code: str, membership_id: int) -> HttpResponse:
-    unit = access.unit_for(request.user, code, Perm.MANAGE_TEAM)
-    membership = get_object_or_404(
-        Membership.objects.select_related("user", "unit"), pk=membership_id, unit=unit
-    )
+def membership_revoke(request: HttpRequest, membership: Membership) -> HttpResponse:
     services.membership_revoke(membership=membership, by=request.user)
     messages.success(
         request,
         _("Peran %(role)s %(user)s dicabut.")
         % {"role": membership.get_role_display(), "user": membership.user},
     )
-    return redirect("units:team", code=unit.code)
+    return redirect("units:team", code=membership.unit.code)
 
 
+@public
 def unit_logo(request: HttpRequest, code: str) -> FileResponse:
     """The letterhead logo; public, as it is printed on every published document."""
     unit = get_object_or_404(Unit, code=code, is_active=True)
@@ -152,19 +149,12 @@ def unit_logo(request: HttpRequest, code: str) -> FileResponse:
 
 
 def _otp_device(user, *, confirmed: bool):
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     return TOTPDevice.objects.filter(user=user, confirmed=confirmed).first()
 
 
-@login_required
+@signed_in
 def second_factor(request: HttpRequest) -> HttpResponse:
     """Turn the TOTP second factor on (scan, then confirm a code) or off."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from lib.middleware import SECOND_FACTOR_SESSION_KEY
-    from lib.pdf import qr_data_uri
-
     confirmed = _otp_device(request.user, confirmed=True)
     pending = None if confirmed else _otp_device(request.user, confirmed=False)
     form = TokenForm(request.POST or None)
@@ -191,8 +181,6 @@ def second_factor(request: HttpRequest) -> HttpResponse:
             form.add_error("token", _("Kode salah atau sudah kedaluwarsa. Coba kode terbaru."))
     context = {"confirmed": confirmed, "pending": pending, "form": form}
     if pending is not None:
-        import base64
-
         context["qr"] = qr_data_uri(pending.config_url, scale=5)
         context["secret"] = base64.b32encode(pending.bin_key).decode("ascii")
     return render(
@@ -200,10 +188,9 @@ def second_factor(request: HttpRequest) -> HttpResponse:
     )
 
 
+@signed_in
 def otp_verify(request: HttpRequest) -> HttpResponse:
     """After the password: the code from the authenticator app, for people who turned it on."""
-    if not request.user.is_authenticated:
-        return redirect("login")
     device = _otp_device(request.user, confirmed=True)
     next_url = request.GET.get("next") or request.POST.get("next") or "/"
     if not url_has_allowed_host_and_scheme(

@@ -1,16 +1,16 @@
 """Pages of the project as a whole: the home page."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from change_areas.models import Notification
 from units import access
+from units.access import signed_in
 from units.models import Unit
 from zi_tracker.dashboards.home import home_tasks
 
 
-@login_required
+@signed_in
 def home(request: HttpRequest) -> HttpResponse:
     """What the person has to do now, their units and roles, and new notifications.
 

@@ -150,9 +150,7 @@ def test_poster_is_a3_and_its_qr_code_opens_the_public_page(signed, client):
     )
     assert response.status_code == 200
     assert page_size_mm(response.content) == (297, 420)
-    expected = absolute_url(
-        reverse("service_standards:public_unit", kwargs={"code": signed.unit.code})
-    )
+    expected = absolute_url(reverse("public:unit", kwargs={"code": signed.unit.code}))
     assert qr_codes(response.content) == [expected]
     text = pdf_text(response.content)
     assert "Pindai untuk melihat standar pelayanan kami" in text

@@ -17,7 +17,7 @@ DRAFT_TEXT = "Persyaratan rahasia dari draf"
 
 
 def unit_url(unit) -> str:
-    return reverse("service_standards:public_unit", kwargs={"code": unit.code})
+    return reverse("public:unit", kwargs={"code": unit.code})
 
 
 def service_url(service) -> str:
@@ -201,11 +201,11 @@ def test_the_latest_published_period_is_shown(unit, client):
 
 def test_the_public_index_lists_units_with_a_published_standard(world, unit, other_unit, client):
     ServiceFactory(unit=other_unit, name="Hanya draf")  # no published standard: not listed
-    response = client.get(reverse("service_standards:public_index"))
+    response = client.get(reverse("public:index"))
     content = response.content.decode()
     assert unit.name in content and other_unit.name not in content
     assert "1 layanan" in content
-    searched = client.get(reverse("service_standards:public_index"), {"q": "tidak-ada-unit"})
+    searched = client.get(reverse("public:index"), {"q": "tidak-ada-unit"})
     assert unit.name not in searched.content.decode()
 
 
@@ -249,5 +249,5 @@ def test_public_index_queries_do_not_grow(count, province, client, django_assert
             decree_date=datetime.date(2023, 12, 1),
         )
     with django_assert_num_queries(3):
-        response = client.get(reverse("service_standards:public_index"))
+        response = client.get(reverse("public:index"))
     assert response.content.decode().count('class="unit-card"') == count

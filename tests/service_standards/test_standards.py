@@ -99,14 +99,14 @@ def test_a_racing_publisher_with_a_stale_view_is_refused_by_the_database(service
     assert published_versions(service) == [3]
 
 
-def test_published_and_superseded_versions_cannot_be_changed(service, staff):
+def test_published_and_superseded_versions_cannot_be_changed(service, staff, coordinator):
     version = StandardVersionFactory(service=service, published=True)
     with pytest.raises(ValidationError, match="tidak dapat diubah"):
         services.version_update(version=version, by=staff, duration_value=1)
     with pytest.raises(ValidationError):
         services.version_delete(version=version, by=staff)
     with pytest.raises(ValidationError, match="tidak dapat diubah"):
-        services.version_publish(version=version, by=staff, **PUBLISH)
+        services.version_publish(version=version, by=coordinator, **PUBLISH)
 
 
 def test_an_incomplete_draft_cannot_be_published_and_the_missing_components_are_named(

@@ -7,7 +7,6 @@ Every page costs a constant number of queries whatever the number of units
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -18,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from change_areas.models import Layer, Stage
 from lib.pdf import RenderedFile, image_data_uri, render_pdf
 from units import access
-from units.access import Perm
+from units.access import Perm, public, signed_in, unit_permission
 from units.models import Unit
 from zi_tracker.dashboards import charts, exports, forms, selectors
 
@@ -51,7 +50,7 @@ def _filter_errors(request: HttpRequest, form) -> None:
 # Index
 
 
-@login_required
+@signed_in
 def index(request: HttpRequest) -> HttpResponse:
     """The subtrees the person may open dashboards for: their units, or every root for admins."""
     if request.user.is_superuser:
@@ -124,17 +123,15 @@ def _unit_context(request: HttpRequest, unit: Unit) -> dict:
     return context
 
 
-@login_required
-def unit_dashboard(request: HttpRequest, code: str) -> HttpResponse:
-    unit = access.unit_for(request.user, code, Perm.VIEW)
+@unit_permission(Perm.VIEW)
+def unit_dashboard(request: HttpRequest, unit: Unit) -> HttpResponse:
     context = _unit_context(request, unit)
     context["has_children"] = unit.numchild > 0
     return render(request, "dashboards/unit.html", context)
 
 
-@login_required
-def unit_dashboard_pdf(request: HttpRequest, code: str) -> HttpResponse:
-    unit = access.unit_for(request.user, code, Perm.VIEW)
+@unit_permission(Perm.VIEW)
+def unit_dashboard_pdf(request: HttpRequest, unit: Unit) -> HttpResponse:
     context = _unit_context(request, unit)
     cycle = context["board"].cycle
     context.update(
@@ -268,42 +265,39 @@ def _sort_links(request: HttpRequest, filters) -> dict[str, dict]:
     return links
 
 
-@login_required
-def portfolio(request: HttpRequest, code: str) -> HttpResponse:
-    root = access.unit_for(request.user, code, Perm.VIEW)
-    return render(request, "dashboards/portfolio.html", _portfolio_context(request, root))
+@unit_permission(Perm.VIEW)
+def portfolio(request: HttpRequest, unit: Unit) -> HttpResponse:
+    return render(request, "dashboards/portfolio.html", _portfolio_context(request, unit))
 
 
-@login_required
-def portfolio_xlsx(request: HttpRequest, code: str) -> HttpResponse:
-    root = access.unit_for(request.user, code, Perm.VIEW)
-    form = _portfolio_form(request, root)
+@unit_permission(Perm.VIEW)
+def portfolio_xlsx(request: HttpRequest, unit: Unit) -> HttpResponse:
+    form = _portfolio_form(request, unit)
     filters = form.filters()
     if filters is None:
         return HttpResponse(_("Belum ada kerangka LKE."), status=404)
     rendered = exports.portfolio_xlsx(
-        selectors.export_rows(root, filters), root=root, filters=filters
+        selectors.export_rows(unit, filters), root=unit, filters=filters
     )
     return _file(rendered, attachment=True)
 
 
-@login_required
-def portfolio_pdf(request: HttpRequest, code: str) -> HttpResponse:
-    root = access.unit_for(request.user, code, Perm.VIEW)
-    context = _portfolio_context(request, root, rows_limit=PDF_ROW_LIMIT)
+@unit_permission(Perm.VIEW)
+def portfolio_pdf(request: HttpRequest, unit: Unit) -> HttpResponse:
+    context = _portfolio_context(request, unit, rows_limit=PDF_ROW_LIMIT)
     context.update(
         {
             "generated": timezone.localtime(),
-            "logo": image_data_uri(root.logo),
+            "logo": image_data_uri(unit.logo),
             "row_limit": PDF_ROW_LIMIT,
-            "document_number": f"PORTOFOLIO-{root.code}",
+            "document_number": f"PORTOFOLIO-{unit.code}",
         }
     )
     year = context["filters"].year if context.get("filters") else ""
     rendered = render_pdf(
         "pdf/dashboards/portfolio.html",
         context,
-        filename=f"portofolio-{root.code}-{year}.pdf".lower(),
+        filename=f"portofolio-{unit.code}-{year}.pdf".lower(),
     )
     return _file(rendered, attachment=False)
 
@@ -365,20 +359,18 @@ def _calibration_context(request: HttpRequest, root: Unit) -> dict:
     return context
 
 
-@login_required
-def calibration(request: HttpRequest, code: str) -> HttpResponse:
-    root = access.unit_for(request.user, code, Perm.VIEW)
-    context = _calibration_context(request, root)
+@unit_permission(Perm.VIEW)
+def calibration(request: HttpRequest, unit: Unit) -> HttpResponse:
+    context = _calibration_context(request, unit)
     context["query_string"] = request.GET.urlencode()
     return render(request, "dashboards/calibration.html", context)
 
 
-@login_required
-def calibration_xlsx(request: HttpRequest, code: str) -> HttpResponse:
-    root = access.unit_for(request.user, code, Perm.VIEW)
-    context = _calibration_context(request, root)
+@unit_permission(Perm.VIEW)
+def calibration_xlsx(request: HttpRequest, unit: Unit) -> HttpResponse:
+    context = _calibration_context(request, unit)
     rendered = exports.calibration_xlsx(
-        root=root,
+        root=unit,
         year=context["year"],
         first_label=str(context["first_label"]),
         second_label=str(context["second_label"]),
@@ -392,6 +384,7 @@ def calibration_xlsx(request: HttpRequest, code: str) -> HttpResponse:
 # Public registry
 
 
+@public
 def registry(request: HttpRequest) -> HttpResponse:
     """Units holding Menuju WBK / WBBM, with decree numbers. Public, no login."""
     years, provinces = selectors.registry_choices()

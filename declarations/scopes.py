@@ -1,0 +1,42 @@
+"""How declaration URLs name the objects their views receive (see `units.access.Scope`)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from declarations import selectors
+from declarations.models import PrintJob
+from units.access import UNIT, Perm, Scope
+
+# A declaration is seen from its organiser or any declaring unit, and managed
+# by the organiser's admins; a draft only by them (`selectors.check_declaration`).
+DECLARATION = Scope(
+    kwarg="pk",
+    name="declaration",
+    load=selectors.declaration_or_404,
+    check=selectors.check_declaration,
+)
+
+# The unit that organises a new declaration (or whose subtree is printed).
+ORGANISER = replace(UNIT, name="organiser")
+
+
+def _own_job(user, job: PrintJob, perm: Perm) -> None:
+    """A print job is its creator's alone (superusers see every job); others get 404.
+
+    The capability was asked when the job was started on a unit; a job spans
+    many declarations, so here only the creator counts.
+    """
+    if job.created_by_id != user.pk and not user.is_superuser:
+        raise Http404
+
+
+PRINT_JOB = Scope(
+    kwarg="job_id",
+    name="job",
+    load=lambda job_id: get_object_or_404(PrintJob, pk=job_id),
+    check=_own_job,
+)

@@ -1,0 +1,70 @@
+"""Printing many declarations at once: a unit's subtree as one zip, and the job that builds it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from declarations import printing, scopes
+from declarations.models import Declaration, PrintJob
+from units.access import Perm, unit_permission
+from units.models import Unit
+
+
+@unit_permission(Perm.ADMINISTER)
+@require_POST
+def print_unit(request: HttpRequest, unit: Unit) -> HttpResponse:
+    """Every declaration of the unit and the units below it, as one zip."""
+    declarations = list(
+        Declaration.objects.in_subtree_of(unit)
+        .order_by("event_date", "pk")
+        .values_list("pk", flat=True)
+    )
+    if not declarations:
+        messages.error(request, _("Belum ada pencanangan di %(unit)s.") % {"unit": unit.name})
+        return redirect(f"{reverse('declarations:list')}?unit={unit.code}")
+    job = printing.print_job_start(
+        declarations=declarations,
+        by=request.user,
+        label=_("Semua pencanangan %(unit)s dan unit di bawahnya") % {"unit": unit.name},
+    )
+    return redirect(job)
+
+
+@unit_permission(Perm.ADMINISTER, scope=scopes.PRINT_JOB)
+def print_job(request: HttpRequest, job: PrintJob) -> HttpResponse:
+    return render(
+        request,
+        "declarations/print_job.html",
+        {"job": job, "keep_days": settings.ZI_PRINT_JOB_KEEP_DAYS},
+    )
+
+
+@unit_permission(Perm.ADMINISTER, scope=scopes.PRINT_JOB)
+@require_POST
+def print_job_retry(request: HttpRequest, job: PrintJob) -> HttpResponse:
+    """Start again a job whose worker stopped (or that failed)."""
+    try:
+        printing.print_job_retry(job, by=request.user)
+    except ValueError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Pekerjaan cetak dimulai lagi."))
+    return redirect(job)
+
+
+@unit_permission(Perm.ADMINISTER, scope=scopes.PRINT_JOB)
+def print_job_download(request: HttpRequest, job: PrintJob) -> FileResponse:
+    if not job.file:
+        raise Http404
+    return FileResponse(
+        job.file.open("rb"),
+        as_attachment=True,
+        filename=job.file.name.rsplit("/", 1)[-1],
+        content_type="application/zip",
+    )
