@@ -32,7 +32,7 @@ from declarations.models import (
 )
 from declarations.selectors import units_of, with_participants
 from lib.concurrency import check_revision
-from units.models import Unit, User
+from units.models import Membership, Unit, User
 
 DECLARATION_FIELDS = (
     "kind",
@@ -305,8 +305,6 @@ def declarants_from_people(*, declaration: Declaration, by: User | None) -> int:
     Replaces the declarants with one per person (name, NIP, position from their
     account), in name order; people without a name are skipped.
     """
-    from units.models import Membership
-
     _require_draft(_locked(declaration))
     units = list(
         Unit.objects.filter(declarations_declared__declaration=declaration).order_by(

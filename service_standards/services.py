@@ -36,6 +36,7 @@ from service_standards.models import (
     StandardVersion,
 )
 from units.models import Unit, User
+from units.validators import validate_nip
 
 SERVICE_FIELDS = ("name", "slug", "description", "channel", "category", "is_active", "position")
 
@@ -431,8 +432,6 @@ def maklumat_sign(
 
     The signer defaults to the head recorded on the unit (name, NIP, position).
     """
-    from units.validators import validate_nip
-
     maklumat = Maklumat.objects.select_for_update().select_related("unit").get(pk=maklumat.pk)
     if maklumat.status != Maklumat.Status.DRAFT:
         raise ValidationError(_("Hanya draf maklumat yang dapat ditandatangani."))
