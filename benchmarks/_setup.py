@@ -13,6 +13,9 @@ import tempfile
 import time
 from pathlib import Path
 
+import django
+from django.core.management import call_command
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -34,11 +37,7 @@ def setup_django(name: str) -> None:
     os.environ.setdefault(
         "DJANGO_STATIC_ROOT", str(Path(tempfile.gettempdir()) / "zi-bench-static")
     )
-    import django
-
     django.setup()
-    from django.core.management import call_command
-
     call_command("collectstatic", interactive=False, verbosity=0)
 
     call_command("migrate", verbosity=0)

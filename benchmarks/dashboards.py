@@ -19,7 +19,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from _setup import ROOT, report, timed
+import django
+from django.core.management import call_command
+from django.db import connection
+
+from benchmarks._setup import ROOT, report, timed
 
 
 def setup(database: str) -> None:
@@ -36,20 +40,14 @@ def setup(database: str) -> None:
     os.environ.setdefault(
         "DJANGO_STATIC_ROOT", str(Path(tempfile.gettempdir()) / "zi-bench-static")
     )
-    import django
-
     django.setup()
-    from django.core.management import call_command
-
     call_command("collectstatic", interactive=False, verbosity=0)
     call_command("migrate", verbosity=0)
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # statistics for the planner after bulk loads and new indexes
 
 
-def main() -> None:
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
         "--database", default=str(Path(tempfile.gettempdir()) / "zi-bench-dashboards.sqlite3")
@@ -57,18 +55,23 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=10_000)
     parser.add_argument("--years", type=int, default=3)
     parser.add_argument("--repeat", type=int, default=30)
-    args = parser.parse_args()
-    setup(args.database)
+    return parser.parse_args()
 
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client
-    from django.urls import reverse
 
-    from benchmarks import data as benchmark_data
-    from change_areas.models import Answer, Cycle, PredicateAward
-    from units.models import Membership, Role, Unit, User
+# The app modules need Django set up on the chosen database, so the script sets it up
+# before importing them (and `--help` answers before anything is built).
+ARGS = _arguments()
+setup(ARGS.database)
 
+from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from benchmarks import data as benchmark_data  # noqa: E402
+from change_areas.models import Answer, Cycle, PredicateAward  # noqa: E402
+from units.models import Membership, Role, Unit, User  # noqa: E402
+
+
+def main(args: argparse.Namespace) -> None:
     if not benchmark_data.exists():
         call_command("load_catalogs", verbosity=0)
         started = time.perf_counter()
@@ -139,4 +142,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(ARGS)

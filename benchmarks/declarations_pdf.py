@@ -21,8 +21,12 @@ import tempfile
 import time
 from pathlib import Path
 
+import django
+from django.conf import settings
+from django.core.management import call_command
+from pypdf import PdfReader
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 
 def timed(function, runs: int) -> list[float]:
@@ -41,12 +45,15 @@ def report(label: str, samples: list[float]) -> None:
     )
 
 
-def main() -> None:
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
-    args = parser.parse_args()
+    return parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="zi-bench-"))
+
+def setup(workdir: Path) -> None:
+    """Django on a fresh SQLite database in `workdir`, catalogs loaded."""
+    sys.path.insert(0, str(ROOT))
     os.environ.update(
         {
             "DJANGO_SETTINGS_MODULE": "zi_tracker.settings",
@@ -58,24 +65,27 @@ def main() -> None:
             "DJANGO_DEBUG": "true",
         }
     )
-    import django
-
     django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
     call_command("migrate", verbosity=0)
     call_command("load_catalogs", verbosity=0, stdout=io.StringIO())
 
-    from pypdf import PdfReader
 
-    from declarations import documents, services, signing
-    from declarations.management.commands.create_signing_key import build_pkcs12
-    from declarations.models import Declaration, DeclarationKind, Witness
-    from declarations.selectors import with_participants
-    from units import services as unit_services
-    from units.models import UnitKind
+# The app modules need Django set up, so the script sets it up before importing them
+# (and `--help` answers before the database is built).
+ARGS = _arguments()
+WORKDIR = Path(tempfile.mkdtemp(prefix="zi-bench-"))
+setup(WORKDIR)
 
+from change_areas.models import Framework  # noqa: E402
+from declarations import documents, services, signing  # noqa: E402
+from declarations.management.commands.create_signing_key import build_pkcs12  # noqa: E402
+from declarations.models import Declaration, DeclarationKind, Witness  # noqa: E402
+from declarations.selectors import with_participants  # noqa: E402
+from units import services as unit_services  # noqa: E402
+from units.models import UnitKind  # noqa: E402
+
+
+def main(args: argparse.Namespace, workdir: Path) -> None:
     key = workdir / "key.p12"
     key.write_bytes(
         build_pkcs12(
@@ -104,8 +114,6 @@ def main() -> None:
         )
         for n in range(1, 6)
     ]
-    from change_areas.models import Framework
-
     declaration = services.declaration_create(
         unit=regency,
         units=opds,
@@ -155,4 +163,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(ARGS, WORKDIR)

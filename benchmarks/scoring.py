@@ -13,25 +13,32 @@ from __future__ import annotations
 import argparse
 import random
 
-from _setup import report, setup_django, timed
+from benchmarks._setup import report, setup_django, timed
 
 
-def main() -> None:
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cycles", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=50)
-    args = parser.parse_args()
-    setup_django("scoring")
+    return parser.parse_args()
 
-    from django.test import Client
-    from django.urls import reverse
 
-    from change_areas import scoring, selectors, services
-    from change_areas.models import Cycle, Framework, Layer
-    from tests.factories import UnitFactory, UserFactory
-    from units.models import Role, UnitKind
-    from units.services import membership_grant
+# The app modules need Django set up, so the script sets it up before importing them
+# (and `--help` answers before the database is built).
+ARGS = _arguments()
+setup_django("scoring")
 
+from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from change_areas import scoring, selectors, services  # noqa: E402
+from change_areas.models import Cycle, Framework, Layer  # noqa: E402
+from tests.factories import UnitFactory, UserFactory  # noqa: E402
+from units.models import Role, UnitKind  # noqa: E402
+from units.services import membership_grant  # noqa: E402
+
+
+def main(args: argparse.Namespace) -> None:
     framework = Framework.objects.current()
     spec = selectors.catalog_spec(framework)
     rng = random.Random(7)
@@ -151,4 +158,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(ARGS)

@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import statistics
 import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+import django
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, setup_test_environment
 
 
 def timed(function, repeat: int = 10) -> tuple[float, object]:
@@ -30,31 +34,36 @@ def timed(function, repeat: int = 10) -> tuple[float, object]:
     return statistics.median(durations) * 1000, result
 
 
-def main() -> None:
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser()
     parser.add_argument("--units", type=int, default=300)
-    args = parser.parse_args()
+    return parser.parse_args()
 
-    import django
 
+def setup() -> None:
+    """Django with the test settings on a throwaway test database, catalogs loaded."""
+    # The factories and helpers below live in the test suite, beside this folder.
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
     django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
-
     setup_test_environment()
     connection.creation.create_test_db(verbosity=0)
     call_command("load_catalogs", verbosity=0)
 
-    import random
 
-    from service_standards import demo, documents, respondent_files, services, skm
-    from service_standards.models import Maklumat, Service, StandardVersion
-    from tests.factories import ServiceFactory, StandardVersionFactory, UnitFactory
-    from tests.service_standards.helpers import respondent_dataset
-    from units import demo as units_demo
+# The app modules need Django set up, so the script sets it up before importing them
+# (and `--help` answers before the database is built).
+ARGS = _arguments()
+setup()
 
+from service_standards import demo, documents, respondent_files, services, skm  # noqa: E402
+from service_standards.models import Maklumat, Service, StandardVersion  # noqa: E402
+from tests.factories import ServiceFactory, StandardVersionFactory, UnitFactory  # noqa: E402
+from tests.service_standards.helpers import respondent_dataset  # noqa: E402
+from units import demo as units_demo  # noqa: E402
+
+
+def main(args: argparse.Namespace) -> None:
     units_demo.seed(log=lambda line: None)
     start = time.perf_counter()
     demo.seed(log=lambda line: None)
@@ -126,4 +135,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(ARGS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from change_areas.models import Cycle, Evidence, PredicateAward
 from units import access
 from units.access import Perm
 from units.panels import UnitPanel
@@ -9,8 +10,6 @@ from units.panels import UnitPanel
 
 def cycles_panel(request, unit) -> UnitPanel:
     """The unit's cycles with their totals, and links to the LKE and evidence. Two queries."""
-    from change_areas.models import Cycle, Evidence, PredicateAward
-
     cycles = list(Cycle.objects.for_unit(unit).select_related("framework").order_by("-year")[:5])
     awards = list(PredicateAward.objects.for_unit(unit).order_by("-decree_date")[:5])
     return UnitPanel(

@@ -32,6 +32,7 @@ from change_areas.models import (
     QuestionReview,
     ThresholdRule,
 )
+from units.models import Unit, UnitKind
 
 
 def with_spec_relations(questions: QuerySet[Question]) -> QuerySet[Question]:
@@ -237,16 +238,12 @@ NEVER_REVOKED = "99"
 
 def instansi_of(unit):
     """The instansi a unit belongs to: the root of its tree. One query (none for a root)."""
-    from units.models import Unit
-
     if unit.depth <= 1:
         return unit
     return Unit.objects.get(path=unit.root_path)
 
 
 def instansi_type(instansi) -> str:
-    from units.models import UnitKind
-
     return "pemda" if instansi.kind == UnitKind.PEMERINTAH_DAERAH else "kl"
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils import translation
@@ -22,13 +21,8 @@ from django.utils.translation import gettext as _
 from declarations import texts
 from declarations.models import Declaration, DeclarationKind
 from declarations.selectors import units_of
+from lib.pdf import RenderedFile, absolute_url, image_data_uri, qr_data_uri, render_pdf
 from units.models import Unit
-
-if TYPE_CHECKING:
-    from lib.pdf import RenderedFile
-
-# lib.pdf imports WeasyPrint, which takes half a second and logs as it loads: it is
-# imported where a PDF is made, not by every management command that loads the URLs.
 
 SNAPSHOT_VERSION = 1
 PDF_TEMPLATE = "pdf/declarations/declaration.html"
@@ -211,8 +205,6 @@ def print_context(
     declaration: Declaration, snapshot: dict, *, draft: bool, content_sha256: str
 ) -> dict:
     """Template context for the PDF. Reads the logo and signature images from storage."""
-    from lib.pdf import image_data_uri, qr_data_uri
-
     declarant_images = [
         image_data_uri(person.signature_image) for person in declaration.declarants.all()
     ]
@@ -269,8 +261,6 @@ def print_context(
 
 def render(declaration: Declaration, *, draft: bool, snapshot: dict | None = None) -> RenderedFile:
     """The declaration as a PDF (`with_participants` loaded). Drafts carry a DRAF watermark."""
-    from lib.pdf import render_pdf
-
     if snapshot is None:
         snapshot = build_snapshot(declaration)
     digest = content_hash(snapshot)
@@ -286,6 +276,4 @@ def render(declaration: Declaration, *, draft: bool, snapshot: dict | None = Non
 
 def verification_url(declaration: Declaration) -> str:
     """The public verification address printed in the QR code (ZI_PUBLIC_BASE_URL + path)."""
-    from lib.pdf import absolute_url
-
     return absolute_url(declaration.get_verification_path())

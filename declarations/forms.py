@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import filetype
 from django import forms
+from django.db.models import Q
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -39,8 +40,6 @@ class DeclarationFilterForm(forms.Form):
             return queryset
         data = self.cleaned_data
         if data["q"]:
-            from django.db.models import Q
-
             queryset = queryset.filter(
                 Q(title__icontains=data["q"])
                 | Q(document_number__icontains=data["q"])

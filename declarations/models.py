@@ -24,9 +24,12 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from declarations import texts
+from units.access import ROLE_PERMS, Perm, memberships_of
 from units.models import Unit
 from units.validators import validate_nip
 
@@ -89,8 +92,6 @@ class DeclarationTemplate(models.Model):
         return self.get_kind_display()
 
     def clean(self) -> None:
-        from declarations import texts
-
         try:
             texts.check_placeholders(self.body, texts.placeholders_for(self.kind))
         except ValidationError as error:
@@ -131,14 +132,11 @@ class DeclarationQuerySet(models.QuerySet):
         """What the person may see: issued declarations of any unit in their subtrees,
         and drafts of units they administer. Costs no query until evaluated
         (the memberships are cached on the user for the request)."""
-        from units import access
-        from units.access import ROLE_PERMS, Perm
-
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
             return self.all()
-        memberships = access.memberships_of(user)
+        memberships = memberships_of(user)
         view_paths = {m.unit.path for m in memberships}
         admin_paths = {m.unit.path for m in memberships if Perm.ADMINISTER in ROLE_PERMS[m.role]}
 
@@ -360,8 +358,6 @@ class Declaration(models.Model):
 
     def file_stem(self) -> str:
         """A safe file name (no extension) for downloads: kind, unit code, date, id."""
-        from django.utils.text import slugify
-
         return slugify(f"{self.kind}-{self.unit.code}-{self.event_date:%Y-%m-%d}-{self.pk}")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from declarations.models import Declaration
 from units import access
 from units.access import Perm
 from units.panels import UnitPanel
@@ -11,8 +12,6 @@ PANEL_SIZE = 10
 
 def unit_declarations_panel(request, unit) -> UnitPanel | None:
     """The unit's latest declarations (organised by it or naming it). Two queries."""
-    from declarations.models import Declaration
-
     if not access.can(request.user, unit, Perm.VIEW):
         return None
     can_manage = access.can(request.user, unit, Perm.ADMINISTER)

@@ -5,96 +5,27 @@ the admin action, the "print this unit's subtree" button and (later) an
 evaluation campaign each pass it a queryset or a list of declarations. Small
 batches are built at once; larger ones run as a Django task
 (`declarations.tasks.build_print_job`) on the database worker, and the job
-row shows the progress and keeps the file for download.
-
-Issued declarations contribute their frozen bytes (the signed copy when there
-is one); drafts are rendered as watermarked previews.
+row shows the progress and keeps the file for download. The zip itself is
+made by `declarations.bundles`, which both paths share.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
-import hashlib
-import io
 import logging
-import zipfile
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from declarations import documents
+from declarations.bundles import print_job_run
 from declarations.models import Declaration, PrintJob, PrintJobStatus
-from declarations.selectors import with_participants
+from declarations.tasks import build_print_job
 from units.models import User
 
 logger = logging.getLogger(__name__)
-
-
-def issued_file(declaration: Declaration) -> tuple[str, bytes]:
-    """The frozen file to hand out: the signed copy when there is one, else the unsigned PDF."""
-    field = declaration.signed_pdf if declaration.signed_pdf else declaration.pdf
-    with field.open("rb") as handle:
-        content = handle.read()
-    suffix = "-ttd" if declaration.signed_pdf else ""
-    return f"{declaration.file_stem()}{suffix}.pdf", content
-
-
-def file_for(declaration: Declaration) -> tuple[str, bytes]:
-    """A declaration's PDF for a bundle: frozen bytes if issued, a draft preview otherwise."""
-    if declaration.is_issued:
-        return issued_file(declaration)
-    rendered = documents.render(declaration, draft=True)
-    return rendered.filename, rendered.content
-
-
-def _manifest(rows: list[list[str]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        ["berkas", "nomor", "judul", "tanggal", "status", "sha256_berkas", "sha256_isi"]
-    )
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8-sig")
-
-
-def build_zip(declaration_ids: list[int], *, progress=None) -> bytes:
-    """A zip of the declarations' PDFs with a manifest (daftar.csv). `progress(done)` after each."""
-    buffer = io.BytesIO()
-    manifest: list[list[str]] = []
-    chunk = 50
-    done = 0
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for start in range(0, len(declaration_ids), chunk):
-            ids = declaration_ids[start : start + chunk]
-            batch = with_participants(Declaration.objects.filter(pk__in=ids)).order_by("pk")
-            by_id = {declaration.pk: declaration for declaration in batch}
-            for pk in ids:
-                declaration = by_id.get(pk)
-                if declaration is None:
-                    continue
-                name, content = file_for(declaration)
-                archive.writestr(name, content)
-                manifest.append(
-                    [
-                        name,
-                        declaration.document_number,
-                        declaration.title,
-                        declaration.event_date.isoformat(),
-                        declaration.get_status_display(),
-                        hashlib.sha256(content).hexdigest(),
-                        declaration.content_sha256,
-                    ]
-                )
-                done += 1
-                if progress is not None:
-                    progress(done)
-        archive.writestr("daftar.csv", _manifest(manifest))
-    return buffer.getvalue()
 
 
 def threshold() -> int:
@@ -126,42 +57,9 @@ def print_job_start(
         except Exception:  # recorded on the job; the page says it failed
             logger.exception("print job %s failed", job.pk)
     else:
-        from declarations.tasks import build_print_job
-
         result = build_print_job.enqueue(str(job.pk))
         PrintJob.objects.filter(pk=job.pk).update(task_result_id=str(result.id)[:64])
         job.refresh_from_db()
-    return job
-
-
-def print_job_run(job: PrintJob) -> PrintJob:
-    """Build the job's zip, recording progress (and a heartbeat) on the row as it goes."""
-    job.status = PrintJobStatus.RUNNING
-    job.done = 0
-    job.attempts += 1
-    job.heartbeat_at = timezone.now()
-    job.save(update_fields=["status", "done", "attempts", "heartbeat_at"])
-
-    def progress(done: int) -> None:
-        # Every few files: enough for a progress bar, not a write per page.
-        if done == job.total or done % 5 == 0:
-            PrintJob.objects.filter(pk=job.pk).update(done=done, heartbeat_at=timezone.now())
-
-    try:
-        content = build_zip(list(job.declaration_ids), progress=progress)
-    except Exception as error:
-        job.status = PrintJobStatus.FAILED
-        job.error = str(error)[:2000]
-        job.finished_at = timezone.now()
-        job.save(update_fields=["status", "error", "finished_at"])
-        raise
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-    job.file.save(f"pencanangan-{stamp}-{str(job.pk)[:8]}.zip", ContentFile(content), save=False)
-    job.size = len(content)
-    job.done = job.total
-    job.status = PrintJobStatus.DONE
-    job.finished_at = timezone.now()
-    job.save(update_fields=["file", "size", "done", "status", "finished_at"])
     return job
 
 
@@ -185,8 +83,6 @@ def print_job_retry(job: PrintJob, *, by: User | None = None) -> PrintJob:
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "error", "finished_at"])
         return job
-    from declarations.tasks import build_print_job
-
     job.status = PrintJobStatus.QUEUED
     job.done = 0
     job.error = ""

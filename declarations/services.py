@@ -39,7 +39,7 @@ from declarations.selectors import check_declaration, units_of, with_participant
 from lib.concurrency import check_revision
 from units import access
 from units.access import Perm
-from units.models import Unit, User
+from units.models import Membership, Unit, User
 
 DECLARATION_FIELDS = (
     "kind",
@@ -327,8 +327,6 @@ def declarants_from_people(*, declaration: Declaration, by: User | None) -> int:
     Replaces the declarants with one per person (name, NIP, position from their
     account), in name order; people without a name are skipped.
     """
-    from units.models import Membership
-
     _authorise(by, declaration)
     _require_draft(_locked(declaration))
     units = list(

@@ -62,6 +62,7 @@ _cache: dict[tuple, object] = {}
 
 def load_signer():
     """The pyHanko signer for the configured key (cached while the file is unchanged)."""
+    # pyHanko takes a quarter of a second to import: loaded lazily, when a key or PDF is used.
     from pyhanko.sign import signers
 
     path = getattr(settings, "ZI_SIGNING_PKCS12_FILE", "")
@@ -151,6 +152,7 @@ def common_name(certificate) -> str:
 
 def sign_pdf(content: bytes, *, reason: str, location: str) -> SignedFile:
     """Apply a PAdES (ETSI.CAdES.detached) signature to `content` with the configured key."""
+    # pyHanko takes a quarter of a second to import: loaded lazily, when a key or PDF is used.
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
@@ -220,6 +222,7 @@ def _our_certificates(extra_fingerprints: set[str]) -> tuple[list, set[str]]:
 
 def inspect_pdf(content: bytes, *, known_certificates: set[str] | None = None) -> PdfInspection:
     """Read the signatures embedded in `content` and check each one. Never raises on bad input."""
+    # pyHanko takes a quarter of a second to import: loaded lazily, when a key or PDF is used.
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel

@@ -6,15 +6,15 @@ import logging
 
 from django_tasks import task
 
+from declarations.bundles import print_job_run
+from declarations.models import PrintJob, PrintJobStatus
+
 logger = logging.getLogger(__name__)
 
 
 @task()
 def build_print_job(job_id: str) -> dict:
-    """Build the zip of a print job (see `declarations.printing`)."""
-    from declarations.models import PrintJob, PrintJobStatus
-    from declarations.printing import print_job_run
-
+    """Build the zip of a print job (`declarations.printing` enqueues it)."""
     job = PrintJob.objects.filter(pk=job_id).first()
     if job is None or job.status == PrintJobStatus.DONE:
         return {"job": job_id, "status": "missing" if job is None else job.status}

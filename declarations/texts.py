@@ -45,10 +45,14 @@ PERSON_PLACEHOLDERS: dict[str, str] = {
 }
 
 
-def placeholders_for(kind: str) -> dict[str, str]:
-    from declarations.models import DeclarationKind
+# Kinds are the values of `DeclarationKind`, named here as plain strings (as
+# SHIPPED_TEMPLATES below names them) so that this module needs no model: the
+# model validates its body with these functions.
+PER_SIGNER_KINDS = frozenset({"pakta_integritas"})
 
-    if kind == DeclarationKind.PAKTA_INTEGRITAS:
+
+def placeholders_for(kind: str) -> dict[str, str]:
+    if kind in PER_SIGNER_KINDS:
         return {**COMMON_PLACEHOLDERS, **PERSON_PLACEHOLDERS}
     return dict(COMMON_PLACEHOLDERS)
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from lib.concurrency import RevisionField
 from service_standards import skm
 from service_standards.models import (
+    ELEMENT_LABELS,
     Consultation,
     Maklumat,
     PeriodKind,
@@ -306,8 +307,6 @@ class AveragesForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from service_standards.models import ELEMENT_LABELS
-
         for code, label in ELEMENT_LABELS:
             self.fields[f"nrr_{code}"] = forms.DecimalField(
                 label=f"{code.upper()} · {label}",

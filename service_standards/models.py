@@ -17,7 +17,9 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from decimal import Decimal
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -447,9 +449,6 @@ class StandardVersion(models.Model):
 
 
 def minutes_upload_to(instance: Consultation, filename: str) -> str:
-    import uuid
-    from pathlib import Path
-
     suffix = Path(filename).suffix.lower()[:10]
     return f"service-standards/{instance.unit.code}/consultations/{uuid.uuid4().hex}{suffix}"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from service_standards import selectors
 from units import access
 from units.access import Perm
 from units.panels import UnitPanel, register
@@ -10,8 +11,6 @@ from units.panels import UnitPanel, register
 @register
 def service_standards_panel(request, unit) -> UnitPanel | None:
     """Three queries (see `selectors.unit_overview`), whatever the number of services."""
-    from service_standards import selectors
-
     if not access.can(request.user, unit, Perm.VIEW):
         return None
     return UnitPanel(

@@ -20,6 +20,7 @@ from openpyxl.styles import Font
 
 from lib.imports import read_dataset
 from service_standards import skm
+from service_standards.models import ELEMENT_LABELS
 from service_standards.services import RespondentRow
 
 MAX_ROWS = 20_000
@@ -222,6 +223,4 @@ def template_xlsx() -> bytes:
 
 
 def _element_labels() -> list[str]:
-    from service_standards.models import ELEMENT_LABELS
-
     return [str(label) for _code, label in ELEMENT_LABELS]

@@ -46,6 +46,7 @@ from service_standards.models import (
 from units import access
 from units.access import Perm
 from units.models import Unit, User
+from units.validators import validate_nip
 
 SERVICE_FIELDS = ("name", "slug", "description", "channel", "category", "is_active", "position")
 
@@ -456,8 +457,6 @@ def maklumat_sign(
 
     The signer defaults to the head recorded on the unit (name, NIP, position).
     """
-    from units.validators import validate_nip
-
     _authorise(by, maklumat.unit, Perm.SUBMIT_SELF)
     maklumat = Maklumat.objects.select_for_update().select_related("unit").get(pk=maklumat.pk)
     if maklumat.status != Maklumat.Status.DRAFT:

@@ -16,28 +16,35 @@ import os
 import sys
 from pathlib import Path
 
+import django
+from django.core.management import call_command
+from django.utils import timezone
+
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "beban-uji-2026"
 
 
-def main() -> None:
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser()
     parser.add_argument("out", type=Path)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--units", type=int, default=1000)
-    args = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zi_tracker.settings")
-    import django
+    return parser.parse_args()
 
-    django.setup()
-    from django.core.management import call_command
-    from django.utils import timezone
 
-    from benchmarks import data as benchmark_data
-    from change_areas.models import Cycle, Stage
-    from units.models import Membership, Role, Unit, User
+# The app modules need Django set up, so the script sets it up before importing them
+# (and `--help` answers without touching the database).
+ARGS = _arguments()
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zi_tracker.settings")
+django.setup()
 
+from benchmarks import data as benchmark_data  # noqa: E402
+from change_areas.models import Cycle, Stage  # noqa: E402
+from units.models import Membership, Role, Unit, User  # noqa: E402
+
+
+def main(args: argparse.Namespace) -> None:
     call_command("migrate", verbosity=0)
     call_command("load_catalogs", verbosity=0)
     call_command("seed_demo", verbosity=0)
@@ -85,4 +92,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(ARGS)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from change_areas.models.catalog import Framework, Predicate, Question
+from units.models import Unit
 
 
 class Stage(models.TextChoices):
@@ -112,8 +113,6 @@ class CycleQuerySet(models.QuerySet):
         return self.filter(unit__path__startswith=unit.path)
 
     def visible_to(self, user) -> CycleQuerySet:
-        from units.models import Unit
-
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:

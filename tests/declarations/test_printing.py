@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from declarations import printing, services
+from declarations import bundles, printing, services
 from declarations.models import PrintJob, PrintJobStatus
 from tests.declarations.conftest import pdf_text, stored_bytes
 from tests.factories import DeclarationFactory
@@ -85,7 +85,7 @@ def test_a_failure_is_recorded_on_the_job(final, superuser, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("disk penuh")
 
-    monkeypatch.setattr(printing, "file_for", broken)
+    monkeypatch.setattr(bundles, "file_for", broken)
     job = printing.print_job_start(declarations=[final], by=superuser, label="Uji")
     job.refresh_from_db()
     assert job.status == PrintJobStatus.FAILED and "disk penuh" in job.error

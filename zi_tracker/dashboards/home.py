@@ -30,6 +30,7 @@ from change_areas.models import (
     Stage,
     WorkPlanItem,
 )
+from declarations.models import Declaration, DeclarationStatus
 from units import access
 from units.access import ROLE_PERMS, Perm
 from units.models import Role, Unit
@@ -207,8 +208,6 @@ def home_tasks(user, today: datetime.date | None = None) -> HomeTasks:
 
     admin_within = _within(_paths(user, Perm.ADMINISTER))
     if admin_within is not None:
-        from declarations.models import Declaration, DeclarationStatus
-
         tasks.to_sign = list(
             Declaration.objects.filter(admin_within, status=DeclarationStatus.FINAL)
             .select_related("unit")

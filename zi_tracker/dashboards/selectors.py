@@ -47,6 +47,8 @@ from change_areas.models import (
     WorkPlanItem,
     WorkPlanStatus,
 )
+from declarations.models import Declaration
+from service_standards.selectors import published_versions
 from units.models import Unit, UnitKind
 
 PAGE_SIZE = 50
@@ -772,9 +774,6 @@ class UnitDashboard:
 
 def unit_dashboard(unit: Unit, cycle_id: int | None = None) -> UnitDashboard:
     """Everything the unit dashboard shows. Ten queries whatever the unit's size, fewer without a cycle."""
-    from declarations.models import Declaration
-    from service_standards.selectors import published_versions
-
     cycles = list(Cycle.objects.for_unit(unit).select_related("framework").order_by("-year", "-pk"))
     cycle = next((c for c in cycles if c.pk == cycle_id), None) if cycle_id else None
     cycle = cycle or (cycles[0] if cycles else None)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from declarations import printing, services, signing
+from declarations import bundles, services, signing
 from declarations.models import Declaration, DeclarationStatus
 from units.models import Unit
 
@@ -43,7 +43,7 @@ class Command(BaseCommand):
         for declaration in queryset:
             if sign and declaration.status == DeclarationStatus.FINAL:
                 declaration = services.declaration_sign(declaration=declaration, by=None)
-            name, content = printing.issued_file(declaration)
+            name, content = bundles.issued_file(declaration)
             path = folder / name
             path.write_bytes(content)
             count += 1
