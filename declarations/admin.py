@@ -31,9 +31,10 @@ from declarations.models import (
     Witness,
 )
 
+# Set by the services as a declaration is finalised, signed, revoked or superseded.
 FROZEN_FIELDS = (
     "status",
-    "verification_token",
+    "verification_link",
     "content_sha256",
     "pdf",
     "pdf_sha256",
@@ -51,7 +52,6 @@ FROZEN_FIELDS = (
     "created_by",
     "created_at",
     "updated_at",
-    "verification_link",
 )
 
 
@@ -93,18 +93,7 @@ class WitnessInline(DraftOnlyInline, admin.TabularInline):
 class DeclarationAdminForm(forms.ModelForm):
     class Meta:
         model = Declaration
-        fields = (
-            "kind",
-            "framework",
-            "unit",
-            "title",
-            "document_number",
-            "event_date",
-            "event_time",
-            "venue",
-            "city",
-            "body",
-        )
+        fields = ("unit", *services.DECLARATION_FIELDS)
 
     def clean(self):
         cleaned = super().clean()
@@ -138,35 +127,10 @@ class DeclarationAdmin(SimpleHistoryAdmin):
     actions = ("print_zip", "finalise_selected", "sign_selected")
     readonly_fields = FROZEN_FIELDS
     fieldsets = (
-        (None, {"fields": ("kind", "framework", "unit", "title", "document_number")}),
-        (_("Acara"), {"fields": ("event_date", "event_time", "venue", "city")}),
+        (None, {"fields": ("unit", *services.DOCUMENT_FIELDS)}),
+        (_("Acara"), {"fields": services.EVENT_FIELDS}),
         (_("Isi"), {"fields": ("body",)}),
-        (
-            _("Status dan berkas"),
-            {
-                "fields": (
-                    "status",
-                    "verification_link",
-                    "content_sha256",
-                    "pdf",
-                    "pdf_sha256",
-                    "finalised_at",
-                    "finalised_by",
-                    "signed_pdf",
-                    "signed_sha256",
-                    "signed_at",
-                    "signed_by",
-                    "signing_certificate",
-                    "ended_at",
-                    "ended_by",
-                    "end_reason",
-                    "superseded_by",
-                    "created_by",
-                    "created_at",
-                    "updated_at",
-                )
-            },
-        ),
+        (_("Status dan berkas"), {"fields": FROZEN_FIELDS}),
     )
 
     def has_change_permission(self, request, obj=None):

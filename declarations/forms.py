@@ -13,6 +13,7 @@ from declarations.models import (
     DeclarationStatus,
     Witness,
 )
+from declarations.services import DECLARATION_FIELDS
 from lib.concurrency import RevisionField, show_opened_values
 from units.models import Unit
 
@@ -81,17 +82,7 @@ class DeclarationForm(forms.ModelForm):
 
     class Meta:
         model = Declaration
-        fields = (
-            "kind",
-            "framework",
-            "title",
-            "document_number",
-            "event_date",
-            "event_time",
-            "venue",
-            "city",
-            "body",
-        )
+        fields = DECLARATION_FIELDS
         widgets = {
             "event_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "event_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from units.models import Unit
+from units.models import Unit, actor_field
 from units.validators import validate_nip
 
 
@@ -224,15 +224,7 @@ class Declaration(models.Model):
     pdf = models.FileField(_("PDF"), upload_to=_pdf_path, blank=True, editable=False)
     pdf_sha256 = models.CharField(_("SHA-256 PDF"), max_length=64, blank=True, editable=False)
     finalised_at = models.DateTimeField(_("difinalkan"), null=True, blank=True, editable=False)
-    finalised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("difinalkan oleh"),
-        editable=False,
-    )
+    finalised_by = actor_field(_("difinalkan oleh"), editable=False)
 
     # Signed copy (PAdES); the unsigned PDF stays as issued.
     signed_pdf = models.FileField(
@@ -242,15 +234,7 @@ class Declaration(models.Model):
         _("SHA-256 PDF bertanda tangan"), max_length=64, blank=True, editable=False
     )
     signed_at = models.DateTimeField(_("ditandatangani"), null=True, blank=True, editable=False)
-    signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("ditandatangani oleh"),
-        editable=False,
-    )
+    signed_by = actor_field(_("ditandatangani oleh"), editable=False)
     signing_certificate = models.CharField(
         _("sertifikat penanda tangan"), max_length=300, blank=True, editable=False
     )
@@ -260,15 +244,7 @@ class Declaration(models.Model):
 
     # Revocation or supersession: the files stay, the status changes.
     ended_at = models.DateTimeField(_("dicabut/diganti"), null=True, blank=True, editable=False)
-    ended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("dicabut/diganti oleh"),
-        editable=False,
-    )
+    ended_by = actor_field(_("dicabut/diganti oleh"), editable=False)
     end_reason = models.TextField(_("alasan pencabutan/penggantian"), blank=True, editable=False)
     superseded_by = models.ForeignKey(
         "self",
@@ -280,15 +256,7 @@ class Declaration(models.Model):
         editable=False,
     )
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("dibuat oleh"),
-        editable=False,
-    )
+    created_by = actor_field(_("dibuat oleh"), editable=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 

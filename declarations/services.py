@@ -34,17 +34,11 @@ from declarations.selectors import units_of, with_participants
 from lib.concurrency import check_revision
 from units.models import Unit, User
 
-DECLARATION_FIELDS = (
-    "kind",
-    "framework",
-    "title",
-    "document_number",
-    "event_date",
-    "event_time",
-    "venue",
-    "city",
-    "body",
-)
+# What a draft says, the fields a caller may set (the organising unit is chosen once, at
+# creation): the document, the event where it is declared, and its text.
+DOCUMENT_FIELDS = ("kind", "framework", "title", "document_number")
+EVENT_FIELDS = ("event_date", "event_time", "venue", "city")
+DECLARATION_FIELDS = (*DOCUMENT_FIELDS, *EVENT_FIELDS, "body")
 
 
 def _record(instance, *, by: User | None, reason: str) -> None:

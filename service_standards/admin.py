@@ -7,14 +7,16 @@ from simple_history.admin import SimpleHistoryAdmin
 from service_standards import services
 from service_standards.forms import LinesField
 from service_standards.models import (
+    COMPONENT_GROUPS,
     Consultation,
     Maklumat,
     Respondent,
     SatisfactionSurvey,
     Service,
     StandardVersion,
+    TextListField,
 )
-from service_standards.resources import LIST_FIELDS, ServiceResource, StandardVersionResource
+from service_standards.resources import ServiceResource, StandardVersionResource
 
 
 @admin.register(Service)
@@ -40,12 +42,17 @@ class ServiceAdmin(ImportExportMixin, SimpleHistoryAdmin):
         services.service_update(service=obj, by=request.user, **values)
 
 
-def _lines_formfield(db_field, **kwargs):
-    return LinesField(label=db_field.verbose_name, required=False, rows=4)
+class ListsAsLinesMixin:
+    """Lists (persyaratan, peserta…) are edited one item per line, as in the application."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, TextListField):
+            return LinesField(label=db_field.verbose_name, required=False, rows=4)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 @admin.register(StandardVersion)
-class StandardVersionAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class StandardVersionAdmin(ListsAsLinesMixin, ImportExportMixin, SimpleHistoryAdmin):
     """Drafts are edited here as in the application; status changes only through the actions."""
 
     resource_classes = [StandardVersionResource]
@@ -76,40 +83,7 @@ class StandardVersionAdmin(ImportExportMixin, SimpleHistoryAdmin):
     actions = ("publish_selected",)
     fieldsets = (
         (None, {"fields": ("service", "number", "status", "change_note")}),
-        (
-            _("Komponen penyampaian pelayanan"),
-            {
-                "fields": (
-                    "requirements",
-                    "procedure",
-                    ("duration_value", "duration_unit"),
-                    "duration_note",
-                    "is_free",
-                    "fee_amount",
-                    "fee_note",
-                    "fee_legal_basis",
-                    "products",
-                    "complaint_channels",
-                    "complaint_note",
-                )
-            },
-        ),
-        (
-            _("Komponen pengelolaan pelayanan"),
-            {
-                "fields": (
-                    "legal_basis",
-                    "facilities",
-                    "competencies",
-                    "internal_supervision",
-                    "staff_count",
-                    "staff_note",
-                    "service_guarantee",
-                    "security_guarantee",
-                    "performance_evaluation",
-                )
-            },
-        ),
+        *((group.label, {"fields": group.rows}) for group in COMPONENT_GROUPS),
         (
             _("Penetapan"),
             {
@@ -129,11 +103,6 @@ class StandardVersionAdmin(ImportExportMixin, SimpleHistoryAdmin):
             },
         ),
     )
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name in LIST_FIELDS:
-            return _lines_formfield(db_field)
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -196,7 +165,7 @@ class StandardVersionAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(SimpleHistoryAdmin):
+class ConsultationAdmin(ListsAsLinesMixin, SimpleHistoryAdmin):
     list_display = ("title", "unit", "held_on", "minutes_name")
     list_select_related = ("unit",)
     search_fields = ("title", "unit__code", "unit__name")
@@ -212,11 +181,6 @@ class ConsultationAdmin(SimpleHistoryAdmin):
         "created_by",
         "created_at",
     )
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "participants":
-            return _lines_formfield(db_field)
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         obj._history_user = request.user

@@ -21,23 +21,7 @@ class UnitAdminForm(forms.ModelForm):
 
     class Meta:
         model = Unit
-        fields = (
-            "code",
-            "name",
-            "short_name",
-            "kind",
-            "is_active",
-            "province",
-            "regency",
-            "address",
-            "phone",
-            "email",
-            "website",
-            "head_name",
-            "head_nip",
-            "head_position",
-            "logo",
-        )
+        fields = services.UNIT_FIELDS
 
     website = forms.URLField(label=_("situs web"), required=False, assume_scheme="https")
 
@@ -101,12 +85,9 @@ class UnitAdmin(ImportExportMixin, SimpleHistoryAdmin):
     ordering = ("path",)
     list_per_page = 100
     fieldsets = (
-        (None, {"fields": ("code", "name", "short_name", "kind", "parent", "is_active")}),
-        (
-            _("Wilayah dan kontak"),
-            {"fields": ("province", "regency", "address", "phone", "email", "website")},
-        ),
-        (_("Pimpinan"), {"fields": ("head_name", "head_nip", "head_position")}),
+        (None, {"fields": (*services.IDENTITY_FIELDS, "parent", "is_active")}),
+        (_("Wilayah dan kontak"), {"fields": services.CONTACT_FIELDS}),
+        (_("Pimpinan"), {"fields": services.HEAD_FIELDS}),
         (_("Kop surat"), {"fields": ("logo",)}),
     )
 

@@ -16,24 +16,11 @@ from django.utils.translation import gettext as _
 from units import access
 from units.models import Membership, Role, Unit, User
 
-# Fields a caller may set on a unit; the tree fields belong to treebeard.
-UNIT_FIELDS = (
-    "code",
-    "name",
-    "short_name",
-    "kind",
-    "province",
-    "regency",
-    "address",
-    "phone",
-    "email",
-    "website",
-    "head_name",
-    "head_nip",
-    "head_position",
-    "logo",
-    "is_active",
-)
+# Fields a caller may set on a unit, by what they say; the tree fields belong to treebeard.
+IDENTITY_FIELDS = ("code", "name", "short_name", "kind")
+CONTACT_FIELDS = ("province", "regency", "address", "phone", "email", "website")
+HEAD_FIELDS = ("head_name", "head_nip", "head_position")
+UNIT_FIELDS = (*IDENTITY_FIELDS, *CONTACT_FIELDS, *HEAD_FIELDS, "logo", "is_active")
 _TREE_FIELDS = ["path", "depth", "numchild"]
 
 

@@ -47,6 +47,7 @@ from change_areas.models import (
     WorkPlanItem,
     WorkPlanStatus,
 )
+from change_areas.models.cycles import DASHBOARD_COLUMNS
 from units.models import Unit, UnitKind
 
 PAGE_SIZE = 50
@@ -69,21 +70,6 @@ SORTS = {
     "complete": "self_completeness",
     "plan": "work_plan_percent",
 }
-
-CYCLE_FIELDS = (
-    "stage",
-    "target",
-    "self_total",
-    "self_completeness",
-    "self_wbk_eligible",
-    "self_wbbm_eligible",
-    "tpi_total",
-    "tpi_completeness",
-    "tpi_wbk_eligible",
-    "tpi_wbbm_eligible",
-    "tpn_total",
-    "work_plan_percent",
-)
 
 HISTOGRAM_EDGES = list(range(0, 101, 10))
 
@@ -172,7 +158,7 @@ def portfolio_units(root: Unit, f: PortfolioFilters) -> QuerySet[Unit]:
 def with_cycle_columns(units: QuerySet[Unit]) -> QuerySet[Unit]:
     return units.annotate(
         cycle_id=F("c__id"),
-        **{name: F(f"c__{name}") for name in CYCLE_FIELDS},
+        **{name: F(f"c__{name}") for name in DASHBOARD_COLUMNS},
         stage_rank=Case(
             *(When(c__stage=stage, then=Value(index)) for index, stage in enumerate(STAGE_ORDER)),
             default=Value(-1),
@@ -398,8 +384,7 @@ def export_rows(root: Unit, f: PortfolioFilters):
             "province",
             "regency",
             "cycle_id",
-            *CYCLE_FIELDS,
-            "tpn_total",
+            *DASHBOARD_COLUMNS,
         )
         .iterator(chunk_size=2000)
     )
@@ -453,6 +438,21 @@ LAYER_PAIRS = {
 }
 
 
+def _pair_statistics() -> dict:
+    """Per group of pairs: how a layer's `value` compares with the other layer's
+    (`other__value`): both means, the mean difference, the mean distance, and
+    how often the first scored higher or lower."""
+    return {
+        "pairs": Count("pk"),
+        "mean_first": Avg("value"),
+        "mean_second": Avg("other__value"),
+        "mean_difference": Avg(F("value") - F("other__value")),
+        "mean_absolute": Avg(Abs(F("value") - F("other__value"))),
+        "over": Count("pk", filter=Q(value__gt=F("other__value"))),
+        "under": Count("pk", filter=Q(value__lt=F("other__value"))),
+    }
+
+
 def calibration_by_question(
     root: Unit, *, year: int, framework: Framework, first: str, second: str
 ) -> list[QuestionCalibration]:
@@ -478,15 +478,7 @@ def calibration_by_question(
         .filter(other__value__isnull=False)
         .order_by()
         .values("question_id")
-        .annotate(
-            pairs=Count("pk"),
-            mean_first=Avg("value"),
-            mean_second=Avg("other__value"),
-            mean_difference=Avg(F("value") - F("other__value")),
-            mean_absolute=Avg(Abs(F("value") - F("other__value"))),
-            over=Count("pk", filter=Q(value__gt=F("other__value"))),
-            under=Count("pk", filter=Q(value__lt=F("other__value"))),
-        )
+        .annotate(**_pair_statistics())
     )
     by_question = {row["question_id"]: row for row in pairs}
     if not by_question:
@@ -536,15 +528,7 @@ def calibration_by_area(
         .filter(other__id__isnull=False)
         .order_by()
         .values("area_code")
-        .annotate(
-            pairs=Count("pk"),
-            mean_first=Avg("value"),
-            mean_second=Avg("other__value"),
-            mean_difference=Avg(F("value") - F("other__value")),
-            mean_absolute=Avg(Abs(F("value") - F("other__value"))),
-            over=Count("pk", filter=Q(value__gt=F("other__value"))),
-            under=Count("pk", filter=Q(value__lt=F("other__value"))),
-        )
+        .annotate(**_pair_statistics())
     )
     found = {row["area_code"]: row for row in rows}
     result = []

@@ -1,0 +1,41 @@
+"""What a draft says is written once (`declarations.services.DECLARATION_FIELDS`): the
+edit form, the admin and the services agree on it, and the admin shows what is frozen."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
+from django.test import RequestFactory
+
+from declarations import services
+from declarations.admin import FROZEN_FIELDS
+from declarations.forms import DeclarationForm
+from declarations.models import Declaration
+
+
+def test_the_fields_a_person_sets_are_the_document_the_event_and_the_text():
+    editable = {field.name for field in Declaration._meta.concrete_fields if field.editable}
+    # The organiser is chosen once, at creation; the status changes through the services.
+    assert set(services.DECLARATION_FIELDS) == editable - {"id", "unit", "status"}
+    assert len(services.DECLARATION_FIELDS) == len(set(services.DECLARATION_FIELDS))
+
+
+def test_the_edit_form_asks_for_every_declaration_field(unit):
+    form = DeclarationForm(organiser=unit, unit_choices=[unit], creating=True)
+    model_fields = [
+        name for name in form.fields if name in {f.name for f in Declaration._meta.fields}
+    ]
+    assert model_fields == list(services.DECLARATION_FIELDS)
+
+
+def test_the_admin_edits_the_organiser_and_the_declaration_fields_and_shows_the_frozen_ones(
+    superuser,
+):
+    model_admin = admin.site._registry[Declaration]
+    shown = flatten_fieldsets(model_admin.fieldsets)
+    assert sorted(shown) == sorted(["unit", *services.DECLARATION_FIELDS, *FROZEN_FIELDS])
+    assert set(model_admin.readonly_fields) == set(FROZEN_FIELDS)
+    request = RequestFactory().get("/")
+    request.user = superuser
+    form = model_admin.get_form(request, obj=None)()
+    assert set(form.fields) == {"unit", *services.DECLARATION_FIELDS}
