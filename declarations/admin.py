@@ -19,7 +19,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from declarations import printing, resources, services, signing, texts
+from declarations import printing, services, signing, texts
 from declarations.forms import ParticipantImportForm
 from declarations.models import (
     Declarant,
@@ -236,22 +236,10 @@ class DeclarationAdmin(SimpleHistoryAdmin):
         declaration = get_object_or_404(Declaration, pk=object_id)
         form = ParticipantImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                result = resources.import_participants(
-                    declaration=declaration,
-                    who=form.cleaned_data["who"],
-                    content=upload.read(),
-                    file_name=upload.name,
-                    by=request.user,
-                )
-            except ValidationError as error:
-                result = resources.ParticipantImport(ok=False, errors=error.messages)
+            result = form.import_into(declaration, by=request.user)
             if result.ok:
                 self.message_user(request, _("%(count)d baris diimpor.") % {"count": result.count})
                 return redirect("admin:declarations_declaration_change", declaration.pk)
-            for message in result.errors or []:
-                form.add_error("file", message)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import filetype
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from change_areas.models import Framework
+from declarations import resources
 from declarations.models import (
     Declarant,
     Declaration,
@@ -190,6 +192,24 @@ class ParticipantImportForm(forms.Form):
         if upload.size > 5 * 1024 * 1024:
             raise forms.ValidationError(_("Berkas paling besar 5 MB."))
         return upload
+
+    def import_into(self, declaration: Declaration, *, by) -> resources.ParticipantImport:
+        """Replace the chosen list with the file's rows (all or nothing) after `is_valid()`;
+        what is wrong with the file becomes this form's errors on `file`."""
+        upload = self.cleaned_data["file"]
+        try:
+            result = resources.import_participants(
+                declaration=declaration,
+                who=self.cleaned_data["who"],
+                content=upload.read(),
+                file_name=upload.name,
+                by=by,
+            )
+        except ValidationError as error:
+            result = resources.ParticipantImport(ok=False, errors=error.messages)
+        for message in result.errors or []:
+            self.add_error("file", message)
+        return result
 
 
 class RevokeForm(forms.Form):

@@ -452,18 +452,25 @@ def _require_reason(reason: str) -> str:
     return reason
 
 
+def _end(
+    declaration: Declaration, status: str, *, why: str, by: User | None, action: str
+) -> Declaration:
+    """Revoke or supersede: the files stay as issued; who ended it, when and why are kept."""
+    declaration.status = status
+    declaration.ended_at = timezone.now()
+    declaration.ended_by = by
+    declaration.end_reason = why
+    _record(declaration, by=by, reason=f"declaration_{action}")
+    declaration.save()
+    return declaration
+
+
 @transaction.atomic
 def declaration_revoke(*, declaration: Declaration, reason: str, by: User | None) -> Declaration:
     """Withdraw an issued declaration. The files stay; the verification page says 'dicabut'."""
     reason = _require_reason(reason)
     _require_valid(_locked(declaration))
-    declaration.status = DeclarationStatus.REVOKED
-    declaration.ended_at = timezone.now()
-    declaration.ended_by = by
-    declaration.end_reason = reason
-    _record(declaration, by=by, reason="declaration_revoke")
-    declaration.save()
-    return declaration
+    return _end(declaration, DeclarationStatus.REVOKED, why=reason, by=by, action="revoke")
 
 
 @transaction.atomic
@@ -485,14 +492,8 @@ def declaration_supersede(
                 )
             }
         )
-    declaration.status = DeclarationStatus.SUPERSEDED
     declaration.superseded_by = replacement
-    declaration.ended_at = timezone.now()
-    declaration.ended_by = by
-    declaration.end_reason = reason
-    _record(declaration, by=by, reason="declaration_supersede")
-    declaration.save()
-    return declaration
+    return _end(declaration, DeclarationStatus.SUPERSEDED, why=reason, by=by, action="supersede")
 
 
 @transaction.atomic
@@ -506,29 +507,12 @@ def declaration_duplicate(*, declaration: Declaration, by: User | None) -> Decla
         add_heads=False,
         **{name: getattr(source, name) for name in DECLARATION_FIELDS if name != "document_number"},
     )
-    for person in source.declarants.all():
-        clone = Declarant(
-            declaration=copy,
-            unit=person.unit,
-            name=person.name,
-            nip=person.nip,
-            position=person.position,
-            signature_image=person.signature_image.name or "",
-            order=person.order,
-        )
-        _record(clone, by=by, reason="declaration_duplicate")
-        clone.save()
-    for person in source.witnesses.all():
-        clone = Witness(
-            declaration=copy,
-            name=person.name,
-            position=person.position,
-            institution=person.institution,
-            signature_image=person.signature_image.name or "",
-            order=person.order,
-        )
-        _record(clone, by=by, reason="declaration_duplicate")
-        clone.save()
+    # Each person is saved again as a new row, every field copied (a field added later too).
+    for person in [*source.declarants.all(), *source.witnesses.all()]:
+        person.pk, person._state.adding = None, True
+        person.declaration = copy
+        _record(person, by=by, reason="declaration_duplicate")
+        person.save()
     return copy
 
 

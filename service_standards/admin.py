@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from service_standards import services
+from service_standards import services, skm
 from service_standards.forms import LinesField
 from service_standards.models import (
     COMPONENT_GROUPS,
@@ -51,6 +51,18 @@ class ListsAsLinesMixin:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
+# Who made, published and replaced a version, and when: set by the services only.
+VERSION_RECORD = (
+    "published_at",
+    "published_by",
+    "superseded_at",
+    "based_on",
+    "created_by",
+    "created_at",
+    "updated_at",
+)
+
+
 @admin.register(StandardVersion)
 class StandardVersionAdmin(ListsAsLinesMixin, ImportExportMixin, SimpleHistoryAdmin):
     """Drafts are edited here as in the application; status changes only through the actions."""
@@ -68,40 +80,14 @@ class StandardVersionAdmin(ListsAsLinesMixin, ImportExportMixin, SimpleHistoryAd
     list_filter = ("status",)
     list_select_related = ("service", "service__unit")
     search_fields = ("service__name", "service__unit__code", "service__unit__name", "decree_number")
-    readonly_fields = (
-        "status",
-        "published_at",
-        "published_by",
-        "superseded_at",
-        "based_on",
-        "created_by",
-        "created_at",
-        "updated_at",
-    )
+    readonly_fields = ("status", *VERSION_RECORD)
     autocomplete_fields = ("service",)
     raw_id_fields = ("consultation",)
     actions = ("publish_selected",)
     fieldsets = (
         (None, {"fields": ("service", "number", "status", "change_note")}),
         *((group.label, {"fields": group.rows}) for group in COMPONENT_GROUPS),
-        (
-            _("Penetapan"),
-            {
-                "fields": (
-                    "decree_number",
-                    "decree_date",
-                    "effective_date",
-                    "consultation",
-                    "published_at",
-                    "published_by",
-                    "superseded_at",
-                    "based_on",
-                    "created_by",
-                    "created_at",
-                    "updated_at",
-                )
-            },
-        ),
+        (_("Penetapan"), {"fields": (*services.PREPARED_FIELDS, *VERSION_RECORD)}),
     )
 
     def get_readonly_fields(self, request, obj=None):
@@ -122,7 +108,7 @@ class StandardVersionAdmin(ListsAsLinesMixin, ImportExportMixin, SimpleHistoryAd
     def save_model(self, request, obj: StandardVersion, form, change):
         values = {
             name: form.cleaned_data[name]
-            for name in (*StandardVersion.CONTENT_FIELDS, "change_note")
+            for name in services.VERSION_FIELDS
             if name in form.cleaned_data
         }
         if not change:
@@ -228,15 +214,7 @@ class RespondentAdmin(admin.ModelAdmin):
     list_display = (
         "survey",
         "row_number",
-        "u1",
-        "u2",
-        "u3",
-        "u4",
-        "u5",
-        "u6",
-        "u7",
-        "u8",
-        "u9",
+        *skm.ELEMENT_CODES,
         "sex",
         "age",
     )
@@ -280,15 +258,7 @@ class SatisfactionSurveyAdmin(SimpleHistoryAdmin):
         "period_number",
         "source",
         "respondent_count",
-        "nrr_u1",
-        "nrr_u2",
-        "nrr_u3",
-        "nrr_u4",
-        "nrr_u5",
-        "nrr_u6",
-        "nrr_u7",
-        "nrr_u8",
-        "nrr_u9",
+        *(f"nrr_{code}" for code in skm.ELEMENT_CODES),
         "ikm",
         "grade",
         "status",

@@ -21,7 +21,12 @@ from service_standards.models import (
     StandardVersion,
     TextListField,
 )
-from service_standards.services import SERVICE_FIELDS, parse_lines
+from service_standards.services import (
+    CONSULTATION_FIELDS,
+    SERVICE_FIELDS,
+    VERSION_FIELDS,
+    parse_lines,
+)
 
 
 class DateInput(forms.DateInput):
@@ -107,7 +112,7 @@ class StandardVersionForm(forms.ModelForm):
 
     class Meta:
         model = StandardVersion
-        fields = ("change_note", *StandardVersion.CONTENT_FIELDS)
+        fields = VERSION_FIELDS
         formfield_callback = _standard_formfield
         labels = {"complaint_channels": _("Saluran pengaduan, saran, dan masukan")}
         help_texts = {
@@ -195,7 +200,7 @@ class ConsultationForm(forms.ModelForm):
 
     class Meta:
         model = Consultation
-        fields = ("held_on", "title", "place", "participants", "summary", "services")
+        fields = (*CONSULTATION_FIELDS, "services")
         widgets = {
             "held_on": DateInput(),
             "summary": forms.Textarea(attrs={"rows": 4}),

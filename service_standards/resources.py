@@ -207,8 +207,7 @@ class StandardVersionResource(resources.ModelResource):
             "service",
             "number",
             "status",
-            "change_note",
-            *StandardVersion.CONTENT_FIELDS,
+            *services.VERSION_FIELDS,
             "decree_number",
             "decree_date",
             "effective_date",
@@ -258,10 +257,7 @@ class StandardVersionResource(resources.ModelResource):
 
     def save_instance(self, instance: StandardVersion, is_create: bool, row, **kwargs):
         user = kwargs.get("user")
-        values = {
-            name: getattr(instance, name)
-            for name in (*StandardVersion.CONTENT_FIELDS, "change_note")
-        }
+        values = {name: getattr(instance, name) for name in services.VERSION_FIELDS}
         values["duration_unit"] = values["duration_unit"] or ""
         if is_create:
             created = services.version_create(service=instance.service, by=user, **values)

@@ -52,6 +52,13 @@ def minutes_max_bytes() -> int:
     return settings.ZI_SERVICE_UPLOAD_MAX_BYTES
 
 
+def _refuse_unknown(fields: dict, *, allowed: Iterable[str], what: str) -> None:
+    """A field these functions do not set is a caller's mistake, never silently dropped."""
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"unknown {what} fields: {sorted(unknown)}")
+
+
 def _record(instance, *, by: User | None, reason: str) -> None:
     """Name the actor and the reason in the history row of the next save."""
     if by is not None:
@@ -94,9 +101,7 @@ def _check_service_unique(service: Service) -> None:
 
 @transaction.atomic
 def service_create(*, unit: Unit, by: User | None, **fields: Any) -> Service:
-    unknown = set(fields) - set(SERVICE_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown service fields: {sorted(unknown)}")
+    _refuse_unknown(fields, allowed=SERVICE_FIELDS, what="service")
     if not fields.get("slug"):
         fields["slug"] = unique_slug(unit, fields.get("name", ""))
     if "position" not in fields:
@@ -113,9 +118,7 @@ def service_create(*, unit: Unit, by: User | None, **fields: Any) -> Service:
 
 @transaction.atomic
 def service_update(*, service: Service, by: User | None, **fields: Any) -> Service:
-    unknown = set(fields) - set(SERVICE_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown service fields: {sorted(unknown)}")
+    _refuse_unknown(fields, allowed=SERVICE_FIELDS, what="service")
     for name, value in fields.items():
         setattr(service, name, value)
     _check_service_unique(service)
@@ -127,15 +130,16 @@ def service_update(*, service: Service, by: User | None, **fields: Any) -> Servi
 
 # --- standard versions ----------------------------------------------------------------
 
+# What a caller may set on a draft: why it changed, and its components.
+VERSION_FIELDS = ("change_note", *StandardVersion.CONTENT_FIELDS)
+
 
 @transaction.atomic
 def version_create(
     *, service: Service, by: User | None, copy_from: StandardVersion | None = None, **fields: Any
 ) -> StandardVersion:
     """A new draft version; with `copy_from`, its components are copied (the usual way)."""
-    unknown = set(fields) - {*StandardVersion.CONTENT_FIELDS, "change_note"}
-    if unknown:
-        raise TypeError(f"unknown version fields: {sorted(unknown)}")
+    _refuse_unknown(fields, allowed=VERSION_FIELDS, what="version")
     # Lock the service so two people creating drafts at once get distinct numbers.
     Service.objects.select_for_update().filter(pk=service.pk).first()
     number = (service.versions.aggregate(last=Max("number"))["last"] or 0) + 1
@@ -180,9 +184,7 @@ def version_update(
     With `expected_revision` (the revision the edit form was opened at), a draft
     someone saved in the meantime raises EditConflict and nothing is written.
     """
-    unknown = set(fields) - {*StandardVersion.CONTENT_FIELDS, "change_note", *PREPARED_FIELDS}
-    if unknown:
-        raise TypeError(f"unknown version fields: {sorted(unknown)}")
+    _refuse_unknown(fields, allowed={*VERSION_FIELDS, *PREPARED_FIELDS}, what="version")
     version = StandardVersion.objects.select_for_update().get(pk=version.pk)
     _ensure_draft(version)
     check_revision(version, expected_revision)
@@ -344,9 +346,7 @@ def consultation_create(
     minutes: CheckedUpload | None = None,
     **fields: Any,
 ) -> Consultation:
-    unknown = set(fields) - set(CONSULTATION_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown consultation fields: {sorted(unknown)}")
+    _refuse_unknown(fields, allowed=CONSULTATION_FIELDS, what="consultation")
     services = list(services)
     if any(service.unit_id != unit.pk for service in services):
         raise ValidationError(_("Layanan yang dipilih harus milik unit ini."))
@@ -369,9 +369,7 @@ def consultation_update(
     minutes: CheckedUpload | None = None,
     **fields: Any,
 ) -> Consultation:
-    unknown = set(fields) - set(CONSULTATION_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown consultation fields: {sorted(unknown)}")
+    _refuse_unknown(fields, allowed=CONSULTATION_FIELDS, what="consultation")
     for name, value in fields.items():
         setattr(consultation, name, value)
     consultation.full_clean(exclude=["minutes"])

@@ -1,5 +1,6 @@
 """What a draft says is written once (`declarations.services.DECLARATION_FIELDS`): the
-edit form, the admin and the services agree on it, and the admin shows what is frozen."""
+edit form, the admin and the services agree on it, and the admin shows what is frozen.
+A duplicate copies its people whole, whatever fields they gain."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.test import RequestFactory
 from declarations import services
 from declarations.admin import FROZEN_FIELDS
 from declarations.forms import DeclarationForm
-from declarations.models import Declaration
+from declarations.models import Declarant, Declaration
 
 
 def test_the_fields_a_person_sets_are_the_document_the_event_and_the_text():
@@ -39,3 +40,26 @@ def test_the_admin_edits_the_organiser_and_the_declaration_fields_and_shows_the_
     request.user = superuser
     form = model_admin.get_form(request, obj=None)()
     assert set(form.fields) == {"unit", *services.DECLARATION_FIELDS}
+
+
+def test_a_duplicate_copies_every_field_of_each_person_into_new_rows(final):
+    people = [*final.declarants.all(), *final.witnesses.all()]
+    Declarant.objects.filter(pk=people[0].pk).update(
+        signature_image="declarations/signatures/a.png"
+    )
+    people[0].refresh_from_db()
+
+    copy = services.declaration_duplicate(declaration=final, by=None)
+
+    copied = [*copy.declarants.all(), *copy.witnesses.all()]
+    rows = {(type(person), person.pk) for person in people}
+    assert rows.isdisjoint((type(person), person.pk) for person in copied)
+    for original, clone in zip(people, copied, strict=True):
+        fields = [
+            f.name for f in type(original)._meta.fields if f.name not in ("id", "declaration")
+        ]
+        assert {name: getattr(clone, name) for name in fields} == {
+            name: getattr(original, name) for name in fields
+        }
+        assert clone.history.latest().history_change_reason == "declaration_duplicate"
+    assert final.declarants.count() == 1 and final.witnesses.count() == 2

@@ -12,6 +12,7 @@ import datetime
 import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import (
     Avg,
@@ -29,6 +30,7 @@ from django.db.models import (
 from django.db.models.functions import Abs, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from change_areas.models import (
     OPEN_STATUSES,
@@ -53,22 +55,40 @@ from units.models import Unit, UnitKind
 PAGE_SIZE = 50
 NO_CYCLE = "none"  # the stage filter's value for units without a cycle that year
 
+
+# The portfolio's filter and sort options, each with the label its form offers.
+class Eligibility(NamedTuple):
+    label: str
+    field: str  # a cycle's stored eligibility
+    wanted: bool
+
+
 ELIGIBILITY_FILTERS = {
-    "wbk_tpi": ("tpi_wbk_eligible", True),
-    "wbbm_tpi": ("tpi_wbbm_eligible", True),
-    "wbk_self": ("self_wbk_eligible", True),
-    "wbbm_self": ("self_wbbm_eligible", True),
-    "not_tpi": ("tpi_wbk_eligible", False),
+    "wbk_tpi": Eligibility(gettext_lazy("Layak WBK menurut TPI"), "tpi_wbk_eligible", True),
+    "wbbm_tpi": Eligibility(gettext_lazy("Layak WBBM menurut TPI"), "tpi_wbbm_eligible", True),
+    "wbk_self": Eligibility(
+        gettext_lazy("Layak WBK menurut penilaian mandiri"), "self_wbk_eligible", True
+    ),
+    "wbbm_self": Eligibility(
+        gettext_lazy("Layak WBBM menurut penilaian mandiri"), "self_wbbm_eligible", True
+    ),
+    "not_tpi": Eligibility(gettext_lazy("Dinilai TPI, belum layak WBK"), "tpi_wbk_eligible", False),
 }
 
+
+class Sort(NamedTuple):
+    label: str
+    column: str  # of the portfolio rows
+
+
 SORTS = {
-    "unit": "path",
-    "name": "name",
-    "stage": "stage_rank",
-    "self": "self_total",
-    "tpi": "tpi_total",
-    "complete": "self_completeness",
-    "plan": "work_plan_percent",
+    "unit": Sort(gettext_lazy("Urutan unit (pohon)"), "path"),
+    "name": Sort(gettext_lazy("Nama unit"), "name"),
+    "stage": Sort(gettext_lazy("Tahap"), "stage_rank"),
+    "self": Sort(gettext_lazy("Nilai mandiri"), "self_total"),
+    "tpi": Sort(gettext_lazy("Nilai TPI"), "tpi_total"),
+    "complete": Sort(gettext_lazy("Kelengkapan"), "self_completeness"),
+    "plan": Sort(gettext_lazy("Rencana kerja"), "work_plan_percent"),
 }
 
 HISTOGRAM_EDGES = list(range(0, 101, 10))
@@ -139,8 +159,8 @@ def _conditions(root: Unit, f: PortfolioFilters, *, unit: str, cycle: str) -> Q:
     elif f.stage:
         condition &= Q(**{f"{cycle}stage": f.stage})
     if f.eligibility in ELIGIBILITY_FILTERS:
-        name, wanted = ELIGIBILITY_FILTERS[f.eligibility]
-        condition &= Q(**{f"{cycle}{name}": wanted})
+        eligibility = ELIGIBILITY_FILTERS[f.eligibility]
+        condition &= Q(**{f"{cycle}{eligibility.field}": eligibility.wanted})
     return condition
 
 
@@ -168,7 +188,7 @@ def with_cycle_columns(units: QuerySet[Unit]) -> QuerySet[Unit]:
 
 
 def sorted_rows(units: QuerySet[Unit], f: PortfolioFilters) -> QuerySet[Unit]:
-    column = SORTS.get(f.sort, "path")
+    column = SORTS[f.sort].column if f.sort in SORTS else "path"
     ordering = F(column).desc(nulls_last=True) if f.descending else F(column).asc(nulls_last=True)
     return with_cycle_columns(units).order_by(ordering, "path")
 
@@ -431,10 +451,16 @@ class AreaCalibration:
     under: int
 
 
+class LayerPair(NamedTuple):
+    label: str
+    first: str
+    second: str
+
+
 LAYER_PAIRS = {
-    "self-tpi": (Layer.SELF, Layer.TPI),
-    "tpi-tpn": (Layer.TPI, Layer.TPN),
-    "self-tpn": (Layer.SELF, Layer.TPN),
+    "self-tpi": LayerPair(gettext_lazy("Penilaian mandiri dibanding TPI"), Layer.SELF, Layer.TPI),
+    "tpi-tpn": LayerPair(gettext_lazy("TPI dibanding TPN"), Layer.TPI, Layer.TPN),
+    "self-tpn": LayerPair(gettext_lazy("Penilaian mandiri dibanding TPN"), Layer.SELF, Layer.TPN),
 }
 
 

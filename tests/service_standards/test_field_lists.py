@@ -1,5 +1,6 @@
-"""The 14 components are written once (`service_standards.models.COMPONENT_GROUPS`); the
-model, the form, the admin, the import file, the pages and the PDF all follow that table."""
+"""Lists written once and followed everywhere: the 14 components of a standard
+(`service_standards.models.COMPONENT_GROUPS`) by the model, the form, the admin, the
+import file, the pages and the PDF; a service's fields; the nine SKM elements."""
 
 from __future__ import annotations
 
@@ -11,12 +12,15 @@ from django.contrib.admin.utils import flatten_fieldsets
 from django.test import RequestFactory
 from django.urls import reverse
 
-from service_standards import services
+from service_standards import services, skm
 from service_standards.documents import standard_pdf
 from service_standards.forms import LinesField, ServiceForm, StandardVersionForm
 from service_standards.models import (
     COMPONENT_GROUPS,
     COMPONENTS,
+    ELEMENT_LABELS,
+    Respondent,
+    SatisfactionSurvey,
     Service,
     StandardVersion,
     TextListField,
@@ -137,3 +141,14 @@ def test_the_page_and_the_pdf_number_and_name_the_components_in_the_tables_order
     text = " ".join(text.split()).replace("/ ", "/")  # lines may break after a slash
     positions = [text.index(str(component.label)) for component in COMPONENTS]
     assert positions == sorted(positions)
+
+
+def test_every_skm_element_has_a_label_an_answer_and_an_average_shown_in_the_admin():
+    assert [code for code, _label in ELEMENT_LABELS] == list(skm.ELEMENT_CODES)
+    answers = {field.name for field in Respondent._meta.fields}
+    averages = {field.name for field in SatisfactionSurvey._meta.fields}
+    respondent_admin = admin.site._registry[Respondent]
+    survey_admin = admin.site._registry[SatisfactionSurvey]
+    for code in skm.ELEMENT_CODES:
+        assert code in answers and code in respondent_admin.list_display
+        assert f"nrr_{code}" in averages and f"nrr_{code}" in survey_admin.readonly_fields
