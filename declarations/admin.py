@@ -82,12 +82,12 @@ class DeclaringUnitInline(DraftOnlyInline, admin.TabularInline):
 class DeclarantInline(DraftOnlyInline, admin.TabularInline):
     model = Declarant
     autocomplete_fields = ("unit",)
-    fields = ("name", "nip", "position", "unit", "signature_image", "order")
+    fields = Declarant.ROW_FIELDS
 
 
 class WitnessInline(DraftOnlyInline, admin.TabularInline):
     model = Witness
-    fields = ("name", "position", "institution", "signature_image", "order")
+    fields = Witness.ROW_FIELDS
 
 
 class DeclarationAdminForm(forms.ModelForm):

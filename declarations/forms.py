@@ -140,7 +140,7 @@ def _check_signature_image(upload):
 class DeclarantForm(forms.ModelForm):
     class Meta:
         model = Declarant
-        fields = ("name", "nip", "position", "unit", "signature_image", "order")
+        fields = Declarant.ROW_FIELDS
 
     def __init__(self, *args, unit_choices: list[Unit] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -157,7 +157,7 @@ class DeclarantForm(forms.ModelForm):
 class WitnessForm(forms.ModelForm):
     class Meta:
         model = Witness
-        fields = ("name", "position", "institution", "signature_image", "order")
+        fields = Witness.ROW_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

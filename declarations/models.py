@@ -443,6 +443,9 @@ class Declarant(Participant):
 
     history = HistoricalRecords()
 
+    # A row of the signatories' list, as the application's and the admin's forms show it.
+    ROW_FIELDS = ("name", "nip", "position", "unit", "signature_image", "order")
+
     class Meta(Participant.Meta):
         verbose_name = _("penanda tangan")
         verbose_name_plural = _("penanda tangan")
@@ -460,6 +463,9 @@ class Witness(Participant):
     institution = models.CharField(_("instansi"), max_length=255, blank=True)
 
     history = HistoricalRecords()
+
+    # A row of the witnesses' list, as the application's and the admin's forms show it.
+    ROW_FIELDS = ("name", "position", "institution", "signature_image", "order")
 
     class Meta(Participant.Meta):
         verbose_name = _("saksi")

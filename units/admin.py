@@ -142,7 +142,7 @@ class MembershipInline(admin.TabularInline):
 class ZiUserCreationForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
-        fields = ("username", "nip", "full_name", "position", "email")
+        fields = ("username", *User.EMPLOYEE_FIELDS)
 
 
 class ZiUserChangeForm(UserChangeForm):
@@ -170,7 +170,7 @@ class UserAdmin(ImportExportMixin, SimpleHistoryAdmin, DjangoUserAdmin):
     inlines = (MembershipInline,)
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("Data pegawai"), {"fields": ("full_name", "nip", "position", "email")}),
+        (_("Data pegawai"), {"fields": User.EMPLOYEE_FIELDS}),
         (_("Hak akses"), {"fields": ("is_active", "is_staff", "is_superuser")}),
         (_("Waktu"), {"fields": ("last_login", "date_joined")}),
     )
@@ -179,15 +179,7 @@ class UserAdmin(ImportExportMixin, SimpleHistoryAdmin, DjangoUserAdmin):
             None,
             {
                 "classes": ("wide",),
-                "fields": (
-                    "username",
-                    "nip",
-                    "full_name",
-                    "position",
-                    "email",
-                    "password1",
-                    "password2",
-                ),
+                "fields": ("username", *User.EMPLOYEE_FIELDS, "password1", "password2"),
             },
         ),
     )

@@ -59,6 +59,10 @@ class User(AbstractUser):
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
+    # Who the person is as an employee, beside the username they sign in with: what the
+    # admin's forms ask and the people file carries.
+    EMPLOYEE_FIELDS = ("nip", "full_name", "position", "email")
+
     class Meta:
         verbose_name = _("pengguna")
         verbose_name_plural = _("pengguna")

@@ -142,7 +142,7 @@ class UserResource(resources.ModelResource):
     class Meta:
         model = User
         import_id_fields = ["username"]
-        fields = ("username", "nip", "full_name", "position", "email", "is_active")
+        fields = ("username", *User.EMPLOYEE_FIELDS, "is_active")
         export_order = fields
         skip_unchanged = True
         report_skipped = True

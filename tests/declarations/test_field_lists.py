@@ -10,8 +10,8 @@ from django.test import RequestFactory
 
 from declarations import services
 from declarations.admin import FROZEN_FIELDS
-from declarations.forms import DeclarationForm
-from declarations.models import Declarant, Declaration
+from declarations.forms import DeclarantForm, DeclarationForm, WitnessForm
+from declarations.models import Declarant, Declaration, Witness
 
 
 def test_the_fields_a_person_sets_are_the_document_the_event_and_the_text():
@@ -63,3 +63,12 @@ def test_a_duplicate_copies_every_field_of_each_person_into_new_rows(final):
         }
         assert clone.history.latest().history_change_reason == "declaration_duplicate"
     assert final.declarants.count() == 1 and final.witnesses.count() == 2
+
+
+def test_a_signatory_or_witness_row_asks_for_every_field_in_the_application_and_the_admin():
+    inlines = {inline.model: inline for inline in admin.site._registry[Declaration].inlines}
+    for model, form in ((Declarant, DeclarantForm), (Witness, WitnessForm)):
+        editable = {field.name for field in model._meta.concrete_fields if field.editable}
+        assert set(model.ROW_FIELDS) == editable - {"id", "declaration"}
+        assert list(form().fields) == list(model.ROW_FIELDS)
+        assert tuple(inlines[model].fields) == model.ROW_FIELDS
