@@ -19,7 +19,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from declarations import printing, resources, services, signing, texts
+from declarations import printing, services, signing, texts
 from declarations.forms import ParticipantImportForm
 from declarations.models import (
     Declarant,
@@ -31,9 +31,10 @@ from declarations.models import (
     Witness,
 )
 
+# Set by the services as a declaration is finalised, signed, revoked or superseded.
 FROZEN_FIELDS = (
     "status",
-    "verification_token",
+    "verification_link",
     "content_sha256",
     "pdf",
     "pdf_sha256",
@@ -51,7 +52,6 @@ FROZEN_FIELDS = (
     "created_by",
     "created_at",
     "updated_at",
-    "verification_link",
 )
 
 
@@ -82,29 +82,18 @@ class DeclaringUnitInline(DraftOnlyInline, admin.TabularInline):
 class DeclarantInline(DraftOnlyInline, admin.TabularInline):
     model = Declarant
     autocomplete_fields = ("unit",)
-    fields = ("name", "nip", "position", "unit", "signature_image", "order")
+    fields = Declarant.ROW_FIELDS
 
 
 class WitnessInline(DraftOnlyInline, admin.TabularInline):
     model = Witness
-    fields = ("name", "position", "institution", "signature_image", "order")
+    fields = Witness.ROW_FIELDS
 
 
 class DeclarationAdminForm(forms.ModelForm):
     class Meta:
         model = Declaration
-        fields = (
-            "kind",
-            "framework",
-            "unit",
-            "title",
-            "document_number",
-            "event_date",
-            "event_time",
-            "venue",
-            "city",
-            "body",
-        )
+        fields = ("unit", *services.DECLARATION_FIELDS)
 
     def clean(self):
         cleaned = super().clean()
@@ -138,35 +127,10 @@ class DeclarationAdmin(SimpleHistoryAdmin):
     actions = ("print_zip", "finalise_selected", "sign_selected")
     readonly_fields = FROZEN_FIELDS
     fieldsets = (
-        (None, {"fields": ("kind", "framework", "unit", "title", "document_number")}),
-        (_("Acara"), {"fields": ("event_date", "event_time", "venue", "city")}),
+        (None, {"fields": ("unit", *services.DOCUMENT_FIELDS)}),
+        (_("Acara"), {"fields": services.EVENT_FIELDS}),
         (_("Isi"), {"fields": ("body",)}),
-        (
-            _("Status dan berkas"),
-            {
-                "fields": (
-                    "status",
-                    "verification_link",
-                    "content_sha256",
-                    "pdf",
-                    "pdf_sha256",
-                    "finalised_at",
-                    "finalised_by",
-                    "signed_pdf",
-                    "signed_sha256",
-                    "signed_at",
-                    "signed_by",
-                    "signing_certificate",
-                    "ended_at",
-                    "ended_by",
-                    "end_reason",
-                    "superseded_by",
-                    "created_by",
-                    "created_at",
-                    "updated_at",
-                )
-            },
-        ),
+        (_("Status dan berkas"), {"fields": FROZEN_FIELDS}),
     )
 
     def has_change_permission(self, request, obj=None):
@@ -272,22 +236,10 @@ class DeclarationAdmin(SimpleHistoryAdmin):
         declaration = get_object_or_404(Declaration, pk=object_id)
         form = ParticipantImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                result = resources.import_participants(
-                    declaration=declaration,
-                    who=form.cleaned_data["who"],
-                    content=upload.read(),
-                    file_name=upload.name,
-                    by=request.user,
-                )
-            except ValidationError as error:
-                result = resources.ParticipantImport(ok=False, errors=error.messages)
+            result = form.import_into(declaration, by=request.user)
             if result.ok:
                 self.message_user(request, _("%(count)d baris diimpor.") % {"count": result.count})
                 return redirect("admin:declarations_declaration_change", declaration.pk)
-            for message in result.errors or []:
-                form.add_error("file", message)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

@@ -34,6 +34,18 @@ POLMAN_OPDS = (
 )
 
 
+def _add_witnesses(declaration: Declaration, witnesses: list[tuple[str, str, str]]) -> None:
+    """Witnesses as (name, position, institution), in signing order."""
+    services.participants_save(
+        declaration=declaration,
+        by=None,
+        save=[
+            Witness(name=name, position=position, institution=institution, order=order)
+            for order, (name, position, institution) in enumerate(witnesses)
+        ],
+    )
+
+
 def _sorong(frameworks: dict[str, Framework]) -> Declaration | None:
     unit = Unit.objects.filter(code="BPS-9171").first()
     if unit is None:
@@ -57,14 +69,7 @@ def _sorong(frameworks: dict[str, Framework]) -> Declaration | None:
             "Ombudsman Republik Indonesia Perwakilan Papua Barat",
         ),
     ]
-    services.participants_save(
-        declaration=declaration,
-        by=None,
-        save=[
-            Witness(name=name, position=position, institution=institution, order=order)
-            for order, (name, position, institution) in enumerate(witnesses)
-        ],
-    )
+    _add_witnesses(declaration, witnesses)
     return declaration
 
 
@@ -103,14 +108,7 @@ def _polman(frameworks: dict[str, Framework]) -> Declaration | None:
         ),
         ("Dr. Syamsul Alam, M.Si.", "Rektor", "Universitas Al Asyariah Mandar"),
     ]
-    services.participants_save(
-        declaration=declaration,
-        by=None,
-        save=[
-            Witness(name=name, position=position, institution=institution, order=order)
-            for order, (name, position, institution) in enumerate(witnesses)
-        ],
-    )
+    _add_witnesses(declaration, witnesses)
     return declaration
 
 

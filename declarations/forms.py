@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import filetype
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from change_areas.models import Framework
+from declarations import resources
 from declarations.models import (
     Declarant,
     Declaration,
@@ -14,6 +16,7 @@ from declarations.models import (
     DeclarationStatus,
     Witness,
 )
+from declarations.services import DECLARATION_FIELDS
 from lib.concurrency import RevisionField, show_opened_values
 from units.models import Unit
 
@@ -80,17 +83,7 @@ class DeclarationForm(forms.ModelForm):
 
     class Meta:
         model = Declaration
-        fields = (
-            "kind",
-            "framework",
-            "title",
-            "document_number",
-            "event_date",
-            "event_time",
-            "venue",
-            "city",
-            "body",
-        )
+        fields = DECLARATION_FIELDS
         widgets = {
             "event_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "event_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -146,7 +139,7 @@ def _check_signature_image(upload):
 class DeclarantForm(forms.ModelForm):
     class Meta:
         model = Declarant
-        fields = ("name", "nip", "position", "unit", "signature_image", "order")
+        fields = Declarant.ROW_FIELDS
 
     def __init__(self, *args, unit_choices: list[Unit] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -163,7 +156,7 @@ class DeclarantForm(forms.ModelForm):
 class WitnessForm(forms.ModelForm):
     class Meta:
         model = Witness
-        fields = ("name", "position", "institution", "signature_image", "order")
+        fields = Witness.ROW_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -198,6 +191,24 @@ class ParticipantImportForm(forms.Form):
         if upload.size > 5 * 1024 * 1024:
             raise forms.ValidationError(_("Berkas paling besar 5 MB."))
         return upload
+
+    def import_into(self, declaration: Declaration, *, by) -> resources.ParticipantImport:
+        """Replace the chosen list with the file's rows (all or nothing) after `is_valid()`;
+        what is wrong with the file becomes this form's errors on `file`."""
+        upload = self.cleaned_data["file"]
+        try:
+            result = resources.import_participants(
+                declaration=declaration,
+                who=self.cleaned_data["who"],
+                content=upload.read(),
+                file_name=upload.name,
+                by=by,
+            )
+        except ValidationError as error:
+            result = resources.ParticipantImport(ok=False, errors=error.messages)
+        for message in result.errors or []:
+            self.add_error("file", message)
+        return result
 
 
 class RevokeForm(forms.Form):

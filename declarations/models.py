@@ -30,7 +30,7 @@ from simple_history.models import HistoricalRecords
 
 from declarations import texts
 from units.access import ROLE_PERMS, Perm, memberships_of
-from units.models import Unit
+from units.models import Unit, actor_field
 from units.validators import validate_nip
 
 
@@ -222,15 +222,7 @@ class Declaration(models.Model):
     pdf = models.FileField(_("PDF"), upload_to=_pdf_path, blank=True, editable=False)
     pdf_sha256 = models.CharField(_("SHA-256 PDF"), max_length=64, blank=True, editable=False)
     finalised_at = models.DateTimeField(_("difinalkan"), null=True, blank=True, editable=False)
-    finalised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("difinalkan oleh"),
-        editable=False,
-    )
+    finalised_by = actor_field(_("difinalkan oleh"), editable=False)
 
     # Signed copy (PAdES); the unsigned PDF stays as issued.
     signed_pdf = models.FileField(
@@ -240,15 +232,7 @@ class Declaration(models.Model):
         _("SHA-256 PDF bertanda tangan"), max_length=64, blank=True, editable=False
     )
     signed_at = models.DateTimeField(_("ditandatangani"), null=True, blank=True, editable=False)
-    signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("ditandatangani oleh"),
-        editable=False,
-    )
+    signed_by = actor_field(_("ditandatangani oleh"), editable=False)
     signing_certificate = models.CharField(
         _("sertifikat penanda tangan"), max_length=300, blank=True, editable=False
     )
@@ -258,15 +242,7 @@ class Declaration(models.Model):
 
     # Revocation or supersession: the files stay, the status changes.
     ended_at = models.DateTimeField(_("dicabut/diganti"), null=True, blank=True, editable=False)
-    ended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("dicabut/diganti oleh"),
-        editable=False,
-    )
+    ended_by = actor_field(_("dicabut/diganti oleh"), editable=False)
     end_reason = models.TextField(_("alasan pencabutan/penggantian"), blank=True, editable=False)
     superseded_by = models.ForeignKey(
         "self",
@@ -278,15 +254,7 @@ class Declaration(models.Model):
         editable=False,
     )
 
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("dibuat oleh"),
-        editable=False,
-    )
+    created_by = actor_field(_("dibuat oleh"), editable=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
@@ -471,6 +439,9 @@ class Declarant(Participant):
 
     history = HistoricalRecords()
 
+    # A row of the signatories' list, as the application's and the admin's forms show it.
+    ROW_FIELDS = ("name", "nip", "position", "unit", "signature_image", "order")
+
     class Meta(Participant.Meta):
         verbose_name = _("penanda tangan")
         verbose_name_plural = _("penanda tangan")
@@ -488,6 +459,9 @@ class Witness(Participant):
     institution = models.CharField(_("instansi"), max_length=255, blank=True)
 
     history = HistoricalRecords()
+
+    # A row of the witnesses' list, as the application's and the admin's forms show it.
+    ROW_FIELDS = ("name", "position", "institution", "signature_image", "order")
 
     class Meta(Participant.Meta):
         verbose_name = _("saksi")

@@ -37,28 +37,16 @@ from declarations.models import (
 )
 from declarations.selectors import check_declaration, units_of, with_participants
 from lib.concurrency import check_revision
+from lib.writes import record, refuse_unknown
 from units import access
 from units.access import Perm
 from units.models import Membership, Unit, User
 
-DECLARATION_FIELDS = (
-    "kind",
-    "framework",
-    "title",
-    "document_number",
-    "event_date",
-    "event_time",
-    "venue",
-    "city",
-    "body",
-)
-
-
-def _record(instance, *, by: User | None, reason: str) -> None:
-    """Name the actor and the reason in the history row of the next save."""
-    if by is not None:
-        instance._history_user = by
-    instance._change_reason = reason
+# What a draft says, the fields a caller may set (the organising unit is chosen once, at
+# creation): the document, the event where it is declared, and its text.
+DOCUMENT_FIELDS = ("kind", "framework", "title", "document_number")
+EVENT_FIELDS = ("event_date", "event_time", "venue", "city")
+DECLARATION_FIELDS = (*DOCUMENT_FIELDS, *EVENT_FIELDS, "body")
 
 
 def _authorise(by: User | None, declaration: Declaration) -> None:
@@ -97,7 +85,7 @@ def _locked(declaration: Declaration, *, expected_revision: int | None = None) -
 def _touch(declaration: Declaration, *, by: User | None, reason: str) -> None:
     """A change to a draft's declarants or witnesses is a new revision of the draft too."""
     declaration.revision += 1
-    _record(declaration, by=by, reason=reason)
+    record(declaration, by=by, reason=reason)
     declaration.save(update_fields=["revision"])
 
 
@@ -155,10 +143,10 @@ def _save_declaring_units(
     wanted = [unit.pk for unit in units]
     for unit_id, link in existing.items():
         if unit_id not in wanted:
-            _record(link, by=by, reason="declaration_units")
+            record(link, by=by, reason="declaration_units")
             link.delete()
             for declarant in Declarant.objects.filter(declaration=declaration, unit_id=unit_id):
-                _record(declarant, by=by, reason="declaration_units")
+                record(declarant, by=by, reason="declaration_units")
                 declarant.delete()
     next_order = Declarant.objects.filter(declaration=declaration).count()
     for order, unit in enumerate(units):
@@ -166,18 +154,18 @@ def _save_declaring_units(
         if link is None:
             link = DeclaringUnit(declaration=declaration, unit=unit, order=order)
             link.full_clean(validate_constraints=False)
-            _record(link, by=by, reason="declaration_units")
+            record(link, by=by, reason="declaration_units")
             link.save()
             if add_heads:
                 head = _head_declarant(declaration, unit, next_order)
                 if head is not None:
                     head.full_clean()
-                    _record(head, by=by, reason="declaration_units")
+                    record(head, by=by, reason="declaration_units")
                     head.save()
                     next_order += 1
         elif link.order != order:
             link.order = order
-            _record(link, by=by, reason="declaration_units")
+            record(link, by=by, reason="declaration_units")
             link.save(update_fields=["order"])
 
 
@@ -195,9 +183,7 @@ def declaration_create(
     Title and body default to the kind's template; each declaring unit's head
     becomes a declarant when the unit names one (`add_heads`).
     """
-    unknown = set(fields) - set(DECLARATION_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown declaration fields: {sorted(unknown)}")
+    refuse_unknown(fields, allowed=DECLARATION_FIELDS, what="declaration")
     if by is not None:
         access.check(by, unit, Perm.ADMINISTER)
     units = list(units) if units else [unit]
@@ -209,7 +195,7 @@ def declaration_create(
     declaration.full_clean()
     _check_body(declaration)
     _check_units(unit, units)
-    _record(declaration, by=by, reason="declaration_create")
+    record(declaration, by=by, reason="declaration_create")
     declaration.save()
     _save_declaring_units(declaration, units, by=by, add_heads=add_heads)
     return declaration
@@ -228,9 +214,7 @@ def declaration_update(
 
     With `expected_revision`, a draft saved by someone else since raises EditConflict.
     """
-    unknown = set(fields) - set(DECLARATION_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown declaration fields: {sorted(unknown)}")
+    refuse_unknown(fields, allowed=DECLARATION_FIELDS, what="declaration")
     _authorise(by, declaration)
     _require_draft(_locked(declaration, expected_revision=expected_revision))
     for name, value in fields.items():
@@ -240,7 +224,7 @@ def declaration_update(
     if units is not None:
         _check_units(declaration.unit, list(units))
     declaration.revision += 1
-    _record(declaration, by=by, reason="declaration_update")
+    record(declaration, by=by, reason="declaration_update")
     declaration.save()
     if units is not None:
         _save_declaring_units(declaration, list(units), by=by, add_heads=True)
@@ -268,12 +252,12 @@ def participants_save(
     for participant in delete:
         if participant.pk is None or participant.declaration_id != declaration.pk:
             continue
-        _record(participant, by=by, reason="participants_save")
+        record(participant, by=by, reason="participants_save")
         participant.delete()
     for participant in save:
         participant.declaration = declaration
         participant.full_clean()
-        _record(participant, by=by, reason="participants_save")
+        record(participant, by=by, reason="participants_save")
         participant.save()
     if save or delete:
         _touch(declaration, by=by, reason="participants_save")
@@ -311,10 +295,10 @@ def participants_replace(
     if errors:
         raise ValidationError(errors)
     for old in model.objects.filter(declaration=declaration):
-        _record(old, by=by, reason="participants_replace")
+        record(old, by=by, reason="participants_replace")
         old.delete()
     for participant in new:
-        _record(participant, by=by, reason="participants_replace")
+        record(participant, by=by, reason="participants_replace")
         participant.save()
     _touch(declaration, by=by, reason="participants_replace")
     return len(new)
@@ -411,7 +395,7 @@ def declaration_finalise(*, declaration: Declaration, by: User | None) -> Declar
     declaration.status = DeclarationStatus.FINAL
     declaration.finalised_at = timezone.now()
     declaration.finalised_by = by
-    _record(declaration, by=by, reason="declaration_finalise")
+    record(declaration, by=by, reason="declaration_finalise")
     declaration.save()
     return declaration
 
@@ -458,7 +442,7 @@ def declaration_sign(*, declaration: Declaration, by: User | None) -> Declaratio
     declaration.signed_at = timezone.now()
     declaration.signed_by = by
     declaration.status = DeclarationStatus.SIGNED
-    _record(declaration, by=by, reason="declaration_sign")
+    record(declaration, by=by, reason="declaration_sign")
     declaration.save()
     return declaration
 
@@ -481,19 +465,26 @@ def _require_reason(reason: str) -> str:
     return reason
 
 
+def _end(
+    declaration: Declaration, status: str, *, why: str, by: User | None, action: str
+) -> Declaration:
+    """Revoke or supersede: the files stay as issued; who ended it, when and why are kept."""
+    declaration.status = status
+    declaration.ended_at = timezone.now()
+    declaration.ended_by = by
+    declaration.end_reason = why
+    record(declaration, by=by, reason=f"declaration_{action}")
+    declaration.save()
+    return declaration
+
+
 @transaction.atomic
 def declaration_revoke(*, declaration: Declaration, reason: str, by: User | None) -> Declaration:
     """Withdraw an issued declaration. The files stay; the verification page says 'dicabut'."""
     _authorise(by, declaration)
     reason = _require_reason(reason)
     _require_valid(_locked(declaration))
-    declaration.status = DeclarationStatus.REVOKED
-    declaration.ended_at = timezone.now()
-    declaration.ended_by = by
-    declaration.end_reason = reason
-    _record(declaration, by=by, reason="declaration_revoke")
-    declaration.save()
-    return declaration
+    return _end(declaration, DeclarationStatus.REVOKED, why=reason, by=by, action="revoke")
 
 
 @transaction.atomic
@@ -516,14 +507,8 @@ def declaration_supersede(
                 )
             }
         )
-    declaration.status = DeclarationStatus.SUPERSEDED
     declaration.superseded_by = replacement
-    declaration.ended_at = timezone.now()
-    declaration.ended_by = by
-    declaration.end_reason = reason
-    _record(declaration, by=by, reason="declaration_supersede")
-    declaration.save()
-    return declaration
+    return _end(declaration, DeclarationStatus.SUPERSEDED, why=reason, by=by, action="supersede")
 
 
 @transaction.atomic
@@ -538,29 +523,12 @@ def declaration_duplicate(*, declaration: Declaration, by: User | None) -> Decla
         add_heads=False,
         **{name: getattr(source, name) for name in DECLARATION_FIELDS if name != "document_number"},
     )
-    for person in source.declarants.all():
-        clone = Declarant(
-            declaration=copy,
-            unit=person.unit,
-            name=person.name,
-            nip=person.nip,
-            position=person.position,
-            signature_image=person.signature_image.name or "",
-            order=person.order,
-        )
-        _record(clone, by=by, reason="declaration_duplicate")
-        clone.save()
-    for person in source.witnesses.all():
-        clone = Witness(
-            declaration=copy,
-            name=person.name,
-            position=person.position,
-            institution=person.institution,
-            signature_image=person.signature_image.name or "",
-            order=person.order,
-        )
-        _record(clone, by=by, reason="declaration_duplicate")
-        clone.save()
+    # Each person is saved again as a new row, every field copied (a field added later too).
+    for person in [*source.declarants.all(), *source.witnesses.all()]:
+        person.pk, person._state.adding = None, True
+        person.declaration = copy
+        record(person, by=by, reason="declaration_duplicate")
+        person.save()
     return copy
 
 
@@ -571,9 +539,9 @@ def declaration_delete(*, declaration: Declaration, by: User | None) -> None:
     _require_draft(_locked(declaration))
     for model in (Declarant, Witness, DeclaringUnit):
         for row in model.objects.filter(declaration=declaration):
-            _record(row, by=by, reason="declaration_delete")
+            record(row, by=by, reason="declaration_delete")
             row.delete()
-    _record(declaration, by=by, reason="declaration_delete")
+    record(declaration, by=by, reason="declaration_delete")
     declaration.delete()
 
 
@@ -591,6 +559,6 @@ def template_save(*, kind: str, title: str, body: str, by: User | None) -> Decla
     template.title = title
     template.body = body
     template.full_clean()
-    _record(template, by=by, reason="template_save")
+    record(template, by=by, reason="template_save")
     template.save()
     return template

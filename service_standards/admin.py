@@ -4,17 +4,19 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from service_standards import services
+from service_standards import services, skm
 from service_standards.forms import LinesField
 from service_standards.models import (
+    COMPONENT_GROUPS,
     Consultation,
     Maklumat,
     Respondent,
     SatisfactionSurvey,
     Service,
     StandardVersion,
+    TextListField,
 )
-from service_standards.resources import LIST_FIELDS, ServiceResource, StandardVersionResource
+from service_standards.resources import ServiceResource, StandardVersionResource
 
 
 @admin.register(Service)
@@ -40,12 +42,29 @@ class ServiceAdmin(ImportExportMixin, SimpleHistoryAdmin):
         services.service_update(service=obj, by=request.user, **values)
 
 
-def _lines_formfield(db_field, **kwargs):
-    return LinesField(label=db_field.verbose_name, required=False, rows=4)
+class ListsAsLinesMixin:
+    """Lists (persyaratan, peserta…) are edited one item per line, as in the application."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, TextListField):
+            return LinesField(label=db_field.verbose_name, required=False, rows=4)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+# Who made, published and replaced a version, and when: set by the services only.
+VERSION_RECORD = (
+    "published_at",
+    "published_by",
+    "superseded_at",
+    "based_on",
+    "created_by",
+    "created_at",
+    "updated_at",
+)
 
 
 @admin.register(StandardVersion)
-class StandardVersionAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class StandardVersionAdmin(ListsAsLinesMixin, ImportExportMixin, SimpleHistoryAdmin):
     """Drafts are edited here as in the application; status changes only through the actions."""
 
     resource_classes = [StandardVersionResource]
@@ -61,79 +80,15 @@ class StandardVersionAdmin(ImportExportMixin, SimpleHistoryAdmin):
     list_filter = ("status",)
     list_select_related = ("service", "service__unit")
     search_fields = ("service__name", "service__unit__code", "service__unit__name", "decree_number")
-    readonly_fields = (
-        "status",
-        "published_at",
-        "published_by",
-        "superseded_at",
-        "based_on",
-        "created_by",
-        "created_at",
-        "updated_at",
-    )
+    readonly_fields = ("status", *VERSION_RECORD)
     autocomplete_fields = ("service",)
     raw_id_fields = ("consultation",)
     actions = ("publish_selected",)
     fieldsets = (
         (None, {"fields": ("service", "number", "status", "change_note")}),
-        (
-            _("Komponen penyampaian pelayanan"),
-            {
-                "fields": (
-                    "requirements",
-                    "procedure",
-                    ("duration_value", "duration_unit"),
-                    "duration_note",
-                    "is_free",
-                    "fee_amount",
-                    "fee_note",
-                    "fee_legal_basis",
-                    "products",
-                    "complaint_channels",
-                    "complaint_note",
-                )
-            },
-        ),
-        (
-            _("Komponen pengelolaan pelayanan"),
-            {
-                "fields": (
-                    "legal_basis",
-                    "facilities",
-                    "competencies",
-                    "internal_supervision",
-                    "staff_count",
-                    "staff_note",
-                    "service_guarantee",
-                    "security_guarantee",
-                    "performance_evaluation",
-                )
-            },
-        ),
-        (
-            _("Penetapan"),
-            {
-                "fields": (
-                    "decree_number",
-                    "decree_date",
-                    "effective_date",
-                    "consultation",
-                    "published_at",
-                    "published_by",
-                    "superseded_at",
-                    "based_on",
-                    "created_by",
-                    "created_at",
-                    "updated_at",
-                )
-            },
-        ),
+        *((group.label, {"fields": group.rows}) for group in COMPONENT_GROUPS),
+        (_("Penetapan"), {"fields": (*services.PREPARED_FIELDS, *VERSION_RECORD)}),
     )
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name in LIST_FIELDS:
-            return _lines_formfield(db_field)
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -153,7 +108,7 @@ class StandardVersionAdmin(ImportExportMixin, SimpleHistoryAdmin):
     def save_model(self, request, obj: StandardVersion, form, change):
         values = {
             name: form.cleaned_data[name]
-            for name in (*StandardVersion.CONTENT_FIELDS, "change_note")
+            for name in services.VERSION_FIELDS
             if name in form.cleaned_data
         }
         if not change:
@@ -196,7 +151,7 @@ class StandardVersionAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(SimpleHistoryAdmin):
+class ConsultationAdmin(ListsAsLinesMixin, SimpleHistoryAdmin):
     list_display = ("title", "unit", "held_on", "minutes_name")
     list_select_related = ("unit",)
     search_fields = ("title", "unit__code", "unit__name")
@@ -212,11 +167,6 @@ class ConsultationAdmin(SimpleHistoryAdmin):
         "created_by",
         "created_at",
     )
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "participants":
-            return _lines_formfield(db_field)
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         obj._history_user = request.user
@@ -264,15 +214,7 @@ class RespondentAdmin(admin.ModelAdmin):
     list_display = (
         "survey",
         "row_number",
-        "u1",
-        "u2",
-        "u3",
-        "u4",
-        "u5",
-        "u6",
-        "u7",
-        "u8",
-        "u9",
+        *skm.ELEMENT_CODES,
         "sex",
         "age",
     )
@@ -316,15 +258,7 @@ class SatisfactionSurveyAdmin(SimpleHistoryAdmin):
         "period_number",
         "source",
         "respondent_count",
-        "nrr_u1",
-        "nrr_u2",
-        "nrr_u3",
-        "nrr_u4",
-        "nrr_u5",
-        "nrr_u6",
-        "nrr_u7",
-        "nrr_u8",
-        "nrr_u9",
+        *(f"nrr_{code}" for code in skm.ELEMENT_CODES),
         "ikm",
         "grade",
         "status",

@@ -95,6 +95,21 @@ def _standard(**overrides) -> dict:
     return base
 
 
+def _sale(**overrides) -> dict:
+    """A paid service (PNBP): the tariff regulation is its fee's legal basis and one of the
+    standard's, and the treasurer serves beside the PST officer."""
+    return _standard(
+        **{
+            "is_free": False,
+            "fee_legal_basis": PNBP_BASIS,
+            "legal_basis": [*LEGAL_COMMON, PNBP_BASIS],
+            "staff_count": 2,
+            "staff_note": "petugas PST dan bendahara penerimaan",
+            **overrides,
+        }
+    )
+
+
 SORONG_SERVICES = [
     {
         "slug": "perpustakaan",
@@ -215,7 +230,7 @@ SORONG_SERVICES = [
         "description": "Pembelian publikasi BPS tercetak di ruang PST.",
         "channel": Channel.IN_PERSON,
         "category": Category.GOODS,
-        "standard": _standard(
+        "standard": _sale(
             requirements=[
                 "Mengisi buku tamu dan formulir pemesanan publikasi",
                 "Membayar sesuai tarif melalui kode billing di bank atau kantor pos persepsi",
@@ -230,20 +245,15 @@ SORONG_SERVICES = [
             duration_value=30,
             duration_unit=DurationUnit.MINUTES,
             duration_note="setelah bukti pembayaran diterima",
-            is_free=False,
             fee_amount=Decimal("75000.00"),
             fee_note=(
                 "per eksemplar Kota Sorong Dalam Angka; tarif judul lain sesuai daftar di ruang PST"
             ),
-            fee_legal_basis=PNBP_BASIS,
             products=["Publikasi BPS tercetak", "Kuitansi pembayaran PNBP"],
             competencies=[
                 "Memahami tarif PNBP dan tata cara pembayaran dengan kode billing",
                 "Mengetahui ketersediaan publikasi",
             ],
-            staff_count=2,
-            staff_note="petugas PST dan bendahara penerimaan",
-            legal_basis=[*LEGAL_COMMON, PNBP_BASIS],
         ),
     },
     {
@@ -252,7 +262,7 @@ SORONG_SERVICES = [
         "description": "Pembelian publikasi dan data digital melalui layanan daring BPS.",
         "channel": Channel.ONLINE,
         "category": Category.GOODS,
-        "standard": _standard(
+        "standard": _sale(
             requirements=[
                 "Memiliki akun pada layanan daring BPS (silastik.bps.go.id)",
                 "Mengisi formulir pemesanan dan membayar dengan kode billing",
@@ -267,10 +277,8 @@ SORONG_SERVICES = [
             duration_value=3,
             duration_unit=DurationUnit.WORKING_DAYS,
             duration_note="sejak pembayaran dikonfirmasi",
-            is_free=False,
             fee_amount=Decimal("25000.00"),
             fee_note="per publikasi digital; tarif data mikro dan tabulasi khusus sesuai PP",
-            fee_legal_basis=PNBP_BASIS,
             products=["Publikasi digital (PDF)", "Kuitansi pembayaran PNBP elektronik"],
             facilities=[
                 "Layanan daring BPS (silastik.bps.go.id)",
@@ -280,9 +288,6 @@ SORONG_SERVICES = [
                 "Memahami tarif PNBP dan tata cara pembayaran dengan kode billing",
                 "Mampu mengoperasikan layanan daring BPS",
             ],
-            staff_count=2,
-            staff_note="petugas PST dan bendahara penerimaan",
-            legal_basis=[*LEGAL_COMMON, PNBP_BASIS],
         ),
     },
     {

@@ -6,11 +6,13 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from lib.concurrency import RevisionField
 from service_standards import skm
 from service_standards.models import (
+    COMPONENT_GROUPS,
     ELEMENT_LABELS,
     Consultation,
     Maklumat,
@@ -18,8 +20,14 @@ from service_standards.models import (
     SatisfactionSurvey,
     Service,
     StandardVersion,
+    TextListField,
 )
-from service_standards.services import parse_lines
+from service_standards.services import (
+    CONSULTATION_FIELDS,
+    SERVICE_FIELDS,
+    VERSION_FIELDS,
+    parse_lines,
+)
 
 
 class DateInput(forms.DateInput):
@@ -59,7 +67,7 @@ ONE_PER_LINE = _("Satu butir per baris.")
 class ServiceForm(forms.ModelForm):
     class Meta:
         model = Service
-        fields = ("name", "slug", "description", "channel", "category", "is_active", "position")
+        fields = SERVICE_FIELDS
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, unit, **kwargs):
@@ -77,55 +85,43 @@ class ServiceForm(forms.ModelForm):
         """Left to `services.service_create/update`, which say clearly what is taken."""
 
 
+# How many rows a list's box opens with (it grows to fit its items); four where not named.
+LIST_ROWS = {
+    "requirements": 5,
+    "procedure": 7,
+    "products": 3,
+    "legal_basis": 5,
+    "internal_supervision": 3,
+}
+
+
+def _standard_formfield(db_field, **kwargs):
+    """Every list component is edited as lines of text, one item per line."""
+    if isinstance(db_field, TextListField):
+        options = {
+            "label": capfirst(db_field.verbose_name),
+            "help_text": ONE_PER_LINE,
+            "rows": LIST_ROWS.get(db_field.name, 4),
+            **kwargs,
+        }
+        return LinesField(**options)
+    return db_field.formfield(**kwargs)
+
+
 class StandardVersionForm(forms.ModelForm):
-    requirements = LinesField(label=_("Persyaratan"), help_text=ONE_PER_LINE, rows=5)
-    procedure = LinesField(
-        label=_("Sistem, mekanisme, dan prosedur"),
-        help_text=_("Satu langkah per baris, berurutan; nomor dibuat otomatis."),
-        rows=7,
-    )
-    products = LinesField(label=_("Produk pelayanan"), help_text=ONE_PER_LINE, rows=3)
-    complaint_channels = LinesField(
-        label=_("Saluran pengaduan, saran, dan masukan"),
-        help_text=_("Satu saluran per baris, misalnya: SP4N-LAPOR! (www.lapor.go.id)."),
-        rows=4,
-    )
-    legal_basis = LinesField(label=_("Dasar hukum"), help_text=ONE_PER_LINE, rows=5)
-    facilities = LinesField(
-        label=_("Sarana, prasarana, dan/atau fasilitas"), help_text=ONE_PER_LINE, rows=4
-    )
-    competencies = LinesField(label=_("Kompetensi pelaksana"), help_text=ONE_PER_LINE, rows=4)
-    internal_supervision = LinesField(
-        label=_("Pengawasan internal"), help_text=ONE_PER_LINE, rows=3
-    )
     revision = RevisionField()
 
     class Meta:
         model = StandardVersion
-        fields = (
-            "change_note",
-            "requirements",
-            "procedure",
-            "duration_value",
-            "duration_unit",
-            "duration_note",
-            "is_free",
-            "fee_amount",
-            "fee_note",
-            "fee_legal_basis",
-            "products",
-            "complaint_channels",
-            "complaint_note",
-            "legal_basis",
-            "facilities",
-            "competencies",
-            "internal_supervision",
-            "staff_count",
-            "staff_note",
-            "service_guarantee",
-            "security_guarantee",
-            "performance_evaluation",
-        )
+        fields = VERSION_FIELDS
+        formfield_callback = _standard_formfield
+        labels = {"complaint_channels": _("Saluran pengaduan, saran, dan masukan")}
+        help_texts = {
+            "procedure": _("Satu langkah per baris, berurutan; nomor dibuat otomatis."),
+            "complaint_channels": _(
+                "Satu saluran per baris, misalnya: SP4N-LAPOR! (www.lapor.go.id)."
+            ),
+        }
         widgets = {
             "change_note": forms.Textarea(attrs={"rows": 2}),
             "complaint_note": forms.Textarea(attrs={"rows": 2}),
@@ -146,6 +142,19 @@ class StandardVersionForm(forms.ModelForm):
         self.fields["duration_unit"].choices = [
             ("", "—"),
             *self.fields["duration_unit"].choices[1:],
+        ]
+
+    def component_groups(self) -> list[tuple[str, list[list]]]:
+        """Each group's label and its fields in rows, as the component table lays them out."""
+        return [
+            (
+                group.label,
+                [
+                    [self[name] for name in ((row,) if isinstance(row, str) else row)]
+                    for row in group.rows
+                ],
+            )
+            for group in COMPONENT_GROUPS
         ]
 
 
@@ -192,7 +201,7 @@ class ConsultationForm(forms.ModelForm):
 
     class Meta:
         model = Consultation
-        fields = ("held_on", "title", "place", "participants", "summary", "services")
+        fields = (*CONSULTATION_FIELDS, "services")
         widgets = {
             "held_on": DateInput(),
             "summary": forms.Textarea(attrs={"rows": 4}),

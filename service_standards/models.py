@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -30,6 +32,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from service_standards import skm
+from units.models import actor_field
 
 STANDARD_MAKLUMAT_TEXT = (
     "Dengan ini, kami menyatakan sanggup menyelenggarakan pelayanan sesuai standar "
@@ -164,6 +167,147 @@ class Service(models.Model):
 # --- standar pelayanan ----------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Component:
+    """One of the 14 components of a standar pelayanan and the fields that hold it.
+
+    `rows` are the fields as the forms lay them out, a name alone on its line or
+    a tuple of names side by side (the shape of the admin's fieldsets). The
+    component is filled when every `required` field holds a value (the first
+    field when none is named); the fee is the exception, see
+    `StandardVersion.is_filled`.
+    """
+
+    key: str
+    label: str  # lazily translated
+    anchor: str  # the id of its section on the pages, for links to one component
+    rows: tuple[str | tuple[str, ...], ...]
+    required: tuple[str, ...] = ()
+    numbered: bool = False  # a list whose order matters (steps, the hierarchy of laws)
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(
+            name for row in self.rows for name in ((row,) if isinstance(row, str) else row)
+        )
+
+    @property
+    def filled_by(self) -> tuple[str, ...]:
+        return self.required or self.fields[:1]
+
+
+class ComponentGroup(NamedTuple):
+    letter: str
+    label: str
+    components: tuple[Component, ...]
+
+    @property
+    def rows(self) -> tuple[str | tuple[str, ...], ...]:
+        return tuple(row for component in self.components for row in component.rows)
+
+
+# The 14 components of UU 25/2009 Pasal 21 in the order and the two groups of
+# PermenPAN-RB 15/2014: the forms, the admin, imports, pages and the PDF all read
+# this table, and publishing needs every component filled.
+COMPONENT_GROUPS = (
+    ComponentGroup(
+        "A",
+        _("Komponen penyampaian pelayanan"),
+        (
+            Component("requirements", _("Persyaratan"), "persyaratan", ("requirements",)),
+            Component(
+                "procedure",
+                _("Sistem, mekanisme, dan prosedur"),
+                "prosedur",
+                ("procedure",),
+                numbered=True,
+            ),
+            Component(
+                "duration",
+                _("Jangka waktu pelayanan"),
+                "jangka-waktu",
+                (("duration_value", "duration_unit"), "duration_note"),
+                required=("duration_value", "duration_unit"),
+            ),
+            Component(
+                "fee",
+                _("Biaya/tarif"),
+                "biaya",
+                ("is_free", ("fee_amount", "fee_note"), "fee_legal_basis"),
+            ),
+            Component("products", _("Produk pelayanan"), "produk", ("products",)),
+            Component(
+                "complaints",
+                _("Penanganan pengaduan, saran, dan masukan"),
+                "pengaduan",
+                ("complaint_channels", "complaint_note"),
+            ),
+        ),
+    ),
+    ComponentGroup(
+        "B",
+        _("Komponen pengelolaan pelayanan"),
+        (
+            Component(
+                "legal_basis", _("Dasar hukum"), "dasar-hukum", ("legal_basis",), numbered=True
+            ),
+            Component(
+                "facilities", _("Sarana, prasarana, dan/atau fasilitas"), "sarana", ("facilities",)
+            ),
+            Component("competencies", _("Kompetensi pelaksana"), "kompetensi", ("competencies",)),
+            Component(
+                "internal_supervision",
+                _("Pengawasan internal"),
+                "pengawasan",
+                ("internal_supervision",),
+            ),
+            Component(
+                "staff_count",
+                _("Jumlah pelaksana"),
+                "jumlah-pelaksana",
+                (("staff_count", "staff_note"),),
+            ),
+            Component(
+                "service_guarantee",
+                _("Jaminan pelayanan"),
+                "jaminan-pelayanan",
+                ("service_guarantee",),
+            ),
+            Component(
+                "security_guarantee",
+                _("Jaminan keamanan dan keselamatan pelayanan"),
+                "jaminan-keamanan",
+                ("security_guarantee",),
+            ),
+            Component(
+                "performance_evaluation",
+                _("Evaluasi kinerja pelaksana"),
+                "evaluasi",
+                ("performance_evaluation",),
+            ),
+        ),
+    ),
+)
+COMPONENTS = tuple(component for group in COMPONENT_GROUPS for component in group.components)
+
+
+class ShownComponent(NamedTuple):
+    """A component of one version as the pages show it (see `component_sections`)."""
+
+    number: int
+    key: str
+    label: str
+    anchor: str
+    numbered: bool
+    is_list: bool
+    value: object  # its first field: the list, the text, the count
+
+
+class ComponentSection(NamedTuple):
+    group: ComponentGroup
+    items: list[ShownComponent]
+
+
 class DurationUnit(models.TextChoices):
     MINUTES = "minutes", _("menit")
     HOURS = "hours", _("jam")
@@ -280,14 +424,7 @@ class StandardVersion(models.Model):
         verbose_name=_("konsultasi publik"),
     )
     published_at = models.DateTimeField(_("diterbitkan"), null=True, blank=True)
-    published_by = models.ForeignKey(
-        "units.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("diterbitkan oleh"),
-    )
+    published_by = actor_field(_("diterbitkan oleh"))
     superseded_at = models.DateTimeField(_("diganti"), null=True, blank=True)
     based_on = models.ForeignKey(
         "self",
@@ -297,63 +434,15 @@ class StandardVersion(models.Model):
         related_name="+",
         verbose_name=_("disalin dari"),
     )
-    created_by = models.ForeignKey(
-        "units.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("dibuat oleh"),
-    )
+    created_by = actor_field(_("dibuat oleh"))
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
     history = HistoricalRecords()
     objects = StandardVersionQuerySet.as_manager()
 
-    # The components in the order of PermenPAN-RB 15/2014, with their fields.
-    DELIVERY_COMPONENTS = (
-        ("requirements", _("Persyaratan")),
-        ("procedure", _("Sistem, mekanisme, dan prosedur")),
-        ("duration", _("Jangka waktu pelayanan")),
-        ("fee", _("Biaya/tarif")),
-        ("products", _("Produk pelayanan")),
-        ("complaints", _("Penanganan pengaduan, saran, dan masukan")),
-    )
-    MANAGEMENT_COMPONENTS = (
-        ("legal_basis", _("Dasar hukum")),
-        ("facilities", _("Sarana, prasarana, dan/atau fasilitas")),
-        ("competencies", _("Kompetensi pelaksana")),
-        ("internal_supervision", _("Pengawasan internal")),
-        ("staff_count", _("Jumlah pelaksana")),
-        ("service_guarantee", _("Jaminan pelayanan")),
-        ("security_guarantee", _("Jaminan keamanan dan keselamatan pelayanan")),
-        ("performance_evaluation", _("Evaluasi kinerja pelaksana")),
-    )
-    # Fields copied into a new draft and compared by imports.
-    CONTENT_FIELDS = (
-        "requirements",
-        "procedure",
-        "duration_value",
-        "duration_unit",
-        "duration_note",
-        "is_free",
-        "fee_amount",
-        "fee_note",
-        "fee_legal_basis",
-        "products",
-        "complaint_channels",
-        "complaint_note",
-        "legal_basis",
-        "facilities",
-        "competencies",
-        "internal_supervision",
-        "staff_count",
-        "staff_note",
-        "service_guarantee",
-        "security_guarantee",
-        "performance_evaluation",
-    )
+    # Fields copied into a new draft, edited by the forms and compared by imports.
+    CONTENT_FIELDS = tuple(name for component in COMPONENTS for name in component.fields)
 
     class Meta:
         verbose_name = _("versi standar pelayanan")
@@ -419,30 +508,51 @@ class StandardVersion(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def is_filled(self, component: Component) -> bool:
+        """Whether a component says what the public needs to know. No query."""
+        if component.key == "fee":
+            # Free, or the amount together with the regulation that sets it.
+            return self.is_free or (
+                self.fee_amount is not None and bool(self.fee_legal_basis.strip())
+            )
+        return all(_has_value(getattr(self, name)) for name in component.filled_by)
+
     def missing_components(self) -> list[str]:
         """Names of the components still empty: a version cannot be published with any."""
-        missing = []
-        checks = {
-            "requirements": bool(self.requirements),
-            "procedure": bool(self.procedure),
-            "duration": self.duration_value is not None and bool(self.duration_unit),
-            "fee": self.is_free
-            or (self.fee_amount is not None and bool(self.fee_legal_basis.strip())),
-            "products": bool(self.products),
-            "complaints": bool(self.complaint_channels),
-            "legal_basis": bool(self.legal_basis),
-            "facilities": bool(self.facilities),
-            "competencies": bool(self.competencies),
-            "internal_supervision": bool(self.internal_supervision),
-            "staff_count": self.staff_count is not None,
-            "service_guarantee": bool(self.service_guarantee.strip()),
-            "security_guarantee": bool(self.security_guarantee.strip()),
-            "performance_evaluation": bool(self.performance_evaluation.strip()),
+        return [str(component.label) for component in COMPONENTS if not self.is_filled(component)]
+
+    def component_sections(self) -> list[ComponentSection]:
+        """The components by group, numbered 1–14, with their values, for pages. No query."""
+        list_fields = {
+            field.name for field in self._meta.fields if isinstance(field, TextListField)
         }
-        for key, label in (*self.DELIVERY_COMPONENTS, *self.MANAGEMENT_COMPONENTS):
-            if not checks[key]:
-                missing.append(str(label))
-        return missing
+        sections, number = [], 0
+        for group in COMPONENT_GROUPS:
+            items = []
+            for component in group.components:
+                number += 1
+                main = component.fields[0]
+                items.append(
+                    ShownComponent(
+                        number=number,
+                        key=component.key,
+                        label=component.label,
+                        anchor=component.anchor,
+                        numbered=component.numbered,
+                        is_list=main in list_fields,
+                        value=getattr(self, main),
+                    )
+                )
+            sections.append(ComponentSection(group=group, items=items))
+        return sections
+
+
+def _has_value(value) -> bool:
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, list):
+        return bool(value)
+    return value is not None
 
 
 # --- konsultasi publik ----------------------------------------------------------------
@@ -478,14 +588,7 @@ class Consultation(models.Model):
     minutes_size = models.PositiveIntegerField(_("ukuran berkas"), default=0)
     minutes_content_type = models.CharField(_("jenis berkas"), max_length=100, blank=True)
     minutes_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
-    created_by = models.ForeignKey(
-        "units.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("dicatat oleh"),
-    )
+    created_by = actor_field(_("dicatat oleh"))
     created_at = models.DateTimeField(_("dicatat"), auto_now_add=True)
 
     history = HistoricalRecords()
@@ -532,14 +635,7 @@ class Maklumat(models.Model):
     signed_place = models.CharField(_("tempat penandatanganan"), max_length=100, blank=True)
     signed_on = models.DateField(_("tanggal penandatanganan"), null=True, blank=True)
     signed_at = models.DateTimeField(_("dicatat ditandatangani"), null=True, blank=True)
-    signed_by = models.ForeignKey(
-        "units.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("dicatat oleh"),
-    )
+    signed_by = actor_field(_("dicatat oleh"))
     superseded_at = models.DateTimeField(_("diganti"), null=True, blank=True)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
@@ -711,14 +807,7 @@ class SatisfactionSurvey(models.Model):
     grade = models.CharField(_("mutu pelayanan"), max_length=1, blank=True)
 
     published_at = models.DateTimeField(_("dipublikasikan"), null=True, blank=True)
-    published_by = models.ForeignKey(
-        "units.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("dipublikasikan oleh"),
-    )
+    published_by = actor_field(_("dipublikasikan oleh"))
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 

@@ -19,7 +19,14 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from service_standards import services
-from service_standards.models import Category, Channel, DurationUnit, Service, StandardVersion
+from service_standards.models import (
+    Category,
+    Channel,
+    DurationUnit,
+    Service,
+    StandardVersion,
+    TextListField,
+)
 from units.models import Unit
 from units.resources import ChoiceWidget, NaturalKeyWidget, TextWidget
 
@@ -136,16 +143,8 @@ class ServiceResource(resources.ModelResource):
     class Meta:
         model = Service
         import_id_fields = ["unit", "slug"]
-        fields = (
-            "unit",
-            "slug",
-            "name",
-            "description",
-            "channel",
-            "category",
-            "is_active",
-            "position",
-        )
+        # The columns that find the service first, then what a caller may set.
+        fields = ("unit", "slug", *(name for name in services.SERVICE_FIELDS if name != "slug"))
         export_order = fields
         skip_unchanged = True
         report_skipped = True
@@ -164,18 +163,6 @@ class ServiceResource(resources.ModelResource):
             instance.pk = created.pk
             return
         services.service_update(service=instance, by=user, **values)
-
-
-LIST_FIELDS = (
-    "requirements",
-    "procedure",
-    "products",
-    "complaint_channels",
-    "legal_basis",
-    "facilities",
-    "competencies",
-    "internal_supervision",
-)
 
 
 class StandardVersionResource(resources.ModelResource):
@@ -220,8 +207,7 @@ class StandardVersionResource(resources.ModelResource):
             "service",
             "number",
             "status",
-            "change_note",
-            *StandardVersion.CONTENT_FIELDS,
+            *services.VERSION_FIELDS,
             "decree_number",
             "decree_date",
             "effective_date",
@@ -231,10 +217,11 @@ class StandardVersionResource(resources.ModelResource):
         report_skipped = True
         clean_model_instances = False  # the services validate
 
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        for name in LIST_FIELDS:
-            self.fields[name].widget = LinesWidget()
+    @classmethod
+    def widget_from_django_field(cls, f, default=widgets.Widget):
+        if isinstance(f, TextListField):
+            return LinesWidget
+        return super().widget_from_django_field(f, default)
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("service", "service__unit")
@@ -270,10 +257,7 @@ class StandardVersionResource(resources.ModelResource):
 
     def save_instance(self, instance: StandardVersion, is_create: bool, row, **kwargs):
         user = kwargs.get("user")
-        values = {
-            name: getattr(instance, name)
-            for name in (*StandardVersion.CONTENT_FIELDS, "change_note")
-        }
+        values = {name: getattr(instance, name) for name in services.VERSION_FIELDS}
         values["duration_unit"] = values["duration_unit"] or ""
         if is_create:
             created = services.version_create(service=instance.service, by=user, **values)

@@ -33,6 +33,7 @@ from django.utils.text import get_valid_filename, slugify
 from django.utils.translation import gettext as _
 
 from lib.concurrency import check_revision
+from lib.writes import record, refuse_unknown
 from service_standards import skm
 from service_standards.models import (
     STANDARD_MAKLUMAT_TEXT,
@@ -61,13 +62,6 @@ MINUTES_TYPES = {
 
 def minutes_max_bytes() -> int:
     return settings.ZI_SERVICE_UPLOAD_MAX_BYTES
-
-
-def _record(instance, *, by: User | None, reason: str) -> None:
-    """Name the actor and the reason in the history row of the next save."""
-    if by is not None:
-        instance._history_user = by
-    instance._change_reason = reason
 
 
 def _authorise(by: User | None, unit: Unit, perm: Perm) -> None:
@@ -111,9 +105,7 @@ def _check_service_unique(service: Service) -> None:
 
 @transaction.atomic
 def service_create(*, unit: Unit, by: User | None, **fields: Any) -> Service:
-    unknown = set(fields) - set(SERVICE_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown service fields: {sorted(unknown)}")
+    refuse_unknown(fields, allowed=SERVICE_FIELDS, what="service")
     _authorise(by, unit, Perm.EDIT_SELF)
     if not fields.get("slug"):
         fields["slug"] = unique_slug(unit, fields.get("name", ""))
@@ -124,27 +116,28 @@ def service_create(*, unit: Unit, by: User | None, **fields: Any) -> Service:
     service = Service(unit=unit, **fields)
     _check_service_unique(service)
     service.full_clean()
-    _record(service, by=by, reason="service_create")
+    record(service, by=by, reason="service_create")
     service.save()
     return service
 
 
 @transaction.atomic
 def service_update(*, service: Service, by: User | None, **fields: Any) -> Service:
-    unknown = set(fields) - set(SERVICE_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown service fields: {sorted(unknown)}")
+    refuse_unknown(fields, allowed=SERVICE_FIELDS, what="service")
     _authorise(by, service.unit, Perm.EDIT_SELF)
     for name, value in fields.items():
         setattr(service, name, value)
     _check_service_unique(service)
     service.full_clean()
-    _record(service, by=by, reason="service_update")
+    record(service, by=by, reason="service_update")
     service.save()
     return service
 
 
 # --- standard versions ----------------------------------------------------------------
+
+# What a caller may set on a draft: why it changed, and its components.
+VERSION_FIELDS = ("change_note", *StandardVersion.CONTENT_FIELDS)
 
 
 @transaction.atomic
@@ -152,9 +145,7 @@ def version_create(
     *, service: Service, by: User | None, copy_from: StandardVersion | None = None, **fields: Any
 ) -> StandardVersion:
     """A new draft version; with `copy_from`, its components are copied (the usual way)."""
-    unknown = set(fields) - {*StandardVersion.CONTENT_FIELDS, "change_note"}
-    if unknown:
-        raise TypeError(f"unknown version fields: {sorted(unknown)}")
+    refuse_unknown(fields, allowed=VERSION_FIELDS, what="version")
     _authorise(by, service.unit, Perm.EDIT_SELF)
     # Lock the service so two people creating drafts at once get distinct numbers.
     Service.objects.select_for_update().filter(pk=service.pk).first()
@@ -170,7 +161,7 @@ def version_create(
         service=service, number=number, based_on=copy_from, created_by=by, **values
     )
     version.full_clean()
-    _record(version, by=by, reason="version_create")
+    record(version, by=by, reason="version_create")
     version.save()
     return version
 
@@ -200,9 +191,7 @@ def version_update(
     With `expected_revision` (the revision the edit form was opened at), a draft
     someone saved in the meantime raises EditConflict and nothing is written.
     """
-    unknown = set(fields) - {*StandardVersion.CONTENT_FIELDS, "change_note", *PREPARED_FIELDS}
-    if unknown:
-        raise TypeError(f"unknown version fields: {sorted(unknown)}")
+    refuse_unknown(fields, allowed={*VERSION_FIELDS, *PREPARED_FIELDS}, what="version")
     _authorise(by, version.service.unit, Perm.EDIT_SELF)
     version = StandardVersion.objects.select_for_update().get(pk=version.pk)
     _ensure_draft(version)
@@ -211,7 +200,7 @@ def version_update(
         setattr(version, name, value)
     version.full_clean()
     version.revision += 1
-    _record(version, by=by, reason="version_update")
+    record(version, by=by, reason="version_update")
     version.save()
     return version
 
@@ -222,7 +211,7 @@ def version_delete(*, version: StandardVersion, by: User | None) -> None:
     _authorise(by, version.service.unit, Perm.EDIT_SELF)
     version = StandardVersion.objects.select_for_update().get(pk=version.pk)
     _ensure_draft(version)
-    _record(version, by=by, reason="version_delete")
+    record(version, by=by, reason="version_delete")
     version.delete()
 
 
@@ -286,7 +275,7 @@ def version_publish(
     if superseded is not None:
         superseded.status = StandardVersion.Status.SUPERSEDED
         superseded.superseded_at = now
-        _record(superseded, by=by, reason=f"version_superseded {version.number}")
+        record(superseded, by=by, reason=f"version_superseded {version.number}")
         superseded.save()
 
     version.status = StandardVersion.Status.PUBLISHED
@@ -297,7 +286,7 @@ def version_publish(
     version.published_at = now
     version.published_by = by
     version.full_clean()
-    _record(version, by=by, reason="version_publish")
+    record(version, by=by, reason="version_publish")
     version.save()
 
     warnings = []
@@ -367,9 +356,7 @@ def consultation_create(
     minutes: CheckedUpload | None = None,
     **fields: Any,
 ) -> Consultation:
-    unknown = set(fields) - set(CONSULTATION_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown consultation fields: {sorted(unknown)}")
+    refuse_unknown(fields, allowed=CONSULTATION_FIELDS, what="consultation")
     _authorise(by, unit, Perm.EDIT_SELF)
     services = list(services)
     if any(service.unit_id != unit.pk for service in services):
@@ -378,7 +365,7 @@ def consultation_create(
     consultation.full_clean(exclude=["minutes"])
     if minutes is not None:
         _attach_minutes(consultation, minutes)
-    _record(consultation, by=by, reason="consultation_create")
+    record(consultation, by=by, reason="consultation_create")
     consultation.save()
     consultation.services.set(services)
     return consultation
@@ -393,16 +380,14 @@ def consultation_update(
     minutes: CheckedUpload | None = None,
     **fields: Any,
 ) -> Consultation:
-    unknown = set(fields) - set(CONSULTATION_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown consultation fields: {sorted(unknown)}")
+    refuse_unknown(fields, allowed=CONSULTATION_FIELDS, what="consultation")
     _authorise(by, consultation.unit, Perm.EDIT_SELF)
     for name, value in fields.items():
         setattr(consultation, name, value)
     consultation.full_clean(exclude=["minutes"])
     if minutes is not None:
         _attach_minutes(consultation, minutes)
-    _record(consultation, by=by, reason="consultation_update")
+    record(consultation, by=by, reason="consultation_update")
     consultation.save()
     if services is not None:
         services = list(services)
@@ -437,7 +422,7 @@ def maklumat_save_draft(
     draft.text = (text or "").strip() or STANDARD_MAKLUMAT_TEXT
     draft.revision += 1
     draft.full_clean()
-    _record(draft, by=by, reason="maklumat_save_draft")
+    record(draft, by=by, reason="maklumat_save_draft")
     draft.save()
     return draft
 
@@ -492,7 +477,7 @@ def maklumat_sign(
     if previous is not None:
         previous.status = Maklumat.Status.SUPERSEDED
         previous.superseded_at = now
-        _record(previous, by=by, reason="maklumat_superseded")
+        record(previous, by=by, reason="maklumat_superseded")
         previous.save()
     maklumat.status = Maklumat.Status.SIGNED
     maklumat.signer_name = name
@@ -503,7 +488,7 @@ def maklumat_sign(
     maklumat.signed_at = now
     maklumat.signed_by = by
     maklumat.full_clean()
-    _record(maklumat, by=by, reason="maklumat_sign")
+    record(maklumat, by=by, reason="maklumat_sign")
     maklumat.save()
     return maklumat
 
@@ -539,7 +524,7 @@ def survey_create(
         note=note,
     )
     survey.full_clean(exclude=["period_start", "period_end"])
-    _record(survey, by=by, reason="survey_create")
+    record(survey, by=by, reason="survey_create")
     survey.save()
     return survey
 
@@ -604,7 +589,7 @@ def survey_replace_respondents(
     _store_result(survey, result)
     survey.source = SatisfactionSurvey.Source.RESPONDENTS
     survey.full_clean()
-    _record(survey, by=by, reason=f"survey_import {result.respondent_count}")
+    record(survey, by=by, reason=f"survey_import {result.respondent_count}")
     survey.save()
     return survey
 
@@ -641,7 +626,7 @@ def survey_set_averages(
         setattr(survey, f"nrr_{code}", value)
     survey.source = SatisfactionSurvey.Source.AVERAGES
     survey.full_clean()
-    _record(survey, by=by, reason="survey_set_averages")
+    record(survey, by=by, reason="survey_set_averages")
     survey.save()
     return survey
 
@@ -657,7 +642,7 @@ def survey_recompute(*, survey: SatisfactionSurvey, by: User | None) -> Satisfac
     result = skm.compute(rows)
     _store_result(survey, result)
     survey.full_clean()
-    _record(survey, by=by, reason="survey_recompute")
+    record(survey, by=by, reason="survey_recompute")
     survey.save()
     return survey
 
@@ -675,7 +660,7 @@ def survey_publish(*, survey: SatisfactionSurvey, by: User | None) -> Satisfacti
     survey.status = SatisfactionSurvey.Status.PUBLISHED
     survey.published_at = timezone.now()
     survey.published_by = by
-    _record(survey, by=by, reason="survey_publish")
+    record(survey, by=by, reason="survey_publish")
     survey.save()
     return survey
 
@@ -689,7 +674,7 @@ def survey_unpublish(*, survey: SatisfactionSurvey, by: User | None) -> Satisfac
     survey.status = SatisfactionSurvey.Status.DRAFT
     survey.published_at = None
     survey.published_by = None
-    _record(survey, by=by, reason="survey_unpublish")
+    record(survey, by=by, reason="survey_unpublish")
     survey.save()
     return survey
 

@@ -21,23 +21,7 @@ class UnitAdminForm(forms.ModelForm):
 
     class Meta:
         model = Unit
-        fields = (
-            "code",
-            "name",
-            "short_name",
-            "kind",
-            "is_active",
-            "province",
-            "regency",
-            "address",
-            "phone",
-            "email",
-            "website",
-            "head_name",
-            "head_nip",
-            "head_position",
-            "logo",
-        )
+        fields = services.UNIT_FIELDS
 
     website = forms.URLField(label=_("situs web"), required=False, assume_scheme="https")
 
@@ -101,12 +85,9 @@ class UnitAdmin(ImportExportMixin, SimpleHistoryAdmin):
     ordering = ("path",)
     list_per_page = 100
     fieldsets = (
-        (None, {"fields": ("code", "name", "short_name", "kind", "parent", "is_active")}),
-        (
-            _("Wilayah dan kontak"),
-            {"fields": ("province", "regency", "address", "phone", "email", "website")},
-        ),
-        (_("Pimpinan"), {"fields": ("head_name", "head_nip", "head_position")}),
+        (None, {"fields": (*services.IDENTITY_FIELDS, "parent", "is_active")}),
+        (_("Wilayah dan kontak"), {"fields": services.CONTACT_FIELDS}),
+        (_("Pimpinan"), {"fields": services.HEAD_FIELDS}),
         (_("Kop surat"), {"fields": ("logo",)}),
     )
 
@@ -161,7 +142,7 @@ class MembershipInline(admin.TabularInline):
 class ZiUserCreationForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
-        fields = ("username", "nip", "full_name", "position", "email")
+        fields = ("username", *User.EMPLOYEE_FIELDS)
 
 
 class ZiUserChangeForm(UserChangeForm):
@@ -189,7 +170,7 @@ class UserAdmin(ImportExportMixin, SimpleHistoryAdmin, DjangoUserAdmin):
     inlines = (MembershipInline,)
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("Data pegawai"), {"fields": ("full_name", "nip", "position", "email")}),
+        (_("Data pegawai"), {"fields": User.EMPLOYEE_FIELDS}),
         (_("Hak akses"), {"fields": ("is_active", "is_staff", "is_superuser")}),
         (_("Waktu"), {"fields": ("last_login", "date_joined")}),
     )
@@ -198,15 +179,7 @@ class UserAdmin(ImportExportMixin, SimpleHistoryAdmin, DjangoUserAdmin):
             None,
             {
                 "classes": ("wide",),
-                "fields": (
-                    "username",
-                    "nip",
-                    "full_name",
-                    "position",
-                    "email",
-                    "password1",
-                    "password2",
-                ),
+                "fields": ("username", *User.EMPLOYEE_FIELDS, "password1", "password2"),
             },
         ),
     )

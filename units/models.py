@@ -25,6 +25,23 @@ if TYPE_CHECKING:
 _MEMBERSHIPS_CACHE = "_zi_memberships"
 
 
+def actor_field(verbose_name, **options) -> models.ForeignKey:
+    """The person who did something to a record: created, published, signed it.
+
+    The record outlives the account (deleting the person empties the field), and
+    a person has no reverse accessor: nothing asks a person for all they touched.
+    """
+    return models.ForeignKey(
+        "units.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+        **options,
+    )
+
+
 class User(AbstractUser):
     """A person who signs in. Custom from the first migration, as Django advises."""
 
@@ -41,6 +58,10 @@ class User(AbstractUser):
     position = models.CharField(_("jabatan"), max_length=200, blank=True)
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    # Who the person is as an employee, beside the username they sign in with: what the
+    # admin's forms ask and the people file carries.
+    EMPLOYEE_FIELDS = ("nip", "full_name", "position", "email")
 
     class Meta:
         verbose_name = _("pengguna")
@@ -234,14 +255,7 @@ class Membership(models.Model):
         Unit, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("unit")
     )
     role = models.CharField(_("peran"), max_length=20, choices=Role.choices)
-    granted_by = models.ForeignKey(
-        User,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("diberikan oleh"),
-    )
+    granted_by = actor_field(_("diberikan oleh"))
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
 
     history = HistoricalRecords()

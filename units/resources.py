@@ -76,21 +76,12 @@ class UnitResource(resources.ModelResource):
     class Meta:
         model = Unit
         import_id_fields = ["code"]
+        # The logo is a file, not a cell.
         fields = (
-            "code",
-            "name",
-            "short_name",
-            "kind",
+            *services.IDENTITY_FIELDS,
             "parent",
-            "province",
-            "regency",
-            "address",
-            "phone",
-            "email",
-            "website",
-            "head_name",
-            "head_nip",
-            "head_position",
+            *services.CONTACT_FIELDS,
+            *services.HEAD_FIELDS,
             "is_active",
         )
         export_order = fields
@@ -151,7 +142,7 @@ class UserResource(resources.ModelResource):
     class Meta:
         model = User
         import_id_fields = ["username"]
-        fields = ("username", "nip", "full_name", "position", "email", "is_active")
+        fields = ("username", *User.EMPLOYEE_FIELDS, "is_active")
         export_order = fields
         skip_unchanged = True
         report_skipped = True

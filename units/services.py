@@ -13,46 +13,25 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from lib.writes import record, refuse_unknown
 from units import access
 from units.models import Membership, Role, Unit, User
 
-# Fields a caller may set on a unit; the tree fields belong to treebeard.
-UNIT_FIELDS = (
-    "code",
-    "name",
-    "short_name",
-    "kind",
-    "province",
-    "regency",
-    "address",
-    "phone",
-    "email",
-    "website",
-    "head_name",
-    "head_nip",
-    "head_position",
-    "logo",
-    "is_active",
-)
+# Fields a caller may set on a unit, by what they say; the tree fields belong to treebeard.
+IDENTITY_FIELDS = ("code", "name", "short_name", "kind")
+CONTACT_FIELDS = ("province", "regency", "address", "phone", "email", "website")
+HEAD_FIELDS = ("head_name", "head_nip", "head_position")
+UNIT_FIELDS = (*IDENTITY_FIELDS, *CONTACT_FIELDS, *HEAD_FIELDS, "logo", "is_active")
 _TREE_FIELDS = ["path", "depth", "numchild"]
-
-
-def _record(instance, *, by: User | None, reason: str) -> None:
-    """Name the actor and the reason in the history row of the next save."""
-    if by is not None:
-        instance._history_user = by
-    instance._change_reason = reason
 
 
 @transaction.atomic
 def unit_create(*, parent: Unit | None, by: User | None = None, **fields: Any) -> Unit:
     """Create a unit under `parent` (a new root when None)."""
-    unknown = set(fields) - set(UNIT_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown unit fields: {sorted(unknown)}")
+    refuse_unknown(fields, allowed=UNIT_FIELDS, what="unit")
     unit = Unit(**fields)
     unit.full_clean(exclude=_TREE_FIELDS)
-    _record(unit, by=by, reason="unit_create")
+    record(unit, by=by, reason="unit_create")
     if parent is None:
         return Unit.objects.add_root(instance=unit)
     return Unit.objects.add_child(parent, instance=unit)
@@ -61,13 +40,11 @@ def unit_create(*, parent: Unit | None, by: User | None = None, **fields: Any) -
 @transaction.atomic
 def unit_update(*, unit: Unit, by: User | None = None, **fields: Any) -> Unit:
     """Change a unit's own fields (not its place in the tree: see `unit_move`)."""
-    unknown = set(fields) - set(UNIT_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown unit fields: {sorted(unknown)}")
+    refuse_unknown(fields, allowed=UNIT_FIELDS, what="unit")
     for name, value in fields.items():
         setattr(unit, name, value)
     unit.full_clean(exclude=_TREE_FIELDS)
-    _record(unit, by=by, reason="unit_update")
+    record(unit, by=by, reason="unit_update")
     unit.save()
     return unit
 
@@ -94,7 +71,7 @@ def unit_move(*, unit: Unit, new_parent: Unit | None, by: User | None = None) ->
     else:
         Unit.objects.move(unit, new_parent, pos="last-child")
     unit.refresh_from_db()
-    _record(unit, by=by, reason="unit_move")
+    record(unit, by=by, reason="unit_move")
     unit.save()
     return unit
 
@@ -112,7 +89,7 @@ def membership_grant(*, unit: Unit, user: User, role: Role | str, by: User | Non
         )
     membership = Membership(user=user, unit=unit, role=role, granted_by=by)
     membership.full_clean()
-    _record(membership, by=by, reason="membership_grant")
+    record(membership, by=by, reason="membership_grant")
     membership.save()
     access.forget_memberships(user)
     return membership
@@ -127,7 +104,7 @@ def membership_revoke(*, membership: Membership, by: User | None) -> None:
         raise PermissionDenied(
             _("Anda tidak dapat mencabut peran Anda sendiri; mintalah koordinator atau admin unit.")
         )
-    _record(membership, by=by, reason="membership_revoke")
+    record(membership, by=by, reason="membership_revoke")
     membership.delete()
     access.forget_memberships(membership.user)
 
@@ -147,6 +124,6 @@ def user_create(
     else:
         user.set_unusable_password()
     user.full_clean()
-    _record(user, by=by, reason="user_create")
+    record(user, by=by, reason="user_create")
     user.save()
     return user

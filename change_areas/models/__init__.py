@@ -26,6 +26,7 @@ from change_areas.models.catalog import (
     ThresholdScope,
 )
 from change_areas.models.cycles import (
+    DASHBOARD_COLUMNS,
     STAGE_ORDER,
     Answer,
     Campaign,
@@ -56,6 +57,7 @@ from change_areas.models.work_plans import (
 )
 
 __all__ = [
+    "DASHBOARD_COLUMNS",
     "OPEN_REVIEW_STATUSES",
     "OPEN_STATUSES",
     "OPTION_ANSWER_TYPES",

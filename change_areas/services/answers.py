@@ -18,7 +18,7 @@ from change_areas.models import (
     Question,
 )
 from change_areas.services.cycles import cycle_refresh_summary
-from change_areas.services.history import record
+from lib.writes import record
 from units import access
 
 

@@ -20,7 +20,8 @@ from change_areas.models import (
     FrameworkKind,
     Layer,
 )
-from change_areas.services.history import event, record
+from change_areas.services.history import event
+from lib.writes import record
 from units import access
 from units.access import Perm
 from units.models import Unit, UnitKind

@@ -23,7 +23,7 @@ from change_areas.models import (
     Layer,
     Question,
 )
-from change_areas.services.history import record
+from lib.writes import record
 from units import access
 from units.access import Perm
 from units.models import Unit

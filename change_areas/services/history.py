@@ -1,16 +1,9 @@
-"""What every write of `change_areas` records: who did it and why (django-simple-history),
-and the step on the cycle's timeline."""
+"""What writes of `change_areas` record beside the history row (`lib.writes.record`): the step
+on the cycle's timeline, and the cycle read under its lock."""
 
 from __future__ import annotations
 
 from change_areas.models import Cycle, CycleEvent
-
-
-def record(instance, *, by, reason: str) -> None:
-    """Name the person and the reason on the history row the next save writes."""
-    if by is not None:
-        instance._history_user = by
-    instance._change_reason = reason
 
 
 def event(cycle: Cycle, action: str, *, by, note: str = "", before: str = "") -> CycleEvent:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from change_areas import selectors
 from change_areas.models import Cycle, CycleEvent, PredicateAward
-from change_areas.services.history import record
+from lib.writes import record
 from units import access
 from units.access import Perm
 from units.models import Unit

@@ -13,7 +13,7 @@ from change_areas.models import (
     PrerequisiteLevel,
     PrerequisiteRecord,
 )
-from change_areas.services.history import record
+from lib.writes import record
 from units import access
 from units.access import Perm
 

@@ -34,8 +34,9 @@ from change_areas.models import (
     ReviewStatus,
 )
 from change_areas.services.cycles import cycle_refresh_summary
-from change_areas.services.history import locked, record
+from change_areas.services.history import locked
 from change_areas.services.predicates import predicate_award
+from lib.writes import record
 from units import access
 from units.access import Perm
 from units.models import Unit

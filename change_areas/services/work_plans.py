@@ -18,7 +18,7 @@ from change_areas.models import (
     WorkPlanItem,
     WorkPlanStatus,
 )
-from change_areas.services.history import record
+from lib.writes import record
 from units import access
 from units.access import Perm
 

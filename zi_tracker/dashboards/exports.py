@@ -7,7 +7,10 @@ starts with = + - @ is shown as typed and never becomes a formula.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from operator import attrgetter, itemgetter
+from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -44,15 +47,27 @@ def _number(value) -> float | None:
     return None if value is None else float(value)
 
 
-def _workbook(sheets: Iterable[tuple[str, list[str], Iterable[list], dict[int, str]]]) -> bytes:
+@dataclass(frozen=True)
+class Column:
+    """A spreadsheet column: its heading, how a row gives its cell, and the cell's format."""
+
+    header: str
+    value: Callable[[Any], Any]
+    number_format: str | None = None
+
+
+def _workbook(sheets: Iterable[tuple[str, list[Column], Iterable[Any]]]) -> bytes:
     book = Workbook(write_only=True)
-    for title, header, rows, formats in sheets:
+    for title, columns, rows in sheets:
         sheet = book.create_sheet(title=title[:31])
         sheet.freeze_panes = "A2"
-        sheet.append([_cell(sheet, name, bold=True) for name in header])
+        sheet.append([_cell(sheet, column.header, bold=True) for column in columns])
         for row in rows:
             sheet.append(
-                [_cell(sheet, value, number_format=formats.get(i)) for i, value in enumerate(row)]
+                [
+                    _cell(sheet, column.value(row), number_format=column.number_format)
+                    for column in columns
+                ]
             )
     buffer = io.BytesIO()
     book.save(buffer)
@@ -64,122 +79,85 @@ def portfolio_xlsx(rows, *, root, filters) -> RenderedFile:
     stages = dict(Stage.choices)
     kinds = dict(UnitKind.choices)
     no_cycle = _("Belum ada siklus")
-    header = [
-        _("Kode"),
-        _("Unit"),
-        _("Jenis"),
-        _("Provinsi"),
-        _("Kabupaten/kota"),
-        _("Tahun"),
-        _("Kerangka"),
-        _("Target"),
-        _("Tahap"),
-        _("Nilai mandiri"),
-        _("Kelengkapan mandiri (%)"),
-        _("Layak WBK (mandiri)"),
-        _("Layak WBBM (mandiri)"),
-        _("Nilai TPI"),
-        _("Kelengkapan TPI (%)"),
-        _("Layak WBK (TPI)"),
-        _("Layak WBBM (TPI)"),
-        _("Nilai TPN"),
-        _("Rencana kerja (%)"),
-    ]
     targets = {"wbk": "Menuju WBK", "wbbm": "Menuju WBBM"}
+    framework = filters.framework.short_name or filters.framework.code
 
-    def lines():
-        for row in rows:
-            has_cycle = row["cycle_id"] is not None
-            yield [
-                row["code"],
-                row["name"],
-                str(kinds.get(row["kind"], row["kind"])),
-                row["province"],
-                row["regency"],
-                filters.year,
-                filters.framework.short_name or filters.framework.code,
-                targets.get(row["target"], "") if has_cycle else "",
-                str(stages.get(row["stage"], row["stage"])) if has_cycle else str(no_cycle),
-                _number(row["self_total"]),
-                None if row["self_completeness"] is None else float(row["self_completeness"]) * 100,
-                _yes_no(row["self_wbk_eligible"]) if has_cycle else "",
-                _yes_no(row["self_wbbm_eligible"]) if has_cycle else "",
-                _number(row["tpi_total"]),
-                None if row["tpi_completeness"] is None else float(row["tpi_completeness"]) * 100,
-                _yes_no(row["tpi_wbk_eligible"]),
-                _yes_no(row["tpi_wbbm_eligible"]),
-                _number(row["tpn_total"]),
-                _number(row["work_plan_percent"]),
-            ]
+    def number(name):
+        return lambda row: _number(row[name])
 
-    formats = {9: "0.00", 10: "0.0", 13: "0.00", 14: "0.0", 17: "0.00", 18: "0.0"}
-    content = _workbook([(_("Portofolio"), header, lines(), formats)])
+    def percent(name):
+        return lambda row: None if row[name] is None else float(row[name]) * 100
+
+    def yes_no(name):
+        return lambda row: _yes_no(row[name])
+
+    def with_cycle(value):
+        """Blank for a unit without a cycle that year."""
+        return lambda row: value(row) if row["cycle_id"] is not None else ""
+
+    columns = [
+        Column(_("Kode"), itemgetter("code")),
+        Column(_("Unit"), itemgetter("name")),
+        Column(_("Jenis"), lambda row: str(kinds.get(row["kind"], row["kind"]))),
+        Column(_("Provinsi"), itemgetter("province")),
+        Column(_("Kabupaten/kota"), itemgetter("regency")),
+        Column(_("Tahun"), lambda row: filters.year),
+        Column(_("Kerangka"), lambda row: framework),
+        Column(_("Target"), with_cycle(lambda row: targets.get(row["target"], ""))),
+        Column(
+            _("Tahap"),
+            lambda row: (
+                str(stages.get(row["stage"], row["stage"]))
+                if row["cycle_id"] is not None
+                else str(no_cycle)
+            ),
+        ),
+        Column(_("Nilai mandiri"), number("self_total"), "0.00"),
+        Column(_("Kelengkapan mandiri (%)"), percent("self_completeness"), "0.0"),
+        Column(_("Layak WBK (mandiri)"), with_cycle(yes_no("self_wbk_eligible"))),
+        Column(_("Layak WBBM (mandiri)"), with_cycle(yes_no("self_wbbm_eligible"))),
+        Column(_("Nilai TPI"), number("tpi_total"), "0.00"),
+        Column(_("Kelengkapan TPI (%)"), percent("tpi_completeness"), "0.0"),
+        Column(_("Layak WBK (TPI)"), yes_no("tpi_wbk_eligible")),
+        Column(_("Layak WBBM (TPI)"), yes_no("tpi_wbbm_eligible")),
+        Column(_("Nilai TPN"), number("tpn_total"), "0.00"),
+        Column(_("Rencana kerja (%)"), number("work_plan_percent"), "0.0"),
+    ]
+    content = _workbook([(_("Portofolio"), columns, rows)])
     return RenderedFile(f"portofolio-{root.code}-{filters.year}.xlsx".lower(), XLSX, content)
 
 
 def calibration_xlsx(*, root, year, first_label, second_label, areas, questions) -> RenderedFile:
     """The calibration tables: one sheet per area, one per question."""
-    area_header = [
-        _("Kode area"),
-        _("Area"),
-        _("Bobot"),
-        _("Pasangan"),
-        f"{first_label} (% bobot)",
-        f"{second_label} (% bobot)",
-        _("Selisih rata-rata (poin %)"),
-        _("Selisih mutlak rata-rata (poin %)"),
-        _("Lebih tinggi"),
-        _("Lebih rendah"),
+    area_columns = [
+        Column(_("Kode area"), attrgetter("code")),
+        Column(_("Area"), attrgetter("name")),
+        Column(_("Bobot"), attrgetter("weight"), "0.00"),
+        Column(_("Pasangan"), attrgetter("pairs")),
+        Column(f"{first_label} (% bobot)", attrgetter("mean_first"), "0.00"),
+        Column(f"{second_label} (% bobot)", attrgetter("mean_second"), "0.00"),
+        Column(_("Selisih rata-rata (poin %)"), attrgetter("mean_difference"), "0.00"),
+        Column(_("Selisih mutlak rata-rata (poin %)"), attrgetter("mean_absolute"), "0.00"),
+        Column(_("Lebih tinggi"), attrgetter("over")),
+        Column(_("Lebih rendah"), attrgetter("under")),
     ]
-    area_rows = (
-        [
-            a.code,
-            a.name,
-            a.weight,
-            a.pairs,
-            a.mean_first,
-            a.mean_second,
-            a.mean_difference,
-            a.mean_absolute,
-            a.over,
-            a.under,
-        ]
-        for a in areas
-    )
-    question_header = [
-        _("Kode pertanyaan"),
-        _("Pertanyaan"),
-        _("Area"),
-        _("Pasangan"),
-        f"{first_label} (0–1)",
-        f"{second_label} (0–1)",
-        _("Selisih rata-rata"),
-        _("Selisih mutlak rata-rata"),
-        _("Lebih tinggi"),
-        _("Lebih rendah"),
-        _("Lebih tinggi (%)"),
+    question_columns = [
+        Column(_("Kode pertanyaan"), attrgetter("code")),
+        Column(_("Pertanyaan"), attrgetter("text")),
+        Column(_("Area"), attrgetter("area_name")),
+        Column(_("Pasangan"), attrgetter("pairs")),
+        Column(f"{first_label} (0–1)", attrgetter("mean_first"), "0.00"),
+        Column(f"{second_label} (0–1)", attrgetter("mean_second"), "0.00"),
+        Column(_("Selisih rata-rata"), attrgetter("mean_difference"), "0.00"),
+        Column(_("Selisih mutlak rata-rata"), attrgetter("mean_absolute"), "0.00"),
+        Column(_("Lebih tinggi"), attrgetter("over")),
+        Column(_("Lebih rendah"), attrgetter("under")),
+        Column(_("Lebih tinggi (%)"), attrgetter("over_share"), "0.0"),
     ]
-    question_rows = (
-        [
-            q.code,
-            q.text,
-            q.area_name,
-            q.pairs,
-            q.mean_first,
-            q.mean_second,
-            q.mean_difference,
-            q.mean_absolute,
-            q.over,
-            q.under,
-            q.over_share,
-        ]
-        for q in questions
-    )
-    decimals = {4: "0.00", 5: "0.00", 6: "0.00", 7: "0.00"}
     content = _workbook(
         [
-            (_("Per area"), area_header, area_rows, {2: "0.00", **decimals}),
-            (_("Per pertanyaan"), question_header, question_rows, {**decimals, 10: "0.0"}),
+            (_("Per area"), area_columns, areas),
+            (_("Per pertanyaan"), question_columns, questions),
         ]
     )
     return RenderedFile(f"kalibrasi-{root.code}-{year}.xlsx".lower(), XLSX, content)

@@ -11,26 +11,10 @@ from zi_tracker.dashboards import selectors
 
 ELIGIBILITY_CHOICES = [
     ("", _("Semua")),
-    ("wbk_tpi", _("Layak WBK menurut TPI")),
-    ("wbbm_tpi", _("Layak WBBM menurut TPI")),
-    ("wbk_self", _("Layak WBK menurut penilaian mandiri")),
-    ("wbbm_self", _("Layak WBBM menurut penilaian mandiri")),
-    ("not_tpi", _("Dinilai TPI, belum layak WBK")),
+    *((key, option.label) for key, option in selectors.ELIGIBILITY_FILTERS.items()),
 ]
-SORT_CHOICES = [
-    ("unit", _("Urutan unit (pohon)")),
-    ("name", _("Nama unit")),
-    ("stage", _("Tahap")),
-    ("self", _("Nilai mandiri")),
-    ("tpi", _("Nilai TPI")),
-    ("complete", _("Kelengkapan")),
-    ("plan", _("Rencana kerja")),
-]
-LAYER_PAIR_CHOICES = [
-    ("self-tpi", _("Penilaian mandiri dibanding TPI")),
-    ("tpi-tpn", _("TPI dibanding TPN")),
-    ("self-tpn", _("Penilaian mandiri dibanding TPN")),
-]
+SORT_CHOICES = [(key, option.label) for key, option in selectors.SORTS.items()]
+LAYER_PAIR_CHOICES = [(key, pair.label) for key, pair in selectors.LAYER_PAIRS.items()]
 
 
 class _YearFramework(forms.Form):
@@ -103,8 +87,8 @@ class CalibrationForm(_YearFramework):
 
     def pair(self) -> tuple[str, str, str]:
         key = (self.cleaned_data.get("layers") if self.is_valid() else "") or "self-tpi"
-        first, second = selectors.LAYER_PAIRS[key]
-        return key, first, second
+        pair = selectors.LAYER_PAIRS[key]
+        return key, pair.first, pair.second
 
 
 class RegistryFilterForm(forms.Form):

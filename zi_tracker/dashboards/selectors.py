@@ -12,6 +12,7 @@ import datetime
 import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import (
     Avg,
@@ -29,8 +30,10 @@ from django.db.models import (
 from django.db.models.functions import Abs, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from change_areas.models import (
+    DASHBOARD_COLUMNS,
     OPEN_STATUSES,
     STAGE_ORDER,
     Answer,
@@ -54,38 +57,41 @@ from units.models import Unit, UnitKind
 PAGE_SIZE = 50
 NO_CYCLE = "none"  # the stage filter's value for units without a cycle that year
 
+
+# The portfolio's filter and sort options, each with the label its form offers.
+class Eligibility(NamedTuple):
+    label: str
+    field: str  # a cycle's stored eligibility
+    wanted: bool
+
+
 ELIGIBILITY_FILTERS = {
-    "wbk_tpi": ("tpi_wbk_eligible", True),
-    "wbbm_tpi": ("tpi_wbbm_eligible", True),
-    "wbk_self": ("self_wbk_eligible", True),
-    "wbbm_self": ("self_wbbm_eligible", True),
-    "not_tpi": ("tpi_wbk_eligible", False),
+    "wbk_tpi": Eligibility(gettext_lazy("Layak WBK menurut TPI"), "tpi_wbk_eligible", True),
+    "wbbm_tpi": Eligibility(gettext_lazy("Layak WBBM menurut TPI"), "tpi_wbbm_eligible", True),
+    "wbk_self": Eligibility(
+        gettext_lazy("Layak WBK menurut penilaian mandiri"), "self_wbk_eligible", True
+    ),
+    "wbbm_self": Eligibility(
+        gettext_lazy("Layak WBBM menurut penilaian mandiri"), "self_wbbm_eligible", True
+    ),
+    "not_tpi": Eligibility(gettext_lazy("Dinilai TPI, belum layak WBK"), "tpi_wbk_eligible", False),
 }
+
+
+class Sort(NamedTuple):
+    label: str
+    column: str  # of the portfolio rows
+
 
 SORTS = {
-    "unit": "path",
-    "name": "name",
-    "stage": "stage_rank",
-    "self": "self_total",
-    "tpi": "tpi_total",
-    "complete": "self_completeness",
-    "plan": "work_plan_percent",
+    "unit": Sort(gettext_lazy("Urutan unit (pohon)"), "path"),
+    "name": Sort(gettext_lazy("Nama unit"), "name"),
+    "stage": Sort(gettext_lazy("Tahap"), "stage_rank"),
+    "self": Sort(gettext_lazy("Nilai mandiri"), "self_total"),
+    "tpi": Sort(gettext_lazy("Nilai TPI"), "tpi_total"),
+    "complete": Sort(gettext_lazy("Kelengkapan"), "self_completeness"),
+    "plan": Sort(gettext_lazy("Rencana kerja"), "work_plan_percent"),
 }
-
-CYCLE_FIELDS = (
-    "stage",
-    "target",
-    "self_total",
-    "self_completeness",
-    "self_wbk_eligible",
-    "self_wbbm_eligible",
-    "tpi_total",
-    "tpi_completeness",
-    "tpi_wbk_eligible",
-    "tpi_wbbm_eligible",
-    "tpn_total",
-    "work_plan_percent",
-)
 
 HISTOGRAM_EDGES = list(range(0, 101, 10))
 
@@ -155,8 +161,8 @@ def _conditions(root: Unit, f: PortfolioFilters, *, unit: str, cycle: str) -> Q:
     elif f.stage:
         condition &= Q(**{f"{cycle}stage": f.stage})
     if f.eligibility in ELIGIBILITY_FILTERS:
-        name, wanted = ELIGIBILITY_FILTERS[f.eligibility]
-        condition &= Q(**{f"{cycle}{name}": wanted})
+        eligibility = ELIGIBILITY_FILTERS[f.eligibility]
+        condition &= Q(**{f"{cycle}{eligibility.field}": eligibility.wanted})
     return condition
 
 
@@ -174,7 +180,7 @@ def portfolio_units(root: Unit, f: PortfolioFilters) -> QuerySet[Unit]:
 def with_cycle_columns(units: QuerySet[Unit]) -> QuerySet[Unit]:
     return units.annotate(
         cycle_id=F("c__id"),
-        **{name: F(f"c__{name}") for name in CYCLE_FIELDS},
+        **{name: F(f"c__{name}") for name in DASHBOARD_COLUMNS},
         stage_rank=Case(
             *(When(c__stage=stage, then=Value(index)) for index, stage in enumerate(STAGE_ORDER)),
             default=Value(-1),
@@ -184,7 +190,7 @@ def with_cycle_columns(units: QuerySet[Unit]) -> QuerySet[Unit]:
 
 
 def sorted_rows(units: QuerySet[Unit], f: PortfolioFilters) -> QuerySet[Unit]:
-    column = SORTS.get(f.sort, "path")
+    column = SORTS[f.sort].column if f.sort in SORTS else "path"
     ordering = F(column).desc(nulls_last=True) if f.descending else F(column).asc(nulls_last=True)
     return with_cycle_columns(units).order_by(ordering, "path")
 
@@ -400,8 +406,7 @@ def export_rows(root: Unit, f: PortfolioFilters):
             "province",
             "regency",
             "cycle_id",
-            *CYCLE_FIELDS,
-            "tpn_total",
+            *DASHBOARD_COLUMNS,
         )
         .iterator(chunk_size=2000)
     )
@@ -448,11 +453,32 @@ class AreaCalibration:
     under: int
 
 
+class LayerPair(NamedTuple):
+    label: str
+    first: str
+    second: str
+
+
 LAYER_PAIRS = {
-    "self-tpi": (Layer.SELF, Layer.TPI),
-    "tpi-tpn": (Layer.TPI, Layer.TPN),
-    "self-tpn": (Layer.SELF, Layer.TPN),
+    "self-tpi": LayerPair(gettext_lazy("Penilaian mandiri dibanding TPI"), Layer.SELF, Layer.TPI),
+    "tpi-tpn": LayerPair(gettext_lazy("TPI dibanding TPN"), Layer.TPI, Layer.TPN),
+    "self-tpn": LayerPair(gettext_lazy("Penilaian mandiri dibanding TPN"), Layer.SELF, Layer.TPN),
 }
+
+
+def _pair_statistics() -> dict:
+    """Per group of pairs: how a layer's `value` compares with the other layer's
+    (`other__value`): both means, the mean difference, the mean distance, and
+    how often the first scored higher or lower."""
+    return {
+        "pairs": Count("pk"),
+        "mean_first": Avg("value"),
+        "mean_second": Avg("other__value"),
+        "mean_difference": Avg(F("value") - F("other__value")),
+        "mean_absolute": Avg(Abs(F("value") - F("other__value"))),
+        "over": Count("pk", filter=Q(value__gt=F("other__value"))),
+        "under": Count("pk", filter=Q(value__lt=F("other__value"))),
+    }
 
 
 def calibration_by_question(
@@ -480,15 +506,7 @@ def calibration_by_question(
         .filter(other__value__isnull=False)
         .order_by()
         .values("question_id")
-        .annotate(
-            pairs=Count("pk"),
-            mean_first=Avg("value"),
-            mean_second=Avg("other__value"),
-            mean_difference=Avg(F("value") - F("other__value")),
-            mean_absolute=Avg(Abs(F("value") - F("other__value"))),
-            over=Count("pk", filter=Q(value__gt=F("other__value"))),
-            under=Count("pk", filter=Q(value__lt=F("other__value"))),
-        )
+        .annotate(**_pair_statistics())
     )
     by_question = {row["question_id"]: row for row in pairs}
     if not by_question:
@@ -538,15 +556,7 @@ def calibration_by_area(
         .filter(other__id__isnull=False)
         .order_by()
         .values("area_code")
-        .annotate(
-            pairs=Count("pk"),
-            mean_first=Avg("value"),
-            mean_second=Avg("other__value"),
-            mean_difference=Avg(F("value") - F("other__value")),
-            mean_absolute=Avg(Abs(F("value") - F("other__value"))),
-            over=Count("pk", filter=Q(value__gt=F("other__value"))),
-            under=Count("pk", filter=Q(value__lt=F("other__value"))),
-        )
+        .annotate(**_pair_statistics())
     )
     found = {row["area_code"]: row for row in rows}
     result = []

@@ -1,0 +1,24 @@
+"""What every service of every app does around a save: name who did it and why in the
+history row (django-simple-history), and refuse a field it does not set."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+def record(instance, *, by, reason: str) -> None:
+    """Name the actor and the reason on the history row the next save writes.
+
+    `by=None` (the system: a command, the demo, an import run by no one)
+    leaves the user to django-simple-history's request middleware, if any.
+    """
+    if by is not None:
+        instance._history_user = by
+    instance._change_reason = reason
+
+
+def refuse_unknown(fields: dict, *, allowed: Iterable[str], what: str) -> None:
+    """A field a service does not set is the caller's mistake, never silently dropped."""
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"unknown {what} fields: {sorted(unknown)}")
