@@ -21,13 +21,19 @@ from django.core.exceptions import ValidationError
 from django.db import close_old_connections, connection
 
 from change_areas import services, workflow
-from change_areas.models import Answer, Cycle, Framework, Layer, Stage
+from change_areas.models import Answer, Layer, Stage
 from declarations import services as declaration_services
 from declarations.models import Declaration, DeclarationStatus
 from lib.concurrency import EditConflict
 from service_standards import services as standard_services
 from service_standards.models import StandardVersion
-from tests.factories import MembershipFactory, UnitFactory, UserFactory
+from tests.factories import (
+    AnswerFactory,
+    CycleFactory,
+    MembershipFactory,
+    UnitFactory,
+    UserFactory,
+)
 from units.models import Role, UnitKind
 
 ON_POSTGRESQL = connection.vendor == "postgresql"
@@ -70,12 +76,8 @@ if ON_POSTGRESQL:
     def tpi_cycle(transactional_db, catalogs):
         root = UnitFactory(code="RACE", kind=UnitKind.KEMENTERIAN_LEMBAGA)
         unit = UnitFactory(code="RACE-1", parent=root)
-        framework = Framework.objects.current()
-        cycle = services.cycle_open(unit=unit, framework=framework, year=2026)
-        question = framework.questions.get(code="A.MP.PMN.i.b")
-        services.answer_save(cycle=cycle, question=question, option="A")
-        Cycle.objects.filter(pk=cycle.pk).update(stage=Stage.EVALUASI_TPI)
-        cycle.refresh_from_db()
+        cycle = CycleFactory(unit=unit, stage=Stage.EVALUASI_TPI)
+        question = AnswerFactory(cycle=cycle, code="A.MP.PMN.i.b", option="A").question
         workflow._copy_layer(cycle, Layer.SELF, Layer.TPI, by=None)
         reviewers = [MembershipFactory(unit=root, role=Role.TPI_REVIEWER).user for _ in range(2)]
         return cycle, question, reviewers

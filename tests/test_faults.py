@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from change_areas import lke, services
-from change_areas.models import Answer, Framework, Layer
+from change_areas.models import Answer, Layer
 from declarations import printing
 from declarations.models import PrintJob, PrintJobStatus
 from lib.imports import import_dataset
@@ -19,7 +19,7 @@ from tests.declarations.conftest import (  # noqa: F401
     final,
     headed_unit,
 )
-from tests.factories import UnitFactory
+from tests.factories import AnswerFactory, CycleFactory, UnitFactory
 from units.models import Unit
 from units.resources import UnitResource
 
@@ -75,16 +75,13 @@ def test_the_person_can_restart_their_stalled_job(final, unit_admin, client_for)
 
 
 def test_an_lke_import_cut_off_half_way_writes_nothing(catalogs, unit):
-    framework = Framework.objects.current()
-    source = services.cycle_open(unit=unit, framework=framework, year=2025)
+    source = CycleFactory(unit=unit, year=2025)
     for code, option in (("A.MP.PMN.i.a", "Ya"), ("A.MP.PMN.i.b", "A"), ("A.MP.PMN.ii.a", "Ya")):
-        services.answer_save(
-            cycle=source, question=framework.questions.get(code=code), option=option
-        )
+        AnswerFactory(cycle=source, code=code, option=option)
     dataset = tablib.Dataset().load(
         lke.export_dataset(source, Layer.SELF).export("csv"), format="csv"
     )
-    target = services.cycle_open(unit=UnitFactory(code="TARGET"), framework=framework, year=2025)
+    target = CycleFactory(unit=UnitFactory(code="TARGET"), year=2025)
 
     # The answers are written, then the connection drops before the summary is stored.
     with (

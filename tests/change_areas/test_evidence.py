@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from change_areas import services
 from change_areas.models import Answer, Cycle, Evidence, EvidenceFile, Framework, Question
-from tests.factories import MembershipFactory
+from tests.factories import CycleFactory, EvidenceFactory, MembershipFactory
 from tests.files import pdf_bytes, png_bytes, upload
 from units.models import Role
 
@@ -43,9 +43,7 @@ def cycle(framework, unit) -> Cycle:
 
 @pytest.fixture
 def document(unit, staff) -> Evidence:
-    return services.evidence_upload(
-        unit=unit, uploaded_file=upload("sk-tim.pdf"), title="SK Tim ZI", by=staff
-    )
+    return EvidenceFactory(unit=unit, file_name="sk-tim.pdf", title="SK Tim ZI", by=staff)
 
 
 def question(code: str) -> Question:
@@ -227,7 +225,7 @@ def test_unit_member_downloads_the_bytes_as_an_attachment(document, viewer, clie
 
 
 def test_png_is_downloaded_with_its_own_content_type(unit, staff, client_for):
-    evidence = services.evidence_upload(
+    evidence = EvidenceFactory(
         unit=unit, uploaded_file=upload("foto.png", png_bytes(), "image/png"), title="Foto"
     )
 
@@ -352,9 +350,9 @@ def test_viewer_cannot_replace_a_file(document, viewer, client_for):
 
 
 def test_one_document_attached_to_several_questions_and_reused_next_year(
-    cycle, framework, unit, document, staff
+    cycle, unit, document, staff
 ):
-    next_year = services.cycle_open(unit=unit, framework=framework, year=2027)
+    next_year = CycleFactory(unit=unit, year=2027)
 
     for target, code in [
         (cycle, "A.MP.PMN.i.a"),
@@ -387,9 +385,7 @@ def test_detaching_a_document_keeps_it_in_the_library(cycle, document, staff):
 
 
 def test_document_of_another_unit_cannot_be_attached(cycle, other_unit, staff):
-    foreign = services.evidence_upload(
-        unit=other_unit, uploaded_file=upload("lain.pdf"), title="Milik unit lain"
-    )
+    foreign = EvidenceFactory(unit=other_unit, file_name="lain.pdf", title="Milik unit lain")
 
     with pytest.raises(ValidationError) as refused:
         services.answer_evidence_set(
@@ -403,9 +399,7 @@ def test_document_of_another_unit_cannot_be_attached(cycle, other_unit, staff):
 def test_document_of_another_unit_cannot_be_attached_through_the_page(
     cycle, other_unit, staff, client_for
 ):
-    foreign = services.evidence_upload(
-        unit=other_unit, uploaded_file=upload("lain.pdf"), title="Milik unit lain"
-    )
+    foreign = EvidenceFactory(unit=other_unit, file_name="lain.pdf", title="Milik unit lain")
     url = reverse(
         "change_areas:answer_evidence", kwargs={"pk": cycle.pk, "question_code": "A.MP.PMN.i.a"}
     )

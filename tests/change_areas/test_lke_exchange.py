@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from change_areas import lke, scoring, selectors, services
 from change_areas.models import Answer, Cycle, Framework, Layer, Stage
+from tests.factories import AnswerFactory, CycleFactory
 from tests.files import upload
 
 CSV = "text/csv"
@@ -142,10 +143,10 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(
     )
 
 
-def test_export_has_a_row_per_question_and_per_count_input(cycle, framework):
-    services.answer_save(
+def test_export_has_a_row_per_question_and_per_count_input(cycle):
+    AnswerFactory(
         cycle=cycle,
-        question=framework.questions.get(code="A.PW.RFM.iii.LHKPN.a"),
+        code="A.PW.RFM.iii.LHKPN.a",
         inputs={"n2": 1, "n3": 5, "n4": 2, "n5": 6},
         note="LHKPN 2025",
     )
@@ -175,10 +176,8 @@ BAD_ROWS = {
 
 
 @pytest.mark.parametrize("case", list(BAD_ROWS))
-def test_file_with_one_bad_row_changes_nothing_and_names_the_row(cycle, framework, case):
-    services.answer_save(
-        cycle=cycle, question=framework.questions.get(code="A.MP.PMN.i.a"), option="Tidak"
-    )
+def test_file_with_one_bad_row_changes_nothing_and_names_the_row(cycle, case):
+    AnswerFactory(cycle=cycle, option="Tidak")
     bad_row, message = BAD_ROWS[case]
     rows = [r for r in GOOD_ROWS if r[0] != bad_row[0]]
     rows.insert(2, bad_row)  # row 4: the header is row 1
@@ -288,10 +287,8 @@ def test_import_command_with_a_bad_lhkpn_row_names_it(catalogs, other_unit, tmp_
     assert not Cycle.objects.filter(unit=other_unit).exists()
 
 
-def test_bad_file_leaves_an_existing_cycle_as_it_was(cycle, unit, framework, tmp_path):
-    services.answer_save(
-        cycle=cycle, question=framework.questions.get(code="A.MP.PMN.i.a"), option="Tidak"
-    )
+def test_bad_file_leaves_an_existing_cycle_as_it_was(cycle, unit, tmp_path):
+    AnswerFactory(cycle=cycle, option="Tidak")
     before = answers_of(cycle)
     path = write_csv(tmp_path, [["A.MP.PMN.i.a", "Ya", ""], ["A.MP.PMN.i.b", "Z", ""]])
 
@@ -365,11 +362,9 @@ def test_import_of_an_unknown_unit_or_unreadable_file_is_a_command_error(catalog
 # lke_scorecard --json and the overview page
 
 
-def test_scorecard_json_has_the_promised_shape(cycle, unit, framework):
+def test_scorecard_json_has_the_promised_shape(cycle, unit):
     for code, option in [("A.MP.PMN.i.a", "Ya"), ("A.MP.PMN.ii.c", "B"), ("A.SDM.PMN.i.a", "Ya")]:
-        services.answer_save(
-            cycle=cycle, question=framework.questions.get(code=code), option=option
-        )
+        AnswerFactory(cycle=cycle, code=code, option=option)
 
     data = scorecard_json(unit)
 
@@ -497,7 +492,7 @@ def test_import_page_accepts_a_good_file(cycle, staff, client_for):
 def test_import_page_accepts_an_exported_xlsx(cycle, unit, other_unit, staff, client_for):
     fill_every_question(cycle)
     content = lke.export_dataset(cycle, Layer.SELF).export("xlsx")
-    target = services.cycle_open(unit=unit, framework=cycle.framework, year=2027)
+    target = CycleFactory(unit=unit, year=2027)
 
     response = client_for(staff).post(
         import_url(target),

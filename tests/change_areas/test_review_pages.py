@@ -42,12 +42,18 @@ from tests.change_areas.test_workflow import (
     fresh,
     mark,
     meet_prerequisites,
-    member,
-    open_filled_cycle,
     question,
     return_for_revision,
 )
-from tests.factories import UnitFactory
+from tests.factories import (
+    AnswerFactory,
+    CycleFactory,
+    EvidenceFactory,
+    PredicateAwardFactory,
+    QuestionReviewFactory,
+    UnitFactory,
+    member,
+)
 from tests.files import upload
 from units.models import Role, UnitKind
 
@@ -63,8 +69,8 @@ def framework(catalogs) -> Framework:
 
 
 @pytest.fixture
-def submitted(framework, unit, coordinator, tpi_reviewer) -> Cycle:
-    cycle = open_filled_cycle(unit)
+def submitted(unit, coordinator, tpi_reviewer) -> Cycle:
+    cycle = CycleFactory(unit=unit, filled=True)
     workflow.cycle_submit(cycle=cycle, by=coordinator)
     return fresh(cycle)
 
@@ -150,22 +156,15 @@ def test_the_queue_lists_exactly_the_cycles_waiting_for_the_reviewer(
     submitted, tpi_reviewer, province, other_unit, root_unit, client_for
 ):
     mark(submitted, RETURNED, tpi_reviewer)
-    workflow.review_mark(
-        cycle=submitted,
-        question=question("A.MP.PMN.i.b"),
-        layer=Layer.TPI,
-        status=ReviewStatus.ACCEPTED,
-        by=tpi_reviewer,
+    QuestionReviewFactory(
+        cycle=submitted, code="A.MP.PMN.i.b", status=ReviewStatus.ACCEPTED, by=tpi_reviewer
     )
     Cycle.objects.filter(pk=submitted.pk).update(review_closes=datetime.date(2026, 12, 31))
-    framework = submitted.framework
-    services.cycle_open(unit=other_unit, framework=framework, year=2026)  # still building
-    force_stage(
-        services.cycle_open(unit=other_unit, framework=framework, year=2025), "evaluasi_tpn"
-    )
-    force_stage(services.cycle_open(unit=other_unit, framework=framework, year=2024), "pengusulan")
+    CycleFactory(unit=other_unit, year=2026)  # still building
+    CycleFactory(unit=other_unit, year=2025, stage=Stage.EVALUASI_TPN)
+    CycleFactory(unit=other_unit, year=2024, stage=Stage.PENGUSULAN)
     elsewhere = UnitFactory(code="PROV2", kind=UnitKind.INSTANSI_VERTIKAL, parent=root_unit)
-    foreign = open_filled_cycle(UnitFactory(code="FAR", parent=elsewhere))
+    foreign = CycleFactory(unit=UnitFactory(code="FAR", parent=elsewhere), filled=True)
     workflow.cycle_submit(cycle=foreign, by=None)
     reviewer = member(province, Role.TPI_REVIEWER, "tpi-provinsi")
 
@@ -186,12 +185,8 @@ def test_the_queue_lists_exactly_the_cycles_waiting_for_the_reviewer(
         assert text in row, text
 
 
-def test_the_tpn_queue_lists_cycles_in_evaluasi_tpn_only(
-    submitted, framework, unit, tpn_reviewer, client_for
-):
-    in_tpn = force_stage(
-        services.cycle_open(unit=unit, framework=framework, year=2025), "evaluasi_tpn"
-    )
+def test_the_tpn_queue_lists_cycles_in_evaluasi_tpn_only(submitted, unit, tpn_reviewer, client_for):
+    in_tpn = CycleFactory(unit=unit, year=2025, stage=Stage.EVALUASI_TPN)
 
     response = client_for(tpn_reviewer).get(reverse("change_areas:review_queue"))
 
@@ -200,10 +195,10 @@ def test_the_tpn_queue_lists_cycles_in_evaluasi_tpn_only(
 
 
 def test_the_pre_reviewers_queue_lists_cycles_in_pre_assessment(
-    framework, unit, province, coordinator, submitted, client_for
+    unit, province, coordinator, submitted, client_for
 ):
     pre_reviewer = member(province, Role.PRE_REVIEWER, "pre")
-    pre_cycle = open_filled_cycle(unit, year=2025, pre_assessment=True)
+    pre_cycle = CycleFactory(unit=unit, filled=True, year=2025, pre_assessment=True)
     workflow.cycle_submit(cycle=pre_cycle, by=coordinator)
 
     response = client_for(pre_reviewer).get(reverse("change_areas:review_queue"))
@@ -213,10 +208,10 @@ def test_the_pre_reviewers_queue_lists_cycles_in_pre_assessment(
 
 
 def test_a_cycle_returned_by_the_pre_assessor_is_not_in_the_tpi_queue(
-    framework, unit, province, coordinator, tpi_reviewer, client_for
+    unit, province, coordinator, tpi_reviewer, client_for
 ):
     pre_reviewer = member(province, Role.PRE_REVIEWER, "pre")
-    pre_cycle = open_filled_cycle(unit, pre_assessment=True)
+    pre_cycle = CycleFactory(unit=unit, filled=True, pre_assessment=True)
     workflow.cycle_submit(cycle=pre_cycle, by=coordinator)
     return_for_revision(pre_cycle, pre_reviewer, layer=Layer.PRE)  # never reached the TPI
 
@@ -233,28 +228,16 @@ def test_people_without_a_review_role_see_an_empty_queue(submitted, staff, clien
 
 
 def test_the_queue_costs_the_same_queries_with_1_and_with_8_cycles(
-    framework, province, client_for, django_assert_num_queries
+    province, client_for, django_assert_num_queries
 ):
     reviewer = member(province, Role.TPI_REVIEWER, "tpi-provinsi")
 
     def waiting_cycle(number: int) -> None:
         satker = UnitFactory(code=f"S{number}", parent=province)
-        cycle = force_stage(
-            services.cycle_open(
-                unit=satker,
-                framework=framework,
-                year=2026,
-                review_closes=datetime.date(2026, 12, 31),
-            ),
-            Stage.EVALUASI_TPI,
+        cycle = CycleFactory(
+            unit=satker, review_closes=datetime.date(2026, 12, 31), stage=Stage.EVALUASI_TPI
         )
-        workflow.review_mark(
-            cycle=cycle,
-            question=question(RETURNED),
-            layer=Layer.TPI,
-            status=ReviewStatus.ACCEPTED,
-            by=None,
-        )
+        QuestionReviewFactory(cycle=cycle, code=RETURNED, status=ReviewStatus.ACCEPTED)
 
     waiting_cycle(0)
     client = client_for(reviewer)
@@ -274,9 +257,9 @@ def test_the_queue_costs_the_same_queries_with_1_and_with_8_cycles(
 def test_the_review_page_shows_the_units_answer_beside_the_tpi_answer_and_the_marks(
     submitted, tpi_reviewer, client_for
 ):
-    services.answer_save(
+    AnswerFactory(
         cycle=submitted,
-        question=question(RETURNED),
+        code=RETURNED,
         layer=Layer.TPI,
         option="Tidak",
         note=TPI_NOTE,
@@ -352,24 +335,22 @@ def test_the_self_layer_has_no_review_page(submitted, tpi_reviewer, client_for):
 
 
 def test_the_review_page_costs_the_same_queries_with_1_and_with_all_answers(
-    framework, unit, coordinator, tpi_reviewer, staff, client_for, django_assert_num_queries
+    unit, coordinator, tpi_reviewer, staff, client_for, django_assert_num_queries
 ):
-    small = services.cycle_open(unit=unit, framework=framework, year=2025)
-    services.answer_save(cycle=small, question=question(RETURNED), option="Ya")
+    small = CycleFactory(unit=unit, year=2025)
+    AnswerFactory(cycle=small, code=RETURNED, option="Ya")
     small = force_stage(small, Stage.EVALUASI_TPI)
-    services.answer_save(
-        cycle=small, question=question(RETURNED), layer=Layer.TPI, option="Tidak", note="x"
-    )
+    AnswerFactory(cycle=small, code=RETURNED, layer=Layer.TPI, option="Tidak", note="x")
     mark(small, RETURNED, tpi_reviewer)
     workflow.comment_add(cycle=small, question=question(RETURNED), body="Satu", by=staff)
-    document = services.evidence_upload(unit=unit, uploaded_file=upload(), title="SK Tim")
+    document = EvidenceFactory(unit=unit, title="SK Tim")
     services.answer_evidence_set(
         cycle=small, question=question(RETURNED), evidence=document, attach=True
     )
     client = client_for(tpi_reviewer)
     expected = count_queries(client, review_url(small))
 
-    large = open_filled_cycle(unit)
+    large = CycleFactory(unit=unit, filled=True)
     for code in ("A.MP.PMN.i.a", "A.MP.PMN.i.b", "A.MP.PMN.ii.a"):
         services.answer_evidence_set(
             cycle=large, question=question(code), evidence=document, attach=True
@@ -566,10 +547,8 @@ def test_accepting_the_open_questions_of_a_page(submitted, tpi_reviewer, client_
     assert f"{len(mp)} pertanyaan diterima." in messages_of(response)
 
 
-def test_the_coordinator_submits_on_the_overview(
-    framework, unit, coordinator, tpi_reviewer, client_for
-):
-    cycle = open_filled_cycle(unit)
+def test_the_coordinator_submits_on_the_overview(unit, coordinator, tpi_reviewer, client_for):
+    cycle = CycleFactory(unit=unit, filled=True)
 
     response = client_for(coordinator).post(url("cycle_submit", cycle))
 
@@ -580,9 +559,9 @@ def test_the_coordinator_submits_on_the_overview(
 
 
 def test_an_incomplete_self_assessment_is_not_submitted_and_the_page_says_why(
-    framework, unit, coordinator, client_for
+    unit, coordinator, client_for
 ):
-    cycle = open_filled_cycle(unit, leave_out=("A.MP.PMN.i.a",))
+    cycle = CycleFactory(unit=unit, filled=True, leave_out=("A.MP.PMN.i.a",))
 
     response = client_for(coordinator).post(url("cycle_submit", cycle), follow=True)
 
@@ -590,8 +569,8 @@ def test_an_incomplete_self_assessment_is_not_submitted_and_the_page_says_why(
     assert fresh(cycle).stage == Stage.PEMBANGUNAN
 
 
-def test_staff_get_403_on_submitting(framework, unit, staff, client_for):
-    cycle = services.cycle_open(unit=unit, framework=framework, year=2026)
+def test_staff_get_403_on_submitting(unit, staff, client_for):
+    cycle = CycleFactory(unit=unit)
 
     response = client_for(staff).post(url("cycle_submit", cycle))
 
@@ -747,21 +726,15 @@ def test_viewers_and_outsiders_cannot_comment(submitted, client_for, request, ro
 
 
 @pytest.fixture
-def compared(framework, unit, coordinator, staff, tpi_reviewer) -> Cycle:
+def compared(unit, coordinator, staff, tpi_reviewer) -> Cycle:
     """Self 98,50 (SDM reform i.a at C); the TPI raises it to A (+1,50), lowers RETURNED
     to Tidak with a note (−0,25), returns RETURNED once, then finalises at 99,75."""
-    cycle = open_filled_cycle(unit, options={"A.SDM.RFM.i.a": "C"})
+    cycle = CycleFactory(unit=unit, filled=True, options={"A.SDM.RFM.i.a": "C"})
     workflow.cycle_submit(cycle=cycle, by=coordinator)
-    services.answer_save(
+    AnswerFactory(cycle=cycle, code="A.SDM.RFM.i.a", layer=Layer.TPI, option="A", by=tpi_reviewer)
+    AnswerFactory(
         cycle=cycle,
-        question=question("A.SDM.RFM.i.a"),
-        layer=Layer.TPI,
-        option="A",
-        by=tpi_reviewer,
-    )
-    services.answer_save(
-        cycle=cycle,
-        question=question(RETURNED),
+        code=RETURNED,
         layer=Layer.TPI,
         option="Tidak",
         note=TPI_NOTE,
@@ -860,19 +833,17 @@ def test_reviewers_get_the_tpi_report_before_finalisation(submitted, tpi_reviewe
 
 
 def test_the_comparison_costs_the_same_queries_with_1_and_with_many_changes(
-    framework, unit, coordinator, tpi_reviewer, client_for, django_assert_num_queries
+    unit, coordinator, tpi_reviewer, client_for, django_assert_num_queries
 ):
-    small = open_filled_cycle(unit, year=2025)
+    small = CycleFactory(unit=unit, filled=True, year=2025)
     workflow.cycle_submit(cycle=small, by=coordinator)
-    services.answer_save(
-        cycle=small, question=question(RETURNED), layer=Layer.TPI, option="Tidak", by=tpi_reviewer
-    )
+    AnswerFactory(cycle=small, code=RETURNED, layer=Layer.TPI, option="Tidak", by=tpi_reviewer)
     accept_all(small, Layer.TPI, tpi_reviewer)
     workflow.cycle_finalise_tpi(cycle=small, by=tpi_reviewer)
     client = client_for(tpi_reviewer)
     expected = count_queries(client, url("comparison", small))
 
-    large = open_filled_cycle(unit, year=2026)
+    large = CycleFactory(unit=unit, filled=True, year=2026)
     workflow.cycle_submit(cycle=large, by=coordinator)
     worst = {}
     for answer in Answer.objects.filter(cycle=large, layer=Layer.TPI).select_related("question"):
@@ -1015,9 +986,8 @@ def test_the_decision_page_is_for_tpn_reviewers(in_tpn, tpi_reviewer, client_for
 
 @pytest.fixture
 def award(unit, superuser) -> PredicateAward:
-    return workflow.predicate_award(
+    return PredicateAwardFactory(
         unit=unit,
-        predicate="wbk",
         year=2024,
         decree_number="B/1/2024",
         decree_date=datetime.date(2024, 12, 2),

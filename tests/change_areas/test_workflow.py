@@ -42,8 +42,15 @@ from change_areas.models import (
     ReviewStatus,
     Stage,
 )
-from tests.factories import MembershipFactory, UnitFactory, UserFactory
-from tests.files import upload
+from tests.factories import (
+    AnswerFactory,
+    CycleFactory,
+    EvidenceFactory,
+    PredicateAwardFactory,
+    QuestionReviewFactory,
+    UnitFactory,
+    member,
+)
 from units.models import Role, UnitKind
 
 A = scoring.AnswerData
@@ -54,64 +61,6 @@ QUESTION_COUNT = 113
 
 # --------------------------------------------------------------------------
 # Helpers shared with test_review_pages.py and test_reminders.py
-
-
-def best_answers(spec: scoring.CatalogSpec) -> dict[str, tuple[scoring.AnswerData, str]]:
-    """The best possible answer to every question (a scorecard of 100)."""
-    answers = {}
-    for question in spec.questions:
-        if question.options:
-            data = A(option=max(question.options, key=question.options.get))
-        elif question.answer_type == "nilai_0_4":
-            data = A(number=4)
-        elif question.answer_type == "persentase":
-            data = A(number=100)
-        else:  # persen: ratios at 100 %, no violations in either year
-            inputs = {spec_input.key: 10 for spec_input in question.typed_inputs}
-            if question.rule["kind"] == "decrease":
-                inputs[question.rule["previous"]] = 0
-                inputs[question.rule["current"]] = 0
-            else:
-                every = scoring.computed_inputs(question, inputs)
-                inputs[question.rule["numerator"]] = every[question.rule["denominator"]]
-            data = A(inputs=inputs)
-        answers[question.code] = (data, "")
-    return answers
-
-
-def open_filled_cycle(
-    unit,
-    *,
-    year: int = 2026,
-    target: str = "wbk",
-    pre_assessment: bool = False,
-    options: dict[str, str] | None = None,
-    leave_out: tuple[str, ...] = (),
-    **windows,
-) -> Cycle:
-    """A cycle of the unit with every question answered at its best, except `options`
-    (code → option) and the questions in `leave_out`."""
-    framework = Framework.objects.current()
-    cycle = services.cycle_open(
-        unit=unit,
-        framework=framework,
-        year=year,
-        target=target,
-        pre_assessment=pre_assessment,
-        **windows,
-    )
-    spec = selectors.catalog_spec(framework)
-    answers = best_answers(spec)
-    for code, option in (options or {}).items():
-        answers[code] = (A(option=option), "")
-    for code in leave_out:
-        del answers[code]
-    services.answers_save_many(cycle=cycle, layer=Layer.SELF, answers=answers, spec=spec)
-    return fresh(cycle)
-
-
-def member(unit, role: Role, username: str):
-    return MembershipFactory(unit=unit, role=role, user=UserFactory(username=username)).user
 
 
 def question(code: str) -> Question:
@@ -143,14 +92,7 @@ def accept_all(cycle: Cycle, layer: str, by) -> int:
 
 
 def mark(cycle: Cycle, code: str, by, *, layer: str = Layer.TPI, reason: str = REASON):
-    return workflow.review_mark(
-        cycle=cycle,
-        question=question(code),
-        layer=layer,
-        status=ReviewStatus.NEEDS_REVISION,
-        reason=reason,
-        by=by,
-    )
+    return QuestionReviewFactory(cycle=cycle, code=code, layer=layer, reason=reason, by=by)
 
 
 def return_for_revision(cycle: Cycle, by, codes=(RETURNED,), layer: str = Layer.TPI) -> Cycle:
@@ -179,9 +121,7 @@ def meet_prerequisites(cycle: Cycle) -> None:
 
 
 def sptjm_of(unit):
-    return services.evidence_upload(
-        unit=unit, uploaded_file=upload("sptjm.pdf"), title=f"SPTJM {unit.code}"
-    )
+    return EvidenceFactory(unit=unit, file_name="sptjm.pdf", title=f"SPTJM {unit.code}")
 
 
 def propose(cycle: Cycle, *, instansi, sptjm, by, year: int = 2026):
@@ -224,15 +164,15 @@ def framework(catalogs) -> Framework:
 
 
 @pytest.fixture
-def cycle(framework, unit) -> Cycle:
+def cycle(unit) -> Cycle:
     """UNIT's 2026 cycle, every question answered at its best (self total 100)."""
-    return open_filled_cycle(unit)
+    return CycleFactory(unit=unit, filled=True)
 
 
 @pytest.fixture
-def empty_cycle(framework, unit) -> Cycle:
+def empty_cycle(unit) -> Cycle:
     """UNIT's 2026 cycle with no answer, for checks made before completeness."""
-    return services.cycle_open(unit=unit, framework=framework, year=2026)
+    return CycleFactory(unit=unit)
 
 
 @pytest.fixture
@@ -277,8 +217,8 @@ def pre_reviewer(province):
 
 
 @pytest.fixture
-def pre_cycle(framework, unit) -> Cycle:
-    return open_filled_cycle(unit, pre_assessment=True)
+def pre_cycle(unit) -> Cycle:
+    return CycleFactory(unit=unit, filled=True, pre_assessment=True)
 
 
 @pytest.fixture
@@ -392,9 +332,11 @@ def test_outsider_submitting_gets_404(empty_cycle, outsider):
 
 
 def test_submit_with_unanswered_pengungkit_questions_is_refused_with_the_count(
-    framework, unit, coordinator, tpi_reviewer
+    unit, coordinator, tpi_reviewer
 ):
-    cycle = open_filled_cycle(unit, leave_out=("A.MP.PMN.i.a", "A.TL.PMN.i.a", "A.PW.RFM.i.a"))
+    cycle = CycleFactory(
+        unit=unit, filled=True, leave_out=("A.MP.PMN.i.a", "A.TL.PMN.i.a", "A.PW.RFM.i.a")
+    )
     events = cycle.events.count()
 
     with pytest.raises(ValidationError) as refused:
@@ -572,10 +514,11 @@ def test_marks_before_submission_are_refused(cycle, tpi_reviewer):
 
 
 @pytest.fixture
-def windowed(framework, unit, coordinator, tpi_reviewer) -> Cycle:
+def windowed(unit, coordinator, tpi_reviewer) -> Cycle:
     """Submitted, with the TPI's review window in July 2026."""
-    cycle = open_filled_cycle(
-        unit,
+    cycle = CycleFactory(
+        unit=unit,
+        filled=True,
         review_opens=datetime.date(2026, 7, 1),
         review_closes=datetime.date(2026, 7, 31),
     )
@@ -1140,9 +1083,7 @@ def test_a_final_eligible_cycle_with_every_prerequisite_has_no_blockers(finalise
 
 
 def test_blockers_name_failed_thresholds_and_unmet_prerequisites_in_words(submitted, tpi_reviewer):
-    services.answer_save(
-        cycle=submitted, question=question("B.BBA.a.1"), layer=Layer.TPI, number=3, by=tpi_reviewer
-    )
+    AnswerFactory(cycle=submitted, code="B.BBA.a.1", layer=Layer.TPI, number=3, by=tpi_reviewer)
     accept_all(submitted, Layer.TPI, tpi_reviewer)
     workflow.cycle_finalise_tpi(cycle=submitted, by=tpi_reviewer)
 
@@ -1175,13 +1116,7 @@ def test_proposal_moves_to_evaluasi_tpn_prefills_tpn_from_tpi_and_notifies_the_t
     mailoutbox,
     django_capture_on_commit_callbacks,
 ):
-    services.answer_save(
-        cycle=submitted,
-        question=question(RETURNED),
-        layer=Layer.TPI,
-        option="Tidak",
-        by=tpi_reviewer,
-    )
+    AnswerFactory(cycle=submitted, code=RETURNED, layer=Layer.TPI, option="Tidak", by=tpi_reviewer)
     accept_all(submitted, Layer.TPI, tpi_reviewer)
     workflow.cycle_finalise_tpi(cycle=submitted, by=tpi_reviewer)
     meet_prerequisites(submitted)
@@ -1401,8 +1336,8 @@ def test_only_tpn_reviewers_decide(proposed, request, role):
     assert not PredicateAward.objects.exists()
 
 
-def test_a_wbbm_award_needs_a_held_wbk(framework, unit, tpn_reviewer, superuser):
-    cycle = force_stage(open_filled_cycle(unit, target="wbbm"), Stage.EVALUASI_TPN)
+def test_a_wbbm_award_needs_a_held_wbk(unit, tpn_reviewer, superuser):
+    cycle = CycleFactory(unit=unit, filled=True, target="wbbm", stage=Stage.EVALUASI_TPN)
 
     with pytest.raises(ValidationError) as refused:
         workflow.cycle_decide(
@@ -1415,9 +1350,8 @@ def test_a_wbbm_award_needs_a_held_wbk(framework, unit, tpn_reviewer, superuser)
     assert "Menuju WBK" in messages(refused.value)
     assert fresh(cycle).stage == Stage.EVALUASI_TPN
 
-    workflow.predicate_award(
+    PredicateAwardFactory(
         unit=unit,
-        predicate="wbk",
         year=2024,
         decree_number="B/1/2024",
         decree_date=datetime.date(2024, 12, 2),
@@ -1435,14 +1369,11 @@ def test_a_wbbm_award_needs_a_held_wbk(framework, unit, tpn_reviewer, superuser)
 
 
 @pytest.fixture
-def award(framework, unit, superuser) -> PredicateAward:
+def award(unit, superuser) -> PredicateAward:
     """Menuju WBK 2024, awarded for a (decided) cycle of 2024."""
-    decided = force_stage(
-        services.cycle_open(unit=unit, framework=framework, year=2024), Stage.KEPUTUSAN
-    )
-    return workflow.predicate_award(
+    decided = CycleFactory(unit=unit, year=2024, stage=Stage.KEPUTUSAN)
+    return PredicateAwardFactory(
         unit=unit,
-        predicate="wbk",
         year=2024,
         decree_number="B/1/2024",
         decree_date=datetime.date(2024, 12, 2),
@@ -1509,13 +1440,9 @@ def test_a_revocation_needs_decree_reason_and_a_sensible_date(award, superuser, 
     assert PredicateAward.objects.get(pk=award.pk).is_held
 
 
-def test_a_revoked_unit_cannot_be_awarded_within_two_years(
-    award, superuser, tpn_reviewer, unit, framework
-):
+def test_a_revoked_unit_cannot_be_awarded_within_two_years(award, superuser, tpn_reviewer, unit):
     revoke(award, superuser)
-    cycle = force_stage(
-        services.cycle_open(unit=unit, framework=framework, year=2026), Stage.EVALUASI_TPN
-    )
+    cycle = CycleFactory(unit=unit, stage=Stage.EVALUASI_TPN)
 
     with pytest.raises(ValidationError) as refused:
         workflow.cycle_decide(
@@ -1531,16 +1458,15 @@ def test_a_revoked_unit_cannot_be_awarded_within_two_years(
     assert PredicateAward.objects.count() == 1
 
 
-def test_an_award_more_than_two_years_after_a_revocation_is_allowed(framework, unit, superuser):
-    old = workflow.predicate_award(
+def test_an_award_more_than_two_years_after_a_revocation_is_allowed(unit, superuser):
+    PredicateAwardFactory(
         unit=unit,
-        predicate="wbk",
         year=2021,
         decree_number="B/9/2021",
         decree_date=datetime.date(2021, 12, 1),
+        revoked_on=datetime.date(2023, 1, 10),
         by=superuser,
     )
-    revoke(old, superuser, revoked_on=datetime.date(2023, 1, 10))
 
     workflow.predicate_award(
         unit=unit,
@@ -1554,10 +1480,8 @@ def test_an_award_more_than_two_years_after_a_revocation_is_allowed(framework, u
     assert PredicateAward.objects.held().filter(unit=unit).count() == 1
 
 
-def test_a_revocation_fails_bebas_pencabutan_for_the_next_years_cycle(
-    award, superuser, unit, framework
-):
-    following = services.cycle_open(unit=unit, framework=framework, year=2025)
+def test_a_revocation_fails_bebas_pencabutan_for_the_next_years_cycle(award, superuser, unit):
+    following = CycleFactory(unit=unit, year=2025)
 
     def bebas_pencabutan():
         return next(
@@ -1716,9 +1640,9 @@ def run(command: str, *args) -> str:
 
 
 def test_lke_export_writes_the_tpi_layer(submitted, tpi_reviewer, tmp_path):
-    services.answer_save(
+    AnswerFactory(
         cycle=submitted,
-        question=question(RETURNED),
+        code=RETURNED,
         layer=Layer.TPI,
         option="Tidak",
         note="SK tidak ada",
@@ -1739,13 +1663,7 @@ def test_lke_export_writes_the_tpi_layer(submitted, tpi_reviewer, tmp_path):
 
 
 def test_lke_scorecard_reports_the_tpi_scorecard(submitted, tpi_reviewer):
-    services.answer_save(
-        cycle=submitted,
-        question=question(RETURNED),
-        layer=Layer.TPI,
-        option="Tidak",
-        by=tpi_reviewer,
-    )
+    AnswerFactory(cycle=submitted, code=RETURNED, layer=Layer.TPI, option="Tidak", by=tpi_reviewer)
 
     tpi = json.loads(run("lke_scorecard", "UNIT", "2026", "--layer", "tpi", "--json"))
     own = json.loads(run("lke_scorecard", "UNIT", "2026", "--json"))
