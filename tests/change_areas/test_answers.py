@@ -7,48 +7,15 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from change_areas import services
-from change_areas.models import Answer, Cycle, Framework, Layer, Question, Stage
+from change_areas.models import Answer, Cycle, Layer, Question, Stage
+from tests.change_areas.helpers import HTMX, QUESTION_COUNT, area_url, fresh, question, save_url
 from tests.factories import AnswerFactory, CycleFactory, EvidenceFactory
-
-HTMX = {"HX-Request": "true"}
-QUESTION_COUNT = 113  # 110 scored pengungkit questions and 3 hasil items
-
-
-@pytest.fixture
-def framework(catalogs) -> Framework:
-    return Framework.objects.current()
-
-
-@pytest.fixture
-def cycle(framework, unit) -> Cycle:
-    return services.cycle_open(unit=unit, framework=framework, year=2026)
-
-
-def question(code: str) -> Question:
-    return Question.objects.get(framework=Framework.objects.current(), code=code)
-
-
-def save_url(cycle: Cycle, code: str) -> str:
-    return reverse("change_areas:answer_save", kwargs={"pk": cycle.pk, "question_code": code})
-
-
-def area_url(cycle: Cycle, area_code: str = "A.MP") -> str:
-    return reverse("change_areas:area", kwargs={"pk": cycle.pk, "area_code": area_code})
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
-
-
-def fresh(cycle: Cycle) -> Cycle:
-    return Cycle.objects.get(pk=cycle.pk)
-
+from tests.pages import messages_of
 
 # --------------------------------------------------------------------------
 # The stored summary

@@ -6,7 +6,6 @@ import datetime
 import math
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404
@@ -16,6 +15,7 @@ from django.utils import timezone
 from change_areas import services
 from change_areas.models import Campaign, Cycle, CycleAreaScore, CycleEvent, Framework, Layer, Stage
 from tests.factories import CycleFactory, UnitFactory, member
+from tests.pages import messages_of
 from units.models import Role, UnitKind
 
 WINDOWS = {
@@ -24,11 +24,6 @@ WINDOWS = {
     "review_opens": datetime.date(2026, 5, 1),
     "review_closes": datetime.date(2026, 6, 30),
 }
-
-
-@pytest.fixture
-def framework(catalogs) -> Framework:
-    return Framework.objects.current()
 
 
 def this_year() -> int:
@@ -41,10 +36,6 @@ def open_url(unit) -> str:
 
 def cycle_form(framework: Framework, **extra) -> dict:
     return {"framework": framework.pk, "year": this_year(), "target": "wbk", **extra}
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def admin_of(unit):

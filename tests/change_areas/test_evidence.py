@@ -8,14 +8,15 @@ import io
 
 import openpyxl
 import pytest
-from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from change_areas import services
-from change_areas.models import Answer, Cycle, Evidence, EvidenceFile, Framework, Question
-from tests.factories import CycleFactory, EvidenceFactory, MembershipFactory
+from change_areas.models import Answer, Evidence, EvidenceFile
+from tests.change_areas.helpers import question
+from tests.factories import CycleFactory, EvidenceFactory, member
 from tests.files import pdf_bytes, png_bytes, upload
+from tests.pages import messages_of
 from units.models import Role
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -32,22 +33,8 @@ def xlsx_bytes() -> bytes:
 
 
 @pytest.fixture
-def framework(catalogs) -> Framework:
-    return Framework.objects.current()
-
-
-@pytest.fixture
-def cycle(framework, unit) -> Cycle:
-    return services.cycle_open(unit=unit, framework=framework, year=2026)
-
-
-@pytest.fixture
 def document(unit, staff) -> Evidence:
     return EvidenceFactory(unit=unit, file_name="sk-tim.pdf", title="SK Tim ZI", by=staff)
-
-
-def question(code: str) -> Question:
-    return Question.objects.get(framework=Framework.objects.current(), code=code)
 
 
 def download(client, evidence: Evidence):
@@ -56,10 +43,6 @@ def download(client, evidence: Evidence):
 
 def library_url(unit) -> str:
     return reverse("change_areas:evidence_library", kwargs={"code": unit.code})
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 # --------------------------------------------------------------------------
@@ -248,7 +231,7 @@ def test_anonymous_is_sent_to_the_login_page(document, client_for):
 
 
 def test_tpi_reviewer_on_the_parent_unit_can_download(document, province, client_for):
-    reviewer = MembershipFactory(unit=province, role=Role.TPI_REVIEWER).user
+    reviewer = member(province, Role.TPI_REVIEWER)
 
     response = download(client_for(reviewer), document)
 

@@ -3,31 +3,21 @@ the lke_* commands, the scorecard as JSON, and the import page."""
 
 from __future__ import annotations
 
-import io
 import json
 import re
 
 import pytest
 import tablib
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.urls import reverse
 
 from change_areas import lke, scoring, selectors, services
-from change_areas.models import Answer, Cycle, Framework, Layer, Stage
+from change_areas.models import Answer, Cycle, Layer, Stage
+from tests.change_areas.helpers import run
 from tests.factories import AnswerFactory, CycleFactory
 from tests.files import upload
 
 CSV = "text/csv"
-
-
-@pytest.fixture
-def framework(catalogs) -> Framework:
-    return Framework.objects.current()
-
-
-@pytest.fixture
-def cycle(framework, unit) -> Cycle:
-    return services.cycle_open(unit=unit, framework=framework, year=2026)
 
 
 def fill_every_question(cycle: Cycle) -> None:
@@ -66,12 +56,6 @@ def answers_of(cycle: Cycle) -> dict[str, tuple]:
             "question"
         )
     }
-
-
-def run(command: str, *args) -> str:
-    out = io.StringIO()
-    call_command(command, *args, stdout=out)
-    return out.getvalue()
 
 
 def scorecard_json(unit, year: int = 2026) -> dict:

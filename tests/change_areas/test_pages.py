@@ -20,11 +20,6 @@ from tests.factories import (
 from units.models import Role
 
 
-@pytest.fixture
-def cycle(unit):
-    return CycleFactory(unit=unit)
-
-
 def fill(cycle, *, count: int, one_per_area: bool = False) -> None:
     """Answer the first `count` questions of the LKE (or one question in each area)."""
     spec = selectors.catalog_spec(cycle.framework)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
@@ -19,22 +18,8 @@ from change_areas.models import (
     PrerequisiteRecord,
 )
 from tests.factories import CycleFactory, PredicateAwardFactory, UnitFactory, member
+from tests.pages import messages_of
 from units.models import Role, Unit, UnitKind
-
-
-@pytest.fixture
-def framework(catalogs) -> Framework:
-    return Framework.objects.current()
-
-
-@pytest.fixture
-def cycle(unit) -> Cycle:
-    return CycleFactory(unit=unit)
-
-
-@pytest.fixture
-def instansi_admin(root_unit):
-    return member(root_unit, Role.UNIT_ADMIN, "admin-instansi")
 
 
 @pytest.fixture
@@ -61,10 +46,6 @@ def record(cycle: Cycle, code: str, value: str, by=None) -> PrerequisiteRecord:
 
 def page_url(cycle: Cycle) -> str:
     return reverse("change_areas:prerequisites", kwargs={"pk": cycle.pk})
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 # --------------------------------------------------------------------------

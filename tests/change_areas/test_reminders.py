@@ -5,13 +5,11 @@ and on /notifikasi/."""
 from __future__ import annotations
 
 import datetime
-import io
 import smtplib
 from unittest import mock
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -19,13 +17,12 @@ from django.utils import timezone
 from change_areas import notifications, workflow
 from change_areas.models import (
     Cycle,
-    Framework,
     Notification,
     ReminderLog,
     Stage,
     WorkPlanStatus,
 )
-from tests.change_areas.test_workflow import force_stage, fresh
+from tests.change_areas.helpers import force_stage, fresh, recipients, run
 from tests.factories import CycleFactory, WorkPlanItemFactory, member
 from units.models import Role
 
@@ -48,18 +45,7 @@ def days(count: int) -> datetime.date:
 
 
 def remind(*args: str) -> str:
-    out = io.StringIO()
-    call_command("send_reminders", *args, stdout=out)
-    return out.getvalue()
-
-
-def recipients(outbox) -> list[str]:
-    return sorted(address for message in outbox for address in message.to)
-
-
-@pytest.fixture
-def framework(catalogs) -> Framework:
-    return Framework.objects.current()
+    return run("send_reminders", *args)
 
 
 @pytest.fixture

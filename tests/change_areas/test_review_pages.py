@@ -11,9 +11,6 @@ import re
 from unittest import mock
 
 import pytest
-from django.contrib.messages import get_messages
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -24,7 +21,6 @@ from change_areas.models import (
     Comment,
     Cycle,
     Decision,
-    Framework,
     Layer,
     PredicateAward,
     Proposal,
@@ -32,18 +28,27 @@ from change_areas.models import (
     ReviewStatus,
     Stage,
 )
-from tests.change_areas.test_workflow import (
+from tests.change_areas.helpers import (
+    HTMX,
+    QUESTION_COUNT,
     REASON,
     RETURNED,
     A,
     accept_all,
     answer_of,
+    comment_url,
+    count_queries,
     force_stage,
     fresh,
     mark,
+    mark_url,
     meet_prerequisites,
     question,
     return_for_revision,
+    review_save_url,
+    review_url,
+    save_url,
+    url,
 )
 from tests.factories import (
     AnswerFactory,
@@ -55,87 +60,11 @@ from tests.factories import (
     member,
 )
 from tests.files import upload
+from tests.pages import messages_of
 from units.models import Role, UnitKind
 
-HTMX = {"HX-Request": "true"}
-QUESTIONS = 113
 PROPOSALS = "/pengusulan/?instansi=KL&tahun=2026"
 TPI_NOTE = "SK tim tidak ditemukan"
-
-
-@pytest.fixture
-def framework(catalogs) -> Framework:
-    return Framework.objects.current()
-
-
-@pytest.fixture
-def submitted(unit, coordinator, tpi_reviewer) -> Cycle:
-    cycle = CycleFactory(unit=unit, filled=True)
-    workflow.cycle_submit(cycle=cycle, by=coordinator)
-    return fresh(cycle)
-
-
-@pytest.fixture
-def returned(submitted, tpi_reviewer) -> Cycle:
-    return return_for_revision(submitted, tpi_reviewer)
-
-
-@pytest.fixture
-def foreign_tpi_reviewer(root_unit):
-    elsewhere = UnitFactory(
-        code="PROV2", name="Kantor Wilayah Lain", kind=UnitKind.INSTANSI_VERTIKAL, parent=root_unit
-    )
-    return member(elsewhere, Role.TPI_REVIEWER, "tpi-lain")
-
-
-@pytest.fixture
-def instansi_admin(root_unit):
-    return member(root_unit, Role.UNIT_ADMIN, "admin-instansi")
-
-
-def review_url(cycle: Cycle, area_code: str = "A.MP", layer: str = Layer.TPI) -> str:
-    return reverse(
-        "change_areas:review", kwargs={"pk": cycle.pk, "layer": layer, "area_code": area_code}
-    )
-
-
-def review_save_url(cycle: Cycle, code: str = RETURNED, layer: str = Layer.TPI) -> str:
-    return reverse(
-        "change_areas:review_answer_save",
-        kwargs={"pk": cycle.pk, "layer": layer, "question_code": code},
-    )
-
-
-def mark_url(cycle: Cycle, code: str = RETURNED) -> str:
-    return reverse(
-        "change_areas:review_mark", kwargs={"pk": cycle.pk, "layer": "tpi", "question_code": code}
-    )
-
-
-def save_url(cycle: Cycle, code: str) -> str:
-    return reverse("change_areas:answer_save", kwargs={"pk": cycle.pk, "question_code": code})
-
-
-def comment_url(cycle: Cycle, code: str = RETURNED) -> str:
-    return reverse("change_areas:comment_add", kwargs={"pk": cycle.pk, "question_code": code})
-
-
-def url(name: str, cycle: Cycle) -> str:
-    return reverse(f"change_areas:{name}", kwargs={"pk": cycle.pk})
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
-
-
-def count_queries(client, path: str) -> int:
-    """Queries of a GET once the session is settled (a reviewer's first request stores
-    the session's sign-in state, which later requests do not)."""
-    client.get(path)
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
-    assert response.status_code == 200, path
-    return len(captured)
 
 
 def table_row(html: str, label: str) -> str:
@@ -178,7 +107,7 @@ def test_the_queue_lists_exactly_the_cycles_waiting_for_the_reviewer(
         "Menuju WBK",
         submitted_on,
         "100,00",
-        f"2/{QUESTIONS}",
+        f"2/{QUESTION_COUNT}",
         "Kamis, 31 Desember 2026",
         review_url(submitted),
     ):
@@ -282,7 +211,9 @@ def test_the_review_page_shows_the_units_answer_beside_the_tpi_answer_and_the_ma
     assert mark_url(submitted) in block
     summary = re.search(r'id="review-summary-amp"(.*?)</div>\s*</div>', html, re.S).group(1)
     assert "8,00" in summary and "7,75" in summary and "−0,25" in summary
-    assert f"1 perlu perbaikan, 0 sudah diperbaiki unit, {QUESTIONS - 1} belum ditinjau" in html
+    assert (
+        f"1 perlu perbaikan, 0 sudah diperbaiki unit, {QUESTION_COUNT - 1} belum ditinjau" in html
+    )
 
 
 def test_the_review_page_of_hasil_lists_the_survey_items(submitted, tpi_reviewer, client_for):
@@ -597,7 +528,7 @@ def test_finalising_with_open_questions_is_refused_with_a_message(
 ):
     response = client_for(tpi_reviewer).post(url("cycle_finalise", submitted), follow=True)
 
-    assert f"Masih ada {QUESTIONS} pertanyaan yang belum diterima" in response.content.decode()
+    assert f"Masih ada {QUESTION_COUNT} pertanyaan yang belum diterima" in response.content.decode()
     assert fresh(submitted).stage == Stage.EVALUASI_TPI
 
 
@@ -867,13 +798,6 @@ def test_the_comparison_costs_the_same_queries_with_1_and_with_many_changes(
 # Proposals
 
 
-@pytest.fixture
-def finalised(submitted, tpi_reviewer) -> Cycle:
-    accept_all(submitted, Layer.TPI, tpi_reviewer)
-    workflow.cycle_finalise_tpi(cycle=submitted, by=tpi_reviewer)
-    return fresh(submitted)
-
-
 def test_the_instansi_admin_sees_the_final_cycles_with_what_blocks_them(
     finalised, instansi_admin, client_for
 ):
@@ -920,7 +844,7 @@ def test_the_instansi_admin_proposes_with_the_sptjm(
     proposal = Proposal.objects.get()
     assert stored.proposal == proposal
     assert (proposal.letter_number, proposal.sptjm.unit) == ("B/45/KL/2026", root_unit)
-    assert Answer.objects.filter(cycle=stored, layer=Layer.TPN).count() == QUESTIONS
+    assert Answer.objects.filter(cycle=stored, layer=Layer.TPN).count() == QUESTION_COUNT
     sent = client.get(PROPOSALS).content.decode()
     assert "B/45/KL/2026" in sent and "Satker Contoh" in sent
 

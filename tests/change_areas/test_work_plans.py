@@ -7,7 +7,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -22,18 +21,9 @@ from change_areas.models import (
     WorkPlanStatus,
 )
 from tests.factories import CycleFactory, EvidenceFactory, WorkPlanItemFactory
+from tests.pages import messages_of
 
 RB = "reformasi-birokrasi-8-area"
-
-
-@pytest.fixture
-def framework(catalogs) -> Framework:
-    return Framework.objects.current()
-
-
-@pytest.fixture
-def cycle(unit) -> Cycle:
-    return CycleFactory(unit=unit)
 
 
 @pytest.fixture
@@ -51,10 +41,6 @@ def today() -> datetime.date:
 
 def days(n: int) -> datetime.timedelta:
     return datetime.timedelta(days=n)
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def work_plan_url(cycle: Cycle) -> str:

@@ -2,252 +2,87 @@
 question-level review, return and resubmit, comments, finalisation, who may touch which
 layer, concurrency, pre-assessment, proposal, decision and predicates, the stage history,
 and LKE files per layer.
-
-The helpers at the top build cycles at each stage; the page and reminder tests reuse them.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime
-import io
 import json
 from decimal import Decimal
 from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management import call_command
 from django.http import Http404
 from django.utils import timezone
 
-from change_areas import scoring, selectors, services, workflow
+from change_areas import selectors, services, workflow
 from change_areas.models import (
     Answer,
-    Area,
     Comment,
     Cycle,
     CycleAreaScore,
     CycleEvent,
     Decision,
-    Framework,
     Layer,
     Notification,
     PredicateAward,
-    Prerequisite,
-    PrerequisiteSource,
     Proposal,
     Question,
     QuestionReview,
     ReviewStatus,
     Stage,
 )
+from tests.change_areas.helpers import (
+    QUESTION_COUNT,
+    RETURNED,
+    accept_all,
+    answer_of,
+    force_stage,
+    fresh,
+    mark,
+    meet_prerequisites,
+    messages,
+    notified,
+    propose,
+    question,
+    recipients,
+    return_for_revision,
+    run,
+    sptjm_of,
+)
 from tests.factories import (
     AnswerFactory,
     CycleFactory,
-    EvidenceFactory,
     PredicateAwardFactory,
-    QuestionReviewFactory,
-    UnitFactory,
     member,
 )
-from units.models import Role, UnitKind
-
-A = scoring.AnswerData
-RETURNED = "A.MP.PMN.i.a"  # Ya/Tidak, indicator A.MP.PMN.i (weight 0.5, two questions)
-REASON = "SK tim belum ditandatangani kepala unit"
-QUESTION_COUNT = 113
-
-
-# --------------------------------------------------------------------------
-# Helpers shared with test_review_pages.py and test_reminders.py
-
-
-def question(code: str) -> Question:
-    return Question.objects.get(framework=Framework.objects.current(), code=code)
-
-
-def fresh(cycle: Cycle) -> Cycle:
-    return Cycle.objects.select_related("unit", "framework").get(pk=cycle.pk)
-
-
-def force_stage(cycle: Cycle, stage: str) -> Cycle:
-    """Put a cycle in a stage without the workflow (for checks that only need the stage)."""
-    Cycle.objects.filter(pk=cycle.pk).update(stage=stage)
-    return fresh(cycle)
-
-
-def area_codes(cycle: Cycle) -> list[str]:
-    return list(
-        Area.objects.filter(
-            framework=cycle.framework, is_active=True, component__isnull=False
-        ).values_list("code", flat=True)
-    )
-
-
-def accept_all(cycle: Cycle, layer: str, by) -> int:
-    return workflow.review_accept_open(
-        cycle=cycle, layer=layer, area_codes=area_codes(cycle), by=by
-    )
-
-
-def mark(cycle: Cycle, code: str, by, *, layer: str = Layer.TPI, reason: str = REASON):
-    return QuestionReviewFactory(cycle=cycle, code=code, layer=layer, reason=reason, by=by)
-
-
-def return_for_revision(cycle: Cycle, by, codes=(RETURNED,), layer: str = Layer.TPI) -> Cycle:
-    """Accept everything, mark `codes` perlu perbaikan and send them back to the unit."""
-    accept_all(cycle, layer, by)
-    for code in codes:
-        mark(cycle, code, by, layer=layer)
-    workflow.cycle_return(cycle=cycle, layer=layer, by=by)
-    return fresh(cycle)
-
-
-def meet_prerequisites(cycle: Cycle) -> None:
-    """Record every manual prerequisite at its best (and one year of building)."""
-    for prerequisite in Prerequisite.objects.filter(
-        framework=cycle.framework, is_active=True
-    ).exclude(source=PrerequisiteSource.REVOCATION_FREE_YEARS):
-        value = {
-            "grade": str((prerequisite.grades or [""])[0]),
-            "boolean": "ya",
-            "percent": "100",
-            "years": "1",
-        }[prerequisite.value_type]
-        services.prerequisite_record_save(
-            cycle=cycle, prerequisite=prerequisite, value=value, by=None
-        )
-
-
-def sptjm_of(unit):
-    return EvidenceFactory(unit=unit, file_name="sptjm.pdf", title=f"SPTJM {unit.code}")
-
-
-def propose(cycle: Cycle, *, instansi, sptjm, by, year: int = 2026):
-    return workflow.proposal_create(
-        instansi=instansi,
-        year=year,
-        letter_number="B/45/KL/2026",
-        letter_date=datetime.date(2026, 5, 20),
-        sptjm=sptjm,
-        cycles=[cycle],
-        by=by,
-    )
-
-
-def messages(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
-
-def notified(cycle: Cycle | None, verb: str) -> set[str]:
-    return set(
-        Notification.objects.filter(cycle=cycle, verb=verb).values_list("user__username", flat=True)
-    )
-
-
-def recipients(outbox) -> list[str]:
-    return sorted(address for message in outbox for address in message.to)
-
-
-def answer_of(cycle: Cycle, code: str, layer: str) -> Answer:
-    return Answer.objects.get(cycle=cycle, question__code=code, layer=layer)
-
-
-# --------------------------------------------------------------------------
-# Fixtures
-
-
-@pytest.fixture
-def framework(catalogs) -> Framework:
-    return Framework.objects.current()
-
-
-@pytest.fixture
-def cycle(unit) -> Cycle:
-    """UNIT's 2026 cycle, every question answered at its best (self total 100)."""
-    return CycleFactory(unit=unit, filled=True)
-
-
-@pytest.fixture
-def empty_cycle(unit) -> Cycle:
-    """UNIT's 2026 cycle with no answer, for checks made before completeness."""
-    return CycleFactory(unit=unit)
-
-
-@pytest.fixture
-def submitted(cycle, coordinator, tpi_reviewer) -> Cycle:
-    workflow.cycle_submit(cycle=cycle, by=coordinator)
-    return fresh(cycle)
-
-
-@pytest.fixture
-def returned(submitted, tpi_reviewer) -> Cycle:
-    """RETURNED sent back with REASON; every other question accepted."""
-    return return_for_revision(submitted, tpi_reviewer)
-
-
-@pytest.fixture
-def finalised(submitted, tpi_reviewer) -> Cycle:
-    accept_all(submitted, Layer.TPI, tpi_reviewer)
-    workflow.cycle_finalise_tpi(cycle=submitted, by=tpi_reviewer)
-    return fresh(submitted)
-
-
-@pytest.fixture
-def instansi_admin(root_unit):
-    return member(root_unit, Role.UNIT_ADMIN, "admin-instansi")
-
-
-@pytest.fixture
-def sptjm(root_unit):
-    return sptjm_of(root_unit)
-
-
-@pytest.fixture
-def proposed(finalised, instansi_admin, sptjm, tpn_reviewer, root_unit) -> Cycle:
-    meet_prerequisites(finalised)
-    propose(finalised, instansi=root_unit, sptjm=sptjm, by=instansi_admin)
-    return fresh(finalised)
-
-
-@pytest.fixture
-def pre_reviewer(province):
-    return member(province, Role.PRE_REVIEWER, "pre")
-
-
-@pytest.fixture
-def pre_cycle(unit) -> Cycle:
-    return CycleFactory(unit=unit, filled=True, pre_assessment=True)
-
-
-@pytest.fixture
-def foreign_tpi_reviewer(root_unit):
-    """A TPI reviewer on another province of the same ministry."""
-    elsewhere = UnitFactory(
-        code="PROV2", name="Kantor Wilayah Lain", kind=UnitKind.INSTANSI_VERTIKAL, parent=root_unit
-    )
-    return member(elsewhere, Role.TPI_REVIEWER, "tpi-lain")
-
+from units.models import Role
 
 # --------------------------------------------------------------------------
 # 1. Layers side by side
 
 
-def test_submit_prefills_the_tpi_layer_and_leaves_the_self_rows_untouched(cycle, coordinator):
+def test_submit_prefills_the_tpi_layer_and_leaves_the_self_rows_untouched(
+    filled_cycle, coordinator
+):
     before = {
         answer.question_id: (answer.pk, answer.version, answer.updated_at, answer.value)
-        for answer in Answer.objects.filter(cycle=cycle, layer=Layer.SELF)
+        for answer in Answer.objects.filter(cycle=filled_cycle, layer=Layer.SELF)
     }
 
-    workflow.cycle_submit(cycle=cycle, by=coordinator)
+    workflow.cycle_submit(cycle=filled_cycle, by=coordinator)
 
-    own = Answer.objects.filter(cycle=cycle, layer=Layer.SELF)
+    own = Answer.objects.filter(cycle=filled_cycle, layer=Layer.SELF)
     assert {
         answer.question_id: (answer.pk, answer.version, answer.updated_at, answer.value)
         for answer in own
     } == before
-    tpi = {answer.question_id: answer for answer in Answer.objects.filter(cycle=cycle, layer="tpi")}
+    tpi = {
+        answer.question_id: answer
+        for answer in Answer.objects.filter(cycle=filled_cycle, layer="tpi")
+    }
     assert len(tpi) == len(before) == QUESTION_COUNT
     assert not {answer.pk for answer in tpi.values()} & {row[0] for row in before.values()}
     for answer in own:
@@ -258,7 +93,7 @@ def test_submit_prefills_the_tpi_layer_and_leaves_the_self_rows_untouched(cycle,
             answer.inputs,
             answer.value,
         )
-    stored = fresh(cycle)
+    stored = fresh(filled_cycle)
     assert stored.tpi_total == stored.self_total == Decimal("100.0000")
 
 
@@ -311,24 +146,24 @@ def test_each_layer_keeps_its_own_eligibility(submitted, tpi_reviewer):
 
 
 @pytest.mark.parametrize("role", ["coordinator", "unit_admin"])
-def test_coordinator_and_unit_admin_may_submit(cycle, request, role):
-    workflow.cycle_submit(cycle=cycle, by=request.getfixturevalue(role))
+def test_coordinator_and_unit_admin_may_submit(filled_cycle, request, role):
+    workflow.cycle_submit(cycle=filled_cycle, by=request.getfixturevalue(role))
 
-    assert fresh(cycle).stage == Stage.EVALUASI_TPI
+    assert fresh(filled_cycle).stage == Stage.EVALUASI_TPI
 
 
 @pytest.mark.parametrize("role", ["staff", "viewer", "tpi_reviewer", "tpn_reviewer"])
-def test_people_without_the_submit_right_may_not_submit(empty_cycle, request, role):
+def test_people_without_the_submit_right_may_not_submit(cycle, request, role):
     with pytest.raises(PermissionDenied):
-        workflow.cycle_submit(cycle=empty_cycle, by=request.getfixturevalue(role))
+        workflow.cycle_submit(cycle=cycle, by=request.getfixturevalue(role))
 
-    stored = fresh(empty_cycle)
+    stored = fresh(cycle)
     assert (stored.stage, stored.submitted_at) == (Stage.PEMBANGUNAN, None)
 
 
-def test_outsider_submitting_gets_404(empty_cycle, outsider):
+def test_outsider_submitting_gets_404(cycle, outsider):
     with pytest.raises(Http404):
-        workflow.cycle_submit(cycle=empty_cycle, by=outsider)
+        workflow.cycle_submit(cycle=cycle, by=outsider)
 
 
 def test_submit_with_unanswered_pengungkit_questions_is_refused_with_the_count(
@@ -351,12 +186,12 @@ def test_submit_with_unanswered_pengungkit_questions_is_refused_with_the_count(
     assert cycle.events.count() == events
 
 
-def test_submit_from_penilaian_mandiri_moves_to_evaluasi_tpi(cycle, coordinator):
-    cycle = force_stage(cycle, Stage.PENILAIAN_MANDIRI)
+def test_submit_from_penilaian_mandiri_moves_to_evaluasi_tpi(filled_cycle, coordinator):
+    filled_cycle = force_stage(filled_cycle, Stage.PENILAIAN_MANDIRI)
 
-    workflow.cycle_submit(cycle=cycle, by=coordinator)
+    workflow.cycle_submit(cycle=filled_cycle, by=coordinator)
 
-    event = cycle.events.get(action="submit")
+    event = filled_cycle.events.get(action="submit")
     assert (event.stage_before, event.stage_after) == (Stage.PENILAIAN_MANDIRI, Stage.EVALUASI_TPI)
 
 
@@ -371,39 +206,37 @@ def test_submit_from_penilaian_mandiri_moves_to_evaluasi_tpi(cycle, coordinator)
         (Stage.KEPUTUSAN, "Keputusan"),
     ],
 )
-def test_submit_from_a_later_stage_is_refused_naming_the_stage(
-    empty_cycle, coordinator, stage, label
-):
-    cycle = force_stage(empty_cycle, stage)
+def test_submit_from_a_later_stage_is_refused_naming_the_stage(cycle, coordinator, stage, label):
+    cycle = force_stage(cycle, stage)
 
     with pytest.raises(ValidationError) as refused:
         workflow.cycle_submit(cycle=cycle, by=coordinator)
 
     assert f"tahap {label}" in messages(refused.value)
-    stored = fresh(empty_cycle)
+    stored = fresh(cycle)
     assert (stored.stage, stored.submitted_at) == (stage, None)
-    assert not Answer.objects.filter(cycle=empty_cycle, layer=Layer.TPI).exists()
+    assert not Answer.objects.filter(cycle=cycle, layer=Layer.TPI).exists()
 
 
 def test_submit_stamps_the_time_opens_a_pending_review_per_question_and_records_the_event(
-    cycle, coordinator
+    filled_cycle, coordinator
 ):
     started = timezone.now()
 
-    workflow.cycle_submit(cycle=cycle, by=coordinator)
+    workflow.cycle_submit(cycle=filled_cycle, by=coordinator)
 
-    stored = fresh(cycle)
+    stored = fresh(filled_cycle)
     assert stored.stage == Stage.EVALUASI_TPI
     assert started <= stored.submitted_at <= timezone.now()
-    reviews = QuestionReview.objects.filter(cycle=cycle)
+    reviews = QuestionReview.objects.filter(cycle=filled_cycle)
     assert reviews.count() == QUESTION_COUNT
     assert set(reviews.values_list("layer", "status")) == {(Layer.TPI, ReviewStatus.PENDING)}
     assert set(reviews.values_list("question_id", flat=True)) == set(
-        Question.objects.filter(framework=cycle.framework, is_active=True).values_list(
+        Question.objects.filter(framework=filled_cycle.framework, is_active=True).values_list(
             "pk", flat=True
         )
     )
-    event = cycle.events.get(action="submit")
+    event = filled_cycle.events.get(action="submit")
     assert (event.stage_before, event.stage_after, event.actor) == (
         Stage.PEMBANGUNAN,
         Stage.EVALUASI_TPI,
@@ -414,7 +247,7 @@ def test_submit_stamps_the_time_opens_a_pending_review_per_question_and_records_
 
 
 def test_submit_notifies_the_tpi_reviewers_covering_the_unit_in_app_and_by_mail(
-    cycle,
+    filled_cycle,
     coordinator,
     tpi_reviewer,
     tpn_reviewer,
@@ -428,13 +261,13 @@ def test_submit_notifies_the_tpi_reviewers_covering_the_unit_in_app_and_by_mail(
     member(other_unit, Role.TPI_REVIEWER, "tpi-satker-lain")
 
     with django_capture_on_commit_callbacks(execute=True):
-        workflow.cycle_submit(cycle=cycle, by=coordinator)
+        workflow.cycle_submit(cycle=filled_cycle, by=coordinator)
 
-    assert notified(cycle, "submit") == {"tpi", "tpi-provinsi"}
+    assert notified(filled_cycle, "submit") == {"tpi", "tpi-provinsi"}
     assert Notification.objects.count() == 2
     notice = Notification.objects.get(user=tpi_reviewer)
     assert "Satker Contoh" in notice.message and "2026" in notice.message
-    assert notice.url == f"/siklus/{cycle.pk}/tinjau/tpi/area/A.MP/"
+    assert notice.url == f"/siklus/{filled_cycle.pk}/tinjau/tpi/area/A.MP/"
     assert recipients(mailoutbox) == ["tpi-provinsi@example.go.id", "tpi@example.go.id"]
     assert all("Satker Contoh" in message.subject for message in mailoutbox)
     assert all(notice.url in message.body for message in mailoutbox)
@@ -508,9 +341,9 @@ def test_marks_only_during_evaluasi_tpi(returned, tpi_reviewer):
         mark(returned, "A.MP.PMN.i.b", tpi_reviewer)
 
 
-def test_marks_before_submission_are_refused(cycle, tpi_reviewer):
+def test_marks_before_submission_are_refused(filled_cycle, tpi_reviewer):
     with pytest.raises(PermissionDenied):
-        mark(cycle, RETURNED, tpi_reviewer)
+        mark(filled_cycle, RETURNED, tpi_reviewer)
 
 
 @pytest.fixture
@@ -1507,25 +1340,25 @@ def test_a_revocation_fails_bebas_pencabutan_for_the_next_years_cycle(award, sup
 
 
 def test_every_transition_records_an_event_with_its_stages_actor_and_time(
-    cycle, coordinator, tpi_reviewer, tpn_reviewer, instansi_admin, sptjm, root_unit
+    filled_cycle, coordinator, tpi_reviewer, tpn_reviewer, instansi_admin, sptjm, root_unit
 ):
     started = timezone.now()
-    workflow.cycle_submit(cycle=cycle, by=coordinator)
-    return_for_revision(cycle, tpi_reviewer)
-    workflow.cycle_resubmit(cycle=cycle, by=coordinator)
-    accept_all(cycle, Layer.TPI, tpi_reviewer)
-    workflow.cycle_finalise_tpi(cycle=cycle, by=tpi_reviewer)
-    meet_prerequisites(cycle)
-    propose(cycle, instansi=root_unit, sptjm=sptjm, by=instansi_admin)
+    workflow.cycle_submit(cycle=filled_cycle, by=coordinator)
+    return_for_revision(filled_cycle, tpi_reviewer)
+    workflow.cycle_resubmit(cycle=filled_cycle, by=coordinator)
+    accept_all(filled_cycle, Layer.TPI, tpi_reviewer)
+    workflow.cycle_finalise_tpi(cycle=filled_cycle, by=tpi_reviewer)
+    meet_prerequisites(filled_cycle)
+    propose(filled_cycle, instansi=root_unit, sptjm=sptjm, by=instansi_admin)
     workflow.cycle_decide(
-        cycle=cycle,
+        cycle=filled_cycle,
         decision=Decision.AWARDED,
         decree_number=DECREE,
         decree_date=DECREE_DATE,
         by=tpn_reviewer,
     )
 
-    events = list(cycle.events.order_by("created_at", "pk"))
+    events = list(filled_cycle.events.order_by("created_at", "pk"))
     assert [(e.action, e.stage_before, e.stage_after, e.actor) for e in events] == [
         ("cycle_open", "", Stage.PEMBANGUNAN, None),
         ("submit", Stage.PEMBANGUNAN, Stage.EVALUASI_TPI, coordinator),
@@ -1537,7 +1370,7 @@ def test_every_transition_records_an_event_with_its_stages_actor_and_time(
     ]
     assert all(started <= e.created_at <= timezone.now() for e in events[1:])
     reasons = list(
-        fresh(cycle)
+        fresh(filled_cycle)
         .history.exclude(history_change_reason="cycle_open")
         .order_by("history_date", "history_id")
         .values_list("history_change_reason", "history_user__username", "stage")
@@ -1573,9 +1406,8 @@ ILLEGAL_FROM_PEMBANGUNAN = {
 
 @pytest.mark.parametrize("action", list(ILLEGAL_FROM_PEMBANGUNAN))
 def test_illegal_transitions_from_pembangunan_are_refused_and_change_nothing(
-    empty_cycle, coordinator, tpi_reviewer, tpn_reviewer, pre_reviewer, action
+    cycle, coordinator, tpi_reviewer, tpn_reviewer, pre_reviewer, action
 ):
-    cycle = empty_cycle
     people = {
         "coordinator": coordinator,
         "tpi_reviewer": tpi_reviewer,
@@ -1631,12 +1463,6 @@ def test_returning_a_pre_layer_during_the_tpi_evaluation_is_refused(submitted, s
 
 # --------------------------------------------------------------------------
 # 15. LKE files per layer
-
-
-def run(command: str, *args) -> str:
-    out = io.StringIO()
-    call_command(command, *args, stdout=out)
-    return out.getvalue()
 
 
 def test_lke_export_writes_the_tpi_layer(submitted, tpi_reviewer, tmp_path):
