@@ -31,6 +31,9 @@ HTMX = {"HX-Request": "true"}
 RETURNED = "A.MP.PMN.i.a"  # Ya/Tidak, indicator A.MP.PMN.i (weight 0.5, two questions)
 REASON = REVISION_REASON
 QUESTION_COUNT = 113  # 110 scored pengungkit questions and 3 hasil items
+TPI_NOTE = "SK tim tidak ditemukan"
+DECREE = "B/1234/M.RB.06/2026"
+DECREE_DATE = datetime.date(2026, 10, 1)
 
 
 def question(code: str) -> Question:

@@ -3,8 +3,10 @@ the lke_* commands, the scorecard as JSON, and the import page."""
 
 from __future__ import annotations
 
+import csv
 import json
 import re
+from decimal import Decimal
 
 import pytest
 import tablib
@@ -13,7 +15,7 @@ from django.urls import reverse
 
 from change_areas import lke, scoring, selectors, services
 from change_areas.models import Answer, Cycle, Layer, Stage
-from tests.change_areas.helpers import run
+from tests.change_areas.helpers import RETURNED, answer_of, fresh, run
 from tests.factories import AnswerFactory, CycleFactory
 from tests.files import upload
 
@@ -509,3 +511,65 @@ def test_import_page_is_refused_once_the_self_assessment_is_locked(cycle, staff,
 
     assert response.status_code == 403
     assert not Answer.objects.filter(cycle=cycle).exists()
+
+
+# --------------------------------------------------------------------------
+# LKE files per layer
+
+
+def test_lke_export_writes_the_tpi_layer(submitted, tpi_reviewer, tmp_path):
+    AnswerFactory(
+        cycle=submitted,
+        code=RETURNED,
+        layer=Layer.TPI,
+        option="Tidak",
+        note="SK tidak ada",
+        by=tpi_reviewer,
+    )
+
+    run("lke_export", "UNIT", "2026", str(tmp_path / "tpi.csv"), "--layer", "tpi")
+    run("lke_export", "UNIT", "2026", str(tmp_path / "self.csv"))
+
+    def rows(name):
+        with open(tmp_path / name, encoding="utf-8") as handle:
+            return {row["code"]: row for row in csv.DictReader(handle)}
+
+    tpi, own = rows("tpi.csv"), rows("self.csv")
+    assert (tpi[RETURNED]["answer"], tpi[RETURNED]["note"]) == ("Tidak", "SK tidak ada")
+    assert (own[RETURNED]["answer"], own[RETURNED]["note"]) == ("Ya", "")
+    assert tpi["A.MP.PMN.i.b"]["answer"] == own["A.MP.PMN.i.b"]["answer"] == "A"
+
+
+def test_lke_scorecard_reports_the_tpi_scorecard(submitted, tpi_reviewer):
+    AnswerFactory(cycle=submitted, code=RETURNED, layer=Layer.TPI, option="Tidak", by=tpi_reviewer)
+
+    tpi = json.loads(run("lke_scorecard", "UNIT", "2026", "--layer", "tpi", "--json"))
+    own = json.loads(run("lke_scorecard", "UNIT", "2026", "--json"))
+
+    assert (tpi["layer"], tpi["total"], tpi["areas"]["A.MP"]) == ("tpi", 99.75, 7.75)
+    assert (own["layer"], own["total"], own["areas"]["A.MP"]) == ("self", 100, 8)
+
+
+def test_lke_import_writes_the_tpi_layer_without_touching_the_self_layer(submitted, tmp_path):
+    path = tmp_path / "tpi.csv"
+    path.write_text("code,answer,note\nA.MP.PMN.i.b,C,Tidak ada seleksi\n", encoding="utf-8")
+    own_before = list(
+        Answer.objects.filter(cycle=submitted, layer=Layer.SELF).values_list(
+            "pk", "option", "version"
+        )
+    )
+
+    run("lke_import", "UNIT", "2026", str(path), "--layer", "tpi")
+
+    imported = answer_of(submitted, "A.MP.PMN.i.b", Layer.TPI)
+    assert (imported.option, imported.note) == ("C", "Tidak ada seleksi")
+    assert (
+        list(
+            Answer.objects.filter(cycle=submitted, layer=Layer.SELF).values_list(
+                "pk", "option", "version"
+            )
+        )
+        == own_before
+    )
+    stored = fresh(submitted)
+    assert (stored.self_total, stored.tpi_total) == (Decimal("100.0000"), Decimal("99.7500"))

@@ -1,0 +1,93 @@
+"""The comment thread of a question: both sides on one thread, the other side told,
+what a comment may hold and who may write one."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+
+from change_areas import workflow
+from change_areas.models import Comment, Layer, Notification, Question
+from tests.change_areas.helpers import RETURNED, notified, question, recipients
+
+
+def test_unit_and_tpi_write_on_one_thread_with_their_sides(submitted, staff, tpi_reviewer):
+    workflow.comment_add(
+        cycle=submitted, question=question(RETURNED), body="SK ada di bukti dukung.", by=staff
+    )
+    workflow.comment_add(
+        cycle=submitted,
+        question=question(RETURNED),
+        body="SK belum bertanda tangan.",
+        by=tpi_reviewer,
+    )
+
+    thread = Comment.objects.filter(cycle=submitted, question__code=RETURNED)
+    assert [(c.author, c.author_side, c.body) for c in thread] == [
+        (staff, Layer.SELF, "SK ada di bukti dukung."),
+        (tpi_reviewer, Layer.TPI, "SK belum bertanda tangan."),
+    ]
+
+
+def test_the_other_side_is_notified_of_a_comment(
+    submitted, staff, coordinator, tpi_reviewer, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.comment_add(
+            cycle=submitted, question=question(RETURNED), body="Mohon dicek lagi.", by=staff
+        )
+    assert notified(submitted, "comment") == {"tpi"}
+    assert recipients(mailoutbox) == ["tpi@example.go.id"]
+    assert RETURNED in mailoutbox[0].subject
+
+    Notification.objects.all().delete()
+    workflow.comment_add(
+        cycle=submitted, question=question(RETURNED), body="Sudah kami cek.", by=tpi_reviewer
+    )
+    assert notified(submitted, "comment") == {"staff", "coordinator"}
+
+
+def test_a_unit_comment_during_pre_assessment_notifies_the_pre_reviewer(
+    pre_cycle, coordinator, staff, pre_reviewer, tpi_reviewer
+):
+    workflow.cycle_submit(cycle=pre_cycle, by=coordinator)
+    Notification.objects.all().delete()
+
+    workflow.comment_add(
+        cycle=pre_cycle, question=question(RETURNED), body="Mohon arahan.", by=staff
+    )
+
+    assert notified(pre_cycle, "comment") == {"pre"}
+
+
+@pytest.mark.parametrize("body", ["", "   \n ", "x" * 5001])
+def test_empty_or_too_long_comments_are_refused(submitted, staff, body):
+    with pytest.raises(ValidationError):
+        workflow.comment_add(cycle=submitted, question=question(RETURNED), body=body, by=staff)
+
+    assert not Comment.objects.exists()
+
+
+def test_a_comment_of_5000_characters_is_kept_whole(submitted, staff):
+    workflow.comment_add(cycle=submitted, question=question(RETURNED), body="x" * 5000, by=staff)
+
+    assert len(Comment.objects.get().body) == 5000
+
+
+def test_a_viewer_may_not_comment_and_an_outsider_gets_404(submitted, viewer, outsider):
+    with pytest.raises(PermissionDenied):
+        workflow.comment_add(cycle=submitted, question=question(RETURNED), body="Bagus", by=viewer)
+    with pytest.raises(Http404):
+        workflow.comment_add(
+            cycle=submitted, question=question(RETURNED), body="Bagus", by=outsider
+        )
+
+    assert not Comment.objects.exists()
+
+
+def test_a_question_of_another_framework_cannot_carry_a_comment(submitted, staff, catalogs):
+    legacy = Question.objects.filter(framework__code="permenpan-rb-52-2014").first()
+
+    with pytest.raises(ValidationError):
+        workflow.comment_add(cycle=submitted, question=legacy, body="Salah LKE", by=staff)
