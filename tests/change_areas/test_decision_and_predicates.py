@@ -8,11 +8,21 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from change_areas import selectors, workflow
-from change_areas.models import CycleEvent, Decision, Notification, PredicateAward, Stage
-from tests.change_areas.helpers import DECREE, DECREE_DATE, fresh, messages, notified, recipients
+from change_areas.models import Cycle, CycleEvent, Decision, Notification, PredicateAward, Stage
+from tests.change_areas.helpers import (
+    DECREE,
+    DECREE_DATE,
+    force_stage,
+    fresh,
+    messages,
+    notified,
+    recipients,
+    url,
+)
 from tests.factories import CycleFactory, PredicateAwardFactory
 
 
@@ -293,3 +303,78 @@ def test_a_revocation_fails_bebas_pencabutan_for_the_next_years_cycle(award, sup
         "Tidak ada pencabutan predikat" in reason
         for reason in workflow.proposal_blockers(fresh(following))
     )
+
+
+# --------------------------------------------------------------------------
+# On the pages
+
+
+@pytest.fixture
+def in_tpn(finalised) -> Cycle:
+    return force_stage(finalised, Stage.EVALUASI_TPN)
+
+
+def test_the_tpn_records_the_award_on_the_decision_page(in_tpn, tpn_reviewer, client_for):
+    client = client_for(tpn_reviewer)
+    assert client.get(url("cycle_decide", in_tpn)).status_code == 200
+
+    incomplete = client.post(url("cycle_decide", in_tpn), {"decision": Decision.AWARDED})
+    assert incomplete.status_code == 400
+    assert "Nomor keputusan wajib diisi" in incomplete.content.decode()
+    assert not PredicateAward.objects.exists()
+
+    response = client.post(
+        url("cycle_decide", in_tpn),
+        {
+            "decision": Decision.AWARDED,
+            "decree_number": "B/1234/M.RB.06/2026",
+            "decree_date": "2026-10-01",
+        },
+    )
+
+    assert response["Location"] == in_tpn.get_absolute_url()
+    award = PredicateAward.objects.get()
+    assert (award.unit, award.predicate, award.decree_number) == (
+        in_tpn.unit,
+        "wbk",
+        "B/1234/M.RB.06/2026",
+    )
+    assert fresh(in_tpn).stage == Stage.KEPUTUSAN
+
+
+def test_the_decision_page_is_for_tpn_reviewers(in_tpn, tpi_reviewer, client_for):
+    assert client_for(tpi_reviewer).get(url("cycle_decide", in_tpn)).status_code == 403
+
+
+REVOCATION = {
+    "revoked_on": "2025-06-02",
+    "decree_number": "B/77/M.RB.06/2025",
+    "reason": "Pungutan liar",
+}
+
+
+def test_a_superuser_revokes_on_the_predicate_page(award, superuser, unit, client_for):
+    client = client_for(superuser)
+
+    response = client.post(reverse("change_areas:predicate_revoke", args=[award.pk]), REVOCATION)
+
+    assert response["Location"] == reverse("change_areas:predicates", args=[unit.code])
+    stored = PredicateAward.objects.get(pk=award.pk)
+    assert (stored.revoked_on, stored.revocation_reason) == (
+        datetime.date(2025, 6, 2),
+        "Pungutan liar",
+    )
+    html = client.get(response["Location"]).content.decode()
+    assert "Dicabut Senin, 2 Juni 2025 dengan keputusan B/77/M.RB.06/2025." in html
+
+
+@pytest.mark.parametrize(
+    ("role", "status"), [("coordinator", 403), ("tpn_reviewer", 403), ("outsider", 404)]
+)
+def test_others_cannot_revoke(award, client_for, request, role, status):
+    response = client_for(request.getfixturevalue(role)).post(
+        reverse("change_areas:predicate_revoke", args=[award.pk]), REVOCATION
+    )
+
+    assert response.status_code == status
+    assert PredicateAward.objects.get(pk=award.pk).is_held

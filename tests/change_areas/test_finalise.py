@@ -10,6 +10,7 @@ from django.utils import timezone
 from change_areas import services, workflow
 from change_areas.models import Layer, Notification, QuestionReview, ReviewStatus, Stage
 from tests.change_areas.helpers import (
+    QUESTION_COUNT,
     RETURNED,
     accept_all,
     answer_of,
@@ -19,6 +20,7 @@ from tests.change_areas.helpers import (
     notified,
     question,
     recipients,
+    url,
 )
 
 
@@ -78,3 +80,25 @@ def test_nobody_edits_the_tpi_layer_after_finalisation(finalised, request, role)
 
     assert "final" in str(refused.value)
     assert answer_of(finalised, RETURNED, Layer.TPI).option == "Ya"
+
+
+# --------------------------------------------------------------------------
+# On the pages
+
+
+def test_finalising_with_open_questions_is_refused_with_a_message(
+    submitted, tpi_reviewer, client_for
+):
+    response = client_for(tpi_reviewer).post(url("cycle_finalise", submitted), follow=True)
+
+    assert f"Masih ada {QUESTION_COUNT} pertanyaan yang belum diterima" in response.content.decode()
+    assert fresh(submitted).stage == Stage.EVALUASI_TPI
+
+
+def test_finalising_on_the_page_opens_the_comparison(submitted, tpi_reviewer, client_for):
+    accept_all(submitted, Layer.TPI, tpi_reviewer)
+
+    response = client_for(tpi_reviewer).post(url("cycle_finalise", submitted))
+
+    assert response["Location"] == url("comparison", submitted)
+    assert fresh(submitted).stage == Stage.PENGUSULAN

@@ -11,12 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from change_areas import selectors, services
-from change_areas.models import (
-    Cycle,
-    Framework,
-    Prerequisite,
-    PrerequisiteRecord,
-)
+from change_areas.models import Cycle, Framework, Prerequisite, PrerequisiteRecord
 from tests.factories import CycleFactory, PredicateAwardFactory, UnitFactory, member
 from tests.pages import messages_of
 from units.models import Role, Unit, UnitKind

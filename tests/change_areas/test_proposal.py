@@ -25,7 +25,10 @@ from tests.change_areas.helpers import (
     sptjm_of,
 )
 from tests.factories import AnswerFactory, member
+from tests.files import upload
 from units.models import Role
+
+PROPOSALS = "/pengusulan/?instansi=KL&tahun=2026"
 
 
 def test_a_final_eligible_cycle_with_every_prerequisite_has_no_blockers(finalised):
@@ -164,5 +167,78 @@ def test_an_sptjm_of_another_unit_is_refused(finalised, instansi_admin, root_uni
         propose(finalised, instansi=root_unit, sptjm=sptjm_of(unit), by=instansi_admin)
 
     assert "SPTJM" in messages(refused.value)
+    assert fresh(finalised).stage == Stage.PENGUSULAN
+    assert not Proposal.objects.exists()
+
+
+# --------------------------------------------------------------------------
+# On the pages
+
+
+def test_the_instansi_admin_sees_the_final_cycles_with_what_blocks_them(
+    finalised, instansi_admin, client_for
+):
+    response = client_for(instansi_admin).get(PROPOSALS)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert [cycle.pk for cycle in response.context["candidates"]] == [finalised.pk]
+    assert "Opini BPK atas laporan keuangan" in html
+    assert "Usulkan ke TPN" not in html  # nothing may be proposed yet
+
+
+@pytest.mark.parametrize("role", ["unit_admin", "coordinator", "tpi_reviewer"])
+def test_people_who_do_not_administer_an_instansi_get_403_on_proposals(
+    finalised, client_for, request, role
+):
+    response = client_for(request.getfixturevalue(role)).get(PROPOSALS)
+
+    assert response.status_code == 403
+
+
+def test_the_instansi_admin_proposes_with_the_sptjm(
+    finalised, instansi_admin, tpn_reviewer, root_unit, client_for
+):
+    meet_prerequisites(finalised)
+    client = client_for(instansi_admin)
+    assert "Usulkan ke TPN" in client.get(PROPOSALS).content.decode()
+
+    response = client.post(
+        "/pengusulan/",
+        {
+            "instansi": "KL",
+            "year": "2026",
+            "letter_number": "B/45/KL/2026",
+            "letter_date": "2026-05-20",
+            "sptjm": upload("sptjm.pdf"),
+            "cycles": [str(finalised.pk)],
+        },
+    )
+
+    assert response.status_code == 302
+    stored = fresh(finalised)
+    assert stored.stage == Stage.EVALUASI_TPN
+    proposal = Proposal.objects.get()
+    assert stored.proposal == proposal
+    assert (proposal.letter_number, proposal.sptjm.unit) == ("B/45/KL/2026", root_unit)
+    assert Answer.objects.filter(cycle=stored, layer=Layer.TPN).count() == QUESTION_COUNT
+    sent = client.get(PROPOSALS).content.decode()
+    assert "B/45/KL/2026" in sent and "Satker Contoh" in sent
+
+
+def test_a_blocked_cycle_cannot_be_posted_for_proposal(finalised, instansi_admin, client_for):
+    response = client_for(instansi_admin).post(
+        "/pengusulan/",
+        {
+            "instansi": "KL",
+            "year": "2026",
+            "letter_number": "B/45/KL/2026",
+            "letter_date": "2026-05-20",
+            "sptjm": upload("sptjm.pdf"),
+            "cycles": [str(finalised.pk)],
+        },
+    )
+
+    assert response.status_code == 400
     assert fresh(finalised).stage == Stage.PENGUSULAN
     assert not Proposal.objects.exists()

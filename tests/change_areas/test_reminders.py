@@ -15,13 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from change_areas import notifications, workflow
-from change_areas.models import (
-    Cycle,
-    Notification,
-    ReminderLog,
-    Stage,
-    WorkPlanStatus,
-)
+from change_areas.models import Cycle, Notification, ReminderLog, Stage, WorkPlanStatus
 from tests.change_areas.helpers import force_stage, fresh, recipients, run
 from tests.factories import CycleFactory, WorkPlanItemFactory, member
 from units.models import Role

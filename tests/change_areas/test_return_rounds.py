@@ -3,12 +3,16 @@ meanwhile, whom each step tells, and rounds counted per question."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from change_areas import services, workflow
 from change_areas.models import Layer, Notification, QuestionReview, ReviewStatus, Stage
 from tests.change_areas.helpers import (
+    REASON,
     RETURNED,
     accept_all,
     answer_of,
@@ -17,6 +21,8 @@ from tests.change_areas.helpers import (
     notified,
     question,
     recipients,
+    save_url,
+    url,
 )
 
 
@@ -113,3 +119,81 @@ def test_a_second_round_counts_two_revisions(returned, coordinator, tpi_reviewer
     assert list(
         returned.events.filter(action__in=["return", "resubmit"]).values_list("action", flat=True)
     ) == ["return", "resubmit", "return", "resubmit"]
+
+
+# --------------------------------------------------------------------------
+# On the pages
+
+
+def test_the_reviewer_returns_questions_on_the_review_page(submitted, tpi_reviewer, client_for):
+    mark(submitted, RETURNED, tpi_reviewer)
+
+    response = client_for(tpi_reviewer).post(
+        reverse("change_areas:cycle_return", kwargs={"pk": submitted.pk, "layer": "tpi"}),
+        {"note": "Lengkapi SK"},
+    )
+
+    assert response.status_code == 302
+    stored = fresh(submitted)
+    assert stored.stage == Stage.PERBAIKAN
+    assert stored.events.get(action="return").note == "Lengkapi SK"
+
+
+# --------------------------------------------------------------------------
+# The unit's pages during revision
+
+
+def test_during_revision_the_area_page_opens_only_the_returned_question(
+    returned, staff, client_for
+):
+    response = client_for(staff).get(
+        reverse("change_areas:area", kwargs={"pk": returned.pk, "area_code": "A.MP"})
+    )
+
+    html = response.content.decode()
+    block = re.search(r'id="q-A-MP-PMN-i-a"(.*?)id="q-A-MP-PMN-i-b"', html, re.S).group(1)
+    assert REASON in block and "Perlu perbaikan" in block
+    assert f'action="{save_url(returned, RETURNED)}"' in html
+    assert f'action="{save_url(returned, "A.MP.PMN.i.b")}"' not in html
+    assert f'action="{save_url(returned, "A.MP.RFM.i.a")}"' not in html
+    assert html.count('class="answer-form"') == 1
+
+
+def test_during_revision_saving_another_question_is_403(returned, staff, client_for):
+    client = client_for(staff)
+
+    refused = client.post(save_url(returned, "A.MP.PMN.i.b"), {"option": "C"})
+    saved = client.post(save_url(returned, RETURNED), {"option": "Ya", "note": "SK terlampir"})
+
+    assert refused.status_code == 403
+    assert answer_of(returned, "A.MP.PMN.i.b", Layer.SELF).option == "A"
+    assert saved.status_code == 302
+    assert answer_of(returned, RETURNED, Layer.SELF).note == "SK terlampir"
+
+
+def test_the_overview_lists_the_returned_questions_and_offers_the_resubmission(
+    returned, coordinator, staff, client_for
+):
+    html = client_for(coordinator).get(returned.get_absolute_url()).content.decode()
+    staff_html = client_for(staff).get(returned.get_absolute_url()).content.decode()
+
+    assert RETURNED in html and REASON in html
+    assert f'action="{url("cycle_resubmit", returned)}"' in html
+    assert REASON in staff_html
+    assert f'action="{url("cycle_resubmit", returned)}"' not in staff_html
+
+
+def test_the_coordinator_resubmits_on_the_overview(returned, coordinator, client_for):
+    response = client_for(coordinator).post(url("cycle_resubmit", returned))
+
+    assert response.status_code == 302
+    assert fresh(returned).stage == Stage.EVALUASI_TPI
+    review = QuestionReview.objects.get(cycle=returned, question__code=RETURNED)
+    assert (review.status, review.revision_count) == (ReviewStatus.REVISED, 1)
+
+
+def test_staff_get_403_on_resubmitting(returned, staff, client_for):
+    response = client_for(staff).post(url("cycle_resubmit", returned))
+
+    assert response.status_code == 403
+    assert fresh(returned).stage == Stage.PERBAIKAN

@@ -9,11 +9,24 @@ from unittest import mock
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.urls import reverse
 
 from change_areas import workflow
 from change_areas.models import Cycle, Layer, QuestionReview, ReviewStatus
-from tests.change_areas.helpers import RETURNED, accept_all, fresh, mark, messages, question
+from tests.change_areas.helpers import (
+    HTMX,
+    REASON,
+    RETURNED,
+    accept_all,
+    fresh,
+    mark,
+    mark_url,
+    messages,
+    question,
+    review_url,
+)
 from tests.factories import CycleFactory
+from tests.pages import messages_of
 
 
 def test_reviewer_accepts_a_question(submitted, tpi_reviewer):
@@ -149,3 +162,67 @@ def test_accept_open_accepts_pending_and_revised_questions_of_the_given_areas_on
     assert {status for code, status in statuses.items() if not code.startswith("A.MP.")} == {
         ReviewStatus.PENDING
     }
+
+
+# --------------------------------------------------------------------------
+# On the pages
+
+
+def test_marking_perlu_perbaikan_without_a_reason_shows_the_error(
+    submitted, tpi_reviewer, client_for
+):
+    response = client_for(tpi_reviewer).post(
+        mark_url(submitted), {"status": "perlu_perbaikan", "reason": " "}, headers=HTMX
+    )
+
+    assert response.status_code == 200
+    assert "Tuliskan alasan mengapa pertanyaan ini perlu diperbaiki." in response.content.decode()
+    review = QuestionReview.objects.get(cycle=submitted, question__code=RETURNED)
+    assert review.status == ReviewStatus.PENDING
+
+
+def test_marking_with_htmx_returns_the_question_with_its_verdict(
+    submitted, tpi_reviewer, client_for
+):
+    response = client_for(tpi_reviewer).post(
+        mark_url(submitted), {"status": "perlu_perbaikan", "reason": REASON}, headers=HTMX
+    )
+
+    html = response.content.decode()
+    assert REASON in html and "Perlu perbaikan" in html
+    review = QuestionReview.objects.get(cycle=submitted, question__code=RETURNED)
+    assert (review.status, review.reason, review.reviewed_by) == (
+        ReviewStatus.NEEDS_REVISION,
+        REASON,
+        tpi_reviewer,
+    )
+
+
+def test_marking_with_the_plain_form_returns_to_the_question(submitted, tpi_reviewer, client_for):
+    response = client_for(tpi_reviewer).post(mark_url(submitted), {"status": "diterima"})
+
+    assert response["Location"] == f"{review_url(submitted)}#q-A-MP-PMN-i-a"
+    assert QuestionReview.objects.get(cycle=submitted, question__code=RETURNED).status == (
+        ReviewStatus.ACCEPTED
+    )
+
+
+def test_accepting_the_open_questions_of_a_page(submitted, tpi_reviewer, client_for):
+    mark(submitted, RETURNED, tpi_reviewer)
+
+    response = client_for(tpi_reviewer).post(
+        reverse(
+            "change_areas:review_accept_open",
+            kwargs={"pk": submitted.pk, "layer": "tpi", "area_code": "A.MP"},
+        )
+    )
+
+    assert response.status_code == 302
+    statuses = dict(
+        QuestionReview.objects.filter(cycle=submitted).values_list("question__code", "status")
+    )
+    mp = {code: status for code, status in statuses.items() if code.startswith("A.MP.")}
+    assert mp.pop(RETURNED) == ReviewStatus.NEEDS_REVISION
+    assert set(mp.values()) == {ReviewStatus.ACCEPTED}
+    assert statuses["A.TL.PMN.i.a"] == ReviewStatus.PENDING
+    assert f"{len(mp)} pertanyaan diterima." in messages_of(response)

@@ -25,8 +25,10 @@ from tests.change_areas.helpers import (
     messages,
     notified,
     recipients,
+    url,
 )
 from tests.factories import CycleFactory, member
+from tests.pages import messages_of
 from units.models import Role
 
 
@@ -156,3 +158,38 @@ def test_submit_notifies_the_tpi_reviewers_covering_the_unit_in_app_and_by_mail(
     assert recipients(mailoutbox) == ["tpi-provinsi@example.go.id", "tpi@example.go.id"]
     assert all("Satker Contoh" in message.subject for message in mailoutbox)
     assert all(notice.url in message.body for message in mailoutbox)
+
+
+# --------------------------------------------------------------------------
+# On the pages
+
+
+def test_the_coordinator_submits_on_the_overview(unit, coordinator, tpi_reviewer, client_for):
+    cycle = CycleFactory(unit=unit, filled=True)
+
+    response = client_for(coordinator).post(url("cycle_submit", cycle))
+
+    assert response.status_code == 302
+    assert response["Location"] == cycle.get_absolute_url()
+    assert fresh(cycle).stage == Stage.EVALUASI_TPI
+    assert "Penilaian mandiri diajukan untuk dinilai." in messages_of(response)
+
+
+def test_an_incomplete_self_assessment_is_not_submitted_and_the_page_says_why(
+    unit, coordinator, client_for
+):
+    cycle = CycleFactory(unit=unit, filled=True, leave_out=("A.MP.PMN.i.a",))
+
+    response = client_for(coordinator).post(url("cycle_submit", cycle), follow=True)
+
+    assert "Masih ada 1 pertanyaan pengungkit yang belum dijawab" in response.content.decode()
+    assert fresh(cycle).stage == Stage.PEMBANGUNAN
+
+
+def test_staff_get_403_on_submitting(unit, staff, client_for):
+    cycle = CycleFactory(unit=unit)
+
+    response = client_for(staff).post(url("cycle_submit", cycle))
+
+    assert response.status_code == 403
+    assert fresh(cycle).stage == Stage.PEMBANGUNAN

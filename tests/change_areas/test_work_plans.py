@@ -12,14 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from change_areas import services
-from change_areas.models import (
-    Area,
-    Cycle,
-    Framework,
-    ProgressEntry,
-    WorkPlanItem,
-    WorkPlanStatus,
-)
+from change_areas.models import Area, Cycle, Framework, ProgressEntry, WorkPlanItem, WorkPlanStatus
 from tests.factories import CycleFactory, EvidenceFactory, WorkPlanItemFactory
 from tests.pages import messages_of
 
