@@ -17,6 +17,7 @@ from django.utils import timezone
 from change_areas import notifications, workflow
 from change_areas.models import Cycle, Notification, ReminderLog, Stage, WorkPlanStatus
 from tests.change_areas.helpers import force_stage, fresh, recipients, run
+from tests.clock import on
 from tests.factories import CycleFactory, WorkPlanItemFactory, member
 from units.models import Role
 
@@ -28,10 +29,6 @@ def today():
     """Every test runs on TODAY; a test may move the clock with `on(day)`."""
     with on(TODAY):
         yield TODAY
-
-
-def on(day: datetime.date):
-    return mock.patch("django.utils.timezone.localdate", return_value=day)
 
 
 def days(count: int) -> datetime.date:

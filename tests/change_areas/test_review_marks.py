@@ -4,7 +4,6 @@ mark, in which stage and review window, and accepting what is still open."""
 from __future__ import annotations
 
 import datetime
-from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +24,7 @@ from tests.change_areas.helpers import (
     question,
     review_url,
 )
+from tests.clock import on
 from tests.factories import CycleFactory
 from tests.pages import messages_of
 
@@ -121,7 +121,7 @@ def windowed(unit, coordinator, tpi_reviewer) -> Cycle:
 def test_marks_outside_the_review_window_are_refused_with_the_date(
     windowed, tpi_reviewer, today, expected
 ):
-    with mock.patch("django.utils.timezone.localdate", return_value=today):
+    with on(today):
         with pytest.raises(PermissionDenied) as refused:
             mark(windowed, RETURNED, tpi_reviewer)
         with pytest.raises(PermissionDenied):
@@ -132,7 +132,7 @@ def test_marks_outside_the_review_window_are_refused_with_the_date(
 
 
 def test_marks_within_the_review_window_are_allowed(windowed, tpi_reviewer):
-    with mock.patch("django.utils.timezone.localdate", return_value=datetime.date(2026, 7, 31)):
+    with on(datetime.date(2026, 7, 31)):
         mark(windowed, RETURNED, tpi_reviewer)
 
     assert QuestionReview.objects.filter(cycle=windowed, status="perlu_perbaikan").count() == 1

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 import re
-from unittest import mock
 
 import pytest
 from django.urls import reverse
@@ -29,6 +28,7 @@ from tests.change_areas.helpers import (
     review_url,
     save_url,
 )
+from tests.clock import on
 from tests.factories import AnswerFactory, CycleFactory, EvidenceFactory, member
 from units.models import Role
 
@@ -90,7 +90,7 @@ def test_a_closed_review_window_is_explained_and_offers_no_forms(
         review_opens=datetime.date(2026, 1, 5), review_closes=datetime.date(2026, 2, 27)
     )
 
-    with mock.patch("django.utils.timezone.localdate", return_value=datetime.date(2026, 3, 2)):
+    with on(datetime.date(2026, 3, 2)):
         response = client_for(tpi_reviewer).get(review_url(submitted))
 
     html = response.content.decode()

@@ -24,6 +24,7 @@ from change_areas.models import (
     Question,
     Stage,
 )
+from tests.clock import noon
 from tests.factories import (
     CycleFactory,
     DeclarationFactory,
@@ -77,11 +78,10 @@ def small_world(catalogs):
 
 
 @pytest.fixture
-def large_world(catalogs, monkeypatch):
-    """The benchmark builder at a small size: an instansi, provinces, regencies and UPTs."""
-    monkeypatch.setattr(
-        "django.utils.timezone.localdate", lambda *args, **kwargs: datetime.date(2026, 8, 1)
-    )
+def large_world(catalogs, time_machine):
+    """The benchmark builder at a small size: an instansi, provinces, regencies and UPTs,
+    built (and looked at) on 1 August 2026."""
+    time_machine.move_to(noon(datetime.date(2026, 8, 1)), tick=False)
     counts = benchmark_data.seed(units=120, years=2, log=lambda message: None)
     root = Unit.objects.get(code=benchmark_data.ROOT_CODE)
     province = Unit.objects.filter(path__startswith=root.path, depth=2).first()
@@ -492,7 +492,7 @@ def test_unit_page_links_to_the_dashboards(small_world, client_for):
     assert reverse("dashboards:portfolio", args=["SOLO"]) in html
 
 
-def test_seed_benchmark_refuses_to_run_twice_and_rebuilds_with_reset(catalogs, monkeypatch):
+def test_seed_benchmark_refuses_to_run_twice_and_rebuilds_with_reset(catalogs):
     out = io.StringIO()
     call_command("seed_benchmark", units=30, years=1, stdout=out)
     assert "30 units, 30 cycles" in out.getvalue()
