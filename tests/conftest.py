@@ -1,7 +1,7 @@
 """Shared fixtures: a small organisation tree and one named person per role.
 
 KL (kementerian)
-└── PROV (kantor wilayah)       ← `province`
+└── PROV (kantor wilayah)       ← `province`: `province_tpi_reviewer` reviews the satkers below
     ├── UNIT (satker)            ← `unit`: every role fixture holds its role here
     └── OTHER (satker)           ← `other_unit`: where the `outsider` works
 """
@@ -67,6 +67,12 @@ def viewer(unit):
 @pytest.fixture
 def unit_admin(unit):
     return member(unit, Role.UNIT_ADMIN, "unitadmin")
+
+
+@pytest.fixture
+def province_tpi_reviewer(province):
+    """A TPI reviewer on the province: their role covers UNIT and OTHER below it."""
+    return member(province, Role.TPI_REVIEWER, "tpi-provinsi")
 
 
 @pytest.fixture

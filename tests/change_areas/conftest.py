@@ -90,6 +90,12 @@ def pre_reviewer(province):
 
 
 @pytest.fixture
+def second_reviewer(province):
+    """Another TPI reviewer of UNIT, beside `tpi_reviewer`."""
+    return member(province, Role.TPI_REVIEWER, "tpi-kedua")
+
+
+@pytest.fixture
 def foreign_tpi_reviewer(root_unit):
     """A TPI reviewer on another province of the same ministry."""
     elsewhere = UnitFactory(

@@ -4,14 +4,13 @@ them when, and their cost in queries."""
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
-from pypdf import PdfReader
 
 from change_areas import services, workflow
 from change_areas.models import Answer, Cycle, Layer
+from tests import pdfs
 from tests.change_areas.helpers import (
     REASON,
     RETURNED,
@@ -109,8 +108,8 @@ def test_outsiders_get_404_on_the_comparison(compared, outsider, client_for):
 
 
 def pdf_text(content: bytes) -> str:
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
-    return " ".join(text.split())
+    """The report's text on one line: the table's cells wrap wherever the PDF breaks them."""
+    return " ".join(pdfs.pdf_text(content).split())
 
 
 def test_the_tpi_report_holds_the_comparison_the_changed_questions_and_the_notes(

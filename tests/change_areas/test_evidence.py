@@ -14,10 +14,9 @@ from django.urls import reverse
 from change_areas import services
 from change_areas.models import Answer, Evidence, EvidenceFile
 from tests.change_areas.helpers import question
-from tests.factories import CycleFactory, EvidenceFactory, member
+from tests.factories import CycleFactory, EvidenceFactory
 from tests.files import pdf_bytes, png_bytes, upload
 from tests.pages import messages_of
-from units.models import Role
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HTML_AS_PDF = b"<html><script>alert(1)</script></html>"
@@ -230,10 +229,8 @@ def test_anonymous_is_sent_to_the_login_page(document, client_for):
     assert response["Location"].startswith("/masuk/")
 
 
-def test_tpi_reviewer_on_the_parent_unit_can_download(document, province, client_for):
-    reviewer = member(province, Role.TPI_REVIEWER)
-
-    response = download(client_for(reviewer), document)
+def test_tpi_reviewer_on_the_parent_unit_can_download(document, province_tpi_reviewer, client_for):
+    response = download(client_for(province_tpi_reviewer), document)
 
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == pdf_bytes()

@@ -19,8 +19,6 @@ from tests.change_areas.helpers import (
     fresh,
     question,
 )
-from tests.factories import member
-from units.models import Role
 
 # --------------------------------------------------------------------------
 # Layers side by side
@@ -221,9 +219,8 @@ def test_pre_layer_only_by_pre_reviewers_during_penilaian_pendahuluan(
 
 
 def test_a_second_reviewer_saving_a_stale_version_conflicts_and_the_first_answer_stays(
-    submitted, tpi_reviewer, province
+    submitted, tpi_reviewer, second_reviewer
 ):
-    second = member(province, Role.TPI_REVIEWER, "tpi-kedua")
     code = question("A.MP.PMN.i.b")
     seen = answer_of(submitted, "A.MP.PMN.i.b", Layer.TPI).version  # both load version N
 
@@ -241,7 +238,7 @@ def test_a_second_reviewer_saving_a_stale_version_conflicts_and_the_first_answer
             question=code,
             layer=Layer.TPI,
             option="C",
-            by=second,
+            by=second_reviewer,
             expected_version=seen,
         )
 

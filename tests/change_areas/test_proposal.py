@@ -31,6 +31,18 @@ from units.models import Role
 PROPOSALS = "/pengusulan/?instansi=KL&tahun=2026"
 
 
+def proposal_form(cycle) -> dict:
+    """What the instansi admin posts on the proposals page to propose `cycle`."""
+    return {
+        "instansi": "KL",
+        "year": "2026",
+        "letter_number": "B/45/KL/2026",
+        "letter_date": "2026-05-20",
+        "sptjm": upload("sptjm.pdf"),
+        "cycles": [str(cycle.pk)],
+    }
+
+
 def test_a_final_eligible_cycle_with_every_prerequisite_has_no_blockers(finalised):
     meet_prerequisites(finalised)
 
@@ -203,17 +215,7 @@ def test_the_instansi_admin_proposes_with_the_sptjm(
     client = client_for(instansi_admin)
     assert "Usulkan ke TPN" in client.get(PROPOSALS).content.decode()
 
-    response = client.post(
-        "/pengusulan/",
-        {
-            "instansi": "KL",
-            "year": "2026",
-            "letter_number": "B/45/KL/2026",
-            "letter_date": "2026-05-20",
-            "sptjm": upload("sptjm.pdf"),
-            "cycles": [str(finalised.pk)],
-        },
-    )
+    response = client.post("/pengusulan/", proposal_form(finalised))
 
     assert response.status_code == 302
     stored = fresh(finalised)
@@ -227,17 +229,7 @@ def test_the_instansi_admin_proposes_with_the_sptjm(
 
 
 def test_a_blocked_cycle_cannot_be_posted_for_proposal(finalised, instansi_admin, client_for):
-    response = client_for(instansi_admin).post(
-        "/pengusulan/",
-        {
-            "instansi": "KL",
-            "year": "2026",
-            "letter_number": "B/45/KL/2026",
-            "letter_date": "2026-05-20",
-            "sptjm": upload("sptjm.pdf"),
-            "cycles": [str(finalised.pk)],
-        },
-    )
+    response = client_for(instansi_admin).post("/pengusulan/", proposal_form(finalised))
 
     assert response.status_code == 400
     assert fresh(finalised).stage == Stage.PENGUSULAN

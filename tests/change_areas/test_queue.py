@@ -20,12 +20,12 @@ from tests.change_areas.helpers import (
     return_for_revision,
     review_url,
 )
-from tests.factories import CycleFactory, QuestionReviewFactory, UnitFactory, member
-from units.models import Role, UnitKind
+from tests.factories import CycleFactory, QuestionReviewFactory, UnitFactory
+from units.models import UnitKind
 
 
 def test_the_queue_lists_exactly_the_cycles_waiting_for_the_reviewer(
-    submitted, tpi_reviewer, province, other_unit, root_unit, client_for
+    submitted, tpi_reviewer, province_tpi_reviewer, other_unit, root_unit, client_for
 ):
     mark(submitted, RETURNED, tpi_reviewer)
     QuestionReviewFactory(
@@ -38,9 +38,8 @@ def test_the_queue_lists_exactly_the_cycles_waiting_for_the_reviewer(
     elsewhere = UnitFactory(code="PROV2", kind=UnitKind.INSTANSI_VERTIKAL, parent=root_unit)
     foreign = CycleFactory(unit=UnitFactory(code="FAR", parent=elsewhere), filled=True)
     workflow.cycle_submit(cycle=foreign, by=None)
-    reviewer = member(province, Role.TPI_REVIEWER, "tpi-provinsi")
 
-    response = client_for(reviewer).get(reverse("change_areas:review_queue"))
+    response = client_for(province_tpi_reviewer).get(reverse("change_areas:review_queue"))
 
     assert [cycle.pk for cycle in response.context["cycles"]] == [submitted.pk]
     row = re.search(r"<tbody>(.*?)</tbody>", response.content.decode(), re.S).group(1)
@@ -67,9 +66,8 @@ def test_the_tpn_queue_lists_cycles_in_evaluasi_tpn_only(submitted, unit, tpn_re
 
 
 def test_the_pre_reviewers_queue_lists_cycles_in_pre_assessment(
-    unit, province, coordinator, submitted, client_for
+    unit, pre_reviewer, coordinator, submitted, client_for
 ):
-    pre_reviewer = member(province, Role.PRE_REVIEWER, "pre")
     pre_cycle = CycleFactory(unit=unit, filled=True, year=2025, pre_assessment=True)
     workflow.cycle_submit(cycle=pre_cycle, by=coordinator)
 
@@ -80,10 +78,8 @@ def test_the_pre_reviewers_queue_lists_cycles_in_pre_assessment(
 
 
 def test_a_cycle_returned_by_the_pre_assessor_is_not_in_the_tpi_queue(
-    unit, province, coordinator, tpi_reviewer, client_for
+    pre_cycle, pre_reviewer, coordinator, tpi_reviewer, client_for
 ):
-    pre_reviewer = member(province, Role.PRE_REVIEWER, "pre")
-    pre_cycle = CycleFactory(unit=unit, filled=True, pre_assessment=True)
     workflow.cycle_submit(cycle=pre_cycle, by=coordinator)
     return_for_revision(pre_cycle, pre_reviewer, layer=Layer.PRE)  # never reached the TPI
 
@@ -100,9 +96,8 @@ def test_people_without_a_review_role_see_an_empty_queue(submitted, staff, clien
 
 
 def test_the_queue_costs_the_same_queries_with_1_and_with_8_cycles(
-    province, client_for, django_assert_num_queries
+    province, province_tpi_reviewer, client_for, django_assert_num_queries
 ):
-    reviewer = member(province, Role.TPI_REVIEWER, "tpi-provinsi")
 
     def waiting_cycle(number: int) -> None:
         satker = UnitFactory(code=f"S{number}", parent=province)
@@ -112,7 +107,7 @@ def test_the_queue_costs_the_same_queries_with_1_and_with_8_cycles(
         QuestionReviewFactory(cycle=cycle, code=RETURNED, status=ReviewStatus.ACCEPTED)
 
     waiting_cycle(0)
-    client = client_for(reviewer)
+    client = client_for(province_tpi_reviewer)
     expected = count_queries(client, reverse("change_areas:review_queue"))
 
     for number in range(1, 8):

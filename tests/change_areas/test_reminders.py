@@ -149,9 +149,8 @@ def reviewing(
 
 
 def test_a_review_window_closing_reminds_the_tpi_reviewers_covering_the_unit(
-    unit, province, team, mailoutbox, django_capture_on_commit_callbacks
+    unit, province_tpi_reviewer, team, mailoutbox, django_capture_on_commit_callbacks
 ):
-    member(province, Role.TPI_REVIEWER, "tpi-provinsi")
     cycle = reviewing(unit, days(2))
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -29,8 +29,7 @@ from tests.change_areas.helpers import (
     save_url,
 )
 from tests.clock import on
-from tests.factories import AnswerFactory, CycleFactory, EvidenceFactory, member
-from units.models import Role
+from tests.factories import AnswerFactory, CycleFactory, EvidenceFactory
 
 
 def tpi_version(cycle: Cycle, code: str = RETURNED) -> str:
@@ -220,11 +219,6 @@ def test_the_tpn_layer_cannot_be_saved_during_the_tpi_evaluation(
 
     assert response.status_code == 403
     assert not Answer.objects.filter(cycle=submitted, layer=Layer.TPN).exists()
-
-
-@pytest.fixture
-def second_reviewer(province):
-    return member(province, Role.TPI_REVIEWER, "tpi-kedua")
 
 
 def test_two_reviewers_on_one_answer_htmx_shows_both_and_keeps_the_first(

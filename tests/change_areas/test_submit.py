@@ -139,12 +139,11 @@ def test_submit_notifies_the_tpi_reviewers_covering_the_unit_in_app_and_by_mail(
     tpi_reviewer,
     tpn_reviewer,
     staff,
-    province,
+    province_tpi_reviewer,
     other_unit,
     mailoutbox,
     django_capture_on_commit_callbacks,
 ):
-    member(province, Role.TPI_REVIEWER, "tpi-provinsi")
     member(other_unit, Role.TPI_REVIEWER, "tpi-satker-lain")
 
     with django_capture_on_commit_callbacks(execute=True):

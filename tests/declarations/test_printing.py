@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from declarations import printing, services
 from declarations.models import PrintJob, PrintJobStatus
-from tests.declarations.conftest import pdf_text, stored_bytes
 from tests.factories import DeclarationFactory
+from tests.files import stored_bytes
+from tests.pdfs import pdf_text
 
 
 def zip_of(job: PrintJob) -> zipfile.ZipFile:

@@ -72,11 +72,10 @@ class TestTree:
 
 
 class TestAccess:
-    def test_role_on_an_ancestor_covers_the_subtree(self, province, unit):
-        reviewer = MembershipFactory(unit=province, role=Role.TPI_REVIEWER).user
-        assert access.roles_on(reviewer, unit) == {Role.TPI_REVIEWER}
-        assert access.can(reviewer, unit, Perm.REVIEW_TPI)
-        assert not access.can(reviewer, unit, Perm.EDIT_SELF)
+    def test_role_on_an_ancestor_covers_the_subtree(self, province_tpi_reviewer, unit):
+        assert access.roles_on(province_tpi_reviewer, unit) == {Role.TPI_REVIEWER}
+        assert access.can(province_tpi_reviewer, unit, Perm.REVIEW_TPI)
+        assert not access.can(province_tpi_reviewer, unit, Perm.EDIT_SELF)
 
     def test_role_on_a_child_does_not_reach_the_parent(self, province, unit, staff):
         with pytest.raises(Http404):

@@ -33,6 +33,7 @@ from tests.factories import (
     UnitFactory,
     WitnessFactory,
     WorkPlanItemFactory,
+    member,
 )
 from units.models import Role, Unit, UnitKind
 from zi_tracker.dashboards import charts, selectors
@@ -90,7 +91,7 @@ def large_world(catalogs, time_machine):
 
 
 def viewer_of(unit):
-    return MembershipFactory(unit=unit, role=Role.VIEWER).user
+    return member(unit, Role.VIEWER)
 
 
 PAGES = [
@@ -147,9 +148,9 @@ def test_registry_costs_the_same_queries_with_one_award_and_with_many(
 def test_home_costs_the_same_queries_with_one_unit_and_with_many(
     role, small_world, large_world, client_for, django_assert_num_queries
 ):
-    small = client_for(MembershipFactory(unit=small_world["root"], role=role).user)
+    small = client_for(member(small_world["root"], role))
     expected = count_queries(small, reverse("home"))
-    large = client_for(MembershipFactory(unit=large_world["root"], role=role).user)
+    large = client_for(member(large_world["root"], role))
     with django_assert_num_queries(expected):
         response = large.get(reverse("home"))
     assert response.status_code == 200
