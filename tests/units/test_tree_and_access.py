@@ -5,7 +5,7 @@ from django.http import Http404
 from tests.factories import MembershipFactory, UnitFactory, UserFactory
 from units import access, services
 from units.access import Perm
-from units.models import Membership, Role, Unit
+from units.models import Membership, Role, Unit, User
 from units.validators import validate_nip
 
 
@@ -32,7 +32,7 @@ class TestNip:
     def test_user_with_bad_nip_is_not_created(self, db):
         with pytest.raises(ValidationError):
             services.user_create(username="salah", nip="123")
-        assert not Unit.objects.exists()
+        assert not User.objects.filter(username="salah").exists()
 
 
 class TestTree:
