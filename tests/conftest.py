@@ -1,7 +1,7 @@
 """Shared fixtures: a small organisation tree and one named person per role.
 
 KL (kementerian)
-└── PROV (kantor wilayah)       ← `province`
+└── PROV (kantor wilayah)       ← `province`: `province_tpi_reviewer` reviews the satkers below
     ├── UNIT (satker)            ← `unit`: every role fixture holds its role here
     └── OTHER (satker)           ← `other_unit`: where the `outsider` works
 """
@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from change_areas.models import Framework
-from tests.factories import MembershipFactory, UnitFactory, UserFactory
+from tests.factories import UnitFactory, UserFactory, member
 from units.models import Role, UnitKind
 
 
@@ -39,43 +39,45 @@ def other_unit(province):
     return UnitFactory(code="OTHER", name="Satker Lain", parent=province)
 
 
-def _member(unit, role: Role, username: str):
-    return MembershipFactory(unit=unit, role=role, user=UserFactory(username=username)).user
-
-
 @pytest.fixture
 def staff(unit):
-    return _member(unit, Role.STAFF, "staff")
+    return member(unit, Role.STAFF, "staff")
 
 
 @pytest.fixture
 def coordinator(unit):
-    return _member(unit, Role.COORDINATOR, "coordinator")
+    return member(unit, Role.COORDINATOR, "coordinator")
 
 
 @pytest.fixture
 def tpi_reviewer(unit):
-    return _member(unit, Role.TPI_REVIEWER, "tpi")
+    return member(unit, Role.TPI_REVIEWER, "tpi")
 
 
 @pytest.fixture
 def tpn_reviewer(unit):
-    return _member(unit, Role.TPN_REVIEWER, "tpn")
+    return member(unit, Role.TPN_REVIEWER, "tpn")
 
 
 @pytest.fixture
 def viewer(unit):
-    return _member(unit, Role.VIEWER, "viewer")
+    return member(unit, Role.VIEWER, "viewer")
 
 
 @pytest.fixture
 def unit_admin(unit):
-    return _member(unit, Role.UNIT_ADMIN, "unitadmin")
+    return member(unit, Role.UNIT_ADMIN, "unitadmin")
+
+
+@pytest.fixture
+def province_tpi_reviewer(province):
+    """A TPI reviewer on the province: their role covers UNIT and OTHER below it."""
+    return member(province, Role.TPI_REVIEWER, "tpi-provinsi")
 
 
 @pytest.fixture
 def outsider(other_unit):
-    return _member(other_unit, Role.COORDINATOR, "outsider")
+    return member(other_unit, Role.COORDINATOR, "outsider")
 
 
 @pytest.fixture
@@ -109,3 +111,9 @@ def catalogs(db) -> dict[str, Framework]:
     if not Framework.objects.exists():
         call_command("load_catalogs", verbosity=0)
     return {framework.code: framework for framework in Framework.objects.all()}
+
+
+@pytest.fixture
+def framework(catalogs) -> Framework:
+    """The framework new cycles use (PermenPAN-RB 90/2021 with its LKE)."""
+    return Framework.objects.current()

@@ -1,7 +1,44 @@
-"""factory_boy factories with valid defaults. Units and memberships go through the services."""
+"""factory_boy factories with valid defaults.
+
+Rows that only make sense through their service are made by it, acting as the
+system (`by=None` unless a test names the person): units and memberships,
+services and standards, declarations, cycles (with their stored summaries),
+answers, evidence (with its stored file), work plans, review marks and awarded
+predicates. What a factory makes is what the application would have made.
+"""
+
+from __future__ import annotations
+
+import datetime
 
 import factory
+from django.core.management import call_command
 
+from change_areas import scoring, selectors
+from change_areas import services as cycle_services
+from change_areas.models import (
+    Answer,
+    Cycle,
+    Evidence,
+    Framework,
+    Layer,
+    PredicateAward,
+    ProgressEntry,
+    QuestionReview,
+    ReviewStatus,
+    WorkPlanItem,
+)
+from declarations import services as declaration_services
+from declarations.models import Declarant, Declaration, DeclarationKind, Witness
+from service_standards import services as standard_services
+from service_standards.models import (
+    Category,
+    Channel,
+    DurationUnit,
+    Service,
+    StandardVersion,
+)
+from tests.files import upload
 from units import services
 from units.models import Membership, Role, Unit, UnitKind, User
 
@@ -45,18 +82,13 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = Role.STAFF
 
 
+def member(unit: Unit, role: Role, username: str | None = None) -> User:
+    """A person holding `role` on `unit` (mail: `<username>@example.go.id`)."""
+    user = UserFactory() if username is None else UserFactory(username=username)
+    return MembershipFactory(unit=unit, role=role, user=user).user
+
+
 # --- service_standards ----------------------------------------------------------------
-
-import datetime as _datetime  # noqa: E402
-
-from service_standards import services as standard_services  # noqa: E402
-from service_standards.models import (  # noqa: E402
-    Category,
-    Channel,
-    DurationUnit,
-    Service,
-    StandardVersion,
-)
 
 
 def complete_standard(**overrides) -> dict:
@@ -114,30 +146,248 @@ class StandardVersionFactory(factory.django.DjangoModelFactory):
                 version=version,
                 by=None,
                 decree_number=f"SK-{version.number}/2024",
-                decree_date=_datetime.date(2024, 1, 10),
-                effective_date=_datetime.date(2024, 2, 1),
+                decree_date=datetime.date(2024, 1, 10),
+                effective_date=datetime.date(2024, 2, 1),
             ).version
         return version
 
 
-# --- declarations ---------------------------------------------------------------------------
-
-import datetime  # noqa: E402
-
-from change_areas.models import Framework  # noqa: E402
-from declarations import services as declaration_services  # noqa: E402
-from declarations.models import Declarant, Declaration, DeclarationKind, Witness  # noqa: E402
+# --- change_areas ---------------------------------------------------------------------------
 
 
 def current_framework() -> Framework:
-    """The framework new declarations refer to (the catalogs are loaded once per test DB)."""
-    framework = Framework.objects.filter(code="permenpan-rb-90-2021").first()
+    """The framework new cycles and declarations use (the catalogs are loaded once per test
+    database; a transactional test that flushed them gets them loaded again)."""
+    framework = Framework.objects.current()
     if framework is None:
-        from django.core.management import call_command
-
         call_command("load_catalogs", verbosity=0)
-        framework = Framework.objects.get(code="permenpan-rb-90-2021")
+        framework = Framework.objects.current()
     return framework
+
+
+def best_answers(spec: scoring.CatalogSpec) -> dict[str, scoring.AnswerData]:
+    """The best possible answer to every question of the catalog (a scorecard of 100)."""
+    answers = {}
+    for question in spec.questions:
+        if question.options:
+            data = scoring.AnswerData(option=max(question.options, key=question.options.get))
+        elif question.answer_type == "nilai_0_4":
+            data = scoring.AnswerData(number=4)
+        elif question.answer_type == "persentase":
+            data = scoring.AnswerData(number=100)
+        else:  # persen: ratios at 100 %, no violations in either year
+            inputs = {spec_input.key: 10 for spec_input in question.typed_inputs}
+            if question.rule["kind"] == "decrease":
+                inputs[question.rule["previous"]] = 0
+                inputs[question.rule["current"]] = 0
+            else:
+                every = scoring.computed_inputs(question, inputs)
+                inputs[question.rule["numerator"]] = every[question.rule["denominator"]]
+            data = scoring.AnswerData(inputs=inputs)
+        answers[question.code] = data
+    return answers
+
+
+class CycleFactory(factory.django.DjangoModelFactory):
+    """A unit's cycle opened by `change_areas.services.cycle_open`, with its stored summaries.
+
+    `filled=True` answers every question at its best (self total 100), except the
+    questions in `options` (code → option) and those in `leave_out`. `stage=` then
+    puts the cycle in that stage directly, without the workflow, for tests that
+    only need the stage. The cycle comes back as a page loads it (unit and framework
+    joined).
+    """
+
+    class Meta:
+        model = Cycle
+
+    unit = factory.SubFactory(UnitFactory)
+    framework = factory.LazyFunction(current_framework)
+    year = 2026
+
+    @classmethod
+    def _create(
+        cls,
+        model_class,
+        *args,
+        filled: bool = False,
+        options: dict[str, str] | None = None,
+        leave_out: tuple[str, ...] = (),
+        stage: str | None = None,
+        **kwargs,
+    ):
+        cycle = cycle_services.cycle_open(**kwargs)
+        if filled:
+            spec = selectors.catalog_spec(cycle.framework)
+            answers = best_answers(spec)
+            for code, option in (options or {}).items():
+                answers[code] = scoring.AnswerData(option=option)
+            for code in leave_out:
+                del answers[code]
+            cycle_services.answers_save_many(
+                cycle=cycle,
+                layer=Layer.SELF,
+                answers={code: (data, "") for code, data in answers.items()},
+                spec=spec,
+            )
+        if stage is not None:
+            Cycle.objects.filter(pk=cycle.pk).update(stage=stage)
+        return Cycle.objects.select_related("unit", "framework").get(pk=cycle.pk)
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    """One answer saved by `change_areas.services.answer_save` (the cycle's summary follows).
+
+    `code=` names the question in the cycle's framework. A `number` or `inputs`
+    replaces the default option.
+    """
+
+    class Meta:
+        model = Answer
+
+    class Params:
+        code = "A.MP.PMN.i.a"
+
+    cycle = factory.SubFactory(CycleFactory)
+    question = factory.LazyAttribute(
+        lambda answer: answer.cycle.framework.questions.get(code=answer.code)
+    )
+    layer = Layer.SELF
+    option = "Ya"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        if kwargs.get("number") is not None or kwargs.get("inputs"):
+            kwargs.pop("option")
+        answer, _scorecard = cycle_services.answer_save(**kwargs)
+        return answer
+
+
+class EvidenceFactory(factory.django.DjangoModelFactory):
+    """A real PDF uploaded by `change_areas.services.evidence_upload` (its file stored once,
+    by hash). `file_name=` names the uploaded file."""
+
+    class Meta:
+        model = Evidence
+
+    class Params:
+        file_name = "bukti.pdf"
+
+    unit = factory.SubFactory(UnitFactory)
+    title = factory.Sequence(lambda n: f"Bukti dukung {n}")
+    uploaded_file = factory.LazyAttribute(lambda evidence: upload(evidence.file_name))
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return cycle_services.evidence_upload(**kwargs)
+
+
+class WorkPlanItemFactory(factory.django.DjangoModelFactory):
+    """A work-plan item saved by `change_areas.services.work_plan_item_save`.
+
+    `area_code=` names the area in the cycle's work-plan framework.
+    """
+
+    class Meta:
+        model = WorkPlanItem
+
+    class Params:
+        area_code = "A.MP"
+
+    cycle = factory.SubFactory(CycleFactory)
+    area = factory.LazyAttribute(
+        lambda item: item.cycle.work_plan_framework.areas.get(code=item.area_code)
+    )
+    title = "Sosialisasi ZI"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return cycle_services.work_plan_item_save(**kwargs)
+
+
+class ProgressEntryFactory(factory.django.DjangoModelFactory):
+    """Progress logged by `change_areas.services.progress_entry_add` (the item and the
+    cycle's percent follow)."""
+
+    class Meta:
+        model = ProgressEntry
+
+    item = factory.SubFactory(WorkPlanItemFactory)
+    note = "Kegiatan berjalan"
+    percent = 50
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return cycle_services.progress_entry_add(**kwargs)
+
+
+REVISION_REASON = "SK tim belum ditandatangani kepala unit"
+
+
+class QuestionReviewFactory(factory.django.DjangoModelFactory):
+    """A reviewer's mark by `change_areas.services.review_mark`: perlu perbaikan with a reason
+    unless `status=` says otherwise. `code=` names the question."""
+
+    class Meta:
+        model = QuestionReview
+
+    class Params:
+        code = "A.MP.PMN.i.a"
+
+    cycle = factory.SubFactory(CycleFactory, filled=True, stage="evaluasi_tpi")
+    question = factory.LazyAttribute(
+        lambda review: review.cycle.framework.questions.get(code=review.code)
+    )
+    layer = Layer.TPI
+    status = ReviewStatus.NEEDS_REVISION
+    reason = factory.LazyAttribute(
+        lambda review: REVISION_REASON if review.status == ReviewStatus.NEEDS_REVISION else ""
+    )
+    by = None
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return cycle_services.review_mark(**kwargs)
+
+
+class PredicateAwardFactory(factory.django.DjangoModelFactory):
+    """A predicate awarded by decree through `change_areas.services.predicate_award`, under the
+    rules the service keeps (no future decree, WBBM after a held WBK, two years after a
+    revocation). `revoked_on=` then revokes it through `predicate_revoke`."""
+
+    class Meta:
+        model = PredicateAward
+
+    unit = factory.SubFactory(UnitFactory)
+    predicate = "wbk"
+    year = 2024
+    decree_number = factory.Sequence(lambda n: f"KEP/{n}/ZI")
+    decree_date = factory.LazyAttribute(lambda award: datetime.date(award.year, 12, 2))
+    by = None
+
+    @classmethod
+    def _create(
+        cls,
+        model_class,
+        *args,
+        revoked_on: datetime.date | None = None,
+        revocation_decree: str = "KEP/PENCABUTAN/ZI",
+        revocation_reason: str = "Pegawai terbukti melakukan pungutan liar",
+        **kwargs,
+    ):
+        award = cycle_services.predicate_award(**kwargs)
+        if revoked_on is not None:
+            award = cycle_services.predicate_revoke(
+                award=award,
+                revoked_on=revoked_on,
+                decree_number=revocation_decree,
+                reason=revocation_reason,
+                by=kwargs["by"],
+            )
+        return award
+
+
+# --- declarations ---------------------------------------------------------------------------
 
 
 class DeclarationFactory(factory.django.DjangoModelFactory):

@@ -24,6 +24,12 @@ def png_bytes() -> bytes:
     return buffer.getvalue()
 
 
+def stored_bytes(field_file) -> bytes:
+    """What a FileField holds, as stored."""
+    with field_file.open("rb") as handle:
+        return handle.read()
+
+
 def upload(
     name: str = "bukti.pdf", content: bytes | None = None, content_type: str = "application/pdf"
 ):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import lxml.html
+from django.contrib.messages import get_messages
 
 
 def form_data(html: str, *, containing: str, **typed: str | list[str]) -> dict[str, list[str]]:
@@ -26,3 +27,8 @@ def field_value(html: str, name: str) -> str:
     page = lxml.html.fromstring(html)
     (element,) = page.xpath(f'//*[@name="{name}"]')
     return element.value or ""
+
+
+def messages_of(response) -> list[str]:
+    """The messages the response's request left for the next page."""
+    return [str(message) for message in get_messages(response.wsgi_request)]

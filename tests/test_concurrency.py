@@ -21,13 +21,22 @@ from django.core.exceptions import ValidationError
 from django.db import close_old_connections, connection
 
 from change_areas import services
-from change_areas.models import Answer, Cycle, Framework, Layer, Stage
+from change_areas.models import Answer, Layer, Stage
 from declarations import services as declaration_services
 from declarations.models import Declaration, DeclarationStatus
 from lib.concurrency import EditConflict
 from service_standards import services as standard_services
 from service_standards.models import StandardVersion
-from tests.factories import MembershipFactory, UnitFactory, UserFactory
+from tests.change_areas.helpers import force_stage
+from tests.factories import (
+    AnswerFactory,
+    CycleFactory,
+    DeclarationFactory,
+    StandardVersionFactory,
+    UnitFactory,
+    UserFactory,
+    member,
+)
 from units.models import Role, UnitKind
 
 ON_POSTGRESQL = connection.vendor == "postgresql"
@@ -67,28 +76,42 @@ def one_wins(outcomes, result_type, refusal_type):
 if ON_POSTGRESQL:
 
     @pytest.fixture
-    def tpi_cycle(transactional_db, catalogs):
-        root = UnitFactory(code="RACE", kind=UnitKind.KEMENTERIAN_LEMBAGA)
-        unit = UnitFactory(code="RACE-1", parent=root)
-        framework = Framework.objects.current()
-        cycle = services.cycle_open(unit=unit, framework=framework, year=2026)
-        question = framework.questions.get(code="A.MP.PMN.i.b")
-        services.answer_save(cycle=cycle, question=question, option="A")
-        Cycle.objects.filter(pk=cycle.pk).update(stage=Stage.EVALUASI_TPI)
-        cycle.refresh_from_db()
-        services.copy_layer(cycle, Layer.SELF, Layer.TPI, by=None)
-        reviewers = [MembershipFactory(unit=root, role=Role.TPI_REVIEWER).user for _ in range(2)]
-        return cycle, question, reviewers
+    def race_root(transactional_db, catalogs):
+        return UnitFactory(code="RACE", kind=UnitKind.KEMENTERIAN_LEMBAGA)
 
-    def test_two_reviewers_saving_one_answer_at_once_lose_nothing(tpi_cycle):
-        cycle, question, (first, second) = tpi_cycle
-        seen = Answer.objects.get(cycle=cycle, question=question, layer=Layer.TPI).version
+    @pytest.fixture
+    def tpi_cycle(race_root):
+        """A cycle in the TPI's evaluation whose one answer (A) the TPI layer starts from."""
+        cycle = CycleFactory(unit=UnitFactory(code="RACE-1", parent=race_root))
+        AnswerFactory(cycle=cycle, code="A.MP.PMN.i.b", option="A")
+        cycle = force_stage(cycle, Stage.EVALUASI_TPI)
+        services.copy_layer(cycle, Layer.SELF, Layer.TPI, by=None)
+        return cycle
+
+    @pytest.fixture
+    def contested_question(tpi_cycle):
+        return tpi_cycle.framework.questions.get(code="A.MP.PMN.i.b")
+
+    @pytest.fixture
+    def first_reviewer(race_root):
+        return member(race_root, Role.TPI_REVIEWER)
+
+    @pytest.fixture
+    def second_reviewer(race_root):
+        return member(race_root, Role.TPI_REVIEWER)
+
+    def test_two_reviewers_saving_one_answer_at_once_lose_nothing(
+        tpi_cycle, contested_question, first_reviewer, second_reviewer
+    ):
+        seen = Answer.objects.get(
+            cycle=tpi_cycle, question=contested_question, layer=Layer.TPI
+        ).version
 
         def save(by, option):
             return lambda: (
                 services.answer_save(
-                    cycle=cycle,
-                    question=question,
+                    cycle=tpi_cycle,
+                    question=contested_question,
                     layer=Layer.TPI,
                     option=option,
                     by=by,
@@ -96,25 +119,31 @@ if ON_POSTGRESQL:
                 )[0].option
             )
 
-        outcomes = race(save(first, "B"), save(second, "C"))
+        outcomes = race(save(first_reviewer, "B"), save(second_reviewer, "C"))
         winners = [o for o in outcomes if isinstance(o, str)]
         losers = [o for o in outcomes if isinstance(o, services.AnswerConflict)]
         assert len(winners) == 1 and len(losers) == 1, outcomes
-        stored = Answer.objects.get(cycle=cycle, question=question, layer=Layer.TPI)
+        stored = Answer.objects.get(cycle=tpi_cycle, question=contested_question, layer=Layer.TPI)
         assert stored.option == winners[0]
         assert stored.version == seen + 1
         assert losers[0].current.option == winners[0]  # the loser is shown the answer that won
-        assert Answer.objects.get(cycle=cycle, question=question, layer=Layer.SELF).option == "A"
+        assert (
+            Answer.objects.get(
+                cycle=tpi_cycle, question=contested_question, layer=Layer.SELF
+            ).option
+            == "A"
+        )
 
-    def test_two_reviewers_marking_reviews_at_once_keep_one_consistent_verdict(tpi_cycle):
-        cycle, question, (first, second) = tpi_cycle
-        services.open_reviews(cycle, Layer.TPI)
+    def test_two_reviewers_marking_reviews_at_once_keep_one_consistent_verdict(
+        tpi_cycle, contested_question, first_reviewer, second_reviewer
+    ):
+        services.open_reviews(tpi_cycle, Layer.TPI)
 
         def mark(by, status, reason):
             return lambda: (
                 services.review_mark(
-                    cycle=cycle,
-                    question=question,
+                    cycle=tpi_cycle,
+                    question=contested_question,
                     layer=Layer.TPI,
                     status=status,
                     reason=reason,
@@ -123,97 +152,110 @@ if ON_POSTGRESQL:
             )
 
         outcomes = race(
-            mark(first, "diterima", ""), mark(second, "perlu_perbaikan", "Lengkapi SK.")
+            mark(first_reviewer, "diterima", ""),
+            mark(second_reviewer, "perlu_perbaikan", "Lengkapi SK."),
         )
         assert all(isinstance(o, str) for o in outcomes), outcomes
-        review = cycle.reviews.get(question=question, layer=Layer.TPI)
+        review = tpi_cycle.reviews.get(question=contested_question, layer=Layer.TPI)
         assert review.status in outcomes
         assert review.history.count() == 2  # both marks, one after the other: neither lost
 
     @pytest.fixture
     def draft_declaration(transactional_db, catalogs):
-        from tests.factories import DeclarationFactory
-
         unit = UnitFactory(
             code="DECL", head_name="Kepala", head_nip="198002142003122002", head_position="Kepala"
         )
-        declaration = DeclarationFactory(unit=unit)
-        admins = [UserFactory(is_superuser=True, is_staff=True) for _ in range(2)]
-        return declaration, admins
+        return DeclarationFactory(unit=unit)
 
-    def test_two_admins_finalising_one_declaration_at_once_freeze_it_once(draft_declaration):
-        declaration, (first, second) = draft_declaration
+    @pytest.fixture
+    def first_admin(transactional_db):
+        return UserFactory(is_superuser=True, is_staff=True)
 
+    @pytest.fixture
+    def second_admin(transactional_db):
+        return UserFactory(is_superuser=True, is_staff=True)
+
+    def test_two_admins_finalising_one_declaration_at_once_freeze_it_once(
+        draft_declaration, first_admin, second_admin
+    ):
         def finalise(by):
             return lambda: (
-                declaration_services.declaration_finalise(declaration=declaration, by=by).pdf_sha256
+                declaration_services.declaration_finalise(
+                    declaration=draft_declaration, by=by
+                ).pdf_sha256
             )
 
-        outcomes = race(finalise(first), finalise(second))
+        outcomes = race(finalise(first_admin), finalise(second_admin))
         pdf_sha256, _refused = one_wins(outcomes, str, ValidationError)
-        declaration.refresh_from_db()
-        assert declaration.status == DeclarationStatus.FINAL
-        assert declaration.pdf_sha256 == pdf_sha256
-        assert declaration.history.filter(status=DeclarationStatus.FINAL).count() == 1
+        draft_declaration.refresh_from_db()
+        assert draft_declaration.status == DeclarationStatus.FINAL
+        assert draft_declaration.pdf_sha256 == pdf_sha256
+        assert draft_declaration.history.filter(status=DeclarationStatus.FINAL).count() == 1
 
     def test_two_admins_saving_one_declaration_draft_from_the_same_page_lose_nothing(
         draft_declaration,
+        first_admin,
+        second_admin,
     ):
-        declaration, (first, second) = draft_declaration
-        opened = declaration.revision
+        opened = draft_declaration.revision
 
         def save(by, venue):
             return lambda: (
                 declaration_services.declaration_update(
-                    declaration=Declaration.objects.get(pk=declaration.pk),
+                    declaration=Declaration.objects.get(pk=draft_declaration.pk),
                     by=by,
                     expected_revision=opened,
                     venue=venue,
                 ).venue
             )
 
-        outcomes = race(save(first, "Aula A"), save(second, "Aula B"))
+        outcomes = race(save(first_admin, "Aula A"), save(second_admin, "Aula B"))
         venue, refused = one_wins(outcomes, str, EditConflict)
-        declaration.refresh_from_db()
-        assert declaration.venue == venue
-        assert declaration.revision == opened + 1
+        draft_declaration.refresh_from_db()
+        assert draft_declaration.venue == venue
+        assert draft_declaration.revision == opened + 1
         # The loser is shown what the winner saved.
         assert refused.current.venue == venue
 
     @pytest.fixture
     def draft_standard(transactional_db):
-        from tests.factories import StandardVersionFactory
+        return StandardVersionFactory(service__unit=UnitFactory(code="STD"))
 
-        unit = UnitFactory(code="STD")
-        version = StandardVersionFactory(service__unit=unit)
-        people = [UserFactory() for _ in range(2)]
-        return version, people
+    @pytest.fixture
+    def first_editor(transactional_db):
+        return UserFactory()
+
+    @pytest.fixture
+    def second_editor(transactional_db):
+        return UserFactory()
 
     def test_two_people_saving_one_draft_standard_from_the_same_page_lose_nothing(
         draft_standard,
+        first_editor,
+        second_editor,
     ):
-        version, (first, second) = draft_standard
-        opened = version.revision
+        opened = draft_standard.revision
 
         def save(by, count):
             return lambda: (
                 standard_services.version_update(
-                    version=version, by=by, expected_revision=opened, staff_count=count
+                    version=draft_standard, by=by, expected_revision=opened, staff_count=count
                 ).staff_count
             )
 
-        outcomes = race(save(first, 4), save(second, 7))
+        outcomes = race(save(first_editor, 4), save(second_editor, 7))
         staff_count, _refused = one_wins(outcomes, int, EditConflict)
-        version.refresh_from_db()
-        assert version.staff_count == staff_count and version.revision == opened + 1
+        draft_standard.refresh_from_db()
+        assert draft_standard.staff_count == staff_count and draft_standard.revision == opened + 1
 
-    def test_two_coordinators_publishing_one_draft_at_once_publish_it_once(draft_standard):
-        version, (first, second) = draft_standard
+    def test_two_coordinators_publishing_one_draft_at_once_publish_it_once(
+        draft_standard, first_editor, second_editor
+    ):
 
         def publish(by, number):
             return lambda: (
                 standard_services.version_publish(
-                    version=version,
+                    version=draft_standard,
                     by=by,
                     decree_number=number,
                     decree_date=datetime.date(2026, 11, 2),
@@ -221,8 +263,8 @@ if ON_POSTGRESQL:
                 ).version.decree_number
             )
 
-        outcomes = race(publish(first, "SK-1/2026"), publish(second, "SK-2/2026"))
+        outcomes = race(publish(first_editor, "SK-1/2026"), publish(second_editor, "SK-2/2026"))
         decree_number, _refused = one_wins(outcomes, str, ValidationError)
-        versions = StandardVersion.objects.filter(service=version.service)
+        versions = StandardVersion.objects.filter(service=draft_standard.service)
         assert versions.filter(status=StandardVersion.Status.PUBLISHED).count() == 1
         assert versions.get().decree_number == decree_number

@@ -16,27 +16,33 @@ from units.models import Role, Unit
 
 
 @pytest.fixture
-def province_viewer(transactional_db, catalogs):
+def seeded_province(transactional_db, catalogs):
+    """A province of the benchmark dataset (150 units, one year)."""
     benchmark_data.seed(units=150, years=1, log=lambda line: None)
     root = Unit.objects.get(code=benchmark_data.ROOT_CODE)
-    province = Unit.objects.filter(path__startswith=root.path, depth=2).first()
+    return Unit.objects.filter(path__startswith=root.path, depth=2).first()
+
+
+@pytest.fixture
+def province_viewer(seeded_province):
     viewer = UserFactory(username="pimpinan-provinsi", full_name="Pimpinan Provinsi")
-    MembershipFactory(user=viewer, unit=province, role=Role.VIEWER)
-    return viewer, province
+    MembershipFactory(user=viewer, unit=seeded_province, role=Role.VIEWER)
+    return viewer
 
 
 def test_viewer_filters_a_province_portfolio_to_eligible_units_and_downloads_xlsx(
-    page, live_server, login, province_viewer, tmp_path
+    page, live_server, login, seeded_province, province_viewer, tmp_path
 ):
-    viewer, province = province_viewer
-    eligible = Cycle.objects.filter(unit__path__startswith=province.path, tpi_wbk_eligible=True)
+    eligible = Cycle.objects.filter(
+        unit__path__startswith=seeded_province.path, tpi_wbk_eligible=True
+    )
     expected = sorted(eligible.values_list("unit__code", flat=True))
     assert expected, "the dataset should hold eligible units"
 
-    login(viewer.username, TEST_PASSWORD)
+    login(province_viewer.username, TEST_PASSWORD)
     page.get_by_role("navigation", name="Navigasi utama").get_by_role("link", name="Dasbor").click()
     page.get_by_role("link", name="Portofolio").first.click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Portofolio {province.name}")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Portofolio {seeded_province.name}")
     expect(page.locator("figure.chart svg").first).to_be_visible()
 
     page.get_by_label("Kelayakan").select_option(label="Layak WBK menurut TPI")

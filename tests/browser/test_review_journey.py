@@ -3,28 +3,15 @@
 import pytest
 from playwright.sync_api import expect
 
-from change_areas import services
-from change_areas.models import Cycle, Framework, Layer, Stage
-from change_areas.selectors import catalog_spec
-from tests.change_areas.test_scoring import best_answers
+from change_areas.models import Cycle, Stage
+from tests.factories import CycleFactory
 from units.models import Unit
 
 
 @pytest.fixture
 def submitted_ready(demo_world):
     """BPS Kota Sorong's cycle with every question answered at its best (total 100)."""
-    framework = Framework.objects.current()
-    cycle = services.cycle_open(
-        unit=Unit.objects.get(code="BPS-9171"), framework=framework, year=2026
-    )
-    spec = catalog_spec(framework)
-    services.answers_save_many(
-        cycle=cycle,
-        layer=Layer.SELF,
-        answers={code: (answer, "") for code, answer in best_answers(spec).items()},
-        spec=spec,
-    )
-    return cycle
+    return CycleFactory(unit=Unit.objects.get(code="BPS-9171"), filled=True)
 
 
 def sign_out(page):

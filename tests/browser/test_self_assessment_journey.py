@@ -6,20 +6,16 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from change_areas import services
-from change_areas.models import Area, Framework
+from tests.factories import CycleFactory, WorkPlanItemFactory
 from tests.files import pdf_bytes
 from units.models import Unit
 
 
 @pytest.fixture
 def sorong_cycle(demo_world):
-    framework = Framework.objects.current()
-    unit = Unit.objects.get(code="BPS-9171")
-    cycle = services.cycle_open(unit=unit, framework=framework, year=2026)
-    services.work_plan_item_save(
+    cycle = CycleFactory(unit=Unit.objects.get(code="BPS-9171"))
+    WorkPlanItemFactory(
         cycle=cycle,
-        area=Area.objects.get(framework=framework, code="A.MP"),
         title="Sosialisasi ZI kepada seluruh pegawai",
         due_date=datetime.date.today() + datetime.timedelta(days=30),
     )

@@ -7,48 +7,16 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from change_areas import services
-from change_areas.models import Answer, Cycle, Framework, Layer, Question, Stage
+from change_areas.models import Answer, Cycle, Layer, Question, Stage
 from change_areas.services import answers as answer_services
-
-HTMX = {"HX-Request": "true"}
-QUESTION_COUNT = 113  # 110 scored pengungkit questions and 3 hasil items
-
-
-@pytest.fixture
-def framework(catalogs) -> Framework:
-    return Framework.objects.current()
-
-
-@pytest.fixture
-def cycle(framework, unit) -> Cycle:
-    return services.cycle_open(unit=unit, framework=framework, year=2026)
-
-
-def question(code: str) -> Question:
-    return Question.objects.get(framework=Framework.objects.current(), code=code)
-
-
-def save_url(cycle: Cycle, code: str) -> str:
-    return reverse("change_areas:answer_save", kwargs={"pk": cycle.pk, "question_code": code})
-
-
-def area_url(cycle: Cycle, area_code: str = "A.MP") -> str:
-    return reverse("change_areas:area", kwargs={"pk": cycle.pk, "area_code": area_code})
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
-
-
-def fresh(cycle: Cycle) -> Cycle:
-    return Cycle.objects.get(pk=cycle.pk)
-
+from tests.change_areas.helpers import HTMX, QUESTION_COUNT, area_url, fresh, question, save_url
+from tests.factories import AnswerFactory, CycleFactory, EvidenceFactory
+from tests.pages import messages_of
 
 # --------------------------------------------------------------------------
 # The stored summary
@@ -170,7 +138,7 @@ def test_answer_saved_through_the_page_records_the_signed_in_person(cycle, staff
 def test_bad_answer_is_refused_in_indonesian_and_changes_nothing(
     cycle, staff, code, values, message
 ):
-    services.answer_save(cycle=cycle, question=question("A.MP.PMN.ii.a"), option="Ya", by=staff)
+    AnswerFactory(cycle=cycle, code="A.MP.PMN.ii.a", by=staff)
     before = fresh(cycle)
 
     with pytest.raises(ValidationError) as refused:
@@ -358,7 +326,7 @@ def test_page_shows_both_answers_when_someone_else_saved_first(
     cycle, staff, coordinator, client_for
 ):
     code = "A.MP.PMN.i.b"
-    services.answer_save(cycle=cycle, question=question(code), option="C", by=staff)
+    AnswerFactory(cycle=cycle, code=code, option="C", by=staff)
     seen = str(Answer.objects.get(cycle=cycle).version)
     client_for(staff).post(save_url(cycle, code), {"option": "A", "version": seen}, headers=HTMX)
 
@@ -381,7 +349,7 @@ def test_plain_post_on_a_stale_version_shows_both_answers_and_keeps_the_first(
     cycle, staff, coordinator, client_for
 ):
     code = "A.MP.PMN.i.b"
-    services.answer_save(cycle=cycle, question=question(code), option="C", by=staff)
+    AnswerFactory(cycle=cycle, code=code, option="C", by=staff)
     seen = str(Answer.objects.get(cycle=cycle).version)
     client_for(staff).post(save_url(cycle, code), {"option": "A", "version": seen})
 
@@ -460,9 +428,7 @@ def test_unit_members_with_the_edit_right_may_save(cycle, client_for, request, r
 
 
 def test_attaching_evidence_needs_the_edit_right(cycle, staff, viewer, outsider, client_for):
-    from tests.files import upload
-
-    document = services.evidence_upload(unit=cycle.unit, uploaded_file=upload(), title="SK Tim")
+    document = EvidenceFactory(unit=cycle.unit, title="SK Tim")
     url = reverse(
         "change_areas:answer_evidence", kwargs={"pk": cycle.pk, "question_code": "A.MP.PMN.i.a"}
     )
@@ -480,11 +446,10 @@ def test_attaching_evidence_needs_the_edit_right(cycle, staff, viewer, outsider,
 
 
 def test_after_the_fill_window_closed_saving_is_refused_and_the_page_says_since_when(
-    unit, framework, staff, client_for
+    unit, staff, client_for
 ):
-    cycle = services.cycle_open(
+    cycle = CycleFactory(
         unit=unit,
-        framework=framework,
         year=2021,
         fill_opens=datetime.date(2021, 5, 1),
         fill_closes=datetime.date(2021, 6, 10),
@@ -503,11 +468,10 @@ def test_after_the_fill_window_closed_saving_is_refused_and_the_page_says_since_
 
 
 def test_before_the_fill_window_opens_saving_is_refused_and_the_page_says_when(
-    unit, framework, staff, client_for
+    unit, staff, client_for
 ):
-    cycle = services.cycle_open(
+    cycle = CycleFactory(
         unit=unit,
-        framework=framework,
         year=2090,
         fill_opens=datetime.date(2090, 6, 1),
         fill_closes=datetime.date(2090, 7, 1),
@@ -520,13 +484,10 @@ def test_before_the_fill_window_opens_saving_is_refused_and_the_page_says_when(
     assert "Pengisian baru dibuka pada Kamis, 1 Juni 2090." in page
 
 
-def test_inside_the_fill_window_saving_works_and_the_page_says_until_when(
-    unit, framework, staff, client_for
-):
+def test_inside_the_fill_window_saving_works_and_the_page_says_until_when(unit, staff, client_for):
     today = timezone.localdate()
-    cycle = services.cycle_open(
+    cycle = CycleFactory(
         unit=unit,
-        framework=framework,
         year=today.year,
         fill_opens=today - datetime.timedelta(days=1),
         fill_closes=today + datetime.timedelta(days=1),
@@ -541,7 +502,7 @@ def test_inside_the_fill_window_saving_works_and_the_page_says_until_when(
 def test_self_assessment_is_locked_once_the_stage_moves_to_the_tpi(
     cycle, staff, coordinator, client_for
 ):
-    services.answer_save(cycle=cycle, question=question("A.MP.PMN.i.a"), option="Ya", by=staff)
+    AnswerFactory(cycle=cycle, by=staff)
     Cycle.objects.filter(pk=cycle.pk).update(stage=Stage.EVALUASI_TPI)
     client = client_for(coordinator)
 
@@ -558,11 +519,10 @@ def test_self_assessment_is_locked_once_the_stage_moves_to_the_tpi(
         )
 
 
-def test_commands_save_without_a_person_even_when_the_window_is_closed(unit, framework):
+def test_commands_save_without_a_person_even_when_the_window_is_closed(unit):
     """`by=None` is the system itself (imports, commands): no permission or window check."""
-    cycle = services.cycle_open(
+    cycle = CycleFactory(
         unit=unit,
-        framework=framework,
         year=2021,
         fill_opens=datetime.date(2021, 5, 1),
         fill_closes=datetime.date(2021, 6, 10),

@@ -6,7 +6,6 @@ import datetime
 import math
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404
@@ -15,7 +14,8 @@ from django.utils import timezone
 
 from change_areas import services
 from change_areas.models import Campaign, Cycle, CycleAreaScore, CycleEvent, Framework, Layer, Stage
-from tests.factories import MembershipFactory, UnitFactory
+from tests.factories import CycleFactory, UnitFactory, member
+from tests.pages import messages_of
 from units.models import Role, UnitKind
 
 WINDOWS = {
@@ -24,11 +24,6 @@ WINDOWS = {
     "review_opens": datetime.date(2026, 5, 1),
     "review_closes": datetime.date(2026, 6, 30),
 }
-
-
-@pytest.fixture
-def framework(catalogs) -> Framework:
-    return Framework.objects.current()
 
 
 def this_year() -> int:
@@ -43,12 +38,8 @@ def cycle_form(framework: Framework, **extra) -> dict:
     return {"framework": framework.pk, "year": this_year(), "target": "wbk", **extra}
 
 
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
-
-
 def admin_of(unit):
-    return MembershipFactory(unit=unit, role=Role.UNIT_ADMIN).user
+    return member(unit, Role.UNIT_ADMIN)
 
 
 def subtree(size: int, code: str):
@@ -134,7 +125,7 @@ def test_cycle_list_offers_the_form_only_to_those_who_may_open(
 
 
 def test_duplicate_cycle_is_refused_with_a_message(framework, unit, coordinator, client_for):
-    services.cycle_open(unit=unit, framework=framework, year=this_year())
+    CycleFactory(unit=unit, year=this_year())
 
     response = client_for(coordinator).post(open_url(unit), cycle_form(framework))
 
@@ -148,7 +139,7 @@ def test_duplicate_cycle_is_refused_with_a_message(framework, unit, coordinator,
 
 
 def test_same_unit_and_year_on_another_framework_is_allowed(framework, catalogs, unit):
-    services.cycle_open(unit=unit, framework=framework, year=2026)
+    CycleFactory(unit=unit, framework=framework)
     legacy = services.cycle_open(unit=unit, framework=catalogs["permenpan-rb-52-2014"], year=2026)
 
     assert legacy.framework.code == "permenpan-rb-52-2014"
@@ -249,7 +240,7 @@ def test_campaign_with_chosen_kinds_opens_only_those(framework):
 
 def test_campaign_skips_units_that_already_have_a_cycle(framework):
     root, opds = subtree(3, "PK")
-    existing = services.cycle_open(unit=opds[1], framework=framework, year=2026, target="wbbm")
+    existing = CycleFactory(unit=opds[1], target="wbbm")
 
     opened, created, skipped = campaign(root, framework)
 
@@ -315,7 +306,7 @@ def test_campaign_windows_that_close_before_they_open_are_refused(framework):
 def test_only_people_who_administer_the_root_may_open_a_campaign(
     framework, root_unit, province, unit, other_unit
 ):
-    coordinator_above = MembershipFactory(unit=root_unit, role=Role.COORDINATOR).user
+    coordinator_above = member(root_unit, Role.COORDINATOR)
     admin_below = admin_of(province)
 
     with pytest.raises(PermissionDenied):

@@ -8,15 +8,15 @@ import io
 
 import openpyxl
 import pytest
-from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from change_areas import services
-from change_areas.models import Answer, Cycle, Evidence, EvidenceFile, Framework, Question
-from tests.factories import MembershipFactory
+from change_areas.models import Answer, Evidence, EvidenceFile
+from tests.change_areas.helpers import question
+from tests.factories import CycleFactory, EvidenceFactory
 from tests.files import pdf_bytes, png_bytes, upload
-from units.models import Role
+from tests.pages import messages_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HTML_AS_PDF = b"<html><script>alert(1)</script></html>"
@@ -32,24 +32,8 @@ def xlsx_bytes() -> bytes:
 
 
 @pytest.fixture
-def framework(catalogs) -> Framework:
-    return Framework.objects.current()
-
-
-@pytest.fixture
-def cycle(framework, unit) -> Cycle:
-    return services.cycle_open(unit=unit, framework=framework, year=2026)
-
-
-@pytest.fixture
 def document(unit, staff) -> Evidence:
-    return services.evidence_upload(
-        unit=unit, uploaded_file=upload("sk-tim.pdf"), title="SK Tim ZI", by=staff
-    )
-
-
-def question(code: str) -> Question:
-    return Question.objects.get(framework=Framework.objects.current(), code=code)
+    return EvidenceFactory(unit=unit, file_name="sk-tim.pdf", title="SK Tim ZI", by=staff)
 
 
 def download(client, evidence: Evidence):
@@ -58,10 +42,6 @@ def download(client, evidence: Evidence):
 
 def library_url(unit) -> str:
     return reverse("change_areas:evidence_library", kwargs={"code": unit.code})
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 # --------------------------------------------------------------------------
@@ -227,7 +207,7 @@ def test_unit_member_downloads_the_bytes_as_an_attachment(document, viewer, clie
 
 
 def test_png_is_downloaded_with_its_own_content_type(unit, staff, client_for):
-    evidence = services.evidence_upload(
+    evidence = EvidenceFactory(
         unit=unit, uploaded_file=upload("foto.png", png_bytes(), "image/png"), title="Foto"
     )
 
@@ -249,10 +229,8 @@ def test_anonymous_is_sent_to_the_login_page(document, client_for):
     assert response["Location"].startswith("/masuk/")
 
 
-def test_tpi_reviewer_on_the_parent_unit_can_download(document, province, client_for):
-    reviewer = MembershipFactory(unit=province, role=Role.TPI_REVIEWER).user
-
-    response = download(client_for(reviewer), document)
+def test_tpi_reviewer_on_the_parent_unit_can_download(document, province_tpi_reviewer, client_for):
+    response = download(client_for(province_tpi_reviewer), document)
 
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == pdf_bytes()
@@ -352,9 +330,9 @@ def test_viewer_cannot_replace_a_file(document, viewer, client_for):
 
 
 def test_one_document_attached_to_several_questions_and_reused_next_year(
-    cycle, framework, unit, document, staff
+    cycle, unit, document, staff
 ):
-    next_year = services.cycle_open(unit=unit, framework=framework, year=2027)
+    next_year = CycleFactory(unit=unit, year=2027)
 
     for target, code in [
         (cycle, "A.MP.PMN.i.a"),
@@ -387,9 +365,7 @@ def test_detaching_a_document_keeps_it_in_the_library(cycle, document, staff):
 
 
 def test_document_of_another_unit_cannot_be_attached(cycle, other_unit, staff):
-    foreign = services.evidence_upload(
-        unit=other_unit, uploaded_file=upload("lain.pdf"), title="Milik unit lain"
-    )
+    foreign = EvidenceFactory(unit=other_unit, file_name="lain.pdf", title="Milik unit lain")
 
     with pytest.raises(ValidationError) as refused:
         services.answer_evidence_set(
@@ -403,9 +379,7 @@ def test_document_of_another_unit_cannot_be_attached(cycle, other_unit, staff):
 def test_document_of_another_unit_cannot_be_attached_through_the_page(
     cycle, other_unit, staff, client_for
 ):
-    foreign = services.evidence_upload(
-        unit=other_unit, uploaded_file=upload("lain.pdf"), title="Milik unit lain"
-    )
+    foreign = EvidenceFactory(unit=other_unit, file_name="lain.pdf", title="Milik unit lain")
     url = reverse(
         "change_areas:answer_evidence", kwargs={"pk": cycle.pk, "question_code": "A.MP.PMN.i.a"}
     )

@@ -3,30 +3,23 @@ the lke_* commands, the scorecard as JSON, and the import page."""
 
 from __future__ import annotations
 
-import io
+import csv
 import json
 import re
+from decimal import Decimal
 
 import pytest
 import tablib
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.urls import reverse
 
 from change_areas import lke, scoring, selectors, services
-from change_areas.models import Answer, Cycle, Framework, Layer, Stage
+from change_areas.models import Answer, Cycle, Layer, Stage
+from tests.change_areas.helpers import RETURNED, answer_of, fresh, run
+from tests.factories import AnswerFactory, CycleFactory
 from tests.files import upload
 
 CSV = "text/csv"
-
-
-@pytest.fixture
-def framework(catalogs) -> Framework:
-    return Framework.objects.current()
-
-
-@pytest.fixture
-def cycle(framework, unit) -> Cycle:
-    return services.cycle_open(unit=unit, framework=framework, year=2026)
 
 
 def fill_every_question(cycle: Cycle) -> None:
@@ -65,12 +58,6 @@ def answers_of(cycle: Cycle) -> dict[str, tuple]:
             "question"
         )
     }
-
-
-def run(command: str, *args) -> str:
-    out = io.StringIO()
-    call_command(command, *args, stdout=out)
-    return out.getvalue()
 
 
 def scorecard_json(unit, year: int = 2026) -> dict:
@@ -142,10 +129,10 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(
     )
 
 
-def test_export_has_a_row_per_question_and_per_count_input(cycle, framework):
-    services.answer_save(
+def test_export_has_a_row_per_question_and_per_count_input(cycle):
+    AnswerFactory(
         cycle=cycle,
-        question=framework.questions.get(code="A.PW.RFM.iii.LHKPN.a"),
+        code="A.PW.RFM.iii.LHKPN.a",
         inputs={"n2": 1, "n3": 5, "n4": 2, "n5": 6},
         note="LHKPN 2025",
     )
@@ -175,10 +162,8 @@ BAD_ROWS = {
 
 
 @pytest.mark.parametrize("case", list(BAD_ROWS))
-def test_file_with_one_bad_row_changes_nothing_and_names_the_row(cycle, framework, case):
-    services.answer_save(
-        cycle=cycle, question=framework.questions.get(code="A.MP.PMN.i.a"), option="Tidak"
-    )
+def test_file_with_one_bad_row_changes_nothing_and_names_the_row(cycle, case):
+    AnswerFactory(cycle=cycle, option="Tidak")
     bad_row, message = BAD_ROWS[case]
     rows = [r for r in GOOD_ROWS if r[0] != bad_row[0]]
     rows.insert(2, bad_row)  # row 4: the header is row 1
@@ -288,10 +273,8 @@ def test_import_command_with_a_bad_lhkpn_row_names_it(catalogs, other_unit, tmp_
     assert not Cycle.objects.filter(unit=other_unit).exists()
 
 
-def test_bad_file_leaves_an_existing_cycle_as_it_was(cycle, unit, framework, tmp_path):
-    services.answer_save(
-        cycle=cycle, question=framework.questions.get(code="A.MP.PMN.i.a"), option="Tidak"
-    )
+def test_bad_file_leaves_an_existing_cycle_as_it_was(cycle, unit, tmp_path):
+    AnswerFactory(cycle=cycle, option="Tidak")
     before = answers_of(cycle)
     path = write_csv(tmp_path, [["A.MP.PMN.i.a", "Ya", ""], ["A.MP.PMN.i.b", "Z", ""]])
 
@@ -365,11 +348,9 @@ def test_import_of_an_unknown_unit_or_unreadable_file_is_a_command_error(catalog
 # lke_scorecard --json and the overview page
 
 
-def test_scorecard_json_has_the_promised_shape(cycle, unit, framework):
+def test_scorecard_json_has_the_promised_shape(cycle, unit):
     for code, option in [("A.MP.PMN.i.a", "Ya"), ("A.MP.PMN.ii.c", "B"), ("A.SDM.PMN.i.a", "Ya")]:
-        services.answer_save(
-            cycle=cycle, question=framework.questions.get(code=code), option=option
-        )
+        AnswerFactory(cycle=cycle, code=code, option=option)
 
     data = scorecard_json(unit)
 
@@ -497,7 +478,7 @@ def test_import_page_accepts_a_good_file(cycle, staff, client_for):
 def test_import_page_accepts_an_exported_xlsx(cycle, unit, other_unit, staff, client_for):
     fill_every_question(cycle)
     content = lke.export_dataset(cycle, Layer.SELF).export("xlsx")
-    target = services.cycle_open(unit=unit, framework=cycle.framework, year=2027)
+    target = CycleFactory(unit=unit, year=2027)
 
     response = client_for(staff).post(
         import_url(target),
@@ -530,3 +511,65 @@ def test_import_page_is_refused_once_the_self_assessment_is_locked(cycle, staff,
 
     assert response.status_code == 403
     assert not Answer.objects.filter(cycle=cycle).exists()
+
+
+# --------------------------------------------------------------------------
+# LKE files per layer
+
+
+def test_lke_export_writes_the_tpi_layer(submitted, tpi_reviewer, tmp_path):
+    AnswerFactory(
+        cycle=submitted,
+        code=RETURNED,
+        layer=Layer.TPI,
+        option="Tidak",
+        note="SK tidak ada",
+        by=tpi_reviewer,
+    )
+
+    run("lke_export", "UNIT", "2026", str(tmp_path / "tpi.csv"), "--layer", "tpi")
+    run("lke_export", "UNIT", "2026", str(tmp_path / "self.csv"))
+
+    def rows(name):
+        with open(tmp_path / name, encoding="utf-8") as handle:
+            return {row["code"]: row for row in csv.DictReader(handle)}
+
+    tpi, own = rows("tpi.csv"), rows("self.csv")
+    assert (tpi[RETURNED]["answer"], tpi[RETURNED]["note"]) == ("Tidak", "SK tidak ada")
+    assert (own[RETURNED]["answer"], own[RETURNED]["note"]) == ("Ya", "")
+    assert tpi["A.MP.PMN.i.b"]["answer"] == own["A.MP.PMN.i.b"]["answer"] == "A"
+
+
+def test_lke_scorecard_reports_the_tpi_scorecard(submitted, tpi_reviewer):
+    AnswerFactory(cycle=submitted, code=RETURNED, layer=Layer.TPI, option="Tidak", by=tpi_reviewer)
+
+    tpi = json.loads(run("lke_scorecard", "UNIT", "2026", "--layer", "tpi", "--json"))
+    own = json.loads(run("lke_scorecard", "UNIT", "2026", "--json"))
+
+    assert (tpi["layer"], tpi["total"], tpi["areas"]["A.MP"]) == ("tpi", 99.75, 7.75)
+    assert (own["layer"], own["total"], own["areas"]["A.MP"]) == ("self", 100, 8)
+
+
+def test_lke_import_writes_the_tpi_layer_without_touching_the_self_layer(submitted, tmp_path):
+    path = tmp_path / "tpi.csv"
+    path.write_text("code,answer,note\nA.MP.PMN.i.b,C,Tidak ada seleksi\n", encoding="utf-8")
+    own_before = list(
+        Answer.objects.filter(cycle=submitted, layer=Layer.SELF).values_list(
+            "pk", "option", "version"
+        )
+    )
+
+    run("lke_import", "UNIT", "2026", str(path), "--layer", "tpi")
+
+    imported = answer_of(submitted, "A.MP.PMN.i.b", Layer.TPI)
+    assert (imported.option, imported.note) == ("C", "Tidak ada seleksi")
+    assert (
+        list(
+            Answer.objects.filter(cycle=submitted, layer=Layer.SELF).values_list(
+                "pk", "option", "version"
+            )
+        )
+        == own_before
+    )
+    stored = fresh(submitted)
+    assert (stored.self_total, stored.tpi_total) == (Decimal("100.0000"), Decimal("99.7500"))

@@ -9,13 +9,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from change_areas import scoring, selectors, services
-from change_areas.models import Area, Framework, Layer
-from tests.files import upload
-
-
-@pytest.fixture
-def cycle(catalogs, unit):
-    return services.cycle_open(unit=unit, framework=Framework.objects.current(), year=2026)
+from change_areas.models import Layer
+from tests.factories import (
+    CycleFactory,
+    EvidenceFactory,
+    ProgressEntryFactory,
+    WorkPlanItemFactory,
+    member,
+)
+from units.models import Role
 
 
 def fill(cycle, *, count: int, one_per_area: bool = False) -> None:
@@ -44,10 +46,9 @@ def fill(cycle, *, count: int, one_per_area: bool = False) -> None:
 
 
 def evidence_and_work(cycle, *, documents: int, items: int) -> None:
-    area = Area.objects.get(framework=cycle.framework, code="A.MP")
     for number in range(documents):
-        document = services.evidence_upload(
-            unit=cycle.unit, uploaded_file=upload(f"bukti-{number}.pdf"), title=f"Bukti {number}"
+        document = EvidenceFactory(
+            unit=cycle.unit, file_name=f"bukti-{number}.pdf", title=f"Bukti {number}"
         )
         services.answer_evidence_set(
             cycle=cycle,
@@ -56,15 +57,10 @@ def evidence_and_work(cycle, *, documents: int, items: int) -> None:
             attach=True,
         )
     for number in range(items):
-        item = services.work_plan_item_save(
-            cycle=cycle,
-            area=area,
-            title=f"Kegiatan {number}",
-            due_date=datetime.date(2020, 1, 1),
+        item = WorkPlanItemFactory(
+            cycle=cycle, title=f"Kegiatan {number}", due_date=datetime.date(2020, 1, 1)
         )
-        services.progress_entry_add(
-            item=item, note="jalan", percent=30, date=datetime.date(2020, 1, 1)
-        )
+        ProgressEntryFactory(item=item, note="jalan", percent=30, date=datetime.date(2020, 1, 1))
 
 
 PAGES = [
@@ -90,16 +86,15 @@ def count_queries(client, url: str) -> int:
 
 @pytest.mark.parametrize(("name", "extra"), PAGES, ids=lambda value: str(value))
 def test_pages_cost_the_same_queries_with_1_and_with_all_answers(
-    name, extra, catalogs, unit, staff, client_for, django_assert_num_queries
+    name, extra, unit, staff, client_for, django_assert_num_queries
 ):
-    framework = Framework.objects.current()
-    small = services.cycle_open(unit=unit, framework=framework, year=2025)
+    small = CycleFactory(unit=unit, year=2025)
     fill(small, count=1, one_per_area=True)  # one answer on each area page
     evidence_and_work(small, documents=1, items=1)
     client = client_for(staff)
     expected = count_queries(client, reverse(name, kwargs={"pk": small.pk, **extra}))
 
-    large = services.cycle_open(unit=unit, framework=framework, year=2026)
+    large = CycleFactory(unit=unit, year=2026)
     fill(large, count=130)  # every question of the LKE (113) is answered
     evidence_and_work(large, documents=12, items=8)
     assert large.answers.count() == 113
@@ -110,21 +105,17 @@ def test_pages_cost_the_same_queries_with_1_and_with_all_answers(
 
 @pytest.mark.parametrize("name", ["change_areas:cycle_list", "change_areas:evidence_library"])
 def test_unit_pages_cost_the_same_queries_with_few_and_many_rows(
-    name, catalogs, unit, other_unit, staff, client_for, django_assert_num_queries
+    name, unit, other_unit, staff, client_for, django_assert_num_queries
 ):
-    from tests.factories import MembershipFactory
-    from units.models import Role
-
-    framework = Framework.objects.current()
-    small_cycle = services.cycle_open(unit=other_unit, framework=framework, year=2026)
+    small_cycle = CycleFactory(unit=other_unit)
     evidence_and_work(small_cycle, documents=1, items=1)
-    other_staff = MembershipFactory(unit=other_unit, role=Role.STAFF).user
+    other_staff = member(other_unit, Role.STAFF)
     expected = count_queries(
         client_for(other_staff), reverse(name, kwargs={"code": other_unit.code})
     )
 
     for year in (2023, 2024, 2025, 2026):
-        big_cycle = services.cycle_open(unit=unit, framework=framework, year=year)
+        big_cycle = CycleFactory(unit=unit, year=year)
     evidence_and_work(big_cycle, documents=15, items=3)
     client = client_for(staff)
     client.get("/")
@@ -194,7 +185,7 @@ def test_scorecard_pdf_is_the_recap_with_eligibility(cycle, staff, client_for):
     assert "Menuju WBK" in text and "di bawah minimal" in text
 
 
-def test_lke_export_disarms_formulas_and_import_restores_the_note(cycle, staff, catalogs):
+def test_lke_export_disarms_formulas_and_import_restores_the_note(cycle, staff):
     import tablib
 
     from change_areas import lke
@@ -208,6 +199,6 @@ def test_lke_export_disarms_formulas_and_import_restores_the_note(cycle, staff, 
     assert row["note"] == '\'=HYPERLINK("http://evil/","x")'
     assert not any(str(cell).startswith("=") for line in dataset for cell in line)
     reimported = tablib.Dataset().load(dataset.export("csv"), format="csv")
-    other = services.cycle_open(unit=cycle.unit, framework=cycle.framework, year=2027)
+    other = CycleFactory(unit=cycle.unit, year=2027)
     lke.import_dataset(other, Layer.SELF, reimported)
     assert other.answers.get(question=question).note == '=HYPERLINK("http://evil/","x")'

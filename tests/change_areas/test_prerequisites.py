@@ -7,42 +7,21 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from change_areas import selectors, services
-from change_areas.models import (
-    Cycle,
-    Framework,
-    PredicateAward,
-    Prerequisite,
-    PrerequisiteRecord,
-)
-from tests.factories import MembershipFactory, UnitFactory
+from change_areas.models import Cycle, Framework, Prerequisite, PrerequisiteRecord
+from tests.factories import CycleFactory, PredicateAwardFactory, UnitFactory, member
+from tests.pages import messages_of
 from units.models import Role, Unit, UnitKind
 
 
 @pytest.fixture
-def framework(catalogs) -> Framework:
-    return Framework.objects.current()
-
-
-@pytest.fixture
-def cycle(framework, unit) -> Cycle:
-    return services.cycle_open(unit=unit, framework=framework, year=2026)
-
-
-@pytest.fixture
-def instansi_admin(root_unit):
-    return MembershipFactory(unit=root_unit, role=Role.UNIT_ADMIN).user
-
-
-@pytest.fixture
-def pemda_cycle(framework) -> Cycle:
+def pemda_cycle() -> Cycle:
     regency = UnitFactory(code="PEMKAB", kind=UnitKind.PEMERINTAH_DAERAH)
     opd = UnitFactory(code="PEMKAB-DINKES", kind=UnitKind.OPD, parent=regency)
-    return services.cycle_open(unit=opd, framework=framework, year=2026)
+    return CycleFactory(unit=opd)
 
 
 def prerequisite(code: str) -> Prerequisite:
@@ -64,18 +43,14 @@ def page_url(cycle: Cycle) -> str:
     return reverse("change_areas:prerequisites", kwargs={"pk": cycle.pk})
 
 
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
-
-
 # --------------------------------------------------------------------------
 # Where values live
 
 
 def test_instansi_level_value_is_recorded_on_the_root_and_applies_to_all_its_units(
-    cycle, framework, root_unit, other_unit, instansi_admin
+    cycle, root_unit, other_unit, instansi_admin
 ):
-    sibling = services.cycle_open(unit=other_unit, framework=framework, year=2026)
+    sibling = CycleFactory(unit=other_unit)
 
     saved = record(cycle, "predikat-sakip", "A", by=instansi_admin)
 
@@ -87,19 +62,17 @@ def test_instansi_level_value_is_recorded_on_the_root_and_applies_to_all_its_uni
         assert check.record == saved
 
 
-def test_instansi_value_of_another_year_does_not_count(cycle, framework, unit, instansi_admin):
+def test_instansi_value_of_another_year_does_not_count(cycle, unit, instansi_admin):
     record(cycle, "predikat-sakip", "A", by=instansi_admin)
-    next_year = services.cycle_open(unit=unit, framework=framework, year=2027)
+    next_year = CycleFactory(unit=unit, year=2027)
 
     check = check_of(next_year, "predikat-sakip")
 
     assert (check.value, check.met) == (None, None)
 
 
-def test_unit_level_value_is_recorded_on_the_unit_only(
-    cycle, framework, unit, other_unit, coordinator
-):
-    sibling = services.cycle_open(unit=other_unit, framework=framework, year=2026)
+def test_unit_level_value_is_recorded_on_the_unit_only(cycle, unit, other_unit, coordinator):
+    sibling = CycleFactory(unit=other_unit)
 
     saved = record(cycle, "tlhp", "100", by=coordinator)
 
@@ -126,7 +99,7 @@ def test_recording_again_updates_the_value_with_history(cycle, coordinator, unit
 # Comparing with the minimum
 
 
-def test_grades_compare_best_first(cycle, framework, unit, instansi_admin):
+def test_grades_compare_best_first(cycle, unit, instansi_admin):
     record(cycle, "predikat-sakip", "A", by=instansi_admin)
     assert check_of(cycle, "predikat-sakip").met is True  # A is better than the WBK minimum B
 
@@ -137,8 +110,8 @@ def test_grades_compare_best_first(cycle, framework, unit, instansi_admin):
     assert check_of(cycle, "predikat-sakip").met is False
 
 
-def test_wbbm_asks_for_a_better_grade(framework, unit, instansi_admin):
-    cycle = services.cycle_open(unit=unit, framework=framework, year=2026, target="wbbm")
+def test_wbbm_asks_for_a_better_grade(unit, instansi_admin):
+    cycle = CycleFactory(unit=unit, target="wbbm")
 
     record(cycle, "predikat-sakip", "B", by=instansi_admin)
 
@@ -159,9 +132,7 @@ def test_opini_bpk_needs_wtp(cycle, instansi_admin):
 
 
 def test_indeks_rb_minimum_differs_for_pemda_and_kl(cycle, pemda_cycle, instansi_admin):
-    regency_admin = MembershipFactory(
-        unit=Unit.objects.get(code="PEMKAB"), role=Role.UNIT_ADMIN
-    ).user
+    regency_admin = member(Unit.objects.get(code="PEMKAB"), Role.UNIT_ADMIN)
     record(cycle, "indeks-rb", "CC", by=instansi_admin)
     record(pemda_cycle, "indeks-rb", "CC", by=regency_admin)
 
@@ -193,9 +164,9 @@ def test_unrecorded_prerequisites_are_unknown_not_failed(cycle):
 # Computed prerequisites
 
 
-def test_building_years_count_from_the_units_first_cycle(framework, unit):
-    services.cycle_open(unit=unit, framework=framework, year=2024)
-    cycle = services.cycle_open(unit=unit, framework=framework, year=2026)
+def test_building_years_count_from_the_units_first_cycle(unit):
+    CycleFactory(unit=unit, year=2024)
+    cycle = CycleFactory(unit=unit)
 
     check = check_of(cycle, "lama-membangun")
 
@@ -208,26 +179,17 @@ def test_a_units_first_year_has_not_yet_built_for_a_year(cycle):
     assert (check.value, check.computed, check.met) == ("0", True, False)
 
 
-def test_building_years_ignore_other_units_cycles(framework, unit, other_unit):
-    services.cycle_open(unit=other_unit, framework=framework, year=2020)
-    cycle = services.cycle_open(unit=unit, framework=framework, year=2026)
+def test_building_years_ignore_other_units_cycles(unit, other_unit):
+    CycleFactory(unit=other_unit, year=2020)
+    cycle = CycleFactory(unit=unit)
 
     assert check_of(cycle, "lama-membangun").value == "0"
 
 
-def award(unit, *, decree: datetime.date, revoked: datetime.date | None = None):
-    return PredicateAward.objects.create(
-        unit=unit,
-        predicate="wbk",
-        year=decree.year,
-        decree_number=f"KEP/{decree.year}/ZI",
-        decree_date=decree,
-        revoked_on=revoked,
-    )
-
-
 def test_revocation_within_two_years_fails_the_prerequisite(cycle, unit):
-    award(unit, decree=datetime.date(2024, 12, 10), revoked=datetime.date(2025, 6, 1))
+    PredicateAwardFactory(
+        unit=unit, decree_date=datetime.date(2024, 12, 10), revoked_on=datetime.date(2025, 6, 1)
+    )
 
     check = check_of(cycle, "bebas-pencabutan")
 
@@ -235,7 +197,12 @@ def test_revocation_within_two_years_fails_the_prerequisite(cycle, unit):
 
 
 def test_revocation_long_ago_meets_the_prerequisite(cycle, unit):
-    award(unit, decree=datetime.date(2021, 12, 10), revoked=datetime.date(2023, 6, 1))
+    PredicateAwardFactory(
+        unit=unit,
+        year=2021,
+        decree_date=datetime.date(2021, 12, 10),
+        revoked_on=datetime.date(2023, 6, 1),
+    )
 
     check = check_of(cycle, "bebas-pencabutan")
 
@@ -244,8 +211,12 @@ def test_revocation_long_ago_meets_the_prerequisite(cycle, unit):
 
 
 def test_unit_never_revoked_meets_the_prerequisite(cycle, unit, other_unit):
-    award(unit, decree=datetime.date(2024, 12, 10))  # held, not revoked
-    award(other_unit, decree=datetime.date(2024, 12, 10), revoked=datetime.date(2025, 6, 1))
+    PredicateAwardFactory(unit=unit, decree_date=datetime.date(2024, 12, 10))  # held, not revoked
+    PredicateAwardFactory(
+        unit=other_unit,
+        decree_date=datetime.date(2024, 12, 10),
+        revoked_on=datetime.date(2025, 6, 1),
+    )
 
     assert check_of(cycle, "bebas-pencabutan").met is True
 

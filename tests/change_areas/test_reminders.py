@@ -5,28 +5,20 @@ and on /notifikasi/."""
 from __future__ import annotations
 
 import datetime
-import io
 import smtplib
 from unittest import mock
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from change_areas import notifications, services
-from change_areas.models import (
-    Area,
-    Cycle,
-    Framework,
-    Notification,
-    ReminderLog,
-    Stage,
-    WorkPlanStatus,
-)
-from tests.change_areas.test_workflow import force_stage, fresh, member, open_filled_cycle
+from change_areas.models import Cycle, Notification, ReminderLog, Stage, WorkPlanStatus
+from tests.change_areas.helpers import force_stage, fresh, recipients, run
+from tests.clock import on
+from tests.factories import CycleFactory, WorkPlanItemFactory, member
 from units.models import Role
 
 TODAY = datetime.date(2026, 12, 28)  # a Monday
@@ -39,27 +31,12 @@ def today():
         yield TODAY
 
 
-def on(day: datetime.date):
-    return mock.patch("django.utils.timezone.localdate", return_value=day)
-
-
 def days(count: int) -> datetime.date:
     return TODAY + datetime.timedelta(days=count)
 
 
 def remind(*args: str) -> str:
-    out = io.StringIO()
-    call_command("send_reminders", *args, stdout=out)
-    return out.getvalue()
-
-
-def recipients(outbox) -> list[str]:
-    return sorted(address for message in outbox for address in message.to)
-
-
-@pytest.fixture
-def framework(catalogs) -> Framework:
-    return Framework.objects.current()
+    return run("send_reminders", *args)
 
 
 @pytest.fixture
@@ -68,10 +45,8 @@ def team(staff, coordinator, unit_admin, viewer, tpi_reviewer) -> list[str]:
     return ["coordinator@example.go.id", "staff@example.go.id", "unitadmin@example.go.id"]
 
 
-def filling(unit, framework, closes: datetime.date, *, year: int = 2026) -> Cycle:
-    return services.cycle_open(
-        unit=unit, framework=framework, year=year, fill_opens=days(-60), fill_closes=closes
-    )
+def filling(unit, closes: datetime.date, *, year: int = 2026) -> Cycle:
+    return CycleFactory(unit=unit, year=year, fill_opens=days(-60), fill_closes=closes)
 
 
 # --------------------------------------------------------------------------
@@ -79,9 +54,9 @@ def filling(unit, framework, closes: datetime.date, *, year: int = 2026) -> Cycl
 
 
 def test_a_fill_window_closing_within_the_horizon_reminds_the_unit_team(
-    framework, unit, team, mailoutbox, django_capture_on_commit_callbacks
+    unit, team, mailoutbox, django_capture_on_commit_callbacks
 ):
-    cycle = filling(unit, framework, days(3))
+    cycle = filling(unit, days(3))
 
     with django_capture_on_commit_callbacks(execute=True):
         output = remind("--days", "7")
@@ -109,9 +84,9 @@ def test_a_fill_window_closing_within_the_horizon_reminds_the_unit_team(
 
 @pytest.mark.parametrize(("closes_in", "horizon"), [(0, "7"), (7, "7"), (1, "1")])
 def test_the_horizon_includes_its_first_and_last_day(
-    framework, unit, team, mailoutbox, django_capture_on_commit_callbacks, closes_in, horizon
+    unit, team, mailoutbox, django_capture_on_commit_callbacks, closes_in, horizon
 ):
-    filling(unit, framework, days(closes_in))
+    filling(unit, days(closes_in))
 
     with django_capture_on_commit_callbacks(execute=True):
         remind("--days", horizon)
@@ -121,9 +96,9 @@ def test_the_horizon_includes_its_first_and_last_day(
 
 @pytest.mark.parametrize(("closes_in", "horizon"), [(8, "7"), (3, "2"), (-1, "7"), (30, None)])
 def test_windows_beyond_the_horizon_or_already_closed_are_not_reminded(
-    framework, unit, team, mailoutbox, django_capture_on_commit_callbacks, closes_in, horizon
+    unit, team, mailoutbox, django_capture_on_commit_callbacks, closes_in, horizon
 ):
-    filling(unit, framework, days(closes_in))
+    filling(unit, days(closes_in))
 
     with django_capture_on_commit_callbacks(execute=True):
         output = remind(*(["--days", horizon] if horizon else []))
@@ -136,9 +111,9 @@ def test_windows_beyond_the_horizon_or_already_closed_are_not_reminded(
 
 @pytest.mark.parametrize("stage", [Stage.EVALUASI_TPI, Stage.PENGUSULAN, Stage.KEPUTUSAN])
 def test_cycles_past_the_self_assessment_get_no_fill_reminder(
-    framework, unit, team, mailoutbox, django_capture_on_commit_callbacks, stage
+    unit, team, mailoutbox, django_capture_on_commit_callbacks, stage
 ):
-    force_stage(filling(unit, framework, days(3)), stage)
+    force_stage(filling(unit, days(3)), stage)
 
     with django_capture_on_commit_callbacks(execute=True):
         remind("--days", "7")
@@ -148,11 +123,11 @@ def test_cycles_past_the_self_assessment_get_no_fill_reminder(
 
 
 def test_only_cycles_in_the_horizon_are_reminded_among_several(
-    framework, unit, other_unit, team, mailoutbox, django_capture_on_commit_callbacks
+    unit, other_unit, team, mailoutbox, django_capture_on_commit_callbacks
 ):
-    soon = filling(unit, framework, days(2))
-    filling(unit, framework, days(20), year=2025)
-    filling(other_unit, framework, days(-2))
+    soon = filling(unit, days(2))
+    filling(unit, days(20), year=2025)
+    filling(other_unit, days(-2))
 
     with django_capture_on_commit_callbacks(execute=True):
         remind("--days", "7")
@@ -166,23 +141,17 @@ def test_only_cycles_in_the_horizon_are_reminded_among_several(
 
 
 def reviewing(
-    unit, framework, closes: datetime.date, stage: str = Stage.EVALUASI_TPI, *, year: int = 2026
+    unit, closes: datetime.date, stage: str = Stage.EVALUASI_TPI, *, year: int = 2026
 ) -> Cycle:
-    cycle = services.cycle_open(
-        unit=unit,
-        framework=framework,
-        year=year,
-        review_opens=days(-30),
-        review_closes=closes,
+    return CycleFactory(
+        unit=unit, year=year, review_opens=days(-30), review_closes=closes, stage=stage
     )
-    return force_stage(cycle, stage)
 
 
 def test_a_review_window_closing_reminds_the_tpi_reviewers_covering_the_unit(
-    framework, unit, province, team, mailoutbox, django_capture_on_commit_callbacks
+    unit, province_tpi_reviewer, team, mailoutbox, django_capture_on_commit_callbacks
 ):
-    member(province, Role.TPI_REVIEWER, "tpi-provinsi")
-    cycle = reviewing(unit, framework, days(2))
+    cycle = reviewing(unit, days(2))
 
     with django_capture_on_commit_callbacks(execute=True):
         remind("--days", "7")
@@ -198,9 +167,9 @@ def test_a_review_window_closing_reminds_the_tpi_reviewers_covering_the_unit(
 
 
 def test_a_review_window_closing_during_the_units_revision_still_reminds_the_reviewers(
-    framework, unit, team, mailoutbox, django_capture_on_commit_callbacks
+    unit, team, mailoutbox, django_capture_on_commit_callbacks
 ):
-    reviewing(unit, framework, days(5), stage=Stage.PERBAIKAN)
+    reviewing(unit, days(5), stage=Stage.PERBAIKAN)
 
     with django_capture_on_commit_callbacks(execute=True):
         remind("--days", "7")
@@ -210,9 +179,9 @@ def test_a_review_window_closing_during_the_units_revision_still_reminds_the_rev
 
 @pytest.mark.parametrize("stage", [Stage.PEMBANGUNAN, Stage.PENGUSULAN, Stage.EVALUASI_TPN])
 def test_cycles_outside_the_tpi_evaluation_get_no_review_reminder(
-    framework, unit, team, mailoutbox, django_capture_on_commit_callbacks, stage
+    unit, team, mailoutbox, django_capture_on_commit_callbacks, stage
 ):
-    reviewing(unit, framework, days(2), stage=stage)
+    reviewing(unit, days(2), stage=stage)
 
     with django_capture_on_commit_callbacks(execute=True):
         remind("--days", "7")
@@ -222,9 +191,9 @@ def test_cycles_outside_the_tpi_evaluation_get_no_review_reminder(
 
 
 def test_a_review_window_beyond_the_horizon_is_not_reminded(
-    framework, unit, team, mailoutbox, django_capture_on_commit_callbacks
+    unit, team, mailoutbox, django_capture_on_commit_callbacks
 ):
-    reviewing(unit, framework, days(9))
+    reviewing(unit, days(9))
 
     with django_capture_on_commit_callbacks(execute=True):
         remind("--days", "7")
@@ -237,19 +206,13 @@ def test_a_review_window_beyond_the_horizon_is_not_reminded(
 
 
 def item(cycle: Cycle, title: str, due: datetime.date, status=WorkPlanStatus.PLANNED):
-    return services.work_plan_item_save(
-        cycle=cycle,
-        area=Area.objects.get(framework=cycle.framework, code="A.MP"),
-        title=title,
-        due_date=due,
-        status=status,
-    )
+    return WorkPlanItemFactory(cycle=cycle, title=title, due_date=due, status=status)
 
 
 def test_overdue_work_plan_items_remind_the_unit_team(
-    framework, unit, team, mailoutbox, django_capture_on_commit_callbacks
+    unit, team, mailoutbox, django_capture_on_commit_callbacks
 ):
-    cycle = services.cycle_open(unit=unit, framework=framework, year=2026)
+    cycle = CycleFactory(unit=unit)
     item(cycle, "Sosialisasi pakta integritas", days(-1))
     item(cycle, "Survei internal", days(-10), status=WorkPlanStatus.IN_PROGRESS)
     item(cycle, "SK tim kerja", days(-5), status=WorkPlanStatus.DONE)
@@ -271,9 +234,9 @@ def test_overdue_work_plan_items_remind_the_unit_team(
 
 
 def test_a_work_plan_without_overdue_items_sends_nothing(
-    framework, unit, team, mailoutbox, django_capture_on_commit_callbacks
+    unit, team, mailoutbox, django_capture_on_commit_callbacks
 ):
-    cycle = services.cycle_open(unit=unit, framework=framework, year=2026)
+    cycle = CycleFactory(unit=unit)
     item(cycle, "Lokakarya", days(4))
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -287,11 +250,11 @@ def test_a_work_plan_without_overdue_items_sends_nothing(
 
 
 @pytest.fixture
-def due_everything(framework, unit, team) -> Cycle:
+def due_everything(unit, team) -> Cycle:
     """A filling window and an overdue item (2026), a review window (2025), all due now."""
-    cycle = filling(unit, framework, days(3))
+    cycle = filling(unit, days(3))
     item(cycle, "Sosialisasi", days(-1))
-    reviewing(unit, framework, days(2), year=2025)
+    reviewing(unit, days(2), year=2025)
     return cycle
 
 
@@ -328,9 +291,9 @@ def test_the_next_day_it_reminds_again(
 
 
 def test_a_reminder_logged_yesterday_does_not_hold_back_todays(
-    framework, unit, team, staff, mailoutbox, django_capture_on_commit_callbacks
+    unit, team, staff, mailoutbox, django_capture_on_commit_callbacks
 ):
-    cycle = filling(unit, framework, days(3))
+    cycle = filling(unit, days(3))
     ReminderLog.objects.create(user=staff, key=f"fill-closes:{cycle.pk}", day=days(-1))
     ReminderLog.objects.create(user=staff, key="fill-closes:0", day=TODAY)
 
@@ -341,9 +304,9 @@ def test_a_reminder_logged_yesterday_does_not_hold_back_todays(
 
 
 def test_a_person_already_reminded_today_is_skipped_but_the_others_are_not(
-    framework, unit, team, staff, mailoutbox, django_capture_on_commit_callbacks
+    unit, team, staff, mailoutbox, django_capture_on_commit_callbacks
 ):
-    cycle = filling(unit, framework, days(3))
+    cycle = filling(unit, days(3))
     ReminderLog.objects.create(user=staff, key=f"fill-closes:{cycle.pk}", day=TODAY)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -357,9 +320,9 @@ def test_a_person_already_reminded_today_is_skipped_but_the_others_are_not(
 
 
 def test_a_mail_server_that_fails_does_not_break_a_transition(
-    framework, unit, coordinator, tpi_reviewer, mailoutbox, django_capture_on_commit_callbacks
+    unit, coordinator, tpi_reviewer, mailoutbox, django_capture_on_commit_callbacks
 ):
-    cycle = open_filled_cycle(unit)
+    cycle = CycleFactory(unit=unit, filled=True)
     failing = mock.patch.object(
         notifications, "send_mass_mail", side_effect=smtplib.SMTPException("server down")
     )
@@ -374,9 +337,9 @@ def test_a_mail_server_that_fails_does_not_break_a_transition(
 
 
 def test_a_mail_server_that_fails_does_not_break_the_reminders(
-    framework, unit, team, mailoutbox, django_capture_on_commit_callbacks
+    unit, team, mailoutbox, django_capture_on_commit_callbacks
 ):
-    filling(unit, framework, days(3))
+    filling(unit, days(3))
 
     with (
         mock.patch.object(notifications, "send_mass_mail", side_effect=ConnectionRefusedError),
@@ -390,9 +353,9 @@ def test_a_mail_server_that_fails_does_not_break_the_reminders(
 
 
 def test_a_step_that_is_rolled_back_mails_nobody(
-    framework, unit, coordinator, tpi_reviewer, mailoutbox, django_capture_on_commit_callbacks
+    unit, coordinator, tpi_reviewer, mailoutbox, django_capture_on_commit_callbacks
 ):
-    cycle = open_filled_cycle(unit)
+    cycle = CycleFactory(unit=unit, filled=True)
 
     with (
         django_capture_on_commit_callbacks(execute=True),
@@ -408,9 +371,9 @@ def test_a_step_that_is_rolled_back_mails_nobody(
 
 
 def test_mails_wait_for_the_commit(
-    framework, unit, coordinator, tpi_reviewer, mailoutbox, django_capture_on_commit_callbacks
+    unit, coordinator, tpi_reviewer, mailoutbox, django_capture_on_commit_callbacks
 ):
-    cycle = open_filled_cycle(unit)
+    cycle = CycleFactory(unit=unit, filled=True)
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.cycle_submit(cycle=cycle, by=coordinator)
@@ -422,7 +385,6 @@ def test_mails_wait_for_the_commit(
 
 
 def test_people_without_an_address_get_the_notice_only_and_inactive_people_nothing(
-    framework,
     unit,
     coordinator,
     tpi_reviewer,
@@ -436,7 +398,7 @@ def test_people_without_an_address_get_the_notice_only_and_inactive_people_nothi
     gone = member(province, Role.TPI_REVIEWER, "tpi-pensiun")
     gone.is_active = False
     gone.save()
-    cycle = open_filled_cycle(unit)
+    cycle = CycleFactory(unit=unit, filled=True)
 
     with django_capture_on_commit_callbacks(execute=True):
         services.cycle_submit(cycle=cycle, by=coordinator)
@@ -447,9 +409,9 @@ def test_people_without_an_address_get_the_notice_only_and_inactive_people_nothi
 
 
 def test_the_mail_greets_the_person_and_links_the_page(
-    framework, unit, coordinator, tpi_reviewer, mailoutbox, django_capture_on_commit_callbacks
+    unit, coordinator, tpi_reviewer, mailoutbox, django_capture_on_commit_callbacks
 ):
-    cycle = open_filled_cycle(unit)
+    cycle = CycleFactory(unit=unit, filled=True)
 
     with django_capture_on_commit_callbacks(execute=True):
         services.cycle_submit(cycle=cycle, by=coordinator)
@@ -466,9 +428,9 @@ def test_the_mail_greets_the_person_and_links_the_page(
 
 
 @pytest.fixture
-def notices(framework, unit, coordinator, tpi_reviewer, staff) -> Cycle:
+def notices(unit, coordinator, tpi_reviewer, staff) -> Cycle:
     """The TPI reviewer is told of a submission; the staff member has a read notice."""
-    cycle = open_filled_cycle(unit)
+    cycle = CycleFactory(unit=unit, filled=True)
     services.cycle_submit(cycle=cycle, by=coordinator)
     Notification.objects.create(
         user=staff, cycle=cycle, verb="comment", message="Sudah dibaca", read_at=timezone.now()

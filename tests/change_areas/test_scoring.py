@@ -6,33 +6,12 @@ from change_areas import scoring
 from change_areas.models import Framework
 from change_areas.scoring import AnswerData as A
 from change_areas.selectors import catalog_spec
+from tests.factories import best_answers
 
 
 @pytest.fixture
 def lke90(catalogs) -> scoring.CatalogSpec:
     return catalog_spec(Framework.objects.get(code="permenpan-rb-90-2021"))
-
-
-def best_answers(spec: scoring.CatalogSpec) -> dict[str, A]:
-    """The best possible answer to every question."""
-    answers = {}
-    for question in spec.questions:
-        if question.options:
-            answers[question.code] = A(option=max(question.options, key=question.options.get))
-        elif question.answer_type == "nilai_0_4":
-            answers[question.code] = A(number=4)
-        elif question.answer_type == "persentase":
-            answers[question.code] = A(number=100)
-        else:  # persen: ratios at 100 %, no violations in either year
-            inputs = {spec_.key: 10 for spec_ in question.typed_inputs}
-            if question.rule["kind"] == "decrease":
-                inputs[question.rule["previous"]] = 0
-                inputs[question.rule["current"]] = 0
-            else:
-                all_inputs = scoring.computed_inputs(question, inputs)
-                inputs[question.rule["numerator"]] = all_inputs[question.rule["denominator"]]
-            answers[question.code] = A(inputs=inputs)
-    return answers
 
 
 def approx(value: float) -> pytest.approx:

@@ -7,40 +7,21 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from change_areas import services
-from change_areas.models import (
-    Area,
-    Cycle,
-    Framework,
-    ProgressEntry,
-    WorkPlanItem,
-    WorkPlanStatus,
-)
-from tests.files import upload
+from change_areas.models import Area, Cycle, Framework, ProgressEntry, WorkPlanItem, WorkPlanStatus
+from tests.factories import CycleFactory, EvidenceFactory, WorkPlanItemFactory
+from tests.pages import messages_of
 
 RB = "reformasi-birokrasi-8-area"
 
 
 @pytest.fixture
-def framework(catalogs) -> Framework:
-    return Framework.objects.current()
-
-
-@pytest.fixture
-def cycle(framework, unit) -> Cycle:
-    return services.cycle_open(unit=unit, framework=framework, year=2026)
-
-
-@pytest.fixture
-def rb_cycle(framework, catalogs, unit) -> Cycle:
-    return services.cycle_open(
-        unit=unit, framework=framework, year=2026, work_plan_framework=catalogs[RB]
-    )
+def rb_cycle(catalogs, unit) -> Cycle:
+    return CycleFactory(unit=unit, work_plan_framework=catalogs[RB])
 
 
 def area(framework: Framework, code: str) -> Area:
@@ -53,17 +34,6 @@ def today() -> datetime.date:
 
 def days(n: int) -> datetime.timedelta:
     return datetime.timedelta(days=n)
-
-
-def add_item(cycle: Cycle, code: str = "A.MP", by=None, **fields) -> WorkPlanItem:
-    fields.setdefault("title", "Sosialisasi ZI")
-    return services.work_plan_item_save(
-        cycle=cycle, area=area(cycle.work_plan_framework, code), by=by, **fields
-    )
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in get_messages(response.wsgi_request)]
 
 
 def work_plan_url(cycle: Cycle) -> str:
@@ -79,8 +49,8 @@ def percent_of(cycle: Cycle) -> Decimal:
 
 
 def test_items_are_created_per_area(cycle, staff):
-    mp = add_item(cycle, "A.MP", by=staff, title="Bentuk tim kerja")
-    pw = add_item(cycle, "A.PW", by=staff, title="Pasang WBS")
+    mp = WorkPlanItemFactory(cycle=cycle, area_code="A.MP", by=staff, title="Bentuk tim kerja")
+    pw = WorkPlanItemFactory(cycle=cycle, area_code="A.PW", by=staff, title="Pasang WBS")
 
     assert (mp.area.code, mp.status, mp.percent, mp.created_by) == (
         "A.MP",
@@ -96,7 +66,7 @@ def test_items_are_created_per_area(cycle, staff):
 
 
 def test_progress_entries_set_the_items_percent_and_status(cycle, staff):
-    item = add_item(cycle, by=staff)
+    item = WorkPlanItemFactory(cycle=cycle, by=staff)
 
     services.progress_entry_add(item=item, note="Undangan disebar", percent=40, by=staff)
     item.refresh_from_db()
@@ -111,10 +81,10 @@ def test_progress_entries_set_the_items_percent_and_status(cycle, staff):
 
 
 def test_cycle_percent_is_the_mean_of_items_not_cancelled(cycle, staff):
-    done = add_item(cycle, by=staff, title="Selesai")
-    half = add_item(cycle, "A.PW", by=staff, title="Separuh")
-    third = add_item(cycle, "A.SDM", by=staff, title="Sepertiga")
-    cancelled = add_item(cycle, "A.AK", by=staff, title="Batal")
+    done = WorkPlanItemFactory(cycle=cycle, by=staff, title="Selesai")
+    half = WorkPlanItemFactory(cycle=cycle, area_code="A.PW", by=staff, title="Separuh")
+    third = WorkPlanItemFactory(cycle=cycle, area_code="A.SDM", by=staff, title="Sepertiga")
+    cancelled = WorkPlanItemFactory(cycle=cycle, area_code="A.AK", by=staff, title="Batal")
     services.progress_entry_add(item=done, note="ok", percent=100, by=staff)
     services.progress_entry_add(item=half, note="ok", percent=50, by=staff)
     services.progress_entry_add(item=third, note="ok", percent=33, by=staff)
@@ -130,7 +100,7 @@ def test_cycle_percent_is_the_mean_of_items_not_cancelled(cycle, staff):
 
 
 def test_marking_an_item_done_makes_it_100_percent(cycle, staff):
-    item = add_item(cycle, by=staff)
+    item = WorkPlanItemFactory(cycle=cycle, by=staff)
 
     services.work_plan_item_save(cycle=cycle, item=item, status=WorkPlanStatus.DONE, by=staff)
 
@@ -140,10 +110,16 @@ def test_marking_an_item_done_makes_it_100_percent(cycle, staff):
 
 
 def test_item_past_its_due_date_and_not_done_is_overdue(cycle, staff, client_for):
-    late = add_item(cycle, by=staff, title="Kegiatan yang terlambat", due_date=today() - days(1))
-    done = add_item(cycle, by=staff, title="Kegiatan tuntas", due_date=today() - days(1))
+    late = WorkPlanItemFactory(
+        cycle=cycle, by=staff, title="Kegiatan yang terlambat", due_date=today() - days(1)
+    )
+    done = WorkPlanItemFactory(
+        cycle=cycle, by=staff, title="Kegiatan tuntas", due_date=today() - days(1)
+    )
     services.work_plan_item_save(cycle=cycle, item=done, status=WorkPlanStatus.DONE, by=staff)
-    add_item(cycle, by=staff, title="Kegiatan mendatang", due_date=today() + days(30))
+    WorkPlanItemFactory(
+        cycle=cycle, by=staff, title="Kegiatan mendatang", due_date=today() + days(30)
+    )
 
     assert late.is_overdue()
     assert not WorkPlanItem.objects.get(pk=done.pk).is_overdue()
@@ -160,7 +136,7 @@ def test_item_past_its_due_date_and_not_done_is_overdue(cycle, staff, client_for
 
 
 def test_item_due_today_is_not_yet_overdue(cycle, staff):
-    item = add_item(cycle, by=staff, due_date=today())
+    item = WorkPlanItemFactory(cycle=cycle, by=staff, due_date=today())
 
     assert not item.is_overdue()
     assert not WorkPlanItem.objects.filter(cycle=cycle).overdue().exists()
@@ -193,7 +169,7 @@ def test_item_created_on_the_page(cycle, framework, staff, client_for):
 
 
 def test_progress_logged_on_the_page(cycle, staff, client_for):
-    item = add_item(cycle, by=staff)
+    item = WorkPlanItemFactory(cycle=cycle, by=staff)
 
     response = client_for(staff).post(
         reverse("change_areas:progress_entry_add", kwargs={"pk": cycle.pk, "item_id": item.pk}),
@@ -208,7 +184,7 @@ def test_progress_logged_on_the_page(cycle, staff, client_for):
 
 
 def test_item_edited_on_the_page(cycle, framework, staff, client_for):
-    item = add_item(cycle, by=staff)
+    item = WorkPlanItemFactory(cycle=cycle, by=staff)
     url = reverse("change_areas:work_plan_item_edit", kwargs={"pk": cycle.pk, "item_id": item.pk})
     client = client_for(staff)
 
@@ -230,7 +206,7 @@ def test_item_edited_on_the_page(cycle, framework, staff, client_for):
 
 
 def test_viewer_cannot_change_the_work_plan(cycle, framework, staff, viewer, client_for):
-    item = add_item(cycle, by=staff)
+    item = WorkPlanItemFactory(cycle=cycle, by=staff)
     client = client_for(viewer)
 
     create = client.post(
@@ -246,7 +222,7 @@ def test_viewer_cannot_change_the_work_plan(cycle, framework, staff, viewer, cli
     assert WorkPlanItem.objects.filter(cycle=cycle).count() == 1
     assert not ProgressEntry.objects.exists()
     with pytest.raises(PermissionDenied):
-        add_item(cycle, by=viewer)
+        WorkPlanItemFactory(cycle=cycle, by=viewer)
     assert client.get(work_plan_url(cycle)).status_code == 200
 
 
@@ -260,10 +236,10 @@ def test_outsider_gets_404_on_the_work_plan(cycle, outsider, client_for):
 
 def test_percent_over_100_is_refused(cycle, staff):
     with pytest.raises(ValidationError):
-        add_item(cycle, by=staff, percent=150)
+        WorkPlanItemFactory(cycle=cycle, by=staff, percent=150)
     assert not WorkPlanItem.objects.exists()
 
-    item = add_item(cycle, by=staff)
+    item = WorkPlanItemFactory(cycle=cycle, by=staff)
     with pytest.raises(ValidationError):
         services.progress_entry_add(item=item, note="terlalu", percent=150, by=staff)
     item.refresh_from_db()
@@ -273,8 +249,8 @@ def test_percent_over_100_is_refused(cycle, staff):
 
 def test_due_date_before_start_is_refused(cycle, staff):
     with pytest.raises(ValidationError):
-        add_item(
-            cycle,
+        WorkPlanItemFactory(
+            cycle=cycle,
             by=staff,
             start_date=datetime.date(2026, 5, 1),
             due_date=datetime.date(2026, 4, 1),
@@ -283,7 +259,7 @@ def test_due_date_before_start_is_refused(cycle, staff):
 
 
 def test_progress_dated_in_the_future_is_refused(cycle, staff):
-    item = add_item(cycle, by=staff)
+    item = WorkPlanItemFactory(cycle=cycle, by=staff)
 
     with pytest.raises(ValidationError):
         services.progress_entry_add(
@@ -307,17 +283,17 @@ def test_area_of_another_framework_is_refused(cycle, catalogs, staff):
 
 
 def test_evidence_of_another_unit_cannot_back_a_progress_entry(cycle, other_unit, staff):
-    item = add_item(cycle, by=staff)
-    foreign = services.evidence_upload(unit=other_unit, uploaded_file=upload(), title="Lain")
+    item = WorkPlanItemFactory(cycle=cycle, by=staff)
+    foreign = EvidenceFactory(unit=other_unit, title="Lain")
 
     with pytest.raises(ValidationError):
         services.progress_entry_add(item=item, note="x", percent=50, evidence=foreign, by=staff)
     assert not ProgressEntry.objects.exists()
 
 
-def test_item_of_another_cycle_cannot_be_changed_through_this_one(cycle, framework, unit, staff):
-    other_cycle = services.cycle_open(unit=unit, framework=framework, year=2027)
-    item = add_item(other_cycle, by=staff)
+def test_item_of_another_cycle_cannot_be_changed_through_this_one(cycle, unit, staff):
+    other_cycle = CycleFactory(unit=unit, year=2027)
+    item = WorkPlanItemFactory(cycle=other_cycle, by=staff)
 
     with pytest.raises(ValidationError):
         services.work_plan_item_save(cycle=cycle, item=item, title="Dibajak", by=staff)
@@ -367,7 +343,7 @@ def test_area_of_another_framework_on_the_page_is_refused(cycle, catalogs, staff
 
 
 def test_progress_dated_in_the_future_on_the_page_is_refused(cycle, staff, client_for):
-    item = add_item(cycle, by=staff)
+    item = WorkPlanItemFactory(cycle=cycle, by=staff)
 
     response = client_for(staff).post(
         reverse("change_areas:progress_entry_add", kwargs={"pk": cycle.pk, "item_id": item.pk}),
@@ -382,7 +358,7 @@ def test_progress_dated_in_the_future_on_the_page_is_refused(cycle, staff, clien
 
 
 def test_bad_edit_on_the_page_shows_the_form_again(cycle, framework, staff, client_for):
-    item = add_item(cycle, by=staff)
+    item = WorkPlanItemFactory(cycle=cycle, by=staff)
     url = reverse("change_areas:work_plan_item_edit", kwargs={"pk": cycle.pk, "item_id": item.pk})
 
     response = client_for(staff).post(
@@ -400,7 +376,9 @@ def test_bad_edit_on_the_page_shows_the_form_again(cycle, framework, staff, clie
 
 
 def test_cycle_on_the_eight_rb_areas_takes_items_on_rb_areas(rb_cycle, catalogs, staff):
-    item = add_item(rb_cycle, "RB.DR", by=staff, title="Inventarisasi peraturan")
+    item = WorkPlanItemFactory(
+        cycle=rb_cycle, area_code="RB.DR", by=staff, title="Inventarisasi peraturan"
+    )
 
     assert item.area.framework == catalogs[RB]
     assert item.area.code == "RB.DR"
@@ -439,7 +417,7 @@ def test_rb_cycle_page_offers_the_rb_areas(rb_cycle, catalogs, staff, client_for
 
 
 def test_items_and_entries_keep_their_history(cycle, staff, coordinator):
-    item = add_item(cycle, by=staff, title="Rancangan awal")
+    item = WorkPlanItemFactory(cycle=cycle, by=staff, title="Rancangan awal")
     services.work_plan_item_save(cycle=cycle, item=item, title="Rancangan akhir", by=coordinator)
     entry = services.progress_entry_add(item=item, note="Dimulai", percent=20, by=staff)
 

@@ -1,13 +1,12 @@
-"""Fixtures of the declarations tests: a signing key per session, world builders, PDF helpers."""
+"""Fixtures of the declarations tests: a signing key per session, and declarations at each
+stage (draft, final, signed) of a unit with a head."""
 
 from __future__ import annotations
 
 import io
-import subprocess
 
 import pytest
 from django.core.management import call_command
-from pypdf import PdfReader
 
 
 @pytest.fixture(scope="session")
@@ -36,27 +35,6 @@ def no_signing_key(settings):
     settings.ZI_SIGNING_PKCS12_FILE = ""
     settings.ZI_SIGNING_PKCS12_PASSWORD_FILE = ""
     settings.ZI_SIGNING_PKCS12_PASSWORD = ""
-
-
-def pdf_text(content: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
-
-
-def pdftotext_pages(content: bytes, tmp_path, *, mode: str = "-layout") -> list[str]:
-    """The text of each page according to poppler's pdftotext (pages split on form feeds).
-
-    `-layout` keeps columns side by side; `-raw` keeps the order the text was drawn in,
-    so the lines of one signature block stay together.
-    """
-    path = tmp_path / "document.pdf"
-    path.write_bytes(content)
-    text = subprocess.run(
-        ["pdftotext", mode, "-enc", "UTF-8", str(path), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")
 
 
 @pytest.fixture
@@ -106,8 +84,3 @@ def signed(final, signing_key):
     from declarations import services
 
     return services.declaration_sign(declaration=final, by=None)
-
-
-def stored_bytes(field_file) -> bytes:
-    with field_file.open("rb") as handle:
-        return handle.read()

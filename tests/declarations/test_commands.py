@@ -10,8 +10,9 @@ from django.core.management import CommandError, call_command
 
 from declarations import demo
 from declarations.models import Declaration, DeclarationStatus
-from tests.declarations.conftest import pdf_text, stored_bytes
 from tests.factories import DeclarationFactory
+from tests.files import stored_bytes
+from tests.pdfs import pdf_text
 
 
 def run_print(*args, **options) -> list[tuple[str, str]]:

@@ -21,8 +21,9 @@ from declarations import documents, services
 from declarations.models import Declaration, DeclarationKind
 from declarations.selectors import with_participants
 from lib.pdf import StaticOnlyFetcher
-from tests.declarations.conftest import pdftotext_pages, stored_bytes
 from tests.factories import DeclarationFactory, UnitFactory, WitnessFactory
+from tests.files import stored_bytes
+from tests.pdfs import pdftotext_pages
 from units.models import UnitKind
 
 INSTITUTIONS = [

@@ -10,8 +10,9 @@ from PIL import Image
 from declarations import documents, services
 from declarations.models import Declaration, DeclarationKind
 from declarations.selectors import with_participants
-from tests.declarations.conftest import pdf_text, pdftotext_pages, stored_bytes
 from tests.factories import DeclarantFactory, DeclarationFactory, WitnessFactory
+from tests.files import stored_bytes
+from tests.pdfs import pdf_text, pdftotext_pages
 
 
 def render_page_png(content: bytes, tmp_path, page: int = 1, dpi: int = 150) -> Image.Image:

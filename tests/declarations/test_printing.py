@@ -11,11 +11,13 @@ import zipfile
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from declarations import bundles, printing, services
 from declarations.models import PrintJob, PrintJobStatus
-from tests.declarations.conftest import pdf_text, stored_bytes
 from tests.factories import DeclarationFactory
+from tests.files import stored_bytes
+from tests.pdfs import pdf_text
 
 
 def zip_of(job: PrintJob) -> zipfile.ZipFile:
@@ -202,3 +204,57 @@ def test_unfinished_jobs_are_never_pruned(final, unit_admin, settings):
 
     assert printing.prune_print_jobs(now=later) == (0, 0)
     assert PrintJob.objects.filter(pk=running.pk).exists()
+
+
+# --------------------------------------------------------------------------
+# A worker killed mid-job
+
+
+def stalled_job(declaration, by, *, minutes_ago: int = 30, attempts: int = 1) -> PrintJob:
+    """A job a worker took and then died on: running, no heartbeat for a while."""
+    job = PrintJob.objects.create(
+        label="cetak", declaration_ids=[declaration.pk], total=1, created_by=by, attempts=attempts
+    )
+    PrintJob.objects.filter(pk=job.pk).update(
+        status=PrintJobStatus.RUNNING,
+        done=0,
+        heartbeat_at=timezone.now() - datetime.timedelta(minutes=minutes_ago),
+    )
+    job.refresh_from_db()
+    return job
+
+
+def test_a_job_whose_worker_was_killed_is_reported_not_silently_lost(final, unit_admin, client_for):
+    job = stalled_job(final, unit_admin)
+    assert job.is_stalled
+    page = client_for(unit_admin).get(job.get_absolute_url()).content.decode()
+    assert "terhenti" in page and "Mulai lagi" in page
+    assert 'http-equiv="refresh"' not in page  # no endless refreshing of a dead job
+
+
+def test_a_fresh_running_job_is_not_called_stalled(final, unit_admin):
+    assert not stalled_job(final, unit_admin, minutes_ago=1).is_stalled
+
+
+def test_recover_print_jobs_retries_a_stalled_job_to_the_end(final, unit_admin, capsys):
+    job = stalled_job(final, unit_admin)
+    call_command("recover_print_jobs")
+    assert "1 retried" in capsys.readouterr().out
+    job.refresh_from_db()
+    assert job.status == PrintJobStatus.DONE and job.file and job.attempts == 2
+
+
+def test_a_job_that_keeps_dying_is_given_up_with_a_reason(final, unit_admin):
+    job = stalled_job(final, unit_admin, attempts=printing.MAX_ATTEMPTS)
+    job = printing.print_job_retry(job)
+    assert job.status == PrintJobStatus.FAILED and "berhenti" in job.error
+
+
+def test_the_person_can_restart_their_stalled_job(final, unit_admin, client_for):
+    job = stalled_job(final, unit_admin)
+    response = client_for(unit_admin).post(
+        reverse("declarations:print_job_retry", kwargs={"job_id": job.pk})
+    )
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.status == PrintJobStatus.DONE

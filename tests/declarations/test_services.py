@@ -15,8 +15,8 @@ from declarations.models import (
     DeclarationTemplate,
     Witness,
 )
-from tests.declarations.conftest import stored_bytes
 from tests.factories import DeclarationFactory, MembershipFactory, UnitFactory, UserFactory
+from tests.files import stored_bytes
 from units.models import Role
 
 

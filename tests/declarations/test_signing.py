@@ -12,7 +12,8 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from declarations import signing
-from tests.declarations.conftest import pdf_text, stored_bytes
+from tests.files import stored_bytes
+from tests.pdfs import pdf_text
 
 
 def test_the_signed_pdf_validates_with_pyhanko(signed):

@@ -13,7 +13,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
 from declarations import services
 from declarations.verification import Verdict, verify
-from tests.declarations.conftest import stored_bytes
+from tests.files import stored_bytes
 
 
 def flip_one_byte(content: bytes, offset: int) -> bytes:

@@ -9,8 +9,9 @@ from django.urls import reverse
 
 from declarations import services
 from declarations.models import Declaration, DeclarationKind, DeclarationStatus
-from tests.declarations.conftest import pdf_text, stored_bytes
 from tests.factories import DeclarationFactory, MembershipFactory, UnitFactory, UserFactory
+from tests.files import stored_bytes
+from tests.pdfs import pdf_text
 from units.models import Role
 
 

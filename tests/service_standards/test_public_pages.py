@@ -7,10 +7,15 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from change_areas.models import Predicate, PredicateAward
+from change_areas.models import Predicate
 from service_standards import services
 from service_standards.models import PeriodKind
-from tests.factories import ServiceFactory, StandardVersionFactory, UnitFactory
+from tests.factories import (
+    PredicateAwardFactory,
+    ServiceFactory,
+    StandardVersionFactory,
+    UnitFactory,
+)
 from tests.service_standards.test_skm import HAND_WORKED
 
 DRAFT_TEXT = "Persyaratan rahasia dari draf"
@@ -77,20 +82,20 @@ def test_the_public_unit_page_shows_only_published_things(world, unit, client):
     services.survey_create(
         unit=unit, by=None, year=2025, period_kind=PeriodKind.YEAR, period_number=1
     )
-    PredicateAward.objects.create(
+    PredicateAwardFactory(
+        unit=unit,
+        predicate=Predicate.WBK,
+        year=2020,
+        decree_number="KEP-REVOKED",
+        decree_date=datetime.date(2020, 12, 1),
+        revoked_on=datetime.date(2021, 6, 1),
+    )
+    PredicateAwardFactory(
         unit=unit,
         predicate=Predicate.WBK,
         year=2023,
         decree_number="KEP-MENPANRB/77/2023",
         decree_date=datetime.date(2023, 12, 12),
-    )
-    PredicateAward.objects.create(
-        unit=unit,
-        predicate=Predicate.WBBM,
-        year=2020,
-        decree_number="KEP-REVOKED",
-        decree_date=datetime.date(2020, 12, 1),
-        revoked_on=datetime.date(2021, 6, 1),
     )
 
     response = client.get(unit_url(unit))
@@ -241,7 +246,7 @@ def test_public_index_queries_do_not_grow(count, province, client, django_assert
         unit = UnitFactory(parent=province, code=f"IDX{number}")
         _many_services(unit, 2)
         publish_survey(unit)
-        PredicateAward.objects.create(
+        PredicateAwardFactory(
             unit=unit,
             predicate=Predicate.WBK,
             year=2023,

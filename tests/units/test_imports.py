@@ -1,12 +1,8 @@
 """Unit, user and membership imports: all rows or none, errors named by row."""
 
-import io
-
-import openpyxl
-import pytest
 import tablib
 
-from lib.imports import ImportFileError, import_dataset, read_dataset
+from lib.imports import import_dataset
 from tests.factories import UnitFactory, UserFactory
 from units.models import Membership, Role, Unit
 from units.resources import MembershipResource, UnitResource
@@ -111,17 +107,3 @@ def test_memberships_import_and_reject_unknown_people(unit):
     assert not report.ok
     assert "Baris 3" in report.errors[0] and "siapa" in report.errors[0]
     assert Membership.objects.filter(user__username="budi").count() == 1
-
-
-def test_read_dataset_accepts_xlsx_and_refuses_other_files():
-    workbook = openpyxl.Workbook()
-    workbook.active.append(["code", "name"])
-    workbook.active.append(["X", "Unit X"])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    data = read_dataset(buffer.getvalue(), file_name="units.xlsx")
-    assert data.headers == ["code", "name"]
-    with pytest.raises(ImportFileError, match=r"xlsx atau \.csv"):
-        read_dataset(b"<html>", file_name="units.html")
-    with pytest.raises(ImportFileError, match="tidak dapat dibaca"):
-        read_dataset(b"not a workbook", file_name="units.xlsx")

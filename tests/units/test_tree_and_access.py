@@ -5,7 +5,7 @@ from django.http import Http404
 from tests.factories import MembershipFactory, UnitFactory, UserFactory
 from units import access, services
 from units.access import Perm
-from units.models import Membership, Role, Unit
+from units.models import Membership, Role, Unit, User
 from units.validators import validate_nip
 
 
@@ -32,7 +32,7 @@ class TestNip:
     def test_user_with_bad_nip_is_not_created(self, db):
         with pytest.raises(ValidationError):
             services.user_create(username="salah", nip="123")
-        assert not Unit.objects.exists()
+        assert not User.objects.filter(username="salah").exists()
 
 
 class TestTree:
@@ -72,11 +72,10 @@ class TestTree:
 
 
 class TestAccess:
-    def test_role_on_an_ancestor_covers_the_subtree(self, province, unit):
-        reviewer = MembershipFactory(unit=province, role=Role.TPI_REVIEWER).user
-        assert access.roles_on(reviewer, unit) == {Role.TPI_REVIEWER}
-        assert access.can(reviewer, unit, Perm.REVIEW_TPI)
-        assert not access.can(reviewer, unit, Perm.EDIT_SELF)
+    def test_role_on_an_ancestor_covers_the_subtree(self, province_tpi_reviewer, unit):
+        assert access.roles_on(province_tpi_reviewer, unit) == {Role.TPI_REVIEWER}
+        assert access.can(province_tpi_reviewer, unit, Perm.REVIEW_TPI)
+        assert not access.can(province_tpi_reviewer, unit, Perm.EDIT_SELF)
 
     def test_role_on_a_child_does_not_reach_the_parent(self, province, unit, staff):
         with pytest.raises(Http404):

@@ -21,11 +21,20 @@ from change_areas.models import (
     Cycle,
     Framework,
     Layer,
-    PredicateAward,
     Question,
     Stage,
 )
-from tests.factories import MembershipFactory, UnitFactory
+from tests.clock import noon
+from tests.factories import (
+    CycleFactory,
+    DeclarationFactory,
+    MembershipFactory,
+    PredicateAwardFactory,
+    UnitFactory,
+    WitnessFactory,
+    WorkPlanItemFactory,
+    member,
+)
 from units.models import Role, Unit, UnitKind
 from zi_tracker.dashboards import charts, selectors
 
@@ -59,26 +68,21 @@ def small_world(catalogs):
         code="SOLO-1", name="Kantor Tunggal", parent=root, kind=UnitKind.INSTANSI_VERTIKAL
     )
     leaf = UnitFactory(code="SOLO-1-1", name="UPT Tunggal", parent=office, kind=UnitKind.UPT)
-    cycle = services.cycle_open(unit=leaf, framework=Framework.objects.current(), year=2026)
+    cycle = CycleFactory(unit=leaf)
     answer_everything(cycle)
     answer_everything(cycle, Layer.TPI, option="B")
     Cycle.objects.filter(pk=cycle.pk).update(stage=Stage.EVALUASI_TPI)
-    PredicateAward.objects.create(
-        unit=leaf,
-        predicate="wbk",
-        year=2025,
-        decree_number="KEP/1/2025",
-        decree_date=datetime.date(2025, 12, 1),
+    PredicateAwardFactory(
+        unit=leaf, year=2025, decree_number="KEP/1/2025", decree_date=datetime.date(2025, 12, 1)
     )
     return {"root": root, "province": office, "leaf": leaf, "cycle": cycle}
 
 
 @pytest.fixture
-def large_world(catalogs, monkeypatch):
-    """The benchmark builder at a small size: an instansi, provinces, regencies and UPTs."""
-    monkeypatch.setattr(
-        "django.utils.timezone.localdate", lambda *args, **kwargs: datetime.date(2026, 8, 1)
-    )
+def large_world(catalogs, time_machine):
+    """The benchmark builder at a small size: an instansi, provinces, regencies and UPTs,
+    built (and looked at) on 1 August 2026."""
+    time_machine.move_to(noon(datetime.date(2026, 8, 1)), tick=False)
     counts = benchmark_data.seed(units=120, years=2, log=lambda message: None)
     root = Unit.objects.get(code=benchmark_data.ROOT_CODE)
     province = Unit.objects.filter(path__startswith=root.path, depth=2).first()
@@ -87,7 +91,7 @@ def large_world(catalogs, monkeypatch):
 
 
 def viewer_of(unit):
-    return MembershipFactory(unit=unit, role=Role.VIEWER).user
+    return member(unit, Role.VIEWER)
 
 
 PAGES = [
@@ -126,9 +130,8 @@ def test_registry_costs_the_same_queries_with_one_award_and_with_many(
     for year in (2023, 2024, 2025):
         for index in range(30):
             unit = UnitFactory(parent=small_world["root"], province=f"Provinsi {index % 7}")
-            PredicateAward.objects.create(
+            PredicateAwardFactory(
                 unit=unit,
-                predicate="wbk",
                 year=year,
                 decree_number=f"KEP/{index}/{year}",
                 decree_date=datetime.date(year, 12, 1),
@@ -145,9 +148,9 @@ def test_registry_costs_the_same_queries_with_one_award_and_with_many(
 def test_home_costs_the_same_queries_with_one_unit_and_with_many(
     role, small_world, large_world, client_for, django_assert_num_queries
 ):
-    small = client_for(MembershipFactory(unit=small_world["root"], role=role).user)
+    small = client_for(member(small_world["root"], role))
     expected = count_queries(small, reverse("home"))
-    large = client_for(MembershipFactory(unit=large_world["root"], role=role).user)
+    large = client_for(member(large_world["root"], role))
     with django_assert_num_queries(expected):
         response = large.get(reverse("home"))
     assert response.status_code == 200
@@ -312,9 +315,7 @@ def test_unit_dashboard_pdf_reads_as_text(small_world, client_for):
 
 
 def test_unit_dashboard_ignores_a_cycle_of_another_unit(small_world, client_for):
-    other = services.cycle_open(
-        unit=small_world["province"], framework=Framework.objects.current(), year=2026
-    )
+    other = CycleFactory(unit=small_world["province"])
     response = client_for(viewer_of(small_world["root"])).get(
         reverse("dashboards:unit", args=["SOLO-1-1"]) + f"?siklus={other.pk}"
     )
@@ -379,9 +380,8 @@ def test_calibration_xlsx_has_both_tables(small_world, client_for):
 
 
 def test_registry_is_public_and_lists_held_awards_with_decrees(small_world, client_for):
-    revoked = PredicateAward.objects.create(
+    revoked = PredicateAwardFactory(
         unit=small_world["province"],
-        predicate="wbk",
         year=2023,
         decree_number="KEP/CABUT/2023",
         decree_date=datetime.date(2023, 12, 1),
@@ -398,9 +398,8 @@ def test_registry_is_public_and_lists_held_awards_with_decrees(small_world, clie
 
 def test_registry_filters_by_year_region_kind_and_predicate(small_world, client_for):
     url = reverse("dashboards:registry")
-    PredicateAward.objects.create(
+    PredicateAwardFactory(
         unit=small_world["province"],
-        predicate="wbk",
         year=2024,
         decree_number="KEP/9/2024",
         decree_date=datetime.date(2024, 12, 1),
@@ -418,19 +417,10 @@ def test_registry_filters_by_year_region_kind_and_predicate(small_world, client_
 
 
 def test_home_shows_the_staff_what_is_left_and_what_is_late(unit, staff, catalogs, client_for):
-    from change_areas.models import Area
-
-    framework = Framework.objects.current()
     today = datetime.date.today()
-    cycle = services.cycle_open(
-        unit=unit,
-        framework=framework,
-        year=today.year,
-        fill_closes=today + datetime.timedelta(days=5),
-    )
-    services.work_plan_item_save(
+    cycle = CycleFactory(unit=unit, year=today.year, fill_closes=today + datetime.timedelta(days=5))
+    WorkPlanItemFactory(
         cycle=cycle,
-        area=Area.objects.get(framework=framework, code="A.MP"),
         title="Sosialisasi terlambat",
         start_date=today - datetime.timedelta(days=30),
         due_date=today - datetime.timedelta(days=1),
@@ -445,15 +435,11 @@ def test_home_shows_the_staff_what_is_left_and_what_is_late(unit, staff, catalog
 def test_home_shows_reviewers_their_queue_and_admins_declarations_to_sign(
     unit, tpi_reviewer, unit_admin, catalogs, client_for
 ):
-    from tests.factories import DeclarationFactory
-
-    cycle = services.cycle_open(unit=unit, framework=Framework.objects.current(), year=2026)
-    Cycle.objects.filter(pk=cycle.pk).update(stage=Stage.EVALUASI_TPI)
+    CycleFactory(unit=unit, stage=Stage.EVALUASI_TPI)
     assert (
         "Menunggu penilaian Anda" in client_for(tpi_reviewer).get(reverse("home")).content.decode()
     )
     from declarations.services import declaration_finalise
-    from tests.factories import WitnessFactory
     from units import services as unit_services
 
     unit = unit_services.unit_update(
@@ -507,7 +493,7 @@ def test_unit_page_links_to_the_dashboards(small_world, client_for):
     assert reverse("dashboards:portfolio", args=["SOLO"]) in html
 
 
-def test_seed_benchmark_refuses_to_run_twice_and_rebuilds_with_reset(catalogs, monkeypatch):
+def test_seed_benchmark_refuses_to_run_twice_and_rebuilds_with_reset(catalogs):
     out = io.StringIO()
     call_command("seed_benchmark", units=30, years=1, stdout=out)
     assert "30 units, 30 cycles" in out.getvalue()

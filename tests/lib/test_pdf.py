@@ -1,14 +1,9 @@
 import datetime
-import io
 
 import pytest
-from pypdf import PdfReader
 
 from lib.pdf import StaticOnlyFetcher, qr_data_uri, render_pdf
-
-
-def pdf_text(content: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+from tests.pdfs import pdf_text
 
 
 def test_render_pdf_renders_the_template_in_the_documents_language(unit, tmp_path, settings):
