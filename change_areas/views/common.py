@@ -111,7 +111,7 @@ def question_cards(indicator_view):
 
 def lock_unreturned(cycle: Cycle, cards) -> None:
     """While the unit revises, only the questions returned to it stay open."""
-    if cycle.stage != workflow.Stage.PERBAIKAN:
+    if not cycle.revision_layer:
         return
     for card in cards:
         card.editable = bool(card.review and card.review.status == ReviewStatus.NEEDS_REVISION)

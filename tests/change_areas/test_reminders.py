@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from change_areas import notifications, services
-from change_areas.models import Cycle, Notification, ReminderLog, Stage, WorkPlanStatus
+from change_areas.models import Cycle, Layer, Notification, ReminderLog, Stage, WorkPlanStatus
 from tests.change_areas.helpers import force_stage, fresh, recipients, run
 from tests.clock import on
 from tests.factories import CycleFactory, WorkPlanItemFactory, member
@@ -169,7 +169,8 @@ def test_a_review_window_closing_reminds_the_tpi_reviewers_covering_the_unit(
 def test_a_review_window_closing_during_the_units_revision_still_reminds_the_reviewers(
     unit, team, mailoutbox, django_capture_on_commit_callbacks
 ):
-    reviewing(unit, days(5), stage=Stage.PERBAIKAN)
+    revising = reviewing(unit, days(5), stage=Stage.PERBAIKAN)
+    Cycle.objects.filter(pk=revising.pk).update(revision_layer=Layer.TPI)  # the TPI asked
 
     with django_capture_on_commit_callbacks(execute=True):
         remind("--days", "7")

@@ -20,6 +20,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from change_areas import workflow
 from change_areas.models import (
     OPEN_STATUSES,
     STAGE_ORDER,
@@ -37,13 +38,7 @@ from units.models import Role, Unit
 
 CLOSING_DAYS = 14
 LIMIT = 10
-SELF_STAGES = (Stage.PEMBANGUNAN, Stage.PENILAIAN_MANDIRI, Stage.PERBAIKAN)
-REVIEW_STAGES = {
-    Layer.PRE: (Stage.PENILAIAN_PENDAHULUAN,),
-    Layer.TPI: (Stage.EVALUASI_TPI, Stage.PERBAIKAN),
-    Layer.TPN: (Stage.EVALUASI_TPN,),
-}
-REVIEW_PERMS = {Layer.PRE: Perm.REVIEW_PRE, Layer.TPI: Perm.REVIEW_TPI, Layer.TPN: Perm.REVIEW_TPN}
+REVIEW_PERMS = {layer: workflow.LAYER_PERMS[layer] for layer in workflow.REVIEW_STAGE}
 SUMMARY_SCOPES = 5
 
 
@@ -135,7 +130,7 @@ def home_tasks(user, today: datetime.date | None = None) -> HomeTasks:
             .values("count")
         )
         tasks.to_answer = list(
-            Cycle.objects.filter(editing, stage__in=SELF_STAGES)
+            Cycle.objects.filter(editing, stage__in=workflow.unit_turn_stages())
             .select_related("unit", "framework")
             .annotate(
                 returned=Coalesce(
@@ -150,7 +145,7 @@ def home_tasks(user, today: datetime.date | None = None) -> HomeTasks:
             summary = cycle.summary(Layer.SELF)
             cycle.question_count = summary.get("questions", 0)
             cycle.unanswered = max(0, cycle.question_count - summary.get("answered", 0))
-            if cycle.stage != Stage.PERBAIKAN:
+            if not cycle.revision_layer:
                 cycle.returned = 0
         tasks.returned = sum(c.returned for c in tasks.to_answer)
         tasks.overdue_items = list(
@@ -169,7 +164,7 @@ def home_tasks(user, today: datetime.date | None = None) -> HomeTasks:
         if within is None:
             continue
         reviews = True
-        review_condition |= within & Q(stage__in=REVIEW_STAGES[layer])
+        review_condition |= within & workflow.waiting_for(layer)
     if reviews:
 
         def waiting(layer: str) -> Subquery:
@@ -197,10 +192,7 @@ def home_tasks(user, today: datetime.date | None = None) -> HomeTasks:
             .order_by("review_closes", "submitted_at", "unit__path")[: LIMIT * 2]
         )
         for cycle in tasks.to_review:
-            cycle.review_layer = {
-                Stage.PENILAIAN_PENDAHULUAN: Layer.PRE,
-                Stage.EVALUASI_TPN: Layer.TPN,
-            }.get(cycle.stage, Layer.TPI)
+            cycle.review_layer = workflow.review_layer(cycle)
             cycle.waiting = {Layer.PRE: cycle.waiting_pre, Layer.TPI: cycle.waiting_tpi}.get(
                 cycle.review_layer, 0
             )

@@ -2,20 +2,20 @@
 
 from django.urls import path
 
-from zi_tracker.dashboards import views
+from zi_tracker.dashboards.views import calibration, portfolio, registry, units
 
 app_name = "dashboards"
 
 unit = "unit/<unitcode:code>/"
 
 urlpatterns = [
-    path("dasbor/", views.index, name="index"),
-    path(f"{unit}dasbor/", views.unit_dashboard, name="unit"),
-    path(f"{unit}dasbor.pdf", views.unit_dashboard_pdf, name="unit_pdf"),
-    path(f"{unit}portofolio/", views.portfolio, name="portfolio"),
-    path(f"{unit}portofolio.xlsx", views.portfolio_xlsx, name="portfolio_xlsx"),
-    path(f"{unit}portofolio.pdf", views.portfolio_pdf, name="portfolio_pdf"),
-    path(f"{unit}kalibrasi/", views.calibration, name="calibration"),
-    path(f"{unit}kalibrasi.xlsx", views.calibration_xlsx, name="calibration_xlsx"),
-    path("predikat/", views.registry, name="registry"),
+    path("dasbor/", units.index, name="index"),
+    path(f"{unit}dasbor/", units.unit_dashboard, name="unit"),
+    path(f"{unit}dasbor.pdf", units.unit_dashboard_pdf, name="unit_pdf"),
+    path(f"{unit}portofolio/", portfolio.portfolio, name="portfolio"),
+    path(f"{unit}portofolio.xlsx", portfolio.portfolio_xlsx, name="portfolio_xlsx"),
+    path(f"{unit}portofolio.pdf", portfolio.portfolio_pdf, name="portfolio_pdf"),
+    path(f"{unit}kalibrasi/", calibration.calibration, name="calibration"),
+    path(f"{unit}kalibrasi.xlsx", calibration.calibration_xlsx, name="calibration_xlsx"),
+    path("predikat/", registry.registry, name="registry"),
 ]

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from change_areas import notifications
-from change_areas.models import Cycle, ReminderLog, Stage, WorkPlanItem
+from change_areas import notifications, workflow
+from change_areas.models import Cycle, Layer, ReminderLog, WorkPlanItem
 from units.models import Role
 
 
@@ -31,7 +31,7 @@ class Command(BaseCommand):
         horizon = today + datetime.timedelta(days=days)
         sent = 0
         filling = Cycle.objects.filter(
-            stage__in=[Stage.PEMBANGUNAN, Stage.PENILAIAN_MANDIRI, Stage.PERBAIKAN],
+            stage__in=workflow.unit_turn_stages(),
             fill_closes__gte=today,
             fill_closes__lte=horizon,
         ).select_related("unit")
@@ -50,7 +50,7 @@ class Command(BaseCommand):
                 url=reverse("change_areas:cycle_overview", kwargs={"pk": cycle.pk}),
             )
         reviewing = Cycle.objects.filter(
-            stage__in=[Stage.EVALUASI_TPI, Stage.PERBAIKAN],
+            workflow.waiting_for(Layer.TPI),
             review_closes__gte=today,
             review_closes__lte=horizon,
         ).select_related("unit")
