@@ -186,6 +186,7 @@ def question_fragment(
             )
             if editable
             else [],
+            # `node`: the name the page's area_summary partial reads its figures from
             "node": cycle.summary(Layer.SELF).get("areas", {}).get(area.code, {}),
         }
         template = "change_areas/area_page.html#question_update"
