@@ -52,7 +52,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Django's widget templates, found by our engine (FORM_RENDERER below)
+    "django.forms",
     "django_htmx",
+    # Loaders set up in TEMPLATES below, not by the app
+    "template_partials.apps.SimpleAppConfig",
     "import_export",
     "simple_history",
     "treebeard",
@@ -100,8 +104,25 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": True,
         "OPTIONS": {
+            # django-template-partials: "page.html#name" is the `{% partialdef name %}`
+            # of that page, so an htmx fragment lives inside the page it belongs to
+            # (docs/architecture.md, "Forms and fragments").
+            "loaders": [
+                (
+                    "template_partials.loader.Loader",
+                    [
+                        (
+                            "django.template.loaders.cached.Loader",
+                            [
+                                "django.template.loaders.filesystem.Loader",
+                                "django.template.loaders.app_directories.Loader",
+                            ],
+                        )
+                    ],
+                )
+            ],
+            "builtins": ["template_partials.templatetags.partials"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
@@ -112,6 +133,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Fields and forms drawn with our own markup (templates/forms/).
+FORM_RENDERER = "lib.forms.FormRenderer"
 
 # SQLite in the project folder unless DATABASE_URL says otherwise
 # (postgres://user:password@host:5432/name goes through psycopg 3).

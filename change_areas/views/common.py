@@ -186,9 +186,10 @@ def question_fragment(
             )
             if editable
             else [],
-            "area_summary": cycle.summary(Layer.SELF).get("areas", {}).get(area.code, {}),
+            # `node`: the name the page's area_summary partial reads its figures from
+            "node": cycle.summary(Layer.SELF).get("areas", {}).get(area.code, {}),
         }
-        template = "change_areas/_question_response.html"
+        template = "change_areas/area_page.html#question_update"
     else:
         marks = layer if layer in workflow.MARKING_LAYERS else None
         card = question_views(cycle, question, layer, review_layer=marks)
@@ -204,7 +205,7 @@ def question_fragment(
             "layer_node": cycle.summary(layer).get("areas", {}).get(area.code, {}),
             "self_node": cycle.summary(Layer.SELF).get("areas", {}).get(area.code, {}),
         }
-        template = "change_areas/_review_question_response.html"
+        template = "change_areas/review_area.html#question_update"
     context.update(
         {
             "cycle": cycle,

@@ -156,7 +156,7 @@ def comment_add(request: HttpRequest, cycle: Cycle, question_code: str) -> HttpR
     if request.htmx:
         return render(
             request,
-            "change_areas/_comments.html",
+            "change_areas/area_page.html#comments",
             {
                 "cycle": cycle,
                 "q": common.question_views(cycle, question, Layer.SELF),
