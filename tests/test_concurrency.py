@@ -222,12 +222,13 @@ if ON_POSTGRESQL:
         return StandardVersionFactory(service__unit=UnitFactory(code="STD"))
 
     @pytest.fixture
-    def first_editor(transactional_db):
-        return UserFactory()
+    def first_editor(draft_standard):
+        """A coordinator of the standard's unit: may edit and publish it."""
+        return member(draft_standard.service.unit, Role.COORDINATOR, "editor-1")
 
     @pytest.fixture
-    def second_editor(transactional_db):
-        return UserFactory()
+    def second_editor(draft_standard):
+        return member(draft_standard.service.unit, Role.COORDINATOR, "editor-2")
 
     def test_two_people_saving_one_draft_standard_from_the_same_page_lose_nothing(
         draft_standard,
