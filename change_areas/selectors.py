@@ -133,6 +133,16 @@ def layer_answers(cycle: Cycle, layer: str) -> dict[str, Answer]:
     return {answer.question.code: answer for answer in answers}
 
 
+def layer_answers_with_evidence(cycle: Cycle, layer: str) -> dict[str, Answer]:
+    """The layer's answers keyed by question code, with their evidence. Two queries."""
+    answers = (
+        Answer.objects.filter(cycle=cycle, layer=layer)
+        .select_related("question")
+        .prefetch_related("evidence")
+    )
+    return {answer.question.code: answer for answer in answers}
+
+
 def held_predicates(unit, on: datetime.date | None = None) -> set[str]:
     """Predicates the unit holds (awarded, not revoked) on a day. One query."""
     on = on or timezone.localdate()

@@ -251,6 +251,8 @@ ROWS: list[Row] = [
     Row("change_areas:scorecard_pdf", "GET", cycle_kwargs, statuses(        LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
     Row("change_areas:lke_export", "GET", cycle_kwargs, statuses(           LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
     Row("change_areas:lke_import", "GET", cycle_kwargs, statuses(           LOGIN, 404,     200,  200,  403, 403, 403,   200,   200)),
+    Row("change_areas:lke_workbook_export", "GET", cycle_kwargs, statuses(  LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("change_areas:lke_workbook_import", "GET", cycle_kwargs, statuses(  LOGIN, 404,     200,  200,  403, 403, 403,   200,   200)),
     Row("change_areas:review_queue", "GET", no_kwargs, statuses(            LOGIN, 200,     200,  200,  200, 200, 200,   200,   200)),
     Row("change_areas:review", "GET", lambda world: tpi_kwargs(world, layer="tpi", area_code="A.MP"), statuses(
                                                                             LOGIN, 404,     403,  403,  200, 403, 403,   403,   200, pre=403)),
