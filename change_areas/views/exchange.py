@@ -16,16 +16,7 @@ from change_areas.models import Area, ComponentKind, Cycle, Layer
 from change_areas.views import common
 from lib.imports import ImportFileError, read_dataset
 from lib.pdf import absolute_url, image_data_uri, render_pdf
-from units import access
 from units.access import Perm, unit_permission
-
-
-def _reads_reviewer_layers(user, cycle: Cycle) -> bool:
-    return (
-        access.can(user, cycle.unit, Perm.REVIEW_TPI)
-        or access.can(user, cycle.unit, Perm.REVIEW_TPN)
-        or access.can(user, cycle.unit, Perm.ADMINISTER)
-    )
 
 
 def _layer_param(request: HttpRequest, cycle: Cycle) -> str:
@@ -33,7 +24,7 @@ def _layer_param(request: HttpRequest, cycle: Cycle) -> str:
     layer = request.GET.get("layer", Layer.SELF)
     if layer not in Layer.values:
         raise Http404
-    if layer != Layer.SELF and not _reads_reviewer_layers(request.user, cycle):
+    if not selectors.may_read_layer(request.user, cycle, layer):
         raise PermissionDenied
     return layer
 
@@ -154,7 +145,7 @@ def lke_workbook_export(request: HttpRequest, cycle: Cycle) -> HttpResponse:
     """The LKE in the official workbook's layout, with its formulas; reviewers' layers beside
     the unit's for those who may read them."""
     layers = [Layer.SELF]
-    if _reads_reviewer_layers(request.user, cycle):
+    if selectors.may_read_layer(request.user, cycle, Layer.TPI):
         answered = set(cycle.answers.values_list("layer", flat=True).distinct())
         layers += [layer for layer in (Layer.PRE, Layer.TPI, Layer.TPN) if layer in answered]
     content = workbook.export_workbook(
