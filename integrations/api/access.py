@@ -84,14 +84,14 @@ def api_permission(perm, *, scope: Scope | None = None, kwarg_type: type | None 
 
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
-            _check_write(request)
             needed = perm(kwargs) if callable(perm) else perm
             if scope is not None:
                 obj = scope.load(
                     kwargs.pop(scope.kwarg), **{name: kwargs.pop(name) for name in scope.within}
                 )
-                scope.authorise(request.user, obj, needed)
+                scope.authorise(request.user, obj, needed)  # outsiders 404 before anything else
                 kwargs[scope.name] = obj
+            _check_write(request)
             return view(request, *args, **kwargs)
 
         wrapper.__signature__ = signature.replace(parameters=parameters)

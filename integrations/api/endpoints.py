@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.db.models.functions import Length, Substr
 from django.shortcuts import get_object_or_404
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from change_areas import scopes, selectors, services, workflow
@@ -200,7 +200,7 @@ def answer_put(request, cycle, layer: str, question_code: str, payload: schemas.
             expected_version=payload.expected_version,
         )
     except services.AnswerConflict as conflict:
-        return 409, _answer_out(conflict.current)
+        return Status(409, _answer_out(conflict.current))
     return _answer_out(answer)
 
 
@@ -247,7 +247,7 @@ def progress_add(request, item, payload: schemas.ProgressIn):
     entry = services.progress_entry_add(
         item=item, note=payload.note, percent=payload.percent, date=payload.date, by=request.user
     )
-    return 201, {"date": entry.date, "percent": entry.percent, "note": entry.note}
+    return Status(201, {"date": entry.date, "percent": entry.percent, "note": entry.note})
 
 
 @router.get(
