@@ -382,7 +382,6 @@ OIDC_USE_PKCE = True
 OIDC_CREATE_USER = False  # people are matched to existing accounts, never created
 OIDC_TIMEOUT = env.int("ZI_OIDC_TIMEOUT_SECONDS", default=10)
 OIDC_AUTHENTICATION_CALLBACK_URL = "integrations:sso_callback"
-LOGIN_REDIRECT_URL_FAILURE = "integrations:sso_failed"
 OIDC_REDIRECT_REQUIRE_HTTPS = not DEBUG
 
 # The REST API (django-ninja): calls per personal access token (or per address without one).

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.db.models.functions import Length, Substr
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -59,7 +60,7 @@ def _with_parent_code(units):
 
 def _require_layer(request, cycle: Cycle, layer: str) -> None:
     if layer not in Layer.values:
-        raise PermissionDenied
+        raise Http404
     if not selectors.may_read_layer(request.user, cycle, layer):
         raise PermissionDenied
 

@@ -192,7 +192,7 @@ def test_scorecards_per_layer(client, filled_cycle, coordinator):
         get(
             client, f"/cycles/{filled_cycle.pk}/scorecards/nope", token_for(coordinator)
         ).status_code
-        == 403
+        == 404
     )
 
 
