@@ -224,6 +224,10 @@ class LkeImportForm(forms.Form):
     file = forms.FileField(label=_("Berkas LKE (.xlsx atau .csv)"))
 
 
+class LkeWorkbookImportForm(forms.Form):
+    file = forms.FileField(label=_("Lembar kerja LKE (.xlsx)"))
+
+
 def parse_answer(question: scoring.QuestionSpec, data) -> tuple[scoring.AnswerData, list[str]]:
     """Read one question's answer from a POST (plain form or htmx), with errors in Indonesian."""
     errors: list[str] = []

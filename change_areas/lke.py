@@ -113,9 +113,13 @@ def _cell(row: dict, name: str) -> str:
 
 
 def parse_dataset(
-    spec: scoring.CatalogSpec, dataset: tablib.Dataset
+    spec: scoring.CatalogSpec, dataset: tablib.Dataset, *, row_numbers: list[int] | None = None
 ) -> tuple[dict[str, _Pending], list[str]]:
-    """Check every row against the catalog; return the answers to write and the errors."""
+    """Check every row against the catalog; return the answers to write and the errors.
+
+    Errors name the spreadsheet row: the header is row 1 and data starts at row 2,
+    unless `row_numbers` gives the row of each dataset row (the official workbook).
+    """
     errors: list[str] = []
     headers = [str(h or "").strip().lower() for h in dataset.headers or []]
     missing = [name for name in ("code", "answer") if name not in headers]
@@ -125,7 +129,8 @@ def parse_dataset(
     inputs = {i.code: (q, i) for q in spec.questions for i in q.inputs}
     pending: dict[str, _Pending] = {}
     seen: dict[str, int] = {}
-    for number, values in enumerate(dataset, start=2):
+    for index, values in enumerate(dataset):
+        number = row_numbers[index] if row_numbers else index + 2
         row = dict(zip(headers, values, strict=False))
         code = _cell(row, "code")
         answer = _cell(row, "answer")
@@ -235,10 +240,17 @@ def parse_dataset(
 
 
 @transaction.atomic
-def import_dataset(cycle: Cycle, layer: str, dataset: tablib.Dataset, *, by=None) -> int:
+def import_dataset(
+    cycle: Cycle,
+    layer: str,
+    dataset: tablib.Dataset,
+    *,
+    by=None,
+    row_numbers: list[int] | None = None,
+) -> int:
     """Write a clean LKE file into the layer; raise LkeImportError and write nothing otherwise."""
     spec = selectors.catalog_spec(cycle.framework)
-    pending, errors = parse_dataset(spec, dataset)
+    pending, errors = parse_dataset(spec, dataset, row_numbers=row_numbers)
     if errors:
         raise LkeImportError(errors)
     existing = selectors.layer_answers(cycle, layer)

@@ -1,7 +1,10 @@
-"""Telling the people concerned: an in-app notice and an e-mail for each.
+"""Telling the people concerned: an in-app notice and an e-mail for each, and a chat
+message on every channel each person chose (`messaging`: Telegram, WhatsApp, … through
+Apprise, sent by the task worker with retries).
 
 E-mails go through Django's e-mail backend (the console in development)
-after the transaction commits, so a rolled-back step never mails anyone.
+after the transaction commits, so a rolled-back step never mails anyone;
+chat messages are queued after the commit too.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from django.utils import translation
 
 from change_areas.models import Cycle, Notification
 from lib.pdf import absolute_url
+from messaging import services as messaging
 from units.models import Membership, Role, User
 
 logger = logging.getLogger(__name__)
@@ -74,6 +78,7 @@ def notify(
         ]
     if mails:
         transaction.on_commit(lambda: _send(mails))
+    messaging.send(people, subject=f"[ZI Tracker] {subject}", message=message, link=link)
     return len(people)
 
 

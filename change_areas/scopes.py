@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 
-from change_areas.models import Campaign, Cycle, Evidence, PredicateAward
+from change_areas.models import Campaign, Cycle, Evidence, PredicateAward, WorkPlanItem
 from units.access import Scope
 
 CYCLE = Scope(
@@ -33,4 +33,16 @@ AWARD = Scope(
     kwarg="pk",
     name="award",
     load=lambda pk: get_object_or_404(PredicateAward.objects.select_related("unit"), pk=pk),
+)
+
+WORK_PLAN_ITEM = Scope(
+    kwarg="pk",
+    within=("item_id",),
+    name="item",
+    load=lambda pk, item_id: get_object_or_404(
+        WorkPlanItem.objects.select_related("cycle__unit", "cycle__framework", "area"),
+        pk=item_id,
+        cycle_id=pk,
+    ),
+    unit_of=lambda item: item.cycle.unit,
 )

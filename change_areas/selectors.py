@@ -32,6 +32,8 @@ from change_areas.models import (
     QuestionReview,
     ThresholdRule,
 )
+from units import access
+from units.access import Perm
 from units.models import Unit, UnitKind
 
 
@@ -130,6 +132,27 @@ def answer_data(answer: Answer) -> scoring.AnswerData:
 def layer_answers(cycle: Cycle, layer: str) -> dict[str, Answer]:
     """The layer's answers keyed by question code. One query."""
     answers = Answer.objects.filter(cycle=cycle, layer=layer).select_related("question")
+    return {answer.question.code: answer for answer in answers}
+
+
+def may_read_layer(user, cycle: Cycle, layer: str) -> bool:
+    """Whether the person may read a layer's answers and scores: the unit's own layer is
+    everyone's who sees the cycle; reviewers' layers are for reviewers and administrators."""
+    if layer == Layer.SELF:
+        return access.can(user, cycle.unit, Perm.VIEW)
+    return any(
+        access.can(user, cycle.unit, perm)
+        for perm in (Perm.REVIEW_TPI, Perm.REVIEW_TPN, Perm.ADMINISTER)
+    )
+
+
+def layer_answers_with_evidence(cycle: Cycle, layer: str) -> dict[str, Answer]:
+    """The layer's answers keyed by question code, with their evidence. Two queries."""
+    answers = (
+        Answer.objects.filter(cycle=cycle, layer=layer)
+        .select_related("question")
+        .prefetch_related("evidence")
+    )
     return {answer.question.code: answer for answer in answers}
 
 

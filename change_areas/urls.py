@@ -50,6 +50,16 @@ urlpatterns = [
     path("siklus/<int:pk>/rekap.pdf", exchange.scorecard_pdf, name="scorecard_pdf"),
     path("siklus/<int:pk>/lke/unduh/", exchange.lke_export, name="lke_export"),
     path("siklus/<int:pk>/lke/impor/", exchange.lke_import, name="lke_import"),
+    path(
+        "siklus/<int:pk>/lke/lembar-kerja/",
+        exchange.lke_workbook_export,
+        name="lke_workbook_export",
+    ),
+    path(
+        "siklus/<int:pk>/lke/lembar-kerja/impor/",
+        exchange.lke_workbook_import,
+        name="lke_workbook_import",
+    ),
     # the review workflow
     path("penilaian/", review.review_queue, name="review_queue"),
     path(

@@ -8,7 +8,9 @@ this); the two markers here need no app:
 - `signed_in`: any signed-in person; the view shows only what
   `.visible_to(user)` allows (lists, the home page, notifications);
 - `public`: no sign-in; the view shows only what is published and changes
-  nothing a visitor does not own (verification uploads, the health check).
+  nothing a visitor does not own (verification uploads, the health check);
+- `superuser`: the national administrators' settings of the whole
+  installation (403 for anyone else).
 """
 
 from __future__ import annotations
@@ -19,12 +21,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 
 @dataclass(frozen=True)
 class ViewPermission:
-    """What a view declared: kind "unit", "signed_in" or "public", and for "unit" its rule."""
+    """What a view declared: kind "unit", "signed_in", "public", "superuser" or "api" (each API
+    operation declares its own rule), and for "unit" its rule."""
 
     kind: str
     perm: Any = None
@@ -54,4 +58,20 @@ def public(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         return view(request, *args, **kwargs)
 
     wrapper.permission = ViewPermission("public")
+    return wrapper
+
+
+def superuser(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """National administrators only: settings of the whole installation (sign-in providers,
+    message channels). Anonymous visitors go to the sign-in page; anyone else gets 403."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapper.permission = ViewPermission("superuser")
     return wrapper

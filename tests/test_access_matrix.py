@@ -200,6 +200,47 @@ def no_kwargs(world: World) -> dict:
     return {}
 
 
+def integration_kwargs(kind: str) -> Callable[[World], dict]:
+    """URL keywords of a channel, provider, token or calendar feed made for the row's test
+    (the test's savepoint rolls it back)."""
+
+    def kwargs(world: World) -> dict:
+        from integrations import services as integration_services
+        from integrations.models import IdentityProvider
+        from messaging.models import Channel
+
+        staff = world.users["staff"]
+        if kind == "channel":
+            return {
+                "pk": Channel.objects.create(name="Webhook", url="json://localhost/{recipient}").pk
+            }
+        if kind in ("provider", "provider_slug"):
+            provider = IdentityProvider.objects.create(
+                slug="matriks",
+                name="SSO matriks",
+                issuer="http://127.0.0.1:9/",
+                client_id="zi",
+                authorization_endpoint="http://127.0.0.1:9/authorize",
+                token_endpoint="http://127.0.0.1:9/token",
+                jwks_uri="http://127.0.0.1:9/jwks",
+            )
+            return {"pk": provider.pk} if kind == "provider" else {"slug": provider.slug}
+        if kind == "token":
+            token, _secret = integration_services.token_create(user=staff, name="matriks", by=staff)
+            return {"pk": token.pk}
+        _feed, secret = integration_services.feed_create(user=staff, by=staff)
+        return {"secret": secret}
+
+    return kwargs
+
+
+def only_owner(owner: str, status: int) -> dict[str, int | str]:
+    """Something of one person's own: theirs `status`, everyone else's 404 (as if absent)."""
+    expect: dict[str, int | str] = {subject: 404 for subject in SUBJECTS}
+    expect.update({"anonymous": LOGIN, owner: status})
+    return expect
+
+
 # fmt: off
 ROWS: list[Row] = [
     #                                                                       anon   outsider staff coord tpi  tpn  viewer uadmin super
@@ -251,6 +292,8 @@ ROWS: list[Row] = [
     Row("change_areas:scorecard_pdf", "GET", cycle_kwargs, statuses(        LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
     Row("change_areas:lke_export", "GET", cycle_kwargs, statuses(           LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
     Row("change_areas:lke_import", "GET", cycle_kwargs, statuses(           LOGIN, 404,     200,  200,  403, 403, 403,   200,   200)),
+    Row("change_areas:lke_workbook_export", "GET", cycle_kwargs, statuses(  LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("change_areas:lke_workbook_import", "GET", cycle_kwargs, statuses(  LOGIN, 404,     200,  200,  403, 403, 403,   200,   200)),
     Row("change_areas:review_queue", "GET", no_kwargs, statuses(            LOGIN, 200,     200,  200,  200, 200, 200,   200,   200)),
     Row("change_areas:review", "GET", lambda world: tpi_kwargs(world, layer="tpi", area_code="A.MP"), statuses(
                                                                             LOGIN, 404,     403,  403,  200, 403, 403,   403,   200, pre=403)),
@@ -393,6 +436,28 @@ ROWS: list[Row] = [
     Row("dashboards:calibration", "GET", unit_kwargs, statuses(             LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
     Row("dashboards:calibration_xlsx", "GET", unit_kwargs, statuses(        LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
     Row("dashboards:registry", "GET", no_kwargs, statuses(                  200,   200,     200,  200,  200, 200, 200,   200,   200)),
+    # --- messaging: a person's channels; the installation's channels are the superusers' ----------------------------
+    Row("messaging:preferences", "GET", no_kwargs, statuses(                LOGIN, 200,     200,  200,  200, 200, 200,   200,   200)),
+    Row("messaging:channel_list", "GET", no_kwargs, statuses(               LOGIN, 403,     403,  403,  403, 403, 403,   403,   200)),
+    Row("messaging:channel_create", "GET", no_kwargs, statuses(             LOGIN, 403,     403,  403,  403, 403, 403,   403,   200)),
+    Row("messaging:channel_edit", "GET", integration_kwargs("channel"), statuses(
+                                                                            LOGIN, 403,     403,  403,  403, 403, 403,   403,   200)),
+    Row("messaging:channel_delete", "POST", integration_kwargs("channel"), statuses(
+                                                                            LOGIN, 403,     403,  403,  403, 403, 403,   403,   302)),
+    # --- integrations: tokens and feeds are their owner's; providers the superusers' (the API: test_api_matrix) ------
+    Row("integrations:tokens", "GET", no_kwargs, statuses(                  LOGIN, 200,     200,  200,  200, 200, 200,   200,   200)),
+    Row("integrations:token_revoke", "POST", integration_kwargs("token"), only_owner("staff", 302)),
+    Row("integrations:calendar", "GET", no_kwargs, statuses(                LOGIN, 200,     200,  200,  200, 200, 200,   200,   200)),
+    Row("integrations:calendar_feed", "GET", integration_kwargs("feed"), statuses(
+                                                                            200,   200,     200,  200,  200, 200, 200,   200,   200)),
+    Row("integrations:sso_start", "GET", integration_kwargs("provider_slug"), statuses(
+                                                                            302,   302,     302,  302,  302, 302, 302,   302,   302)),
+    Row("integrations:sso_callback", "GET", no_kwargs, statuses(            302,   302,     302,  302,  302, 302, 302,   302,   302)),
+    Row("integrations:sso_failed", "GET", no_kwargs, statuses(              403,   403,     403,  403,  403, 403, 403,   403,   403)),
+    Row("integrations:provider_list", "GET", no_kwargs, statuses(           LOGIN, 403,     403,  403,  403, 403, 403,   403,   200)),
+    Row("integrations:provider_create", "GET", no_kwargs, statuses(         LOGIN, 403,     403,  403,  403, 403, 403,   403,   200)),
+    Row("integrations:provider_edit", "GET", integration_kwargs("provider"), statuses(
+                                                                            LOGIN, 403,     403,  403,  403, 403, 403,   403,   200)),
 ]
 # fmt: on
 
@@ -450,8 +515,10 @@ def test_a_view_that_declares_nothing_is_named_by_the_walk():
 
 
 def test_every_url_has_a_row():
+    """The REST API's URLs (namespace `api`) have their rows per operation and per token in
+    tests/integrations/test_api_matrix.py."""
     covered = {row.name for row in ROWS}
-    names = {name for name in _all_url_names() if not name.startswith("admin:")}
+    names = {name for name in _all_url_names() if not name.startswith(("admin:", "api:"))}
     missing = sorted(names - covered)
     assert not missing, f"URLs without a row in the access matrix: {missing}"
     assert not covered - names, f"rows for URLs that no longer exist: {sorted(covered - names)}"

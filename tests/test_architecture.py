@@ -39,9 +39,11 @@ ROOT = Path(__file__).resolve().parent.parent
 FLOORS: dict[str, int] = {
     "lib": 0,  # the ground floor: helpers that import no app of ours
     "units": 1,  # the organisation, people, roles, and the access convention
+    "messaging": 1,  # chat channels and deliveries (Apprise); notifications below every app
     "change_areas": 2,  # the ZI evaluation: catalogs, cycles, answers, scoring
     "service_standards": 2,  # public service: standards, maklumat, SKM
     "declarations": 3,  # pencanangan documents; may name a change_areas framework
+    "integrations": 3,  # SSO, the REST API and tokens, calendar feeds: read floor 2 apps
     "zi_tracker": 4,  # the roof: settings, urls, home and dashboards read every app
     "benchmarks": 5,  # measures the whole building; nothing imports it
 }

@@ -66,13 +66,16 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
-    # ZI Tracker, floor first (docs/architecture.md): lib <- units <- change_areas,
-    # service_standards <- declarations <- zi_tracker (the roof) <- benchmarks
+    "ninja",  # the API's documentation page served from our own static files
+    # ZI Tracker, floor first (docs/architecture.md): lib <- units, messaging <- change_areas,
+    # service_standards <- declarations, integrations <- zi_tracker (the roof) <- benchmarks
     "lib",
     "units",
+    "messaging",
     "change_areas",
     "service_standards",
     "declarations",
+    "integrations",
     "zi_tracker",
     "benchmarks",
 ]
@@ -160,6 +163,8 @@ AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses sign-ins from a locked-out name/address pair.
     "axes.backends.AxesStandaloneBackend",
     "units.auth.UsernameOrNipBackend",
+    # Single sign-on with the instansi's OpenID Connect provider (integrations.sso).
+    "integrations.sso.ProviderBackend",
 ]
 
 # Sign-in throttling (django-axes): after 5 failures for one name from one address,
@@ -354,3 +359,38 @@ ZI_DECLARATIONS_PRINT_THRESHOLD = env.int("ZI_DECLARATIONS_PRINT_THRESHOLD", def
 ZI_PRINT_JOB_STALL_MINUTES = env.int("ZI_PRINT_JOB_STALL_MINUTES", default=10)
 # A finished print job's zip is deleted this many days later (`prune_print_jobs`).
 ZI_PRINT_JOB_KEEP_DAYS = env.int("ZI_PRINT_JOB_KEEP_DAYS", default=7)
+
+# --- integrations -------------------------------------------------------------------------
+# Secrets the application stores (sign-in provider client secrets, chat channel URLs) are
+# encrypted with a key derived from DJANGO_SECRET_KEY and this salt (django-fernet-encrypted-
+# fields); changing either makes stored secrets unreadable (DJANGO_SECRET_KEY_FALLBACKS helps).
+SALT_KEY = env.list("ZI_ENCRYPTION_SALT", default=["zi-tracker-stored-secrets"])
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
+
+# Single sign-on (OpenID Connect, mozilla-django-oidc). Providers are configured by a national
+# administrator in the application (Pengaturan → Masuk dengan SSO); one provider may also come
+# from these variables (it then shows on the sign-in page as well, and cannot be edited there).
+ZI_OIDC_ISSUER = env.str("ZI_OIDC_ISSUER", default="")
+ZI_OIDC_CLIENT_ID = env.str("ZI_OIDC_CLIENT_ID", default="")
+ZI_OIDC_CLIENT_SECRET = env.str("ZI_OIDC_CLIENT_SECRET", default="")
+ZI_OIDC_NAME = env.str("ZI_OIDC_NAME", default="SSO instansi")
+ZI_OIDC_NIP_CLAIM = env.str("ZI_OIDC_NIP_CLAIM", default="nip")
+ZI_OIDC_MATCH_EMAIL = env.bool("ZI_OIDC_MATCH_EMAIL", default=True)
+ZI_OIDC_SCOPES = env.str("ZI_OIDC_SCOPES", default="openid email profile")
+OIDC_RP_SCOPES = ZI_OIDC_SCOPES
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False  # people are matched to existing accounts, never created
+OIDC_TIMEOUT = env.int("ZI_OIDC_TIMEOUT_SECONDS", default=10)
+OIDC_AUTHENTICATION_CALLBACK_URL = "integrations:sso_callback"
+OIDC_REDIRECT_REQUIRE_HTTPS = not DEBUG
+
+# The REST API (django-ninja): calls per personal access token (or per address without one).
+ZI_API_RATE = env.str("ZI_API_RATE", default="120/m")
+ZI_API_ANONYMOUS_RATE = env.str("ZI_API_ANONYMOUS_RATE", default="30/m")
+ZI_API_TOKEN_DAYS = env.int("ZI_API_TOKEN_DAYS", default=90)
+NINJA_NUM_PROXIES = env.int("ZI_PROXY_COUNT", default=0)
+
+# Chat messages (Apprise): seconds to wait before the 2nd, 3rd, … try of a failed message.
+ZI_MESSAGE_RETRY_SECONDS = [
+    int(x) for x in env.list("ZI_MESSAGE_RETRY_SECONDS", default=["60", "300", "1800"])
+]

@@ -8,6 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 
+from integrations import api, sso
 from lib import operations
 from lib.view_permissions import public, signed_in
 from units import views as unit_views
@@ -21,11 +22,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path(
         "masuk/",
-        public(
-            auth_views.LoginView.as_view(
-                redirect_authenticated_user=True, authentication_form=LoginForm
-            )
-        ),
+        public(sso.LoginView.as_view(authentication_form=LoginForm)),
         name="login",
     ),
     path("keluar/", public(auth_views.LogoutView.as_view()), name="logout"),
@@ -44,6 +41,9 @@ urlpatterns = [
     path("", include("change_areas.urls")),
     path("", include("service_standards.urls")),
     path("", include("declarations.urls")),
+    path("", include("messaging.urls")),
+    path("", include("integrations.urls")),
+    path("api/v1/", api.urls()),
     path("", include("zi_tracker.dashboards.urls")),
     path("admin/", admin.site.urls),
 ]

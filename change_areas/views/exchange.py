@@ -7,15 +7,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from change_areas import forms, lke, scopes, selectors
+from change_areas import forms, lke, scopes, selectors, workbook
 from change_areas.models import Area, ComponentKind, Cycle, Layer
 from change_areas.views import common
 from lib.imports import ImportFileError, read_dataset
-from lib.pdf import image_data_uri, render_pdf
-from units import access
+from lib.pdf import absolute_url, image_data_uri, render_pdf
 from units.access import Perm, unit_permission
 
 
@@ -24,11 +24,7 @@ def _layer_param(request: HttpRequest, cycle: Cycle) -> str:
     layer = request.GET.get("layer", Layer.SELF)
     if layer not in Layer.values:
         raise Http404
-    if layer != Layer.SELF and not (
-        access.can(request.user, cycle.unit, Perm.REVIEW_TPI)
-        or access.can(request.user, cycle.unit, Perm.REVIEW_TPN)
-        or access.can(request.user, cycle.unit, Perm.ADMINISTER)
-    ):
+    if not selectors.may_read_layer(request.user, cycle, layer):
         raise PermissionDenied
     return layer
 
@@ -139,6 +135,66 @@ def lke_import(request: HttpRequest, cycle: Cycle) -> HttpResponse:
     return render(
         request,
         "change_areas/lke_import.html",
+        context,
+        status=400 if errors or form.errors else 200,
+    )
+
+
+@unit_permission(Perm.VIEW, scope=scopes.CYCLE)
+def lke_workbook_export(request: HttpRequest, cycle: Cycle) -> HttpResponse:
+    """The LKE in the official workbook's layout, with its formulas; reviewers' layers beside
+    the unit's for those who may read them."""
+    layers = [Layer.SELF]
+    if selectors.may_read_layer(request.user, cycle, Layer.TPI):
+        answered = set(cycle.answers.values_list("layer", flat=True).distinct())
+        layers += [layer for layer in (Layer.PRE, Layer.TPI, Layer.TPN) if layer in answered]
+    content = workbook.export_workbook(
+        cycle,
+        layers=layers,
+        evidence_url=lambda evidence: absolute_url(
+            reverse("change_areas:evidence_download", kwargs={"pk": evidence.pk})
+        ),
+    )
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="lke-zi-{cycle.unit.code}-{cycle.year}.xlsx"'
+    )
+    return response
+
+
+@unit_permission(Perm.EDIT_SELF, scope=scopes.CYCLE)
+def lke_workbook_import(request: HttpRequest, cycle: Cycle) -> HttpResponse:
+    """Upload a filled official workbook into the self-assessment: all rows or none."""
+    form = forms.LkeWorkbookImportForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    context = common.cycle_context(request, cycle)
+    if request.method == "POST":
+        if not context["editable"]:
+            raise PermissionDenied(context["edit_reason"])
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                if upload.size > 10_000_000:
+                    raise ImportFileError(_("Lembar kerja terlalu besar (batas 10 MB)."))
+                written = workbook.import_workbook(
+                    cycle, upload.read(), layer=Layer.SELF, by=request.user
+                )
+            except ImportFileError as error:
+                errors = [str(error)]
+            except lke.LkeImportError as error:
+                errors = error.errors
+            else:
+                messages.success(
+                    request,
+                    _("%(count)d jawaban diimpor dari lembar kerja LKE.") % {"count": written},
+                )
+                return redirect(cycle)
+    context.update({"form": form, "errors": errors})
+    return render(
+        request,
+        "change_areas/lke_workbook_import.html",
         context,
         status=400 if errors or form.errors else 200,
     )
