@@ -25,6 +25,7 @@ $(STAMP): pyproject.toml constraints.txt
 run: $(STAMP)
 	@export DJANGO_DEBUG=$${DJANGO_DEBUG:-true}; set -e; \
 	$(PY) manage.py migrate --noinput; \
+	$(PY) manage.py createcachetable; \
 	$(PY) manage.py load_catalogs; \
 	$(PY) manage.py seed_demo; \
 	$(PY) manage.py db_worker & worker=$$!; \
