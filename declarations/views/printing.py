@@ -42,7 +42,11 @@ def print_job(request: HttpRequest, job: PrintJob) -> HttpResponse:
     return render(
         request,
         "declarations/print_job.html",
-        {"job": job, "keep_days": settings.ZI_PRINT_JOB_KEEP_DAYS},
+        {
+            "job": job,
+            "stalled": printing.job_is_stalled(job),
+            "keep_days": settings.ZI_PRINT_JOB_KEEP_DAYS,
+        },
     )
 
 
