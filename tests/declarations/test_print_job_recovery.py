@@ -9,6 +9,7 @@ once) puts the job back in the queue for a surviving worker to finish.
 from __future__ import annotations
 
 import datetime
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
@@ -47,15 +48,18 @@ def taken_by(job: PrintJob, worker_id: str, *, silent_minutes: int = 0) -> DBTas
 
 
 def run_worker(worker_id: str) -> None:
-    call_command(
-        "db_worker",
-        "--batch",
-        "--no-startup-delay",
-        "--no-reload",
-        "--interval=0",
-        f"--worker-id={worker_id}",
-        verbosity=0,
-    )
+    """The real `db_worker` loop until the queue is empty, on the test's own connection
+    (which it must not close between tasks, as it would close a worker's idle one)."""
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command(
+            "db_worker",
+            "--batch",
+            "--no-startup-delay",
+            "--no-reload",
+            "--interval=0",
+            f"--worker-id={worker_id}",
+            verbosity=0,
+        )
 
 
 def recover(capsys, *args: str) -> str:
