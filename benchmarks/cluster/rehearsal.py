@@ -768,7 +768,8 @@ def markdown(report: dict) -> str:
         f"(missing {data['files']['missing']}, corrupt {data['files']['corrupt']}) |",
         f"| print jobs started / done | {jobs['started']} / {jobs['done']} |",
         f"| … finished per worker | {', '.join(f'{w}: {n}' for w, n in sorted(jobs['finished_by_worker'].items()))} |",
-        f"| … started again after their worker was killed | {jobs['restarted_after_a_worker_stopped']} |",
+        f"| … left by the killed worker, started again, finished by the other | "
+        f"{jobs['restarted_after_a_worker_stopped']}, {jobs['finished_by_another_worker']} |",
         f"| written to local disk (MEDIA_ROOT) | {'yes' if data['local_media_folder_created'] else 'nothing'} |",
         f"| **lost** | **{data['lost']}** |",
         "",

@@ -165,18 +165,32 @@ def print_jobs(entries: list[dict]) -> dict:
         if job.task_result_id in results
         and results[job.task_result_id].status == TaskResultStatus.SUCCESSFUL
     )
-    abandoned = DBTaskResult.objects.filter(
-        status=TaskResultStatus.FAILED, exception_class_path__endswith="WorkerStopped"
+    # Tasks a killed worker left "running", marked failed when their job was started again.
+    abandoned = list(
+        DBTaskResult.objects.filter(
+            status=TaskResultStatus.FAILED, exception_class_path__endswith="WorkerStopped"
+        )
     )
+    left_by = {str(result.args_kwargs["args"][0]): result.worker_ids[-1:] for result in abandoned}
+    finished_by = {
+        str(job.pk): results[job.task_result_id].worker_ids[-1:]
+        for job in jobs.values()
+        if job.task_result_id in results
+        and results[job.task_result_id].status == TaskResultStatus.SUCCESSFUL
+    }
     return {
         "started": len(started),
         "done": statuses.get(PrintJobStatus.DONE, 0),
         "not_done": len(started) - statuses.get(PrintJobStatus.DONE, 0),
         "statuses": dict(statuses),
         "zips_incomplete": incomplete,
-        "restarted_after_a_worker_stopped": sum(job.attempts > 1 for job in jobs.values()),
-        "abandoned_tasks_marked_failed": [
-            {"worker": result.worker_ids[-1:], "task": str(result.pk)} for result in abandoned
+        "restarted_after_a_worker_stopped": len(set(left_by) & set(started)),
+        "finished_by_another_worker": sum(
+            finished_by.get(job, worker) != worker for job, worker in left_by.items()
+        ),
+        "abandoned_tasks": [
+            {"job": job, "left_by": worker, "finished_by": finished_by.get(job)}
+            for job, worker in left_by.items()
         ],
         "finished_by_worker": dict(by_worker),
     }
