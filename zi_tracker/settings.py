@@ -201,12 +201,12 @@ if env.str("ZI_S3_BUCKET", default=""):
         "BACKEND": "lib.s3.PrivateS3Storage",
         "OPTIONS": {
             "bucket_name": env.str("ZI_S3_BUCKET"),
-            "endpoint_url": env.str("ZI_S3_ENDPOINT_URL", default=None),
-            "access_key": env.str("ZI_S3_ACCESS_KEY", default=None),
-            "secret_key": env.str("ZI_S3_SECRET_KEY", default=None),
-            "region_name": env.str("ZI_S3_REGION", default=None),
+            "endpoint_url": env.str("ZI_S3_ENDPOINT_URL", default="") or None,
+            "access_key": env.str("ZI_S3_ACCESS_KEY", default="") or None,
+            "secret_key": env.str("ZI_S3_SECRET_KEY", default="") or None,
+            "region_name": env.str("ZI_S3_REGION", default="") or None,
             # "path" for MinIO and Ceph behind one host name; empty lets boto3 choose.
-            "addressing_style": env.str("ZI_S3_ADDRESSING_STYLE", default=None),
+            "addressing_style": env.str("ZI_S3_ADDRESSING_STYLE", default="") or None,
             "default_acl": None,
             "file_overwrite": False,
             # A file read back larger than this spools to a temporary file, not to memory.

@@ -72,3 +72,10 @@ def test_a_bucket_puts_every_stored_file_in_it(settings_with):
     assert default["OPTIONS"]["bucket_name"] == "zi-files"
     assert default["OPTIONS"]["endpoint_url"] == "http://object-store.internal:9000"
     assert default["OPTIONS"]["addressing_style"] == "path"
+
+
+def test_an_empty_s3_variable_means_not_set(settings_with):
+    """`.env.example` lists every variable empty: empty must mean boto3's default, not ""."""
+    reloaded = settings_with(ZI_S3_BUCKET="zi-files", ZI_S3_ENDPOINT_URL="", ZI_S3_REGION="")
+    options = reloaded.STORAGES["default"]["OPTIONS"]
+    assert options["endpoint_url"] is None and options["region_name"] is None
