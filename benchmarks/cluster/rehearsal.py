@@ -41,6 +41,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,6 +59,30 @@ S3_KEYS = {"ZI_S3_ACCESS_KEY": "zi-cluster", "ZI_S3_SECRET_KEY": "zi-cluster-sec
 SAVED = 'class="notice success" role="status"'
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 MARK_BEGIN, MARK_END = "<!-- cluster-rehearsal:begin -->", "<!-- cluster-rehearsal:end -->"
+
+
+def percentile(times: dict[int, int], count: int, percent: float) -> int:
+    """The response time `percent` of the requests finished within, as locust computes it
+    (its module cannot be imported here: importing locust patches the standard library)."""
+    within = int(count * percent)
+    seen = 0
+    for ms in sorted(times, reverse=True):
+        seen += times[ms]
+        if count - seen <= within:
+            return ms
+    return 0
+
+
+def journey(name: str, requests_: int, failures: int, times: dict) -> dict:
+    """One line of the table: counts, and the median and 95th percentile in ms (locust's way)."""
+    times = {int(ms): n for ms, n in times.items()}
+    return {
+        "name": name,
+        "requests": requests_,
+        "failures": failures,
+        "p50": percentile(times, requests_, 0.5),
+        "p95": percentile(times, requests_, 0.95),
+    }
 
 
 def free_port() -> int:
@@ -563,6 +588,8 @@ http {{
                 "15",
                 "--csv",
                 str(self.work / "stats"),
+                "--json-file",
+                str(self.work / "stats"),
                 "--only-summary",
             ],
             cwd=ROOT,
@@ -590,17 +617,24 @@ http {{
 
     def http_figures(self) -> dict:
         """locust's counts per journey, and nginx's log read against the moment of the kill."""
-        rows = list(csv.DictReader((self.work / "stats_stats.csv").open()))
+        # The final figures locust writes as it quits (its CSV files are written every second,
+        # so they can miss the requests finished while the users stop).
+        entries = json.loads((self.work / "stats.json").read_text())
         journeys = [
-            {
-                "name": row["Name"],
-                "requests": int(row["Request Count"]),
-                "failures": int(row["Failure Count"]),
-                "p50": row["50%"],
-                "p95": row["95%"],
-            }
-            for row in rows
+            journey(e["name"], e["num_requests"], e["num_failures"], e["response_times"])
+            for e in sorted(entries, key=lambda e: e["name"])
         ]
+        total_times: Counter = Counter()
+        for entry in entries:
+            total_times.update({int(ms): n for ms, n in entry["response_times"].items()})
+        journeys.append(
+            journey(
+                "Aggregated",
+                sum(j["requests"] for j in journeys),
+                sum(j["failures"] for j in journeys),
+                total_times,
+            )
+        )
         failures = [
             {"name": row["Name"], "error": row["Error"], "count": int(row["Occurrences"])}
             for row in csv.DictReader((self.work / "stats_failures.csv").open())
