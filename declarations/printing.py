@@ -122,7 +122,8 @@ def print_job_retry(
         raise ValueError(_("Pekerjaan ini tidak terhenti dan tidak gagal."))
     if taken:
         # Its worker will never finish it: say so in the task list too.
-        abandoned.set_failed(WorkerStopped(f"worker {abandoned.worker_ids[-1:]} stopped"))
+        worker = abandoned.worker_ids[-1] if abandoned.worker_ids else "?"
+        abandoned.set_failed(WorkerStopped(f"worker {worker} stopped before finishing"))
     if job.attempts >= MAX_ATTEMPTS:
         job.status = PrintJobStatus.FAILED
         job.error = _(

@@ -25,7 +25,7 @@ import time
 import uuid
 from pathlib import Path
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 ACCOUNTS = json.loads(Path(os.environ["ZI_CLUSTER_ACCOUNTS"]).read_text())
 LEDGER = Path(os.environ["ZI_CLUSTER_LEDGER"])
@@ -40,6 +40,15 @@ def write(kind: str, **entry) -> None:
     """One line of the ledger (locust's users are greenlets: one write at a time)."""
     with LEDGER.open("a", encoding="utf-8") as ledger:
         ledger.write(json.dumps({"kind": kind, "t": time.time(), **entry}) + "\n")
+
+
+@events.request.add_listener
+def record_failure(request_type, name, response_time, exception, **kwargs) -> None:
+    """Every request the client saw fail, with when it began and ended (for the fault timeline)."""
+    if exception is not None:
+        write(
+            "failure", method=request_type, name=name, error=repr(exception)[:300], ms=response_time
+        )
 
 
 def evidence_pdf() -> bytes:
