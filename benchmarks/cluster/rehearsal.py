@@ -636,7 +636,8 @@ http {{
         )
         killed_at = self.faults_seen.get("app killed")
         a = f"127.0.0.1:{self.ports['app-a']}"
-        served = retried = 0
+        served = 0
+        retried: Counter = Counter()
         errors = []
         for line in (self.work / "nginx-access.log").read_text().splitlines():
             found = re.match(r'(\S+) (\S+) (\S+) (\d+) "([^"]*)" "([^"]*)" (\S+)', line)
@@ -645,7 +646,8 @@ http {{
             ended, method, path, status = float(found[1]), found[2], found[3], int(found[4])
             upstreams, duration = found[5], float(found[7])
             served += 1
-            retried += "," in upstreams
+            if "," in upstreams:
+                retried[method] += 1
             if status >= 500:
                 began = ended - duration
                 in_flight = (
@@ -688,7 +690,7 @@ http {{
             "requests": total["requests"],
             "failed": total["failures"],
             "nginx_served": served,
-            "nginx_retried_on_the_other_server": retried,
+            "nginx_retried_on_the_other_server": dict(retried),
             "errors_seen_by_clients": errors,
             "errors_not_in_flight": sum(not e["in_flight_on_the_killed_server"] for e in errors),
         }
@@ -805,10 +807,12 @@ def markdown(report: dict) -> str:
         f"| … in flight on app server A when it was killed | {http['failures_in_flight']}: "
         f"{failure_kinds(http['failures'])} |",
         f"| … at any other moment | **{http['failures_not_in_flight']}** |",
-        f"| requests nginx retried on the other server (caught on A, answered by B) | "
-        f"{http['nginx_retried_on_the_other_server']} |",
+        f"| requests that failed on A and nginx passed to B | "
+        f"{retried_kinds(http['nginx_retried_on_the_other_server'])} |",
         f"| answers confirmed saved / lost | {answers['saves_confirmed']} / **{answers['lost']}** |",
-        f"| … saves that failed for the client but were committed | {answers['committed_though_the_client_saw_an_error']} |",
+        f"| … failed for the client yet committed (answers, uploads) | "
+        f"{answers['committed_though_the_client_saw_an_error']}, "
+        f"{uploads['committed_though_the_client_saw_an_error']} |",
         f"| evidence uploads confirmed ({uploads['bytes_confirmed'] / 1e6:.1f} MB) / lost | "
         f"{uploads['confirmed']} / **{uploads['lost']}** |",
         f"| downloads whose SHA-256 matched the upload | {data['downloads']['same_bytes']} "
@@ -840,6 +844,14 @@ def markdown(report: dict) -> str:
         MARK_END,
     ]
     return "\n".join(lines)
+
+
+def retried_kinds(retried: dict[str, int]) -> str:
+    """'12 (8 GET, 4 POST that never reached A)': nginx resends a POST only if A never had it."""
+    parts = [f"{retried.get('GET', 0)} GET"]
+    if retried.get("POST"):
+        parts.append(f"{retried['POST']} POST that never reached A")
+    return f"{sum(retried.values())} ({', '.join(parts)})"
 
 
 def failure_kinds(failures: list[dict]) -> str:
