@@ -22,13 +22,12 @@ from django.utils import timezone
 from declarations import documents
 from declarations.models import Declaration, PrintJob, PrintJobStatus
 from declarations.selectors import with_participants
+from lib.files import read_stored
 
 
 def issued_file(declaration: Declaration) -> tuple[str, bytes]:
     """The frozen file to hand out: the signed copy when there is one, else the unsigned PDF."""
-    field = declaration.signed_pdf if declaration.signed_pdf else declaration.pdf
-    with field.open("rb") as handle:
-        content = handle.read()
+    content = read_stored(declaration.signed_pdf if declaration.signed_pdf else declaration.pdf)
     suffix = "-ttd" if declaration.signed_pdf else ""
     return f"{declaration.file_stem()}{suffix}.pdf", content
 

@@ -37,6 +37,7 @@ from declarations.models import (
 )
 from declarations.selectors import check_declaration, units_of, with_participants
 from lib.concurrency import check_revision
+from lib.files import read_stored
 from lib.writes import record, refuse_unknown
 from units import access
 from units.access import Perm
@@ -422,8 +423,15 @@ def declaration_sign(*, declaration: Declaration, by: User | None) -> Declaratio
         raise ValidationError(
             _("Hanya pencanangan berstatus final yang dapat ditandatangani."), code="not_final"
         )
-    with declaration.pdf.open("rb") as handle:
-        content = handle.read()
+    try:
+        content = read_stored(declaration.pdf)
+    except FileNotFoundError:
+        raise ValidationError(
+            _(
+                "Berkas PDF pencanangan ini tidak ditemukan di penyimpanan; penandatanganan dibatalkan."
+            ),
+            code="missing",
+        ) from None
     if hashlib.sha256(content).hexdigest() != declaration.pdf_sha256:
         raise ValidationError(
             _(

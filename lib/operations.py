@@ -33,8 +33,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
         logger.exception("health check: database unavailable")
         checks["database"] = "error"
     try:
-        default_storage.exists("healthz-probe")
+        # Listing the top folder reaches the disk or the bucket (a missing bucket fails,
+        # where asking whether one name exists would only answer "no").
+        default_storage.listdir("")
         checks["storage"] = "ok"
+    except FileNotFoundError:
+        checks["storage"] = "ok"  # a local folder not made yet: the first upload makes it
     except Exception:  # any backend error (disk, S3) means the storage is not usable
         logger.exception("health check: storage unavailable")
         checks["storage"] = "error"

@@ -25,6 +25,8 @@ from django.utils import translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from lib.files import read_stored
+
 PDF_CONTENT_TYPE = "application/pdf"
 
 
@@ -87,8 +89,7 @@ def image_data_uri(field_file) -> str:
     if not content_type.startswith("image/") or content_type == "image/svg+xml":
         return ""
     try:
-        with field_file.open("rb") as handle:
-            data = handle.read()
+        data = read_stored(field_file)
     except (OSError, ValueError):
         return ""
     return f"data:{content_type};base64,{base64.b64encode(data).decode('ascii')}"

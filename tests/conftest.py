@@ -14,6 +14,7 @@ from django.test import Client
 
 from change_areas.models import Framework
 from tests.factories import UnitFactory, UserFactory, member
+from tests.s3 import s3, s3_server  # noqa: F401  (fixtures: a moto S3 server, a bucket per test)
 from units.models import Role, UnitKind
 
 

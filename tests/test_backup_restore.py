@@ -1,7 +1,9 @@
 """ops/backup.sh then ops/restore.sh into an empty database: every row and every file comes back.
 
-The scripts back up PostgreSQL (pg_dump/pg_restore) and the uploaded files,
-so this test is defined when the suite runs on PostgreSQL (CI's second run).
+The scripts back up PostgreSQL (pg_dump/pg_restore) and the stored files, from
+local disk or from an S3-compatible bucket (rclone, Debian's package, against
+a real moto server), so these tests are defined when the suite runs on
+PostgreSQL (CI's second run).
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ from pathlib import Path
 import psycopg
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import connection
 
 from change_areas.models import Answer, Evidence, Layer, Question
 from tests.factories import AnswerFactory, CycleFactory, EvidenceFactory, UnitFactory
-from tests.files import pdf_bytes, upload
+from tests.files import pdf_bytes, png_bytes, upload
+from tests.s3 import CREDENTIALS, REGION, Bucket
 from units.models import Unit
 
 ROOT = Path(settings.BASE_DIR)
@@ -183,3 +187,73 @@ if connection.vendor == "postgresql":
             ).fetchone()[0]
         assert tables == 0
         assert not (tmp_path / "restored").exists()
+
+    def bucket_environment(bucket) -> dict:
+        return {
+            "ZI_S3_BUCKET": bucket.name,
+            "ZI_S3_ENDPOINT_URL": bucket.server.endpoint,
+            "ZI_S3_ACCESS_KEY": CREDENTIALS["aws_access_key_id"],
+            "ZI_S3_SECRET_KEY": CREDENTIALS["aws_secret_access_key"],
+            "ZI_S3_REGION": REGION,
+        }
+
+    @pytest.mark.django_db(transaction=True)
+    def test_backup_of_a_bucket_restores_the_database_and_an_empty_bucket(
+        s3, tmp_path, empty_database, catalogs
+    ):
+        unit = UnitFactory(code="BUCKET-1", name="Unit Bucket")
+        documents = [
+            EvidenceFactory(
+                unit=unit,
+                uploaded_file=upload(f"sk-{n}.pdf", pdf_bytes(f"SK {n}")),
+                title=f"SK {n}",
+            )
+            for n in range(3)
+        ]
+        unit.logo.save("logo.png", ContentFile(png_bytes()))
+        stored = {key: s3.read(key) for key in s3.object_keys()}
+        assert len(stored) == 4
+
+        backup = tmp_path / "backup"
+        output = run(
+            "backup.sh",
+            str(backup),
+            environment={
+                "DATABASE_URL": database_url(connection.settings_dict["NAME"]),
+                **bucket_environment(s3),
+            },
+        )
+        assert "4 files" in output and not (backup / "files.partial").exists()
+
+        restored_bucket = Bucket(name=f"{s3.name}-restored", server=s3.server)
+        try:
+            run(
+                "restore.sh",
+                str(backup),
+                environment={
+                    "DATABASE_URL": database_url(empty_database),
+                    **bucket_environment(restored_bucket),
+                },
+            )
+            restored_files = {
+                key: restored_bucket.read(key) for key in restored_bucket.object_keys()
+            }
+        finally:
+            for key in restored_bucket.object_keys():
+                restored_bucket.delete(key)
+            restored_bucket.client.delete_bucket(Bucket=restored_bucket.name)
+
+        assert restored_files == stored
+        with psycopg.connect(
+            database_url(empty_database).replace("postgres://", "postgresql://")
+        ) as restored:
+            blobs = restored.execute(
+                "SELECT sha256, file FROM change_areas_evidencefile"
+            ).fetchall()
+            logo = restored.execute(
+                "SELECT logo FROM units_unit WHERE code = 'BUCKET-1'"
+            ).fetchone()[0]
+        assert sorted(blobs) == sorted((d.blob.sha256, d.blob.file.name) for d in documents)
+        for sha256, name in blobs:
+            assert hashlib.sha256(restored_files[name]).hexdigest() == sha256
+        assert restored_files[logo] == png_bytes()

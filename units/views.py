@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from lib.files import stored_file_response
 from lib.middleware import SECOND_FACTOR_SESSION_KEY
 from lib.pdf import qr_data_uri
 from units import access, panels, scopes, services
@@ -138,10 +139,14 @@ def unit_logo(request: HttpRequest, code: str) -> FileResponse:
     content_type, _encoding = mimetypes.guess_type(unit.logo.name)
     if not content_type or not content_type.startswith("image/"):
         raise Http404
-    response = FileResponse(unit.logo.open("rb"), content_type=content_type)
-    response["Cache-Control"] = "public, max-age=3600"
-    response["Content-Security-Policy"] = "default-src 'none'"
-    return response
+    return stored_file_response(
+        unit.logo,
+        filename=unit.logo.name.rsplit("/", 1)[-1],
+        content_type=content_type,
+        as_attachment=False,
+        cache_control="public, max-age=3600",
+        content_security_policy="default-src 'none'",
+    )
 
 
 # --------------------------------------------------------------------------

@@ -169,6 +169,7 @@ AUTHENTICATION_BACKENDS = [
 
 # Sign-in throttling (django-axes): after 5 failures for one name from one address,
 # that pair waits 15 minutes. A success resets the count.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"  # shared by every app server
 AXES_FAILURE_LIMIT = env.int("ZI_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("ZI_LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -221,20 +222,36 @@ STORAGES = {
     },
 }
 if env.str("ZI_S3_BUCKET", default=""):
-    # Evidence and generated documents on S3-compatible storage (django-storages).
+    # Every stored file (evidence, declaration PDFs, signed copies, print-job zips, logos,
+    # signature images, minutes) in one S3-compatible bucket that all app servers and workers
+    # share (django-storages). Nothing is served from the bucket: downloads stream through the
+    # views that check access (lib.files), and lib.s3 makes sure no page can show a bucket URL.
     STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "lib.s3.PrivateS3Storage",
         "OPTIONS": {
             "bucket_name": env.str("ZI_S3_BUCKET"),
-            "endpoint_url": env.str("ZI_S3_ENDPOINT_URL", default=None),
-            "access_key": env.str("ZI_S3_ACCESS_KEY", default=None),
-            "secret_key": env.str("ZI_S3_SECRET_KEY", default=None),
-            "region_name": env.str("ZI_S3_REGION", default=None),
+            "endpoint_url": env.str("ZI_S3_ENDPOINT_URL", default="") or None,
+            "access_key": env.str("ZI_S3_ACCESS_KEY", default="") or None,
+            "secret_key": env.str("ZI_S3_SECRET_KEY", default="") or None,
+            "region_name": env.str("ZI_S3_REGION", default="") or None,
+            # "path" for MinIO and Ceph behind one host name; empty lets boto3 choose.
+            "addressing_style": env.str("ZI_S3_ADDRESSING_STYLE", default="") or None,
             "default_acl": None,
-            "querystring_auth": True,
             "file_overwrite": False,
+            # A file read back larger than this spools to a temporary file, not to memory.
+            "max_memory_size": 2_621_440,
         },
     }
+
+# Sessions, the cache and sign-in throttling live in the database, so every app server
+# sees the same (docs/operations.md, "More than one machine"); row locks do the rest.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "zi_cache",
+    }
+}
 
 TASKS = {
     "default": {
@@ -273,6 +290,9 @@ ZI_CATALOG_DIR = BASE_DIR / "change_areas" / "catalogs"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# The admin's import is two requests (check, then confirm), which may reach two app servers:
+# the file waits in the shared storage between them, not in one server's /tmp.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 

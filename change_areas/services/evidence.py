@@ -10,7 +10,7 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
@@ -80,8 +80,16 @@ def _store_blob(uploaded) -> EvidenceFile:
         return existing  # the same bytes are stored once
     uploaded.seek(0)
     blob = EvidenceFile(sha256=sha256, size=uploaded.size, content_type=mime, extension=extension)
+    # The bytes are in storage before the row exists, so a row never names a missing file.
     blob.file.save(sha256, File(uploaded), save=False)
-    blob.save()
+    try:
+        with transaction.atomic():
+            blob.save()
+    except IntegrityError:
+        # Someone stored the same bytes a moment ago (another app server, same file): theirs
+        # is the one. Ours stays in storage unnamed by any row; content-addressed, it is
+        # the same bytes, and deleting it could delete theirs under the same name.
+        return EvidenceFile.objects.get(sha256=sha256)
     return blob
 
 

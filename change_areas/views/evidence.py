@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from change_areas import forms, scopes, services
 from change_areas.models import Evidence
+from lib.files import stored_file_response
 from units import access
 from units.access import Perm, unit_permission
 from units.models import Unit
@@ -78,16 +79,9 @@ def evidence_library(request: HttpRequest, unit: Unit) -> HttpResponse:
 @unit_permission(Perm.VIEW, scope=scopes.EVIDENCE)
 def evidence_download(request: HttpRequest, evidence: Evidence) -> FileResponse:
     """A document, only for people who may see its unit; always as a download."""
-    response = FileResponse(
-        evidence.blob.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.blob.content_type,
+    return stored_file_response(
+        evidence.blob.file, filename=evidence.original_name, content_type=evidence.blob.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @unit_permission(Perm.EDIT_SELF, scope=scopes.EVIDENCE)

@@ -23,6 +23,7 @@ from declarations.forms import (
 from declarations.models import Declaration, DeclarationKind
 from declarations.views.common import DETAIL_TEMPLATE, detail_context, form_errors
 from lib.concurrency import EditConflict, resolve, resolve_members, resolve_rows
+from lib.files import read_stored_or_404
 from units import access
 from units.access import Perm, signed_in, unit_permission
 from units.models import Unit
@@ -319,9 +320,7 @@ def declaration_download(request: HttpRequest, declaration: Declaration) -> Http
             return redirect(declaration)
         return _pdf_response(rendered.filename, rendered.content, inline=True)
     if request.GET.get("versi") == "asli" or not declaration.signed_pdf:
-        with declaration.pdf.open("rb") as handle:
-            content = handle.read()
-        return _pdf_response(f"{declaration.file_stem()}.pdf", content)
-    with declaration.signed_pdf.open("rb") as handle:
-        content = handle.read()
-    return _pdf_response(f"{declaration.file_stem()}-ttd.pdf", content)
+        field, filename = declaration.pdf, f"{declaration.file_stem()}.pdf"
+    else:
+        field, filename = declaration.signed_pdf, f"{declaration.file_stem()}-ttd.pdf"
+    return _pdf_response(filename, read_stored_or_404(field))

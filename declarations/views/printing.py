@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from declarations import printing, scopes
 from declarations.models import Declaration, PrintJob
+from lib.files import stored_file_response
 from units.access import Perm, unit_permission
 from units.models import Unit
 
@@ -41,7 +42,11 @@ def print_job(request: HttpRequest, job: PrintJob) -> HttpResponse:
     return render(
         request,
         "declarations/print_job.html",
-        {"job": job, "keep_days": settings.ZI_PRINT_JOB_KEEP_DAYS},
+        {
+            "job": job,
+            "stalled": printing.job_is_stalled(job),
+            "keep_days": settings.ZI_PRINT_JOB_KEEP_DAYS,
+        },
     )
 
 
@@ -60,11 +65,6 @@ def print_job_retry(request: HttpRequest, job: PrintJob) -> HttpResponse:
 
 @unit_permission(Perm.ADMINISTER, scope=scopes.PRINT_JOB)
 def print_job_download(request: HttpRequest, job: PrintJob) -> FileResponse:
-    if not job.file:
-        raise Http404
-    return FileResponse(
-        job.file.open("rb"),
-        as_attachment=True,
-        filename=job.file.name.rsplit("/", 1)[-1],
-        content_type="application/zip",
+    return stored_file_response(
+        job.file, filename=job.file.name.rsplit("/", 1)[-1], content_type="application/zip"
     )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from lib.files import stored_file_response
 from service_standards import forms, scopes, selectors, services
 from service_standards.models import Consultation
 from service_standards.views.common import form_errors, page_context
@@ -81,19 +82,8 @@ def consultation_edit(request: HttpRequest, consultation: Consultation) -> HttpR
 @unit_permission(Perm.VIEW, scope=scopes.CONSULTATION)
 def consultation_minutes(request: HttpRequest, consultation: Consultation) -> FileResponse:
     """The minutes file, to people who may see the unit, always as a download."""
-    if not consultation.minutes:
-        raise Http404
-    try:
-        handle = consultation.minutes.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
+    return stored_file_response(
+        consultation.minutes,
         filename=consultation.minutes_name or "notulen",
         content_type=consultation.minutes_content_type or "application/octet-stream",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -1,10 +1,13 @@
 """The ground floor's operations endpoints: the health check, and the error pages that
 need no database."""
 
+import socket
 from unittest import mock
 
 from django.db import OperationalError
 from django.test import Client
+
+from tests.s3 import storage_settings
 
 
 class TestHealthAndFailures:
@@ -20,7 +23,7 @@ class TestHealthAndFailures:
         assert response.json()["database"] == "error"
 
     def test_health_check_says_503_when_the_storage_fails(self, db):
-        with mock.patch("lib.operations.default_storage.exists", side_effect=OSError("gone")):
+        with mock.patch("lib.operations.default_storage.listdir", side_effect=OSError("gone")):
             response = Client().get("/healthz")
         assert response.status_code == 503
         assert response.json() == {"status": "error", "database": "ok", "storage": "error"}
@@ -46,3 +49,27 @@ class TestHealthAndFailures:
             response = client.get(unit.get_absolute_url())
         assert response.status_code == 500
         assert "Terjadi kesalahan" in response.content.decode()
+
+
+class TestHealthWithABucket:
+    """The same check against a real S3-compatible server (moto)."""
+
+    def test_the_bucket_answering_is_healthy(self, db, s3):
+        response = Client().get("/healthz")
+        assert response.json() == {"status": "ok", "database": "ok", "storage": "ok"}
+
+    def test_a_missing_bucket_is_a_503(self, db, s3, settings):
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": storage_settings(s3.server.endpoint, "zi-no-such-bucket"),
+        }
+        response = Client().get("/healthz")
+        assert response.status_code == 503 and response.json()["storage"] == "error"
+
+    def test_an_unreachable_storage_server_is_a_503(self, db, settings):
+        with socket.socket() as probe:  # a port nobody listens on
+            probe.bind(("127.0.0.1", 0))
+            endpoint = f"http://127.0.0.1:{probe.getsockname()[1]}"
+        settings.STORAGES = {**settings.STORAGES, "default": storage_settings(endpoint, "zi")}
+        response = Client().get("/healthz")
+        assert response.status_code == 503 and response.json()["storage"] == "error"
