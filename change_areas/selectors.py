@@ -65,6 +65,12 @@ def question_spec(question: Question) -> scoring.QuestionSpec:
             scoring.InputSpec(i.key, i.code, i.label, tuple((i.computed or {}).get("sum", ())))
             for i in inputs
         ),
+        weight=float(question.weight),
+        number_range=(
+            (float(question.number_min or 0), float(question.number_max))
+            if question.is_number
+            else None
+        ),
     )
 
 
@@ -114,6 +120,12 @@ def catalog_spec(framework: Framework) -> scoring.CatalogSpec:
             )
             for t in ThresholdRule.objects.filter(**active).order_by("predicate", "order")
         ),
+        threshold_kinds={
+            name: scoring.ThresholdKindSpec(
+                kind["subjects"], kind.get("measure", "value"), kind["message"], kind["label"]
+            )
+            for name, kind in (framework.threshold_kinds or {}).items()
+        },
     )
 
 
