@@ -27,6 +27,7 @@ a verdict never contradicts the number it displays (docs/scoring.md).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -319,6 +320,35 @@ def rule_value(rule: Mapping, values: Mapping[str, float]) -> float | None:
         return None
     except (KeyError, TypeError, ValueError):
         return None
+
+
+def input_samples(
+    question: QuestionSpec, counts: tuple[int, ...] = (0, 5, 10, 20, 30)
+) -> list[tuple[float, dict[str, float]]]:
+    """Typed inputs of a percentage question with the value each gives, for demo data and tests.
+
+    Every combination of `counts` over the typed inputs (a handful of inputs: at
+    most a few hundred combinations), so any rule — not only the shipped
+    presets — finds inputs that reach any of its values.
+    """
+    keys = [spec.key for spec in question.typed_inputs]
+    samples = []
+    for combination in itertools.product(counts, repeat=len(keys)):
+        typed = dict(zip(keys, map(float, combination), strict=True))
+        value = rule_value(question.rule, computed_inputs(question, typed))
+        if value is not None:
+            samples.append((value, typed))
+    return samples
+
+
+def best_answer(question: QuestionSpec) -> AnswerData:
+    """An answer with the question's best value (for counts: the largest such inputs)."""
+    if question.options:
+        return AnswerData(option=max(question.options, key=question.options.get))
+    if question.range:
+        return AnswerData(number=question.range[1])
+    _value, typed = max(input_samples(question), key=lambda s: (s[0], sum(s[1].values())))
+    return AnswerData(inputs=typed)
 
 
 def _unit_interval(value: float) -> float:

@@ -167,25 +167,7 @@ def current_framework() -> Framework:
 
 def best_answers(spec: scoring.CatalogSpec) -> dict[str, scoring.AnswerData]:
     """The best possible answer to every question of the catalog (a scorecard of 100)."""
-    answers = {}
-    for question in spec.questions:
-        if question.options:
-            data = scoring.AnswerData(option=max(question.options, key=question.options.get))
-        elif question.answer_type == "nilai_0_4":
-            data = scoring.AnswerData(number=4)
-        elif question.answer_type == "persentase":
-            data = scoring.AnswerData(number=100)
-        else:  # persen: ratios at 100 %, no violations in either year
-            inputs = {spec_input.key: 10 for spec_input in question.typed_inputs}
-            if question.rule["kind"] == "decrease":
-                inputs[question.rule["previous"]] = 0
-                inputs[question.rule["current"]] = 0
-            else:
-                every = scoring.computed_inputs(question, inputs)
-                inputs[question.rule["numerator"]] = every[question.rule["denominator"]]
-            data = scoring.AnswerData(inputs=inputs)
-        answers[question.code] = data
-    return answers
+    return {question.code: scoring.best_answer(question) for question in spec.questions}
 
 
 class CycleFactory(factory.django.DjangoModelFactory):
