@@ -32,6 +32,7 @@ from change_areas.models import (
     QuestionReview,
     ThresholdRule,
 )
+from lib.rounding import shown
 from units.models import Unit, UnitKind
 
 
@@ -332,23 +333,30 @@ def _meets(prerequisite: Prerequisite, value: str | None, required) -> bool | No
 
 
 def scorecard_json(cycle: Cycle, layer: str = Layer.SELF) -> dict:
-    """The layer's scorecard as one JSON-ready object, numbers rounded to 2 decimals."""
-    card = scorecard(cycle, layer)
-
-    def rounded(nodes: dict[str, scoring.NodeScore]) -> dict[str, float]:
-        return {code: round(node.value, 2) for code, node in nodes.items()}
-
+    """The layer's scorecard as one JSON-ready object, numbers as the LKE shows them."""
     return {
         "framework": cycle.framework.code,
         "unit": cycle.unit.code,
         "year": cycle.year,
         "layer": layer,
-        "total": round(card.total, 2),
+        **card_json(scorecard(cycle, layer)),
+    }
+
+
+def card_json(card: scoring.Scorecard) -> dict:
+    """A scorecard's figures rounded by the one rule the verdicts use (lib.rounding.shown),
+    so a total shown as 75.0 is never reported ineligible for a minimum of 75. Pure."""
+
+    def rounded(nodes: dict[str, scoring.NodeScore]) -> dict[str, float]:
+        return {code: float(shown(node.value)) for code, node in nodes.items()}
+
+    return {
+        "total": float(shown(card.total)),
         "components": rounded(card.components),
         "parts": rounded(card.parts),
         "areas": rounded(card.areas),
         "indicators": rounded(card.indicators),
-        "completeness": round(card.completeness, 2),
+        "completeness": float(shown(card.completeness)),
         "eligibility": {
             predicate: {
                 "eligible": result.eligible,

@@ -353,10 +353,10 @@ def test_page_lists_every_prerequisite_with_its_state(cycle, coordinator, client
         name: html.split(name, 1)[1].split("</tr>", 1)[0]
         for name in (
             "Penyelesaian tindak lanjut hasil pemeriksaan",
-            "Kepatuhan penyampaian LHKPN/LHKASN",
+            "Kepatuhan penyampaian LHKAN dan LHKPN",
             "Opini BPK atas laporan keuangan",
         )
     }
     assert ">terpenuhi<" in rows["Penyelesaian tindak lanjut hasil pemeriksaan"]
-    assert "belum terpenuhi" in rows["Kepatuhan penyampaian LHKPN/LHKASN"]
+    assert "belum terpenuhi" in rows["Kepatuhan penyampaian LHKAN dan LHKPN"]
     assert "belum dicatat" in rows["Opini BPK atas laporan keuangan"]

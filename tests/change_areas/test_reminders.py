@@ -79,7 +79,7 @@ def test_a_fill_window_closing_within_the_horizon_reminds_the_unit_team(
         (f"fill-closes:{cycle.pk}", TODAY)
     }
     assert ReminderLog.objects.count() == 3
-    assert "Reminders sent: 3" in output
+    assert "Pengingat terkirim: 3" in output
 
 
 @pytest.mark.parametrize(("closes_in", "horizon"), [(0, "7"), (7, "7"), (1, "1")])
@@ -106,7 +106,7 @@ def test_windows_beyond_the_horizon_or_already_closed_are_not_reminded(
     assert mailoutbox == []
     assert not Notification.objects.exists()
     assert not ReminderLog.objects.exists()
-    assert "Reminders sent: 0" in output
+    assert "Pengingat terkirim: 0" in output
 
 
 @pytest.mark.parametrize("stage", [Stage.EVALUASI_TPI, Stage.PENGUSULAN, Stage.KEPUTUSAN])
@@ -272,7 +272,7 @@ def test_running_twice_the_same_day_sends_nothing_new(
 
     assert len(mailoutbox) == sent
     assert (ReminderLog.objects.count(), Notification.objects.count()) == (logs, notices)
-    assert "Reminders sent: 0" in output
+    assert "Pengingat terkirim: 0" in output
 
 
 def test_the_next_day_it_reminds_again(
@@ -347,7 +347,7 @@ def test_a_mail_server_that_fails_does_not_break_the_reminders(
     ):
         output = remind("--days", "7")
 
-    assert "Reminders sent: 3" in output
+    assert "Pengingat terkirim: 3" in output
     assert Notification.objects.filter(verb="reminder").count() == 3
     assert mailoutbox == []
 
