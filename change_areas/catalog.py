@@ -616,8 +616,11 @@ class _Parser:
         except (expressions.ExpressionError, KeyError) as error:
             self.problem((*path, "rule"), _("aturan tidak lengkap: %(error)s") % {"error": error})
             return
+        where = (
+            (*path, "rule", "expression") if rule.get("kind") == "expression" else (*path, "rule")
+        )
         for problem in expressions.check(expression, frozenset(keys)):
-            self.problem((*path, "rule"), problem)
+            self.problem(where, problem)
 
     # -- thresholds and prerequisites ------------------------------------
 
