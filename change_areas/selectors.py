@@ -20,6 +20,7 @@ from change_areas.models import (
     Framework,
     Indicator,
     Layer,
+    MandiriDesignation,
     Part,
     PredicateAward,
     Prerequisite,
@@ -147,13 +148,62 @@ def layer_answers(cycle: Cycle, layer: str) -> dict[str, Answer]:
 
 
 def held_predicates(unit, on: datetime.date | None = None) -> set[str]:
-    """Predicates the unit holds (awarded, not revoked) on a day. One query."""
+    """Predicates the unit holds on a day: decreed by then and not revoked by then. One query."""
     on = on or timezone.localdate()
     return set(
-        PredicateAward.objects.held()
-        .filter(unit=unit, decree_date__lte=on)
-        .values_list("predicate", flat=True)
+        PredicateAward.objects.held_on(on).filter(unit=unit).values_list("predicate", flat=True)
     )
+
+
+# --------------------------------------------------------------------------
+# Elapsed time: the rules that count years count days to the proposal date.
+
+DAYS_PER_YEAR = 365  # a year of a time rule, as the award check counts two years as 730 days
+
+# Functions (unit → date or None) that know when a unit declared its Zona Integritas. The
+# declarations app, a floor above, registers its own in its AppConfig.ready().
+PENCANANGAN_SOURCES: list = []
+
+
+def register_pencanangan_source(source) -> None:
+    if source not in PENCANANGAN_SOURCES:
+        PENCANANGAN_SOURCES.append(source)
+
+
+def pencanangan_date(unit) -> datetime.date | None:
+    """The earliest pencanangan of the unit (or of an instansi above it) on record."""
+    dates = [day for source in PENCANANGAN_SOURCES if (day := source(unit)) is not None]
+    return min(dates) if dates else None
+
+
+def mandiri_designation(cycle: Cycle) -> MandiriDesignation | None:
+    """The Menteri's designation letting the cycle's instansi evaluate Menuju WBK itself in the
+    cycle's year, or None. Two queries (one for a root unit)."""
+    instansi = instansi_of(cycle.unit)
+    for designation in MandiriDesignation.objects.filter(instansi=instansi).order_by(
+        "-decree_date"
+    ):
+        if designation.covers(cycle.year):
+            return designation
+    return None
+
+
+def proposal_reference_date(cycle: Cycle) -> datetime.date:
+    """The day the time rules are counted to: the proposal letter's date once proposed, else
+    the proposal deadline (31 May unless the campaign set another). No query (proposal joined)."""
+    if cycle.proposal_id and cycle.proposal is not None:
+        return cycle.proposal.letter_date
+    return cycle.proposal_deadline
+
+
+def elapsed(days: int) -> str:
+    """Days as people say them: "1 tahun 272 hari", "2 tahun", "45 hari"."""
+    years, rest = divmod(max(days, 0), DAYS_PER_YEAR)
+    if years and rest:
+        return _("%(years)d tahun %(days)d hari") % {"years": years, "days": rest}
+    if years:
+        return _("%(years)d tahun") % {"years": years}
+    return _("%(days)d hari") % {"days": rest}
 
 
 def scorecard(
@@ -219,9 +269,14 @@ class PrerequisiteCheck:
     required: str | None  # the minimum for the cycle's target and instansi type
     met: bool | None  # None when unknown
     computed: bool = False
+    days: int | None = None  # a computed time rule: days elapsed to the proposal date
+    since: datetime.date | None = None  # …counted from this day (pencanangan, revocation)
+    until: datetime.date | None = None  # …to this day
 
     @property
     def display_value(self) -> str | None:
+        if self.days is not None:
+            return elapsed(self.days)
         return self._display(self.value)
 
     @property
@@ -274,15 +329,16 @@ def prerequisite_checklist(cycle: Cycle) -> list[PrerequisiteCheck]:
             Q(unit=unit) | Q(unit=instansi), year=cycle.year, prerequisite__in=prerequisites
         )
     }
-    first_year = (
-        Cycle.objects.filter(unit=unit).order_by("year").values_list("year", flat=True).first()
-    ) or cycle.year
+    until = proposal_reference_date(cycle)
     last_revocation = (
-        PredicateAward.objects.filter(unit=unit, revoked_on__isnull=False)
+        PredicateAward.objects.filter(unit=unit, revoked_on__isnull=False, revoked_on__lte=until)
         .order_by("-revoked_on")
         .values_list("revoked_on", flat=True)
         .first()
     )
+    declared = None
+    if any(p.source == PrerequisiteSource.BUILDING_YEARS for p in prerequisites):
+        declared = pencanangan_date(unit)
     checks = []
     for prerequisite in prerequisites:
         owner = instansi if prerequisite.level == PrerequisiteLevel.INSTANSI else unit
@@ -290,26 +346,28 @@ def prerequisite_checklist(cycle: Cycle) -> list[PrerequisiteCheck]:
         requirement = (prerequisite.requirement or {}).get(cycle.target, {})
         required = requirement.get(kind, requirement.get("*"))
         value: str | None = record.value if record else None
-        computed = False
-        if value is None and prerequisite.source == PrerequisiteSource.BUILDING_YEARS:
-            value, computed = str(cycle.year - first_year), True
-        elif value is None and prerequisite.source == PrerequisiteSource.REVOCATION_FREE_YEARS:
-            computed = True
-            value = (
-                "99"
-                if last_revocation is None
-                else str((datetime.date(cycle.year, 12, 31) - last_revocation).days // 365)
-            )
-        checks.append(
-            PrerequisiteCheck(
-                prerequisite=prerequisite,
-                record=record,
-                value=value,
-                required=None if required is None else str(required),
-                met=_meets(prerequisite, value, required),
-                computed=computed,
-            )
+        check = PrerequisiteCheck(
+            prerequisite=prerequisite,
+            record=record,
+            value=value,
+            required=None if required is None else str(required),
+            met=_meets(prerequisite, value, required),
         )
+        since = {
+            PrerequisiteSource.BUILDING_YEARS: declared,
+            PrerequisiteSource.REVOCATION_FREE_YEARS: last_revocation,
+        }.get(prerequisite.source)
+        if value is None and prerequisite.source == PrerequisiteSource.REVOCATION_FREE_YEARS:
+            check.computed = True
+            if since is None:
+                check.value, check.met = NEVER_REVOKED, True
+        if value is None and since is not None:
+            # Elapsed days to the proposal date, against the years required × 365 days.
+            days = (until - since).days
+            check.computed, check.days, check.since, check.until = True, days, since, until
+            check.value = f"{days / DAYS_PER_YEAR:.4f}"
+            check.met = None if required is None else days >= float(required) * DAYS_PER_YEAR
+        checks.append(check)
     return checks
 
 

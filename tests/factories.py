@@ -13,6 +13,7 @@ import datetime
 
 import factory
 from django.core.management import call_command
+from django.utils import timezone
 
 from change_areas import scoring, selectors
 from change_areas import services as cycle_services
@@ -28,6 +29,7 @@ from change_areas.models import (
     ReviewStatus,
     WorkPlanItem,
 )
+from change_areas.models.cycles import default_proposal_deadline
 from declarations import services as declaration_services
 from declarations.models import Declarant, Declaration, DeclarationKind, Witness
 from service_standards import services as standard_services
@@ -178,6 +180,11 @@ class CycleFactory(factory.django.DjangoModelFactory):
     puts the cycle in that stage directly, without the workflow, for tests that
     only need the stage. The cycle comes back as a page loads it (unit and framework
     joined).
+
+    The proposal deadline (31 May of the year unless the TPN sets another) is kept
+    open — today at the earliest — unless `proposal_closes=` names it, so that
+    tests of other rules do not depend on the day they run; the deadline's own
+    tests set it (tests/change_areas/test_time_rules.py).
     """
 
     class Meta:
@@ -196,9 +203,14 @@ class CycleFactory(factory.django.DjangoModelFactory):
         options: dict[str, str] | None = None,
         leave_out: tuple[str, ...] = (),
         stage: str | None = None,
+        proposal_closes: datetime.date | None = None,
         **kwargs,
     ):
         cycle = cycle_services.cycle_open(**kwargs)
+        Cycle.objects.filter(pk=cycle.pk).update(
+            proposal_closes=proposal_closes
+            or max(timezone.localdate(), default_proposal_deadline(cycle.year))
+        )
         if filled:
             spec = selectors.catalog_spec(cycle.framework)
             answers = best_answers(spec)

@@ -124,7 +124,7 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(
     again = run("lke_import", other_unit.code, "2026", str(path))
 
     assert "0 jawaban yang berubah diimpor" in again
-    assert "Opened cycle" not in again
+    assert "dibuka" not in again
     assert (
         dict(Answer.objects.filter(cycle=copy).values_list("question__code", "version")) == versions
     )
@@ -299,7 +299,7 @@ def test_import_opens_a_cycle_on_the_current_framework_targeting_wbk(
 
     cycle = Cycle.objects.get(unit=other_unit, year=2025)
     assert (cycle.framework.code, cycle.target) == ("permenpan-rb-90-2021-lke-2026", "wbk")
-    assert "Opened cycle OTHER 2025" in output
+    assert "Siklus OTHER 2025" in output
     answers = answers_of(cycle)
     assert answers["A.MP.PMN.i.a"][0:4] == ("Ya", None, {}, "Tim sudah dibentuk")
     assert answers["A.MP.PMN.i.b"][0] == "B"
@@ -329,7 +329,7 @@ def test_import_into_a_unit_that_has_a_cycle_writes_into_it(cycle, unit, tmp_pat
 
     output = run("lke_import", unit.code, "2026", str(path))
 
-    assert "Opened cycle" not in output
+    assert "dibuka" not in output
     assert Cycle.objects.filter(unit=unit).count() == 1
     assert Answer.objects.filter(cycle=cycle).count() == 4
 
