@@ -21,6 +21,7 @@ language, is refused with its line before anything is written.
 from __future__ import annotations
 
 import ast
+import itertools
 import operator
 from collections.abc import Mapping
 from functools import lru_cache
@@ -151,3 +152,40 @@ def preset(rule: Mapping) -> str:
 def _number(value) -> str:
     number = float(value)
     return str(int(number)) if number.is_integer() else repr(number)
+
+
+SAMPLE_COUNTS = (0, 1, 3, 10)
+
+
+def names_in(expression: str) -> list[str]:
+    """The input names an expression reads, sorted."""
+    try:
+        tree = ast.parse(expression.strip(), mode="eval")
+    except SyntaxError:
+        return []
+    return sorted(
+        {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id not in FUNCTIONS}
+    )
+
+
+@lru_cache(maxsize=256)
+def equivalent(first: str, second: str) -> bool:
+    """Whether two rules give the same value for every sampled input (each input 0, 1, 3 or 10).
+
+    Used to tell a rule written differently (a format-1 `ratio` spelled out as an
+    expression) from a rule that computes something else. At most five inputs are sampled.
+    """
+    names = sorted(set(names_in(first)) | set(names_in(second)))
+    if len(names) > 5:
+        return first.strip() == second.strip()
+    for combination in itertools.product(SAMPLE_COUNTS, repeat=len(names)):
+        values = dict(zip(names, map(float, combination), strict=True))
+        results = []
+        for expression in (first, second):
+            try:
+                results.append(evaluate(expression, values))
+            except ExpressionError as error:
+                results.append(str(error))
+        if results[0] != results[1]:
+            return False
+    return True

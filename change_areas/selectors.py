@@ -10,7 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from change_areas import scoring
+from change_areas import expressions, scoring
 from change_areas.models import (
     Answer,
     Area,
@@ -607,3 +607,117 @@ def first_unanswered(cycle: Cycle, layer: str = Layer.SELF) -> dict[str, str]:
         if pk not in answered and area_code not in first:
             first[area_code] = code
     return first
+
+
+# --------------------------------------------------------------------------
+# Versions of an LKE: what changed between two, and codes that compare across them
+
+
+@dataclass
+class Difference:
+    """One difference between two versions of an LKE, for the comparison page."""
+
+    kind: str  # component, area, part, indicator, question, option, input, threshold, prerequisite
+    code: str  # the code in the newer version (the older one's when removed)
+    change: str  # "added", "removed", "renamed", "changed"
+    field: str = ""
+    before: object = None
+    after: object = None
+    old_code: str = ""
+
+
+# What each kind of row is compared by (beyond its code), and how it is named.
+COMPARED_FIELDS: dict[str, tuple[type, tuple[str, ...]]] = {
+    "component": (Component, ("name", "kind", "weight")),
+    "area": (Area, ("name", "weight")),
+    "part": (Part, ("name", "kind", "weight")),
+    "indicator": (Indicator, ("name", "weight")),
+    "question": (
+        Question,
+        ("text", "criterion", "answer_type", "weight", "value_rule", "number_min", "number_max"),
+    ),
+    "option": (QuestionOption, ("value", "criterion")),
+    "input": (QuestionInput, ("label", "computed")),
+    "threshold": (ThresholdRule, ("kind", "target", "minimum", "scope", "label")),
+    "prerequisite": (Prerequisite, ("name", "value_type", "grades", "requirement")),
+}
+
+
+def comparable_code(framework: Framework, code: str) -> str:
+    """The code an item of an older version has in `framework` (its code map; else the same)."""
+    mapped = dict(framework.code_map or {})
+    if code in mapped:
+        return mapped[code]
+    for old, new in mapped.items():  # an option "old:A" follows its question
+        if code.startswith(old + ":"):
+            return new + code[len(old) :]
+    return code
+
+
+def version_differences(old: Framework, new: Framework) -> list[Difference]:
+    """Every difference between two versions, row by row, the renamed codes followed through
+    `new`'s code map. Texts are compared with their whitespace collapsed. 18 queries."""
+    differences = []
+    for kind, (model, fields) in COMPARED_FIELDS.items():
+        before = _rows(model, old, fields, kind)
+        after = _rows(model, new, fields, kind)
+        renamed = {
+            comparable_code(new, code): code
+            for code in before
+            if comparable_code(new, code) != code
+        }
+        before = {comparable_code(new, code): row for code, row in before.items()}
+        for code in [c for c in after if c not in before]:
+            differences.append(Difference(kind, code, "added"))
+        for code in [c for c in before if c not in after]:
+            differences.append(Difference(kind, renamed.get(code, code), "removed"))
+        for code, row in after.items():
+            if code not in before:
+                continue
+            if code in renamed:
+                differences.append(Difference(kind, code, "renamed", old_code=renamed[code]))
+            for name in fields:
+                if _same(before[code][name], row[name]):
+                    continue
+                if name == "value_rule" and _same_rule(before[code][name], row[name]):
+                    continue  # written differently (a preset spelled out), computes the same
+                differences.append(
+                    Difference(
+                        kind,
+                        code,
+                        "changed",
+                        field=name,
+                        before=before[code][name],
+                        after=row[name],
+                        old_code=renamed.get(code, ""),
+                    )
+                )
+    return differences
+
+
+def _rows(model, framework: Framework, fields: tuple[str, ...], kind: str) -> dict[str, dict]:
+    rows = {}
+    for row in model.objects.filter(framework=framework, is_active=True).values(
+        "code", *fields, *(["predicate"] if kind == "threshold" else [])
+    ):
+        code = f"{row['predicate']}:{row['code']}" if kind == "threshold" else row["code"]
+        rows[code] = row
+    return rows
+
+
+def _same_rule(a: dict, b: dict) -> bool:
+    try:
+        return expressions.equivalent(expressions.preset(a or {}), expressions.preset(b or {}))
+    except (expressions.ExpressionError, KeyError):
+        return False
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, str) and isinstance(b, str):
+        return " ".join(a.split()) == " ".join(b.split())
+    if a is None or b is None:
+        return a is b
+    try:
+        return float(a) == float(b)
+    except (TypeError, ValueError):
+        return a == b

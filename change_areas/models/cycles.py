@@ -144,6 +144,11 @@ class Campaign(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("change_areas:campaign_detail", kwargs={"pk": self.pk})
 
+    @property
+    def proposal_deadline(self) -> datetime.date:
+        """31 May of the campaign's year unless the owner recorded another date. No query."""
+        return self.proposal_closes or default_proposal_deadline(self.year)
+
 
 class CycleQuerySet(models.QuerySet):
     def for_unit(self, unit) -> CycleQuerySet:

@@ -262,7 +262,14 @@ def cycle_decide(request: HttpRequest, cycle: Cycle) -> HttpResponse:
             messages.success(request, _("Keputusan dicatat."))
             return redirect(cycle)
     context = common.cycle_context(request, cycle)
-    context.update({"form": form, "tpn_summary": cycle.summary(Layer.TPN)})
+    moves = context.get("moves") or {}
+    context.update(
+        {
+            "form": form,
+            "tpn_summary": cycle.summary(Layer.TPN),
+            "award_reasons": moves["award"].reasons if "award" in moves else [],
+        }
+    )
     return render(
         request, "change_areas/decision.html", context, status=400 if form.errors else 200
     )
