@@ -298,8 +298,8 @@ class Transition:
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         "submit",
-        gettext_lazy("Ajukan penilaian mandiri"),
-        gettext_lazy("mengajukan penilaian mandiri"),
+        gettext_lazy("Ajukan penilaian unit"),
+        gettext_lazy("mengajukan penilaian unit"),
         source=(Stage.PEMBANGUNAN, Stage.PENILAIAN_MANDIRI),
         target=_first_review_stage,
         perm=Perm.SUBMIT_SELF,
@@ -566,7 +566,7 @@ def layer_edit_state(
     layer = Layer(layer)
     if not access.can(user, cycle.unit, LAYER_PERMS[layer]):
         if layer == Layer.SELF:
-            return False, _("Peran Anda pada unit ini tidak mencakup pengisian penilaian mandiri.")
+            return False, _("Peran Anda pada unit ini tidak mencakup pengisian penilaian unit.")
         return False, _("Peran Anda tidak mencakup lapis penilaian ini.")
     rule = STAGES[Stage(cycle.stage)]
     if layer == Layer.SELF:
@@ -599,7 +599,7 @@ def _self_edit_state(
             "Penilai mengembalikan beberapa pertanyaan untuk diperbaiki; hanya pertanyaan itu yang dapat diubah."
         )
     if rule.open_layer != Layer.SELF:
-        return False, _("Penilaian mandiri sudah diajukan (tahap %(stage)s); jawaban terkunci.") % {
+        return False, _("Penilaian unit sudah diajukan (tahap %(stage)s); jawaban terkunci.") % {
             "stage": cycle.get_stage_display()
         }
     closed = _window_reason(cycle, Layer.SELF, today)

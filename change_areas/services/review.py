@@ -156,7 +156,7 @@ def cycle_submit(*, cycle: Cycle, by) -> Cycle:
         notifications.reviewers(cycle, workflow.LAYER_ROLES[layer]),
         verb="submit",
         subject=_("LKE %(unit)s siap dinilai") % {"unit": cycle.unit},
-        message=_("%(unit)s mengajukan penilaian mandiri %(year)s untuk dinilai.")
+        message=_("%(unit)s mengajukan penilaian unit %(year)s untuk dinilai.")
         % {"unit": cycle.unit, "year": cycle.year},
         url=_review_url(cycle, layer),
         cycle=cycle,

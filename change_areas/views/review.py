@@ -194,7 +194,7 @@ def _take(request: HttpRequest, move, success: str, **kwargs) -> None:
 @require_POST
 def cycle_submit(request: HttpRequest, cycle: Cycle) -> HttpResponse:
     _take(
-        request, services.cycle_submit, _("Penilaian mandiri diajukan untuk dinilai."), cycle=cycle
+        request, services.cycle_submit, _("Penilaian unit diajukan untuk dinilai."), cycle=cycle
     )
     return redirect(cycle)
 

@@ -442,25 +442,25 @@ def test_the_home_page_lists_the_unread_notices(notices, tpi_reviewer, staff, cl
     reviewer_home = client_for(tpi_reviewer).get(reverse("home")).content.decode()
     staff_home = client_for(staff).get(reverse("home")).content.decode()
 
-    assert "Satker Contoh mengajukan penilaian mandiri 2026 untuk dinilai." in reviewer_home
+    assert "Satker Contoh mengajukan penilaian unit 2026 untuk dinilai." in reviewer_home
     assert f'href="/siklus/{notices.pk}/tinjau/tpi/area/A.MP/"' in reviewer_home
     assert "Sudah dibaca" not in staff_home
-    assert "mengajukan penilaian mandiri" not in staff_home
+    assert "mengajukan penilaian unit" not in staff_home
 
 
 def test_the_notification_page_marks_every_notice_read(notices, tpi_reviewer, staff, client_for):
     client = client_for(tpi_reviewer)
     page = client.get(reverse("change_areas:notifications")).content.decode()
-    assert "Satker Contoh mengajukan penilaian mandiri 2026 untuk dinilai." in page
+    assert "Satker Contoh mengajukan penilaian unit 2026 untuk dinilai." in page
 
     response = client.post(reverse("change_areas:notifications"))
 
     assert response.status_code == 302
     assert not Notification.objects.filter(user=tpi_reviewer, read_at__isnull=True).exists()
     home = client.get(reverse("home")).content.decode()
-    assert "mengajukan penilaian mandiri" not in home
+    assert "mengajukan penilaian unit" not in home
     listed = client.get(reverse("change_areas:notifications")).content.decode()
-    assert "Satker Contoh mengajukan penilaian mandiri 2026 untuk dinilai." in listed
+    assert "Satker Contoh mengajukan penilaian unit 2026 untuk dinilai." in listed
     assert Notification.objects.filter(user=staff).get().message == "Sudah dibaca"
 
 
@@ -468,7 +468,7 @@ def test_the_notification_page_shows_only_ones_own_notices(notices, staff, clien
     page = client_for(staff).get(reverse("change_areas:notifications")).content.decode()
 
     assert "Sudah dibaca" in page
-    assert "mengajukan penilaian mandiri" not in page
+    assert "mengajukan penilaian unit" not in page
 
 
 def test_marking_read_leaves_other_peoples_notices_unread(notices, staff, tpi_reviewer, client_for):

@@ -23,7 +23,7 @@ from zi_tracker.dashboards import charts, exports, forms, selectors
 
 PDF_ROW_LIMIT = 500
 LAYER_LABELS = {
-    Layer.SELF: gettext_lazy("Mandiri"),
+    Layer.SELF: gettext_lazy("Unit"),
     Layer.PRE: gettext_lazy("Pendahuluan"),
     Layer.TPI: gettext_lazy("TPI"),
     Layer.TPN: gettext_lazy("TPN"),
@@ -80,7 +80,7 @@ def _unit_context(request: HttpRequest, unit: Unit) -> dict:
     }
     if board.cycle is not None:
         areas = board.areas
-        series = [charts.Series(_("Penilaian mandiri"), [a.self_share for a in areas], charts.SELF)]
+        series = [charts.Series(_("Penilaian unit"), [a.self_share for a in areas], charts.SELF)]
         if any(a.tpi_value is not None for a in areas):
             series.append(charts.Series(_("TPI"), [a.tpi_share for a in areas], charts.TPI))
         if any(a.tpn_value is not None for a in areas):
@@ -111,7 +111,7 @@ def _unit_context(request: HttpRequest, unit: Unit) -> dict:
             title=_("Nilai total per tahun"),
             labels=[str(c.year) for c in history],
             series=[
-                charts.Series(_("Mandiri"), [float(c.self_total) for c in history], charts.SELF),
+                charts.Series(_("Unit"), [float(c.self_total) for c in history], charts.SELF),
                 charts.Series(
                     _("TPI"),
                     [None if c.tpi_total is None else float(c.tpi_total) for c in history],
@@ -211,7 +211,7 @@ def _portfolio_context(request: HttpRequest, root: Unit, *, rows_limit: int | No
                 title=_("Sebaran nilai total (jumlah unit per rentang nilai)"),
                 labels=distribution["labels"],
                 series=[
-                    charts.Series(_("Mandiri"), distribution["self"], charts.SELF),
+                    charts.Series(_("Unit"), distribution["self"], charts.SELF),
                     charts.Series(_("TPI"), distribution["tpi"], charts.TPI),
                 ],
                 axis_label=_("Nilai total"),
@@ -220,13 +220,13 @@ def _portfolio_context(request: HttpRequest, root: Unit, *, rows_limit: int | No
                 title=_("Rata-rata nilai per area (% dari bobot area)"),
                 categories=[a.name for a in averages],
                 series=[
-                    charts.Series(_("Mandiri"), [a.self_share for a in averages], charts.SELF),
+                    charts.Series(_("Unit"), [a.self_share for a in averages], charts.SELF),
                     charts.Series(_("TPI"), [a.tpi_share for a in averages], charts.TPI),
                     charts.Series(_("TPN"), [a.tpn_share for a in averages], charts.TPN),
                 ]
                 if any(a.tpn_share is not None for a in averages)
                 else [
-                    charts.Series(_("Mandiri"), [a.self_share for a in averages], charts.SELF),
+                    charts.Series(_("Unit"), [a.self_share for a in averages], charts.SELF),
                     charts.Series(_("TPI"), [a.tpi_share for a in averages], charts.TPI),
                 ],
                 fmt=lambda value: charts.percent(value, 1),

@@ -47,7 +47,7 @@ class Command(BaseCommand):
                 cycle=cycle,
                 subject=f"Pengisian LKE {cycle.unit} ditutup {date_format(cycle.fill_closes, 'DATE_FORMAT')}",
                 message=(
-                    f"Pengisian penilaian mandiri {cycle.unit} tahun {cycle.year} ditutup pada "
+                    f"Pengisian penilaian unit {cycle.unit} tahun {cycle.year} ditutup pada "
                     f"{date_format(cycle.fill_closes, 'DATE_FORMAT')} ({(cycle.fill_closes - today).days} hari lagi). "
                     f"Terisi {float(cycle.self_completeness) * 100:.0f}%."
                 ),
