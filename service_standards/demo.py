@@ -538,6 +538,8 @@ def _seed_sorong(unit: Unit, log) -> bool:
             note=note,
         )
         survey = services.survey_replace_respondents(survey=survey, by=None, rows=rows)
+        # 160 users in the semester: Krejcie–Morgan asks for 113 respondents, 120 answered.
+        survey = services.survey_set_population(survey=survey, population=160, by=None)
         services.survey_publish(survey=survey, by=None)
         created = True
     return created

@@ -355,6 +355,8 @@ ROWS: list[Row] = [
                                                                             LOGIN, 404,     302,  302,  403, 403, 403,   302,   302),
         data=ss.data("survey_averages")),
     Row("service_standards:survey_publish", "POST", ss.kw("survey"), statuses(LOGIN, 404,    403,  302,  403, 403, 403,   302,   302)),
+    Row("service_standards:survey_population", "POST", ss.kw("survey"), statuses(LOGIN, 404, 302,  302,  403, 403, 403,   302,   302),
+        data=lambda world: {"population": "120"}),
     Row("service_standards:survey_unpublish", "POST", ss.kw("survey_published"), statuses(
                                                                             LOGIN, 404,     403,  302,  403, 403, 403,   302,   302)),
     # Public pages: everyone, signed in or not, inside or outside the unit.
