@@ -211,8 +211,7 @@ def _all_accepted(layer: Layer) -> Callable[[Cycle, Facts], list[str]]:
 
 
 def _proposable(cycle: Cycle, facts: Facts) -> list[str]:
-    closed = proposal_window_reason(cycle)
-    return ([closed] if closed else []) + facts.proposal_reasons
+    return facts.proposal_reasons
 
 
 def proposal_window_reason(cycle: Cycle, today: datetime.date | None = None) -> str | None:
@@ -290,6 +289,9 @@ class Transition:
     guard: Callable[[Cycle, Facts], list[str]] = _no_guard
     # The guard's reasons give way to a consideration the person records (kept in history).
     overridable: bool = False
+    # The proposal deadline (31 May, or the campaign's date) must not have passed; like a
+    # window it binds people, not the system recording history (imports, the demo).
+    deadline: bool = False
 
     def target_of(self, cycle: Cycle) -> Stage:
         return self.target(cycle) if callable(self.target) else self.target
@@ -364,6 +366,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         perm=Perm.ADMINISTER,
         on_instansi=True,
         guard=_proposable,
+        deadline=True,
     ),
     Transition(
         "set_by_instansi",
@@ -419,6 +422,10 @@ class Move:
         reasons = []
         if self.transition.window is not None:
             closed = _window_reason(self.cycle, self.transition.window)
+            if closed:
+                reasons.append(closed)
+        if self.transition.deadline:
+            closed = proposal_window_reason(self.cycle)
             if closed:
                 reasons.append(closed)
         return reasons + self.transition.guard(self.cycle, self.facts)
@@ -517,6 +524,10 @@ def require(
         closed = _window_reason(cycle, transition.window)
         if closed:
             raise PermissionDenied(closed)
+    if by is not None and transition.deadline:
+        closed = proposal_window_reason(cycle)
+        if closed:
+            raise ValidationError(closed)
     reasons = transition.guard(cycle, facts or Facts(cycle))
     if reasons and not (transition.overridable and override.strip()):
         if transition.overridable:
@@ -528,14 +539,19 @@ def require(
     return transition
 
 
-def proposal_blockers(cycle: Cycle, *, facts: Facts | None = None) -> list[str]:
-    """Why the cycle cannot be proposed to the TPN (empty when it can). ~6 queries."""
+def proposal_blockers(
+    cycle: Cycle, *, facts: Facts | None = None, deadline: bool = True
+) -> list[str]:
+    """Why the cycle cannot be proposed to the TPN (empty when it can). ~6 queries.
+
+    `deadline=False` leaves out the proposal deadline, for the system recording a past
+    proposal (the deadline binds people, as `require` applies it)."""
     reasons = []
     if cycle.stage != Stage.PENGUSULAN:
         reasons.append(
             _("Penilaian TPI belum final (tahap %(stage)s).") % {"stage": cycle.get_stage_display()}
         )
-    closed = proposal_window_reason(cycle)
+    closed = proposal_window_reason(cycle) if deadline else None
     if closed:
         reasons.append(closed)
     return reasons + (facts or Facts(cycle)).proposal_reasons

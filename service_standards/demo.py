@@ -16,6 +16,7 @@ import random
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from service_standards import services
 from service_standards.models import (
@@ -605,5 +606,9 @@ def seed(log=print) -> bool:
         created |= _seed_sorong(units[SORONG], log)
     if MEDAN in units:
         created |= _seed_medan(units[MEDAN])
-    log("Demo service standards: " + ("created." if created else "already present, unchanged."))
+    log(
+        _("Standar pelayanan demo: dibuat.")
+        if created
+        else _("Standar pelayanan demo: sudah ada, tidak diubah.")
+    )
     return created

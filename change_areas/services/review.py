@@ -366,7 +366,7 @@ def proposal_create(
             )
             continue
         facts = workflow.Facts(cycle)
-        reasons = workflow.proposal_blockers(cycle, facts=facts)
+        reasons = workflow.proposal_blockers(cycle, facts=facts, deadline=by is not None)
         problems += [f"{cycle.unit}: {reason}" for reason in reasons]
         if not reasons:
             moves.append((cycle, workflow.require(cycle, "propose", by, facts=facts)))

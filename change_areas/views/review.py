@@ -193,9 +193,7 @@ def _take(request: HttpRequest, move, success: str, **kwargs) -> None:
 @unit_permission(Perm.SUBMIT_SELF, scope=scopes.CYCLE)
 @require_POST
 def cycle_submit(request: HttpRequest, cycle: Cycle) -> HttpResponse:
-    _take(
-        request, services.cycle_submit, _("Penilaian unit diajukan untuk dinilai."), cycle=cycle
-    )
+    _take(request, services.cycle_submit, _("Penilaian unit diajukan untuk dinilai."), cycle=cycle)
     return redirect(cycle)
 
 
