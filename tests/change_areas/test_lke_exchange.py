@@ -404,7 +404,7 @@ def test_scorecard_speaks_english_when_the_interface_does(cycle, unit):
     with translation.override("en"):
         output = run("lke_scorecard", unit.code, "2026")
 
-    assert "Menuju WBK: does not meet the thresholds yet" in output
+    assert "Menuju WBK: threshold not yet met" in output
 
 
 def _figures(html: str, name: str) -> str:
