@@ -293,7 +293,7 @@ def test_an_award_more_than_two_years_after_a_revocation_is_allowed(unit, superu
 
 
 def test_a_revocation_fails_bebas_pencabutan_for_the_next_years_cycle(award, superuser, unit):
-    following = CycleFactory(unit=unit, year=2025)
+    following = CycleFactory(unit=unit, year=2026, proposal_closes=datetime.date(2026, 5, 31))
 
     def bebas_pencabutan():
         return next(
@@ -307,7 +307,7 @@ def test_a_revocation_fails_bebas_pencabutan_for_the_next_years_cycle(award, sup
 
     check = bebas_pencabutan()
     assert check.met is False
-    assert check.value == "0"  # 2 June 2025 to 31 December 2025
+    assert (check.days, check.display_value) == (363, "363 hari")  # 2 June 2025 to 31 May 2026
     assert any(
         "Tidak ada pencabutan predikat" in reason
         for reason in workflow.proposal_blockers(fresh(following))
@@ -320,7 +320,11 @@ def test_a_revocation_fails_bebas_pencabutan_for_the_next_years_cycle(award, sup
 
 @pytest.fixture
 def in_tpn(finalised) -> Cycle:
-    return force_stage(finalised, Stage.EVALUASI_TPN)
+    """With the TPN, its layer as the TPI left it (as a proposal copies it)."""
+    cycle = force_stage(finalised, Stage.EVALUASI_TPN)
+    services.copy_layer(cycle, "tpi", "tpn", by=None)
+    services.cycle_refresh_summary(cycle=cycle, layer="tpn")
+    return fresh(cycle)
 
 
 def test_the_tpn_records_the_award_on_the_decision_page(in_tpn, tpn_reviewer, client_for):
