@@ -28,6 +28,9 @@ def version_compare(request: HttpRequest, old: str, new: str) -> HttpResponse:
     names = kind_names()
     for difference in differences:
         difference.kind_name = names[difference.kind]
+        if difference.field:  # the field as the interface names it ("teks", "kriteria", …)
+            model = selectors.COMPARED_FIELDS[difference.kind][0]
+            difference.field_name = model._meta.get_field(difference.field).verbose_name
     return render(
         request,
         "change_areas/version_compare.html",
