@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-
 # django-simple-history keeps a change reason in 100 characters.
 REASON_LENGTH = 100
 
