@@ -94,7 +94,7 @@ class CampaignForm(WindowsMixin):
         label=_("Untuk semua unit di bawah"), queryset=Unit.objects.none()
     )
     framework = forms.ModelChoiceField(
-        label=_("Kerangka LKE"), queryset=Framework.objects.none(), empty_label=None
+        label=_("Versi LKE"), queryset=Framework.objects.none(), empty_label=None
     )
     year = forms.TypedChoiceField(label=_("Tahun"), coerce=int, choices=())
     kinds = forms.MultipleChoiceField(
@@ -111,6 +111,12 @@ class CampaignForm(WindowsMixin):
         label=_("Dengan penilaian pendahuluan (unit provinsi/eselon I menilai lebih dahulu)"),
         required=False,
     )
+    proposal_closes = forms.DateField(
+        label=_("Batas pengusulan ke TPN"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Kosongkan untuk 31 Mei tahun kampanye (PermenPAN-RB 5/2024)."),
+    )
 
     def __init__(self, *args, roots, **kwargs):
         super().__init__(*args, **kwargs)
@@ -121,6 +127,50 @@ class CampaignForm(WindowsMixin):
         self.fields["framework"].initial = Framework.objects.current()
         self.fields["year"].choices = _year_choices()
         self.fields["year"].initial = timezone.localdate().year
+
+
+class ProposalDeadlineForm(forms.Form):
+    proposal_closes = forms.DateField(label=_("Batas pengusulan ke TPN"), widget=DateInput())
+    basis = forms.CharField(
+        label=_("Dasar perubahan (misalnya nomor surat TPN)"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class InstansiWbkForm(forms.Form):
+    """The instansi sets Menuju WBK: its own decree (keputusan pimpinan instansi)."""
+
+    decree_number = forms.CharField(label=_("Nomor keputusan pimpinan instansi"), max_length=150)
+    decree_date = forms.DateField(label=_("Tanggal keputusan"), widget=DateInput())
+    note = forms.CharField(
+        label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class MandiriDesignationForm(forms.Form):
+    decree_number = forms.CharField(label=_("Nomor keputusan Menteri"), max_length=150)
+    decree_date = forms.DateField(label=_("Tanggal keputusan"), widget=DateInput())
+    valid_from = forms.IntegerField(label=_("Berlaku mulai tahun"), min_value=2024, max_value=2100)
+    valid_until = forms.IntegerField(
+        label=_("Berlaku sampai tahun (kosong: sampai dicabut)"),
+        required=False,
+        min_value=2024,
+        max_value=2100,
+    )
+    note = forms.CharField(
+        label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("valid_until")
+            and data.get("valid_from")
+            and data["valid_until"] < data["valid_from"]
+        ):
+            self.add_error("valid_until", _("Tahun akhir harus sesudah tahun mulai."))
+        return data
 
 
 class EvidenceUploadForm(forms.Form):
@@ -266,6 +316,14 @@ class DecisionForm(forms.Form):
     note = forms.CharField(
         label=_("Catatan (wajib bila predikat tidak diberikan)"),
         required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    override_reason = forms.CharField(
+        label=_(
+            "Pertimbangan (wajib bila predikat ditetapkan walau lapis TPN belum memenuhi nilai ambang)"
+        ),
+        required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 

@@ -3,10 +3,13 @@ who may touch it (see `units.access.Scope`). One query each."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
+from change_areas import selectors
 from change_areas.models import Campaign, Cycle, Evidence, PredicateAward, WorkPlanItem
-from units.access import Scope
+from units import access
+from units.access import Perm, Scope
 
 CYCLE = Scope(
     kwarg="pk",
@@ -45,4 +48,23 @@ WORK_PLAN_ITEM = Scope(
         cycle_id=pk,
     ),
     unit_of=lambda item: item.cycle.unit,
+)
+
+
+def _on_instansi(user, cycle: Cycle, perm: Perm) -> None:
+    """The capability on the cycle's instansi (its tree's root); people of the unit get 403."""
+    if access.can(user, selectors.instansi_of(cycle.unit), perm):
+        return
+    access.check(user, cycle.unit, Perm.VIEW)
+    raise PermissionDenied
+
+
+# A cycle whose move belongs to its instansi (setting Menuju WBK: evaluasi mandiri, 52/2014).
+CYCLE_OF_INSTANSI = Scope(
+    kwarg="pk",
+    name="cycle",
+    load=lambda pk: get_object_or_404(
+        Cycle.objects.select_related("unit", "framework", "work_plan_framework", "campaign"), pk=pk
+    ),
+    check=_on_instansi,
 )

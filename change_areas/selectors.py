@@ -10,7 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from change_areas import scoring
+from change_areas import expressions, scoring
 from change_areas.models import (
     Answer,
     Area,
@@ -20,6 +20,7 @@ from change_areas.models import (
     Framework,
     Indicator,
     Layer,
+    MandiriDesignation,
     Part,
     PredicateAward,
     Prerequisite,
@@ -34,6 +35,7 @@ from change_areas.models import (
 )
 from units import access
 from units.access import Perm
+from lib.rounding import shown
 from units.models import Unit, UnitKind
 
 
@@ -66,6 +68,12 @@ def question_spec(question: Question) -> scoring.QuestionSpec:
         inputs=tuple(
             scoring.InputSpec(i.key, i.code, i.label, tuple((i.computed or {}).get("sum", ())))
             for i in inputs
+        ),
+        weight=float(question.weight),
+        number_range=(
+            (float(question.number_min or 0), float(question.number_max))
+            if question.is_number
+            else None
         ),
     )
 
@@ -116,6 +124,12 @@ def catalog_spec(framework: Framework) -> scoring.CatalogSpec:
             )
             for t in ThresholdRule.objects.filter(**active).order_by("predicate", "order")
         ),
+        threshold_kinds={
+            name: scoring.ThresholdKindSpec(
+                kind["subjects"], kind.get("measure", "value"), kind["message"], kind["label"]
+            )
+            for name, kind in (framework.threshold_kinds or {}).items()
+        },
     )
 
 
@@ -157,13 +171,62 @@ def layer_answers_with_evidence(cycle: Cycle, layer: str) -> dict[str, Answer]:
 
 
 def held_predicates(unit, on: datetime.date | None = None) -> set[str]:
-    """Predicates the unit holds (awarded, not revoked) on a day. One query."""
+    """Predicates the unit holds on a day: decreed by then and not revoked by then. One query."""
     on = on or timezone.localdate()
     return set(
-        PredicateAward.objects.held()
-        .filter(unit=unit, decree_date__lte=on)
-        .values_list("predicate", flat=True)
+        PredicateAward.objects.held_on(on).filter(unit=unit).values_list("predicate", flat=True)
     )
+
+
+# --------------------------------------------------------------------------
+# Elapsed time: the rules that count years count days to the proposal date.
+
+DAYS_PER_YEAR = 365  # a year of a time rule, as the award check counts two years as 730 days
+
+# Functions (unit → date or None) that know when a unit declared its Zona Integritas. The
+# declarations app, a floor above, registers its own in its AppConfig.ready().
+PENCANANGAN_SOURCES: list = []
+
+
+def register_pencanangan_source(source) -> None:
+    if source not in PENCANANGAN_SOURCES:
+        PENCANANGAN_SOURCES.append(source)
+
+
+def pencanangan_date(unit) -> datetime.date | None:
+    """The earliest pencanangan of the unit (or of an instansi above it) on record."""
+    dates = [day for source in PENCANANGAN_SOURCES if (day := source(unit)) is not None]
+    return min(dates) if dates else None
+
+
+def mandiri_designation(cycle: Cycle) -> MandiriDesignation | None:
+    """The Menteri's designation letting the cycle's instansi evaluate Menuju WBK itself in the
+    cycle's year, or None. Two queries (one for a root unit)."""
+    instansi = instansi_of(cycle.unit)
+    for designation in MandiriDesignation.objects.filter(instansi=instansi).order_by(
+        "-decree_date"
+    ):
+        if designation.covers(cycle.year):
+            return designation
+    return None
+
+
+def proposal_reference_date(cycle: Cycle) -> datetime.date:
+    """The day the time rules are counted to: the proposal letter's date once proposed, else
+    the proposal deadline (31 May unless the campaign set another). No query (proposal joined)."""
+    if cycle.proposal_id and cycle.proposal is not None:
+        return cycle.proposal.letter_date
+    return cycle.proposal_deadline
+
+
+def elapsed(days: int) -> str:
+    """Days as people say them: "1 tahun 272 hari", "2 tahun", "45 hari"."""
+    years, rest = divmod(max(days, 0), DAYS_PER_YEAR)
+    if years and rest:
+        return _("%(years)d tahun %(days)d hari") % {"years": years, "days": rest}
+    if years:
+        return _("%(years)d tahun") % {"years": years}
+    return _("%(days)d hari") % {"days": rest}
 
 
 def scorecard(
@@ -229,9 +292,14 @@ class PrerequisiteCheck:
     required: str | None  # the minimum for the cycle's target and instansi type
     met: bool | None  # None when unknown
     computed: bool = False
+    days: int | None = None  # a computed time rule: days elapsed to the proposal date
+    since: datetime.date | None = None  # …counted from this day (pencanangan, revocation)
+    until: datetime.date | None = None  # …to this day
 
     @property
     def display_value(self) -> str | None:
+        if self.days is not None:
+            return elapsed(self.days)
         return self._display(self.value)
 
     @property
@@ -284,15 +352,16 @@ def prerequisite_checklist(cycle: Cycle) -> list[PrerequisiteCheck]:
             Q(unit=unit) | Q(unit=instansi), year=cycle.year, prerequisite__in=prerequisites
         )
     }
-    first_year = (
-        Cycle.objects.filter(unit=unit).order_by("year").values_list("year", flat=True).first()
-    ) or cycle.year
+    until = proposal_reference_date(cycle)
     last_revocation = (
-        PredicateAward.objects.filter(unit=unit, revoked_on__isnull=False)
+        PredicateAward.objects.filter(unit=unit, revoked_on__isnull=False, revoked_on__lte=until)
         .order_by("-revoked_on")
         .values_list("revoked_on", flat=True)
         .first()
     )
+    declared = None
+    if any(p.source == PrerequisiteSource.BUILDING_YEARS for p in prerequisites):
+        declared = pencanangan_date(unit)
     checks = []
     for prerequisite in prerequisites:
         owner = instansi if prerequisite.level == PrerequisiteLevel.INSTANSI else unit
@@ -300,26 +369,28 @@ def prerequisite_checklist(cycle: Cycle) -> list[PrerequisiteCheck]:
         requirement = (prerequisite.requirement or {}).get(cycle.target, {})
         required = requirement.get(kind, requirement.get("*"))
         value: str | None = record.value if record else None
-        computed = False
-        if value is None and prerequisite.source == PrerequisiteSource.BUILDING_YEARS:
-            value, computed = str(cycle.year - first_year), True
-        elif value is None and prerequisite.source == PrerequisiteSource.REVOCATION_FREE_YEARS:
-            computed = True
-            value = (
-                "99"
-                if last_revocation is None
-                else str((datetime.date(cycle.year, 12, 31) - last_revocation).days // 365)
-            )
-        checks.append(
-            PrerequisiteCheck(
-                prerequisite=prerequisite,
-                record=record,
-                value=value,
-                required=None if required is None else str(required),
-                met=_meets(prerequisite, value, required),
-                computed=computed,
-            )
+        check = PrerequisiteCheck(
+            prerequisite=prerequisite,
+            record=record,
+            value=value,
+            required=None if required is None else str(required),
+            met=_meets(prerequisite, value, required),
         )
+        since = {
+            PrerequisiteSource.BUILDING_YEARS: declared,
+            PrerequisiteSource.REVOCATION_FREE_YEARS: last_revocation,
+        }.get(prerequisite.source)
+        if value is None and prerequisite.source == PrerequisiteSource.REVOCATION_FREE_YEARS:
+            check.computed = True
+            if since is None:
+                check.value, check.met = NEVER_REVOKED, True
+        if value is None and since is not None:
+            # Elapsed days to the proposal date, against the years required × 365 days.
+            days = (until - since).days
+            check.computed, check.days, check.since, check.until = True, days, since, until
+            check.value = f"{days / DAYS_PER_YEAR:.4f}"
+            check.met = None if required is None else days >= float(required) * DAYS_PER_YEAR
+        checks.append(check)
     return checks
 
 
@@ -343,23 +414,30 @@ def _meets(prerequisite: Prerequisite, value: str | None, required) -> bool | No
 
 
 def scorecard_json(cycle: Cycle, layer: str = Layer.SELF) -> dict:
-    """The layer's scorecard as one JSON-ready object, numbers rounded to 2 decimals."""
-    card = scorecard(cycle, layer)
-
-    def rounded(nodes: dict[str, scoring.NodeScore]) -> dict[str, float]:
-        return {code: round(node.value, 2) for code, node in nodes.items()}
-
+    """The layer's scorecard as one JSON-ready object, numbers as the LKE shows them."""
     return {
         "framework": cycle.framework.code,
         "unit": cycle.unit.code,
         "year": cycle.year,
         "layer": layer,
-        "total": round(card.total, 2),
+        **card_json(scorecard(cycle, layer)),
+    }
+
+
+def card_json(card: scoring.Scorecard) -> dict:
+    """A scorecard's figures rounded by the one rule the verdicts use (lib.rounding.shown),
+    so a total shown as 75.0 is never reported ineligible for a minimum of 75. Pure."""
+
+    def rounded(nodes: dict[str, scoring.NodeScore]) -> dict[str, float]:
+        return {code: float(shown(node.value)) for code, node in nodes.items()}
+
+    return {
+        "total": float(shown(card.total)),
         "components": rounded(card.components),
         "parts": rounded(card.parts),
         "areas": rounded(card.areas),
         "indicators": rounded(card.indicators),
-        "completeness": round(card.completeness, 2),
+        "completeness": float(shown(card.completeness)),
         "eligibility": {
             predicate: {
                 "eligible": result.eligible,
@@ -552,3 +630,117 @@ def first_unanswered(cycle: Cycle, layer: str = Layer.SELF) -> dict[str, str]:
         if pk not in answered and area_code not in first:
             first[area_code] = code
     return first
+
+
+# --------------------------------------------------------------------------
+# Versions of an LKE: what changed between two, and codes that compare across them
+
+
+@dataclass
+class Difference:
+    """One difference between two versions of an LKE, for the comparison page."""
+
+    kind: str  # component, area, part, indicator, question, option, input, threshold, prerequisite
+    code: str  # the code in the newer version (the older one's when removed)
+    change: str  # "added", "removed", "renamed", "changed"
+    field: str = ""
+    before: object = None
+    after: object = None
+    old_code: str = ""
+
+
+# What each kind of row is compared by (beyond its code), and how it is named.
+COMPARED_FIELDS: dict[str, tuple[type, tuple[str, ...]]] = {
+    "component": (Component, ("name", "kind", "weight")),
+    "area": (Area, ("name", "weight")),
+    "part": (Part, ("name", "kind", "weight")),
+    "indicator": (Indicator, ("name", "weight")),
+    "question": (
+        Question,
+        ("text", "criterion", "answer_type", "weight", "value_rule", "number_min", "number_max"),
+    ),
+    "option": (QuestionOption, ("value", "criterion")),
+    "input": (QuestionInput, ("label", "computed")),
+    "threshold": (ThresholdRule, ("kind", "target", "minimum", "scope", "label")),
+    "prerequisite": (Prerequisite, ("name", "value_type", "grades", "requirement")),
+}
+
+
+def comparable_code(framework: Framework, code: str) -> str:
+    """The code an item of an older version has in `framework` (its code map; else the same)."""
+    mapped = dict(framework.code_map or {})
+    if code in mapped:
+        return mapped[code]
+    for old, new in mapped.items():  # an option "old:A" follows its question
+        if code.startswith(old + ":"):
+            return new + code[len(old) :]
+    return code
+
+
+def version_differences(old: Framework, new: Framework) -> list[Difference]:
+    """Every difference between two versions, row by row, the renamed codes followed through
+    `new`'s code map. Texts are compared with their whitespace collapsed. 18 queries."""
+    differences = []
+    for kind, (model, fields) in COMPARED_FIELDS.items():
+        before = _rows(model, old, fields, kind)
+        after = _rows(model, new, fields, kind)
+        renamed = {
+            comparable_code(new, code): code
+            for code in before
+            if comparable_code(new, code) != code
+        }
+        before = {comparable_code(new, code): row for code, row in before.items()}
+        for code in [c for c in after if c not in before]:
+            differences.append(Difference(kind, code, "added"))
+        for code in [c for c in before if c not in after]:
+            differences.append(Difference(kind, renamed.get(code, code), "removed"))
+        for code, row in after.items():
+            if code not in before:
+                continue
+            if code in renamed:
+                differences.append(Difference(kind, code, "renamed", old_code=renamed[code]))
+            for name in fields:
+                if _same(before[code][name], row[name]):
+                    continue
+                if name == "value_rule" and _same_rule(before[code][name], row[name]):
+                    continue  # written differently (a preset spelled out), computes the same
+                differences.append(
+                    Difference(
+                        kind,
+                        code,
+                        "changed",
+                        field=name,
+                        before=before[code][name],
+                        after=row[name],
+                        old_code=renamed.get(code, ""),
+                    )
+                )
+    return differences
+
+
+def _rows(model, framework: Framework, fields: tuple[str, ...], kind: str) -> dict[str, dict]:
+    rows = {}
+    for row in model.objects.filter(framework=framework, is_active=True).values(
+        "code", *fields, *(["predicate"] if kind == "threshold" else [])
+    ):
+        code = f"{row['predicate']}:{row['code']}" if kind == "threshold" else row["code"]
+        rows[code] = row
+    return rows
+
+
+def _same_rule(a: dict, b: dict) -> bool:
+    try:
+        return expressions.equivalent(expressions.preset(a or {}), expressions.preset(b or {}))
+    except (expressions.ExpressionError, KeyError):
+        return False
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, str) and isinstance(b, str):
+        return " ".join(a.split()) == " ".join(b.split())
+    if a is None or b is None:
+        return a is b
+    try:
+        return float(a) == float(b)
+    except (TypeError, ValueError):
+        return a == b

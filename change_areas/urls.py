@@ -6,8 +6,10 @@ from change_areas.views import (
     evidence,
     exchange,
     lke,
+    mandiri,
     results,
     review,
+    versions,
     work_plans,
 )
 
@@ -109,4 +111,18 @@ urlpatterns = [
     path("notifikasi/", review.notification_list, name="notifications"),
     path("kampanye/", campaigns.campaign_list, name="campaign_list"),
     path("kampanye/<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),
+    path(
+        "kampanye/<int:pk>/batas-pengusulan/",
+        campaigns.campaign_deadline,
+        name="campaign_deadline",
+    ),
+    path("siklus/<int:pk>/penetapan-instansi/", mandiri.instansi_wbk, name="instansi_wbk"),
+    path("unit/<unitcode:code>/evaluasi-mandiri/", mandiri.mandiri_designations, name="mandiri"),
+    path(
+        "unit/<unitcode:code>/evaluasi-mandiri/catat/",
+        mandiri.mandiri_designation_add,
+        name="mandiri_add",
+    ),
+    path("versi-lke/", versions.version_list, name="versions"),
+    path("versi-lke/<slug:old>/<slug:new>/", versions.version_compare, name="version_compare"),
 ]

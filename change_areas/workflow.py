@@ -45,7 +45,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from change_areas import selectors
-from change_areas.models import Cycle, Layer, Question, QuestionReview, ReviewStatus, Stage
+from change_areas.models import (
+    Cycle,
+    InstansiSetsWbk,
+    Layer,
+    Predicate,
+    Question,
+    QuestionReview,
+    ReviewStatus,
+    Stage,
+)
 from units import access
 from units.access import Perm
 from units.models import Role
@@ -135,6 +144,11 @@ class Facts:
         )
 
     @cached_property
+    def designation(self):
+        """The Menteri's designation of the cycle's instansi for evaluasi mandiri. Two queries."""
+        return selectors.mandiri_designation(self.cycle)
+
+    @cached_property
     def proposal_reasons(self) -> list[str]:
         """Why the TPI layer and the prerequisites do not allow a proposal yet. ~6 queries."""
         cycle = self.cycle
@@ -200,6 +214,51 @@ def _proposable(cycle: Cycle, facts: Facts) -> list[str]:
     return facts.proposal_reasons
 
 
+def proposal_window_reason(cycle: Cycle, today: datetime.date | None = None) -> str | None:
+    """Why a proposal may no longer be made: 31 May (or the date the campaign set) has passed."""
+    today = today or timezone.localdate()
+    if today <= cycle.proposal_deadline:
+        return None
+    return _(
+        "Batas pengusulan ke TPN %(date)s telah lewat; pengusulan hanya dapat dibuat bila "
+        "pemilik kampanye mencatat perpanjangan yang ditetapkan TPN."
+    ) % {"date": date_format(cycle.proposal_deadline, "DATE_FORMAT")}
+
+
+def _tpn_layer_meets_rules(cycle: Cycle, facts: Facts) -> list[str]:
+    """Under 90/2021 the field result prevails: an award the TPN layer does not support
+    needs the decider's consideration on record (the move is overridable)."""
+    eligibility = cycle.summary(Layer.TPN).get("eligibility", {}).get(cycle.target, {})
+    if eligibility.get("eligible"):
+        return []
+    return [failure["message"] for failure in eligibility.get("failed", [])] or [
+        _("Lapis TPN belum memenuhi nilai ambang %(target)s.")
+        % {"target": cycle.get_target_display()}
+    ]
+
+
+def _instansi_may_set_wbk(cycle: Cycle, facts: Facts) -> list[str]:
+    """Evaluasi mandiri (5/2024: a designated instansi) or the head of the agency (52/2014):
+    Menuju WBK only, on a final TPI layer that meets every rule and the prerequisites."""
+    reasons = []
+    if cycle.target != Predicate.WBK:
+        reasons.append(
+            _("Instansi hanya dapat menetapkan Menuju WBK; Menuju WBBM ditetapkan Menteri.")
+        )
+    rule = cycle.framework.wbk_set_by_instansi
+    if rule == InstansiSetsWbk.DESIGNATED and facts.designation is None:
+        reasons.append(
+            _(
+                "Instansi ini belum ditetapkan Menteri untuk melaksanakan evaluasi Menuju WBK "
+                "secara mandiri pada %(year)s."
+            )
+            % {"year": cycle.year}
+        )
+    elif not rule:
+        reasons.append(_("Versi LKE ini tidak memberi instansi wewenang menetapkan Menuju WBK."))
+    return reasons + facts.proposal_reasons
+
+
 def _first_review_stage(cycle: Cycle) -> Stage:
     return Stage.PENILAIAN_PENDAHULUAN if cycle.pre_assessment else Stage.EVALUASI_TPI
 
@@ -228,6 +287,11 @@ class Transition:
     layer: Layer | None = None  # the reviewer layer the move belongs to
     window: Layer | None = None  # this layer's window must be open (dates, not only the stage)
     guard: Callable[[Cycle, Facts], list[str]] = _no_guard
+    # The guard's reasons give way to a consideration the person records (kept in history).
+    overridable: bool = False
+    # The proposal deadline (31 May, or the campaign's date) must not have passed; like a
+    # window it binds people, not the system recording history (imports, the demo).
+    deadline: bool = False
 
     def target_of(self, cycle: Cycle) -> Stage:
         return self.target(cycle) if callable(self.target) else self.target
@@ -236,8 +300,8 @@ class Transition:
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         "submit",
-        gettext_lazy("Ajukan penilaian mandiri"),
-        gettext_lazy("mengajukan penilaian mandiri"),
+        gettext_lazy("Ajukan penilaian unit"),
+        gettext_lazy("mengajukan penilaian unit"),
         source=(Stage.PEMBANGUNAN, Stage.PENILAIAN_MANDIRI),
         target=_first_review_stage,
         perm=Perm.SUBMIT_SELF,
@@ -302,11 +366,33 @@ TRANSITIONS: tuple[Transition, ...] = (
         perm=Perm.ADMINISTER,
         on_instansi=True,
         guard=_proposable,
+        deadline=True,
     ),
     Transition(
-        "decide",
-        gettext_lazy("Catat keputusan"),
-        gettext_lazy("memutuskan"),
+        "set_by_instansi",
+        gettext_lazy("Tetapkan Menuju WBK oleh instansi"),
+        gettext_lazy("menetapkan Menuju WBK oleh instansi"),
+        source=(Stage.PENGUSULAN,),
+        target=Stage.KEPUTUSAN,
+        perm=Perm.SET_WBK,
+        on_instansi=True,
+        guard=_instansi_may_set_wbk,
+    ),
+    Transition(
+        "award",
+        gettext_lazy("Tetapkan predikat"),
+        gettext_lazy("menetapkan predikat"),
+        source=(Stage.EVALUASI_TPN,),
+        target=Stage.KEPUTUSAN,
+        perm=Perm.REVIEW_TPN,
+        layer=Layer.TPN,
+        guard=_tpn_layer_meets_rules,
+        overridable=True,
+    ),
+    Transition(
+        "decline",
+        gettext_lazy("Predikat tidak diberikan"),
+        gettext_lazy("mencatat bahwa predikat tidak diberikan"),
         source=(Stage.EVALUASI_TPN,),
         target=Stage.KEPUTUSAN,
         perm=Perm.REVIEW_TPN,
@@ -336,6 +422,10 @@ class Move:
         reasons = []
         if self.transition.window is not None:
             closed = _window_reason(self.cycle, self.transition.window)
+            if closed:
+                reasons.append(closed)
+        if self.transition.deadline:
+            closed = proposal_window_reason(self.cycle)
             if closed:
                 reasons.append(closed)
         return reasons + self.transition.guard(self.cycle, self.facts)
@@ -402,14 +492,22 @@ def allowed(cycle: Cycle, user, *, facts: Facts | None = None) -> dict[str, Move
 
 
 def require(
-    cycle: Cycle, name: str, by, *, layer: str | None = None, facts: Facts | None = None
+    cycle: Cycle,
+    name: str,
+    by,
+    *,
+    layer: str | None = None,
+    facts: Facts | None = None,
+    override: str = "",
 ) -> Transition:
     """The move the table allows `by` to make now; else raise as a refusal should read.
 
     Outsiders 404, insiders without the capability 403 (units.access); a
     move from another stage, or whose window is closed, or whose guard does
-    not hold, a ValidationError with the reasons. `by=None` (the system)
-    skips the capability check only. Call it with the cycle locked.
+    not hold, a ValidationError with the reasons — unless the move is
+    overridable and `override` gives the consideration, which the caller
+    records. `by=None` (the system) skips the capability check only. Call it
+    with the cycle locked.
     """
     candidates = _candidates(name, layer)
     if not candidates:
@@ -426,19 +524,36 @@ def require(
         closed = _window_reason(cycle, transition.window)
         if closed:
             raise PermissionDenied(closed)
+    if by is not None and transition.deadline:
+        closed = proposal_window_reason(cycle)
+        if closed:
+            raise ValidationError(closed)
     reasons = transition.guard(cycle, facts or Facts(cycle))
-    if reasons:
+    if reasons and not (transition.overridable and override.strip()):
+        if transition.overridable:
+            reasons = [
+                *reasons,
+                _("Predikat hanya dapat ditetapkan dengan pertimbangan yang dicatat."),
+            ]
         raise ValidationError(reasons)
     return transition
 
 
-def proposal_blockers(cycle: Cycle, *, facts: Facts | None = None) -> list[str]:
-    """Why the cycle cannot be proposed to the TPN (empty when it can). ~6 queries."""
+def proposal_blockers(
+    cycle: Cycle, *, facts: Facts | None = None, deadline: bool = True
+) -> list[str]:
+    """Why the cycle cannot be proposed to the TPN (empty when it can). ~6 queries.
+
+    `deadline=False` leaves out the proposal deadline, for the system recording a past
+    proposal (the deadline binds people, as `require` applies it)."""
     reasons = []
     if cycle.stage != Stage.PENGUSULAN:
         reasons.append(
             _("Penilaian TPI belum final (tahap %(stage)s).") % {"stage": cycle.get_stage_display()}
         )
+    closed = proposal_window_reason(cycle) if deadline else None
+    if closed:
+        reasons.append(closed)
     return reasons + (facts or Facts(cycle)).proposal_reasons
 
 
@@ -467,7 +582,7 @@ def layer_edit_state(
     layer = Layer(layer)
     if not access.can(user, cycle.unit, LAYER_PERMS[layer]):
         if layer == Layer.SELF:
-            return False, _("Peran Anda pada unit ini tidak mencakup pengisian penilaian mandiri.")
+            return False, _("Peran Anda pada unit ini tidak mencakup pengisian penilaian unit.")
         return False, _("Peran Anda tidak mencakup lapis penilaian ini.")
     rule = STAGES[Stage(cycle.stage)]
     if layer == Layer.SELF:
@@ -500,7 +615,7 @@ def _self_edit_state(
             "Penilai mengembalikan beberapa pertanyaan untuk diperbaiki; hanya pertanyaan itu yang dapat diubah."
         )
     if rule.open_layer != Layer.SELF:
-        return False, _("Penilaian mandiri sudah diajukan (tahap %(stage)s); jawaban terkunci.") % {
+        return False, _("Penilaian unit sudah diajukan (tahap %(stage)s); jawaban terkunci.") % {
             "stage": cycle.get_stage_display()
         }
     closed = _window_reason(cycle, Layer.SELF, today)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from change_areas.models import Framework
 from declarations import services, signing
@@ -116,7 +117,11 @@ def seed(log=print) -> bool:
     """Create, finalise (and sign, when a key is configured) the two demo declarations."""
     frameworks = {framework.code: framework for framework in Framework.objects.all()}
     if "permenpan-rb-52-2014" not in frameworks:
-        log("Demo declarations: skipped (load the catalogs first: python manage.py load_catalogs).")
+        log(
+            _(
+                "Pencanangan demo dilewati (muat katalog lebih dahulu: python manage.py load_catalogs)."
+            )
+        )
         return False
     can_sign = signing.key_status().usable
     created, signed = [], []
@@ -133,14 +138,14 @@ def seed(log=print) -> bool:
             services.declaration_sign(declaration=declaration, by=None)
             signed.append(declaration)
     if not created and not signed:
-        log("Demo declarations: already present, unchanged.")
+        log(_("Pencanangan demo: sudah ada, tidak diubah."))
         return False
     parts = []
     if created:
-        parts.append(f"{len(created)} created and finalised")
+        parts.append(_("%(count)d dibuat dan difinalkan") % {"count": len(created)})
     if signed:
-        parts.append(f"{len(signed)} signed")
+        parts.append(_("%(count)d ditandatangani") % {"count": len(signed)})
     elif not can_sign:
-        parts.append("left unsigned (no signing key configured)")
-    log("Demo declarations: " + ", ".join(parts) + ".")
+        parts.append(_("belum ditandatangani (kunci penandatanganan belum dipasang)"))
+    log(_("Pencanangan demo: %(parts)s.") % {"parts": ", ".join(parts)})
     return True

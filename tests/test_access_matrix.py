@@ -325,6 +325,18 @@ ROWS: list[Row] = [
     Row("change_areas:campaign_list", "GET", no_kwargs, statuses(           LOGIN, 200,     200,  200,  200, 200, 200,   200,   200)),
     Row("change_areas:campaign_detail", "GET", lambda world: {"pk": world.extra["campaign"].pk}, statuses(
                                                                             LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("change_areas:campaign_deadline", "POST", lambda world: {"pk": world.extra["campaign"].pk}, statuses(
+                                                                            LOGIN, 404,     403,  403,  403, 403, 403,   302,   302),
+        data=lambda world: {"proposal_closes": "2027-06-30", "basis": "Surat TPN B/1/2027"}),
+    # Setting Menuju WBK by the instansi needs SET_WBK on the instansi (KL): no role of the unit has it.
+    Row("change_areas:instansi_wbk", "GET", cycle_kwargs, statuses(         LOGIN, 404,     403,  403,  403, 403, 403,   403,   200)),
+    Row("change_areas:mandiri", "GET", unit_kwargs, statuses(               LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("change_areas:mandiri_add", "POST", unit_kwargs, statuses(          LOGIN, 404,     403,  403,  403, 403, 403,   403,   302),
+        data=lambda world: {"decree_number": "KEP/5/2025", "decree_date": "2025-02-01", "valid_from": "2025"}),
+    Row("change_areas:versions", "GET", no_kwargs, statuses(                LOGIN, 200,     200,  200,  200, 200, 200,   200,   200)),
+    Row("change_areas:version_compare", "GET",
+        lambda world: {"old": "permenpan-rb-90-2021", "new": "permenpan-rb-90-2021-lke-2026"}, statuses(
+                                                                            LOGIN, 200,     200,  200,  200, 200, 200,   200,   200)),
     # --- service_standards ----------------------------------------------------------------------------------------
     # (`ss` is tests/service_standards/matrix.py: it builds each row's data.)
     Row("service_standards:services", "GET",
@@ -386,6 +398,8 @@ ROWS: list[Row] = [
                                                                             LOGIN, 404,     302,  302,  403, 403, 403,   302,   302),
         data=ss.data("survey_averages")),
     Row("service_standards:survey_publish", "POST", ss.kw("survey"), statuses(LOGIN, 404,    403,  302,  403, 403, 403,   302,   302)),
+    Row("service_standards:survey_population", "POST", ss.kw("survey"), statuses(LOGIN, 404, 302,  302,  403, 403, 403,   302,   302),
+        data=lambda world: {"population": "120"}),
     Row("service_standards:survey_unpublish", "POST", ss.kw("survey_published"), statuses(
                                                                             LOGIN, 404,     403,  302,  403, 403, 403,   302,   302)),
     # Public pages: everyone, signed in or not, inside or outside the unit.

@@ -54,6 +54,7 @@ class Perm(StrEnum):
     REVIEW_PRE = "review_pre"  # pre-assess for a provincial or eselon I office
     REVIEW_TPI = "review_tpi"  # score as the internal assessment team
     REVIEW_TPN = "review_tpn"  # record the national evaluation
+    SET_WBK = "set_wbk"  # set Menuju WBK for the instansi (evaluasi mandiri; 52/2014: pimpinan)
     ADMINISTER = "administer"  # units, campaigns, declarations, printing and signing
     NATIONAL = "national"  # national decisions: recording and revoking predicates (superusers)
 
@@ -65,6 +66,7 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
     Role.TPI_REVIEWER: frozenset({Perm.VIEW, Perm.REVIEW_TPI}),
     Role.TPN_REVIEWER: frozenset({Perm.VIEW, Perm.REVIEW_TPN}),
     Role.VIEWER: frozenset({Perm.VIEW}),
+    Role.INSTANSI_EVALUATOR: frozenset({Perm.VIEW, Perm.SET_WBK}),
     Role.UNIT_ADMIN: frozenset(
         {Perm.VIEW, Perm.EDIT_SELF, Perm.SUBMIT_SELF, Perm.MANAGE_TEAM, Perm.ADMINISTER}
     ),

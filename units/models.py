@@ -234,6 +234,9 @@ class Role(models.TextChoices):
     TPN_REVIEWER = "tpn_reviewer", _("Penilai TPN")
     VIEWER = "viewer", _("Pimpinan / pemantau")
     UNIT_ADMIN = "unit_admin", _("Admin unit")
+    # The instansi's own evaluation team that sets Menuju WBK where the regulation lets the
+    # instansi do so: evaluasi mandiri (5/2024) or the head of the agency (52/2014).
+    INSTANSI_EVALUATOR = "instansi_evaluator", _("Tim evaluasi mandiri instansi")
 
 
 class MembershipQuerySet(models.QuerySet):

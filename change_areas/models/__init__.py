@@ -2,6 +2,7 @@
 work plans, prerequisites and predicates. Import them from here."""
 
 from change_areas.models.catalog import (
+    NUMBER_ANSWER_TYPES,
     OPTION_ANSWER_TYPES,
     AnswerType,
     Area,
@@ -11,6 +12,7 @@ from change_areas.models.catalog import (
     Framework,
     FrameworkKind,
     Indicator,
+    InstansiSetsWbk,
     Part,
     PartKind,
     Predicate,
@@ -34,11 +36,12 @@ from change_areas.models.cycles import (
     CycleAreaScore,
     CycleEvent,
     Decision,
+    DecisionRoute,
     Layer,
     Stage,
 )
 from change_areas.models.evidence import DocumentType, Evidence, EvidenceFile
-from change_areas.models.predicates import PredicateAward
+from change_areas.models.predicates import MandiriDesignation, PredicateAward
 from change_areas.models.prerequisites import PrerequisiteRecord
 from change_areas.models.reviews import (
     OPEN_REVIEW_STATUSES,
@@ -58,6 +61,7 @@ from change_areas.models.work_plans import (
 
 __all__ = [
     "DASHBOARD_COLUMNS",
+    "NUMBER_ANSWER_TYPES",
     "OPEN_REVIEW_STATUSES",
     "OPEN_STATUSES",
     "OPTION_ANSWER_TYPES",
@@ -74,13 +78,16 @@ __all__ = [
     "CycleAreaScore",
     "CycleEvent",
     "Decision",
+    "DecisionRoute",
     "DocumentType",
     "Evidence",
     "EvidenceFile",
     "Framework",
     "FrameworkKind",
     "Indicator",
+    "InstansiSetsWbk",
     "Layer",
+    "MandiriDesignation",
     "Notification",
     "Part",
     "PartKind",

@@ -8,6 +8,7 @@ dashboards never recompute scorecards.
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -27,7 +28,9 @@ class Stage(models.TextChoices):
     """The life of a unit's programme in one year (DESIGN §1)."""
 
     PEMBANGUNAN = "pembangunan", _("Pembangunan")
-    PENILAIAN_MANDIRI = "penilaian_mandiri", _("Penilaian mandiri")
+    # Stored value kept from before 5/2024 gave "mandiri" its own meaning (evaluasi
+    # Menuju WBK secara mandiri by an instansi); the unit's own layer is "penilaian unit".
+    PENILAIAN_MANDIRI = "penilaian_mandiri", _("Penilaian unit")
     PENILAIAN_PENDAHULUAN = "penilaian_pendahuluan", _("Penilaian pendahuluan")
     EVALUASI_TPI = "evaluasi_tpi", _("Evaluasi TPI")
     PERBAIKAN = "perbaikan", _("Perbaikan oleh unit")
@@ -60,7 +63,7 @@ DASHBOARD_COLUMNS = (
 class Layer(models.TextChoices):
     """Who answered: the unit, the pre-assessor, the TPI, the TPN."""
 
-    SELF = "self", _("Penilaian mandiri unit")
+    SELF = "self", _("Penilaian unit")
     PRE = "pre", _("Penilaian pendahuluan")
     TPI = "tpi", _("Penilaian TPI")
     TPN = "tpn", _("Penilaian TPN")
@@ -69,6 +72,14 @@ class Layer(models.TextChoices):
 class Decision(models.TextChoices):
     AWARDED = "diberikan", _("Predikat diberikan")
     NOT_AWARDED = "tidak_diberikan", _("Predikat tidak diberikan")
+
+
+class DecisionRoute(models.TextChoices):
+    """Who set the predicate, on what evaluation."""
+
+    TPN = "tpn", _("Keputusan Menteri atas evaluasi TPN")
+    MANDIRI = "mandiri", _("Evaluasi Menuju WBK secara mandiri oleh instansi (PermenPAN-RB 5/2024)")
+    PIMPINAN = "pimpinan", _("Penetapan pimpinan instansi (PermenPAN-RB 52/2014)")
 
 
 class Campaign(models.Model):
@@ -93,6 +104,17 @@ class Campaign(models.Model):
         _("dengan penilaian pendahuluan"),
         default=False,
         help_text=_("Unit provinsi/eselon I menilai lebih dahulu sebelum TPI."),
+    )
+    proposal_closes = models.DateField(
+        _("batas pengusulan ke TPN"),
+        null=True,
+        blank=True,
+        help_text=_("31 Mei tahun kampanye kecuali TPN menetapkan lain (PermenPAN-RB 5/2024)."),
+    )
+    proposal_extension = models.TextField(
+        _("dasar perpanjangan batas pengusulan"),
+        blank=True,
+        help_text=_("Misalnya nomor surat TPN yang menetapkan waktu lain."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -121,6 +143,11 @@ class Campaign(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("change_areas:campaign_detail", kwargs={"pk": self.pk})
+
+    @property
+    def proposal_deadline(self) -> datetime.date:
+        """31 May of the campaign's year unless the owner recorded another date. No query."""
+        return self.proposal_closes or default_proposal_deadline(self.year)
 
 
 class CycleQuerySet(models.QuerySet):
@@ -175,6 +202,7 @@ class Cycle(models.Model):
     fill_closes = models.DateField(_("pengisian ditutup"), null=True, blank=True)
     review_opens = models.DateField(_("penilaian TPI dibuka"), null=True, blank=True)
     review_closes = models.DateField(_("penilaian TPI ditutup"), null=True, blank=True)
+    proposal_closes = models.DateField(_("batas pengusulan ke TPN"), null=True, blank=True)
     pre_assessment = models.BooleanField(_("dengan penilaian pendahuluan"), default=False)
     submitted_at = models.DateTimeField(_("diajukan ke TPI"), null=True, blank=True)
     revision_layer = models.CharField(
@@ -254,17 +282,30 @@ class Cycle(models.Model):
         """The stored scorecard summary of a layer ({} before any answer). No query."""
         return (self.summaries or {}).get(layer, {})
 
+    @property
+    def proposal_deadline(self) -> datetime.date:
+        """The last day a proposal to the TPN may be dated: 31 May unless set otherwise. No query."""
+        return self.proposal_closes or default_proposal_deadline(self.year)
+
+
+def default_proposal_deadline(year: int) -> datetime.date:
+    """PermenPAN-RB 5/2024 Lampiran II Bab II: "paling lambat pada tanggal 31 Mei" each year."""
+    return datetime.date(year, 5, 31)
+
 
 EVENT_LABELS = {
     "cycle_open": _("Siklus dibuka"),
-    "self_assessment_start": _("Penilaian mandiri dimulai"),
-    "submit": _("Penilaian mandiri diajukan untuk dinilai"),
+    "self_assessment_start": _("Penilaian unit dimulai"),
+    "submit": _("Penilaian unit diajukan untuk dinilai"),
     "return": _("Dikembalikan kepada unit untuk perbaikan"),
     "resubmit": _("Perbaikan diajukan kembali"),
     "pass_pre": _("Lulus penilaian pendahuluan"),
     "finalise_tpi": _("Penilaian TPI difinalkan"),
     "propose": _("Diusulkan ke TPN"),
     "decide": _("Keputusan TPN dicatat"),
+    "award": _("Predikat ditetapkan atas evaluasi TPN"),
+    "decline": _("Predikat tidak diberikan"),
+    "set_by_instansi": _("Menuju WBK ditetapkan oleh instansi"),
     "revoke": _("Predikat dicabut"),
 }
 

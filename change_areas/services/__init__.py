@@ -16,6 +16,7 @@ from change_areas.services.answers import AnswerConflict, answer_save, answers_s
 from change_areas.services.cycles import (
     CAMPAIGN_DEFAULT_KINDS,
     campaign_open,
+    campaign_set_proposal_deadline,
     cycle_open,
     cycle_refresh_summary,
 )
@@ -25,7 +26,11 @@ from change_areas.services.evidence import (
     evidence_replace,
     evidence_upload,
 )
-from change_areas.services.predicates import predicate_award, predicate_revoke
+from change_areas.services.predicates import (
+    mandiri_designation_add,
+    predicate_award,
+    predicate_revoke,
+)
 from change_areas.services.prerequisites import prerequisite_record_save
 from change_areas.services.review import (
     comment_add,
@@ -36,6 +41,7 @@ from change_areas.services.review import (
     cycle_pass_pre_assessment,
     cycle_resubmit,
     cycle_return,
+    cycle_set_wbk_by_instansi,
     cycle_submit,
     open_reviews,
     proposal_create,
@@ -52,6 +58,7 @@ __all__ = [
     "answer_save",
     "answers_save_many",
     "campaign_open",
+    "campaign_set_proposal_deadline",
     "comment_add",
     "comment_side",
     "copy_layer",
@@ -62,9 +69,11 @@ __all__ = [
     "cycle_refresh_summary",
     "cycle_resubmit",
     "cycle_return",
+    "cycle_set_wbk_by_instansi",
     "cycle_submit",
     "evidence_replace",
     "evidence_upload",
+    "mandiri_designation_add",
     "open_reviews",
     "predicate_award",
     "predicate_revoke",

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from change_areas import scoring, selectors
 from change_areas.models import (
@@ -20,6 +20,7 @@ from change_areas.models import (
     FrameworkKind,
     Layer,
 )
+from change_areas.models.cycles import default_proposal_deadline
 from change_areas.services.history import event
 from lib.writes import record
 from units import access
@@ -106,6 +107,7 @@ def campaign_open(
     kinds=CAMPAIGN_DEFAULT_KINDS,
     pre_assessment: bool = False,
     target: str = "wbk",
+    proposal_closes: datetime.date | None = None,
 ) -> tuple[Campaign, int, int]:
     """Open `framework`/`year` for every active unit of the given kinds below `root`.
 
@@ -118,8 +120,10 @@ def campaign_open(
     if framework.kind != FrameworkKind.LKE:
         raise ValidationError(_("Kampanye memerlukan kerangka dengan LKE."))
     _check_windows(fill_opens, fill_closes, review_opens, review_closes)
+    proposal_closes = proposal_closes or default_proposal_deadline(year)
     campaign = Campaign(
         name=name,
+        proposal_closes=proposal_closes,
         root=root,
         framework=framework,
         year=year,
@@ -152,6 +156,7 @@ def campaign_open(
             fill_closes=fill_closes,
             review_opens=review_opens,
             review_closes=review_closes,
+            proposal_closes=proposal_closes,
             pre_assessment=pre_assessment,
             created_by=by,
             summaries={Layer.SELF: empty},
@@ -171,6 +176,41 @@ def campaign_open(
         batch_size=500,
     )
     return campaign, len(created), len(units) - len(created)
+
+
+@transaction.atomic
+def campaign_set_proposal_deadline(
+    *, campaign: Campaign, proposal_closes: datetime.date, basis: str, by
+) -> Campaign:
+    """Move the campaign's proposal deadline (the TPN may set another than 31 May,
+    PermenPAN-RB 5/2024), for the campaign and its cycles; the basis is kept in history.
+
+    The campaign owner does it: ADMINISTER on the campaign's root unit.
+    """
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if by is not None:
+        access.check(by, campaign.root, Perm.ADMINISTER)
+    basis = basis.strip()
+    if not basis:
+        raise ValidationError(
+            _("Tuliskan dasar perubahan batas pengusulan (misalnya nomor surat TPN).")
+        )
+    if proposal_closes.year != campaign.year:
+        raise ValidationError(
+            _("Batas pengusulan harus jatuh pada tahun kampanye (%(year)s).")
+            % {"year": campaign.year}
+        )
+    campaign.proposal_closes = proposal_closes
+    campaign.proposal_extension = basis
+    campaign.full_clean()
+    record(campaign, by=by, reason=f"campaign_set_proposal_deadline {proposal_closes}: {basis}")
+    campaign.save(update_fields=["proposal_closes", "proposal_extension"])
+    cycles = list(Cycle.objects.filter(campaign=campaign))
+    for cycle in cycles:
+        cycle.proposal_closes = proposal_closes
+        record(cycle, by=by, reason=f"campaign_set_proposal_deadline {proposal_closes}")
+    bulk_update_with_history(cycles, Cycle, ["proposal_closes"], batch_size=500, default_user=by)
+    return campaign
 
 
 def cycle_refresh_summary(

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -26,12 +27,15 @@ from change_areas.models import (
     Cycle,
     CycleEvent,
     Decision,
+    DecisionRoute,
     Evidence,
+    InstansiSetsWbk,
     Layer,
     Proposal,
     Question,
     QuestionReview,
     ReviewStatus,
+    Stage,
 )
 from change_areas.services.cycles import cycle_refresh_summary
 from change_areas.services.history import locked
@@ -152,7 +156,7 @@ def cycle_submit(*, cycle: Cycle, by) -> Cycle:
         notifications.reviewers(cycle, workflow.LAYER_ROLES[layer]),
         verb="submit",
         subject=_("LKE %(unit)s siap dinilai") % {"unit": cycle.unit},
-        message=_("%(unit)s mengajukan penilaian mandiri %(year)s untuk dinilai.")
+        message=_("%(unit)s mengajukan penilaian unit %(year)s untuk dinilai.")
         % {"unit": cycle.unit, "year": cycle.year},
         url=_review_url(cycle, layer),
         cycle=cycle,
@@ -362,7 +366,7 @@ def proposal_create(
             )
             continue
         facts = workflow.Facts(cycle)
-        reasons = workflow.proposal_blockers(cycle, facts=facts)
+        reasons = workflow.proposal_blockers(cycle, facts=facts, deadline=by is not None)
         problems += [f"{cycle.unit}: {reason}" for reason in reasons]
         if not reasons:
             moves.append((cycle, workflow.require(cycle, "propose", by, facts=facts)))
@@ -413,13 +417,30 @@ def cycle_decide(
     decree_number: str = "",
     decree_date: datetime.date | None = None,
     note: str = "",
+    override_reason: str = "",
 ) -> Cycle:
-    """Record the TPN's decision; awarding creates the predicate with its decree."""
+    """Record the TPN's decision; awarding creates the predicate with its decree.
+
+    The award is checked against the TPN layer's own scorecard (the field result
+    prevails under 90/2021): when that layer fails a rule of the target, the
+    predicate is set only with the decider's consideration (`override_reason`),
+    kept on the award, in the cycle's timeline and in history, and shown in the
+    public registry as "ditetapkan dengan pertimbangan".
+    """
     cycle = locked(cycle.pk)
-    transition = workflow.require(cycle, "decide", by)
     if decision not in Decision.values:
         raise ValidationError(_("Keputusan tidak dikenal."))
-    if decision == Decision.AWARDED:
+    if cycle.stage == Stage.EVALUASI_TPN:
+        # the verdict as of now: predicates held today count (a WBK awarded since)
+        cycle_refresh_summary(cycle=cycle, layer=Layer.TPN)
+    awarding = decision == Decision.AWARDED
+    override_reason = override_reason.strip()
+    transition = workflow.require(
+        cycle, "award" if awarding else "decline", by, override=override_reason
+    )
+    considered = ""
+    if awarding:
+        considered = override_reason if _tpn_fails(cycle) else ""
         predicate_award(
             unit=cycle.unit,
             predicate=cycle.target,
@@ -428,6 +449,8 @@ def cycle_decide(
             decree_date=decree_date,
             cycle=cycle,
             by=None,
+            decided_by=by,
+            override_reason=considered,
         )
     elif not note.strip():
         raise ValidationError(_("Tuliskan alasan bila predikat tidak diberikan."))
@@ -435,11 +458,16 @@ def cycle_decide(
     cycle.decided_at = timezone.now()
     cycle.decision_note = note.strip()
     cycle_refresh_summary(cycle=cycle, layer=Layer.TPN)
+    event_note = str(Decision(decision).label)
+    if considered:
+        event_note += " — " + _("ditetapkan dengan pertimbangan: %(reason)s") % {
+            "reason": considered
+        }
     _move(
         cycle,
         transition,
         by=by,
-        note=Decision(decision).label,
+        note=event_note,
         fields=("decision", "decided_at", "decision_note"),
     )
     notifications.notify(
@@ -461,6 +489,72 @@ def cycle_decide(
             "decree": decree_number,
             "note": note,
         },
+        url=_url(cycle),
+        cycle=cycle,
+        exclude=by,
+    )
+    return cycle
+
+
+def _tpn_fails(cycle: Cycle) -> bool:
+    return not cycle.summary(Layer.TPN).get("eligibility", {}).get(cycle.target, {}).get("eligible")
+
+
+@transaction.atomic
+def cycle_set_wbk_by_instansi(
+    *, cycle: Cycle, decree_number: str, decree_date: datetime.date | None, note: str = "", by
+) -> Cycle:
+    """The instansi sets Menuju WBK itself: evaluasi mandiri by a designated instansi
+    (PermenPAN-RB 5/2024 Lampiran II Bab II B) or, under 52/2014, the head of the agency.
+
+    The workflow table decides whether it may (`set_by_instansi`: Menuju WBK only, a final
+    TPI layer meeting every rule and prerequisite, the instansi designated for the year);
+    the award records who decided, on what basis, and its route — distinct from an award
+    of the Menteri on the TPN's evaluation.
+    """
+    cycle = locked(cycle.pk)
+    facts = workflow.Facts(cycle)
+    transition = workflow.require(cycle, "set_by_instansi", by, facts=facts)
+    mandiri = cycle.framework.wbk_set_by_instansi == InstansiSetsWbk.DESIGNATED
+    designation = facts.designation if mandiri else None
+    basis = (
+        _("Evaluasi Menuju WBK secara mandiri; instansi ditetapkan dengan %(decree)s (%(date)s)")
+        % {
+            "decree": designation.decree_number,
+            "date": date_format(designation.decree_date, "DATE_FORMAT"),
+        }
+        if designation
+        else _("Penetapan pimpinan instansi menurut %(framework)s") % {"framework": cycle.framework}
+    )
+    predicate_award(
+        unit=cycle.unit,
+        predicate=cycle.target,
+        year=cycle.year,
+        decree_number=decree_number,
+        decree_date=decree_date,
+        cycle=cycle,
+        by=None,
+        decided_by=by,
+        route=DecisionRoute.MANDIRI if mandiri else DecisionRoute.PIMPINAN,
+        basis=basis,
+    )
+    cycle.decision = Decision.AWARDED
+    cycle.decided_at = timezone.now()
+    cycle.decision_note = note.strip() or basis
+    _move(
+        cycle,
+        transition,
+        by=by,
+        note=basis,
+        fields=("decision", "decided_at", "decision_note"),
+    )
+    notifications.notify(
+        notifications.unit_team(cycle),
+        verb="decision",
+        subject=_("Keputusan %(target)s untuk %(unit)s")
+        % {"target": cycle.get_target_display(), "unit": cycle.unit},
+        message=_("Selamat: %(unit)s memperoleh predikat %(target)s (%(decree)s).")
+        % {"unit": cycle.unit, "target": cycle.get_target_display(), "decree": decree_number},
         url=_url(cycle),
         cycle=cycle,
         exclude=by,

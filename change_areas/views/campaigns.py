@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from change_areas import forms, scopes, services, workflow
 from change_areas.models import Campaign, Cycle, Stage
@@ -75,9 +76,42 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 def campaign_detail(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     cycles = Cycle.objects.filter(campaign=campaign).select_related("unit").order_by("unit__path")
     page = Paginator(cycles, 100).get_page(request.GET.get("halaman"))
+    may_extend = access.can(request.user, campaign.root, Perm.ADMINISTER)
     return render(
-        request, "change_areas/campaign_detail.html", {"campaign": campaign, "page": page}
+        request,
+        "change_areas/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "page": page,
+            "deadline_form": forms.ProposalDeadlineForm(
+                initial={"proposal_closes": campaign.proposal_closes}
+            )
+            if may_extend
+            else None,
+        },
     )
+
+
+@unit_permission(Perm.ADMINISTER, scope=scopes.CAMPAIGN)
+@require_POST
+def campaign_deadline(request: HttpRequest, campaign: Campaign) -> HttpResponse:
+    """The campaign owner moves the proposal deadline, with the TPN's basis on record."""
+    form = forms.ProposalDeadlineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.campaign_set_proposal_deadline(
+                campaign=campaign, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Batas pengusulan diubah untuk semua siklus kampanye ini."))
+    else:
+        for field_errors in form.errors.values():
+            for message in field_errors:
+                messages.error(request, message)
+    return redirect(campaign)
 
 
 def _administered_instansi(user) -> list[Unit]:

@@ -130,7 +130,7 @@ def tpi_report_pdf(request: HttpRequest, cycle: Cycle) -> HttpResponse:
 def predicate_timeline(request: HttpRequest, unit: Unit) -> HttpResponse:
     awards = list(
         PredicateAward.objects.for_unit(unit)
-        .select_related("cycle", "revoked_by")
+        .select_related("cycle", "revoked_by", "decided_by")
         .order_by("decree_date")
     )
     return render(

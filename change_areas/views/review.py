@@ -193,9 +193,7 @@ def _take(request: HttpRequest, move, success: str, **kwargs) -> None:
 @unit_permission(Perm.SUBMIT_SELF, scope=scopes.CYCLE)
 @require_POST
 def cycle_submit(request: HttpRequest, cycle: Cycle) -> HttpResponse:
-    _take(
-        request, services.cycle_submit, _("Penilaian mandiri diajukan untuk dinilai."), cycle=cycle
-    )
+    _take(request, services.cycle_submit, _("Penilaian unit diajukan untuk dinilai."), cycle=cycle)
     return redirect(cycle)
 
 
@@ -262,7 +260,14 @@ def cycle_decide(request: HttpRequest, cycle: Cycle) -> HttpResponse:
             messages.success(request, _("Keputusan dicatat."))
             return redirect(cycle)
     context = common.cycle_context(request, cycle)
-    context.update({"form": form, "tpn_summary": cycle.summary(Layer.TPN)})
+    moves = context.get("moves") or {}
+    context.update(
+        {
+            "form": form,
+            "tpn_summary": cycle.summary(Layer.TPN),
+            "award_reasons": moves["award"].reasons if "award" in moves else [],
+        }
+    )
     return render(
         request, "change_areas/decision.html", context, status=400 if form.errors else 200
     )

@@ -33,7 +33,7 @@ def test_submit_review_return_fix_resubmit_finalise(
     login("koordinator", demo_world.DEMO_PASSWORD)
     page.goto(f"{live_server.url}/siklus/{cycle.pk}/")
     expect(page.locator(".big-number")).to_have_text("100,00")
-    page.get_by_role("button", name="Ajukan penilaian mandiri").click()
+    page.get_by_role("button", name="Ajukan penilaian unit").click()
     expect(page.locator("ul.messages")).to_contain_text("diajukan")
     sign_out(page)
 

@@ -79,7 +79,7 @@ def test_the_comparison_shows_the_timeline(compared, tpi_reviewer, client_for):
     timeline = re.search(r'<ol class="timeline">(.*?)</ol>', html, re.S).group(1)
     labels = [
         "Siklus dibuka",
-        "Penilaian mandiri diajukan untuk dinilai",
+        "Penilaian unit diajukan untuk dinilai",
         "Dikembalikan kepada unit untuk perbaikan",
         "Perbaikan diajukan kembali",
         "Penilaian TPI difinalkan",

@@ -48,7 +48,7 @@ def test_every_transition_records_an_event_with_its_stages_actor_and_time(
         ("resubmit", Stage.PERBAIKAN, Stage.EVALUASI_TPI, coordinator),
         ("finalise_tpi", Stage.EVALUASI_TPI, Stage.PENGUSULAN, tpi_reviewer),
         ("propose", Stage.PENGUSULAN, Stage.EVALUASI_TPN, instansi_admin),
-        ("decide", Stage.EVALUASI_TPN, Stage.KEPUTUSAN, tpn_reviewer),
+        ("award", Stage.EVALUASI_TPN, Stage.KEPUTUSAN, tpn_reviewer),
     ]
     assert all(started <= e.created_at <= timezone.now() for e in events[1:])
     reasons = list(
@@ -63,7 +63,7 @@ def test_every_transition_records_an_event_with_its_stages_actor_and_time(
         ("resubmit", "coordinator", Stage.EVALUASI_TPI),
         ("finalise_tpi", "tpi", Stage.PENGUSULAN),
         ("propose", "admin-instansi", Stage.EVALUASI_TPN),
-        ("decide", "tpn", Stage.KEPUTUSAN),
+        ("award", "tpn", Stage.KEPUTUSAN),
     ]
 
 

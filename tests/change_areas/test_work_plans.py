@@ -382,7 +382,7 @@ def test_cycle_on_the_eight_rb_areas_takes_items_on_rb_areas(rb_cycle, catalogs,
 
     assert item.area.framework == catalogs[RB]
     assert item.area.code == "RB.DR"
-    assert rb_cycle.framework.code == "permenpan-rb-90-2021"
+    assert rb_cycle.framework.code == "permenpan-rb-90-2021-lke-2026"
 
 
 def test_cycle_on_the_eight_rb_areas_refuses_a_90_2021_area(rb_cycle, framework, staff):

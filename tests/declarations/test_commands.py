@@ -71,7 +71,7 @@ def test_the_demo_declarations_are_final_with_their_pdfs(demo_units, no_signing_
     lines = []
     assert demo.seed(log=lines.append)
     assert lines == [
-        "Demo declarations: 2 created and finalised, left unsigned (no signing key configured)."
+        "Pencanangan demo: 2 dibuat dan difinalkan, belum ditandatangani (kunci penandatanganan belum dipasang)."
     ]
 
     sorong = Declaration.objects.get(document_number=demo.SORONG_NUMBER)
@@ -98,7 +98,7 @@ def test_the_demo_is_idempotent_and_signs_when_a_key_appears(
     demo.seed(log=lambda line: None)
     lines = []
     assert not demo.seed(log=lines.append)
-    assert lines == ["Demo declarations: already present, unchanged."]
+    assert lines == ["Pencanangan demo: sudah ada, tidak diubah."]
     assert Declaration.objects.count() == 2
 
     key, password = signing_key_files
@@ -107,7 +107,7 @@ def test_the_demo_is_idempotent_and_signs_when_a_key_appears(
         str(password),
     )
     demo.seed(log=lines.append)
-    assert lines[-1] == "Demo declarations: 2 signed."
+    assert lines[-1] == "Pencanangan demo: 2 ditandatangani."
     assert set(Declaration.objects.values_list("status", flat=True)) == {DeclarationStatus.SIGNED}
 
 

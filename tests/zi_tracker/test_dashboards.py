@@ -428,7 +428,7 @@ def test_home_shows_the_staff_what_is_left_and_what_is_late(unit, staff, catalog
     html = client_for(staff).get(reverse("home")).content.decode()
     assert "113 belum dijawab" in html
     assert "Sosialisasi terlambat" in html
-    assert "Pengisian penilaian mandiri Satker Contoh ditutup" in html
+    assert "Pengisian penilaian unit Satker Contoh ditutup" in html
     assert "Unit dan peran Anda" in html  # the existing content stays
 
 
@@ -473,7 +473,7 @@ def test_charts_escape_text_and_carry_titles_and_values():
         title="Nilai <b>",
         categories=["Area & co"],
         series=[
-            charts.Series("Mandiri", [55.5], charts.SELF),
+            charts.Series("Unit", [55.5], charts.SELF),
             charts.Series("TPI", [None], charts.TPI),
         ],
         fmt=lambda value: charts.percent(value, 1),

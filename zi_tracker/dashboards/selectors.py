@@ -69,10 +69,10 @@ ELIGIBILITY_FILTERS = {
     "wbk_tpi": Eligibility(gettext_lazy("Layak WBK menurut TPI"), "tpi_wbk_eligible", True),
     "wbbm_tpi": Eligibility(gettext_lazy("Layak WBBM menurut TPI"), "tpi_wbbm_eligible", True),
     "wbk_self": Eligibility(
-        gettext_lazy("Layak WBK menurut penilaian mandiri"), "self_wbk_eligible", True
+        gettext_lazy("Layak WBK menurut penilaian unit"), "self_wbk_eligible", True
     ),
     "wbbm_self": Eligibility(
-        gettext_lazy("Layak WBBM menurut penilaian mandiri"), "self_wbbm_eligible", True
+        gettext_lazy("Layak WBBM menurut penilaian unit"), "self_wbbm_eligible", True
     ),
     "not_tpi": Eligibility(gettext_lazy("Dinilai TPI, belum layak WBK"), "tpi_wbk_eligible", False),
 }
@@ -87,7 +87,7 @@ SORTS = {
     "unit": Sort(gettext_lazy("Urutan unit (pohon)"), "path"),
     "name": Sort(gettext_lazy("Nama unit"), "name"),
     "stage": Sort(gettext_lazy("Tahap"), "stage_rank"),
-    "self": Sort(gettext_lazy("Nilai mandiri"), "self_total"),
+    "self": Sort(gettext_lazy("Nilai unit"), "self_total"),
     "tpi": Sort(gettext_lazy("Nilai TPI"), "tpi_total"),
     "complete": Sort(gettext_lazy("Kelengkapan"), "self_completeness"),
     "plan": Sort(gettext_lazy("Rencana kerja"), "work_plan_percent"),
@@ -460,9 +460,9 @@ class LayerPair(NamedTuple):
 
 
 LAYER_PAIRS = {
-    "self-tpi": LayerPair(gettext_lazy("Penilaian mandiri dibanding TPI"), Layer.SELF, Layer.TPI),
+    "self-tpi": LayerPair(gettext_lazy("Penilaian unit dibanding TPI"), Layer.SELF, Layer.TPI),
     "tpi-tpn": LayerPair(gettext_lazy("TPI dibanding TPN"), Layer.TPI, Layer.TPN),
-    "self-tpn": LayerPair(gettext_lazy("Penilaian mandiri dibanding TPN"), Layer.SELF, Layer.TPN),
+    "self-tpn": LayerPair(gettext_lazy("Penilaian unit dibanding TPN"), Layer.SELF, Layer.TPN),
 }
 
 
@@ -703,7 +703,7 @@ class LayerEligibility:
 
 def eligibility(cycle: Cycle) -> list[LayerEligibility]:
     """WBK and WBBM eligibility per layer that has a summary, with failed rules. No query."""
-    labels = {Layer.SELF: _("Penilaian mandiri"), Layer.TPI: _("TPI"), Layer.TPN: _("TPN")}
+    labels = {Layer.SELF: _("Penilaian unit"), Layer.TPI: _("TPI"), Layer.TPN: _("TPN")}
     result = []
     for layer in (Layer.SELF, Layer.TPI, Layer.TPN):
         summary = cycle.summary(layer)

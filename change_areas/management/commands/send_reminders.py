@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from change_areas import notifications, workflow
 from change_areas.models import Cycle, Layer, ReminderLog, WorkPlanItem
@@ -19,11 +20,14 @@ from units.models import Role
 
 
 class Command(BaseCommand):
-    help = "Send the day's reminders: filling and review windows closing within N days, overdue work plans."
+    help = _(
+        "Kirim pengingat hari ini: jendela pengisian dan penilaian yang ditutup dalam N hari, "
+        "rencana kerja yang terlambat."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--days", type=int, default=7, help="remind of windows closing within this many days"
+            "--days", type=int, default=7, help=_("ingatkan jendela yang ditutup dalam sekian hari")
         )
 
     def handle(self, *args, days, **options):
@@ -43,7 +47,7 @@ class Command(BaseCommand):
                 cycle=cycle,
                 subject=f"Pengisian LKE {cycle.unit} ditutup {date_format(cycle.fill_closes, 'DATE_FORMAT')}",
                 message=(
-                    f"Pengisian penilaian mandiri {cycle.unit} tahun {cycle.year} ditutup pada "
+                    f"Pengisian penilaian unit {cycle.unit} tahun {cycle.year} ditutup pada "
                     f"{date_format(cycle.fill_closes, 'DATE_FORMAT')} ({(cycle.fill_closes - today).days} hari lagi). "
                     f"Terisi {float(cycle.self_completeness) * 100:.0f}%."
                 ),
@@ -90,7 +94,7 @@ class Command(BaseCommand):
                 message=f"Kegiatan rencana kerja yang melewati tenggat: {titles}.",
                 url=reverse("change_areas:work_plan", kwargs={"pk": cycle.pk}),
             )
-        self.stdout.write(f"Reminders sent: {sent}")
+        self.stdout.write(_("Pengingat terkirim: %(count)d") % {"count": sent})
 
     def _remind(self, people, *, key: str, today, **message) -> int:
         """Notify the people not yet reminded of `key` today; record each reminder."""
