@@ -189,3 +189,60 @@ def equivalent(first: str, second: str) -> bool:
         if results[0] != results[1]:
             return False
     return True
+
+
+_EXCEL_OPERATORS = {
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Mult: "*",
+    ast.Div: "/",
+    ast.Eq: "=",
+    ast.NotEq: "<>",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+}
+
+
+def excel_formula(expression: str, cells: Mapping[str, str]) -> str:
+    """The same rule as an Excel formula over the cells that hold the inputs (no leading "=").
+
+    `cells` maps each input name to its cell ("K12"). Excel's IF, like Python's
+    conditional, computes only the branch it takes, so a guarded division
+    stays guarded; `and`/`or`/`not` become AND/OR/NOT and `min`/`max`/`abs`
+    their Excel namesakes. Only the language `check` accepts is translated.
+    """
+
+    def formula(node: ast.AST) -> str:
+        if isinstance(node, ast.Expression):
+            return formula(node.body)
+        if isinstance(node, ast.Constant):
+            return _number(node.value)
+        if isinstance(node, ast.Name):
+            return cells[node.id]
+        if isinstance(node, ast.BinOp):
+            return f"({formula(node.left)}{_EXCEL_OPERATORS[type(node.op)]}{formula(node.right)})"
+        if isinstance(node, ast.UnaryOp):
+            if isinstance(node.op, ast.Not):
+                return f"NOT({formula(node.operand)})"
+            sign = "-" if isinstance(node.op, ast.USub) else "+"
+            return f"({sign}{formula(node.operand)})"
+        if isinstance(node, ast.BoolOp):
+            name = "AND" if isinstance(node.op, ast.And) else "OR"
+            return f"{name}({','.join(formula(value) for value in node.values)})"
+        if isinstance(node, ast.Compare):
+            pairs = zip([node.left, *node.comparators], node.comparators, strict=False)
+            parts = [
+                f"{formula(left)}{_EXCEL_OPERATORS[type(op)]}{formula(right)}"
+                for (left, right), op in zip(pairs, node.ops, strict=True)
+            ]
+            return parts[0] if len(parts) == 1 else f"AND({','.join(parts)})"
+        if isinstance(node, ast.IfExp):
+            return f"IF({formula(node.test)},{formula(node.body)},{formula(node.orelse)})"
+        if isinstance(node, ast.Call):
+            name = node.func.id.upper()
+            return f"{name}({','.join(formula(argument) for argument in node.args)})"
+        raise ExpressionError(f"{type(node).__name__} cannot be written as a formula")
+
+    return formula(ast.parse(expression.strip(), mode="eval"))

@@ -33,9 +33,9 @@ from change_areas.models import (
     QuestionReview,
     ThresholdRule,
 )
+from lib.rounding import shown
 from units import access
 from units.access import Perm
-from lib.rounding import shown
 from units.models import Unit, UnitKind
 
 
