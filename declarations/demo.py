@@ -19,7 +19,7 @@ import datetime
 from django.db import transaction
 
 from change_areas.models import Framework
-from declarations import services, signing
+from declarations import keys, services, signing
 from declarations.models import Declaration, DeclarationKind, DeclarationStatus, Witness
 from units.models import Unit
 
@@ -113,12 +113,19 @@ def _polman(frameworks: dict[str, Framework]) -> Declaration | None:
 
 
 def seed(log=print) -> bool:
-    """Create, finalise (and sign, when a key is configured) the two demo declarations."""
+    """Create the trial signing key when the installation has none, then create, finalise
+    and sign the two demo declarations."""
     frameworks = {framework.code: framework for framework in Framework.objects.all()}
     if "permenpan-rb-52-2014" not in frameworks:
         log("Demo declarations: skipped (load the catalogs first: python manage.py load_catalogs).")
         return False
-    can_sign = signing.key_status().usable
+    if keys.ensure_trial_key() is not None:
+        log(
+            "Signing: a trial key was created (self-signed, marked as a trial key on every "
+            "document it signs); administrators upload the institution's certificate on the "
+            "page Kunci tanda tangan."
+        )
+    can_sign = signing.key_status(None).usable
     created, signed = [], []
     for number, build in ((SORONG_NUMBER, _sorong), (POLMAN_NUMBER, _polman)):
         declaration = Declaration.objects.filter(document_number=number).first()
@@ -129,7 +136,7 @@ def seed(log=print) -> bool:
                     continue
                 declaration = services.declaration_finalise(declaration=declaration, by=None)
             created.append(declaration)
-        if can_sign and declaration.status == DeclarationStatus.FINAL:
+        if can_sign and declaration.status == DeclarationStatus.FINAL and not declaration.is_signed:
             services.declaration_sign(declaration=declaration, by=None)
             signed.append(declaration)
     if not created and not signed:

@@ -3,24 +3,36 @@
 import base64
 import mimetypes
 
+from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from lib.imports import ImportFileError, import_dataset, read_dataset
 from lib.middleware import SECOND_FACTOR_SESSION_KEY
 from lib.pdf import qr_data_uri
 from units import access, panels, scopes, services
 from units.access import Perm, public, signed_in, unit_permission
-from units.forms import MembershipGrantForm, TokenForm, UnitFilterForm
+from units.forms import (
+    InvitationForm,
+    InvitationImportForm,
+    MembershipGrantForm,
+    TokenForm,
+    UnitFilterForm,
+)
 from units.models import Membership, Unit
+from units.resources import InvitationResource
+from units.tokens import invitation_token
 
 PAGE_SIZE = 50
 
@@ -65,7 +77,7 @@ def unit_detail(request: HttpRequest, unit: Unit) -> HttpResponse:
     )
 
 
-def _team_context(request: HttpRequest, unit: Unit, form: MembershipGrantForm | None) -> dict:
+def _team_context(request: HttpRequest, unit: Unit, **forms) -> dict:
     roles = access.grantable_roles(request.user, unit)
     memberships = list(
         Membership.objects.filter(unit=unit)
@@ -74,6 +86,7 @@ def _team_context(request: HttpRequest, unit: Unit, form: MembershipGrantForm | 
     )
     for membership in memberships:
         membership.revocable = membership.role in roles and membership.user_id != request.user.pk
+    can_invite = bool(roles) and access.can_invite(request.user, unit)
     return {
         "unit": unit,
         "ancestors": list(unit.ancestors()),
@@ -83,25 +96,33 @@ def _team_context(request: HttpRequest, unit: Unit, form: MembershipGrantForm | 
             .select_related("user", "unit")
             .order_by("unit__depth", "role")
         ),
-        "form": form if form is not None else (MembershipGrantForm(roles=roles) if roles else None),
+        "form": forms.get("form") or (MembershipGrantForm(roles=roles) if roles else None),
+        "can_invite": can_invite,
+        "invite_form": forms.get("invite_form")
+        or (InvitationForm(roles=roles) if can_invite else None),
+        "import_form": forms.get("import_form") or (InvitationImportForm() if can_invite else None),
+        "can_administer": access.can(request.user, unit, Perm.ADMINISTER),
+        "invitation_days": settings.ZI_INVITATION_DAYS,
     }
 
 
 @unit_permission(Perm.VIEW)
 def unit_team(request: HttpRequest, unit: Unit) -> HttpResponse:
-    """The people who hold roles on the unit, and the form to add one."""
-    return render(request, "units/unit_team.html", _team_context(request, unit, None))
+    """The people who hold roles on the unit, and the forms to add, invite or import people."""
+    return render(request, "units/unit_team.html", _team_context(request, unit))
 
 
 @unit_permission(Perm.MANAGE_TEAM)
 @require_POST
 def membership_grant(request: HttpRequest, unit: Unit) -> HttpResponse:
-    form = MembershipGrantForm(request.POST, roles=access.grantable_roles(request.user, unit))
+    form = MembershipGrantForm(
+        request.POST, roles=access.grantable_roles(request.user, unit), by=request.user
+    )
     if form.is_valid():
         try:
             membership = services.membership_grant(
                 unit=unit,
-                user=form.cleaned_data["person"],
+                user=form.cleaned_data["user"],
                 role=form.cleaned_data["role"],
                 by=request.user,
             )
@@ -114,7 +135,106 @@ def membership_grant(request: HttpRequest, unit: Unit) -> HttpResponse:
                 % {"user": membership.user, "role": membership.get_role_display()},
             )
             return redirect("units:team", code=unit.code)
-    return render(request, "units/unit_team.html", _team_context(request, unit, form), status=400)
+    return render(
+        request, "units/unit_team.html", _team_context(request, unit, form=form), status=400
+    )
+
+
+@unit_permission(Perm.MANAGE_TEAM)
+@require_POST
+def person_invite(request: HttpRequest, unit: Unit) -> HttpResponse:
+    """A new person by e-mail (and NIP) into a role; they set their password from the link."""
+    form = InvitationForm(request.POST, roles=access.grantable_roles(request.user, unit))
+    if form.is_valid():
+        try:
+            membership = services.person_invite(unit=unit, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Undangan dikirim ke %(email)s; %(name)s memegang peran %(role)s.")
+                % {
+                    "email": membership.user.email,
+                    "name": membership.user,
+                    "role": membership.get_role_display(),
+                },
+            )
+            return redirect("units:team", code=unit.code)
+    return render(
+        request, "units/unit_team.html", _team_context(request, unit, invite_form=form), status=400
+    )
+
+
+@unit_permission(Perm.MANAGE_TEAM)
+@require_POST
+def invitations_import(request: HttpRequest, unit: Unit) -> HttpResponse:
+    """Many people from an xlsx/csv sheet: every row invited, or none (row-numbered errors)."""
+    form = InvitationImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        if not access.can_invite(request.user, unit):
+            raise PermissionDenied(_("Undangan untuk orang baru dikirim oleh admin unit."))
+        upload = form.cleaned_data["file"]
+        try:
+            dataset = read_dataset(upload.read(), file_name=upload.name)
+        except ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            report = import_dataset(
+                InvitationResource(unit=unit, by=request.user), dataset, user=request.user
+            )
+            if report.ok:
+                messages.success(
+                    request,
+                    _("%(count)d orang diundang; setiap orang menerima surel undangan.")
+                    % {"count": report.created},
+                )
+                return redirect("units:team", code=unit.code)
+            for message in report.errors:
+                form.add_error("file", message)
+    return render(
+        request, "units/unit_team.html", _team_context(request, unit, import_form=form), status=400
+    )
+
+
+@unit_permission(Perm.MANAGE_TEAM, scope=scopes.MEMBERSHIP)
+@require_POST
+def invitation_resend(request: HttpRequest, membership: Membership) -> HttpResponse:
+    try:
+        services.invitation_resend(user=membership.user, unit=membership.unit, by=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("Undangan dikirim lagi ke %(email)s.") % {"email": membership.user.email}
+        )
+    return redirect("units:team", code=membership.unit.code)
+
+
+@unit_permission(Perm.ADMINISTER, scope=scopes.MEMBERSHIP)
+@require_POST
+def user_deactivate(request: HttpRequest, membership: Membership) -> HttpResponse:
+    """Close someone's account: no more sign-ins, and their open sessions end now."""
+    user = membership.user
+    if user.is_active:
+        services.user_deactivate(user=user, by=request.user)
+        messages.success(
+            request,
+            _("Akun %(user)s dinonaktifkan; sesi yang sedang terbuka diakhiri.") % {"user": user},
+        )
+    else:
+        services.user_reactivate(user=user, by=request.user)
+        messages.success(request, _("Akun %(user)s diaktifkan kembali.") % {"user": user})
+    return redirect("units:team", code=membership.unit.code)
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 @unit_permission(Perm.MANAGE_TEAM, scope=scopes.MEMBERSHIP)
@@ -217,3 +337,40 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         {"form": form, "next": next_url},
         status=400 if form.errors else 200,
     )
+
+
+# --------------------------------------------------------------------------
+# Setting one's own password: from an invitation, or after forgetting it
+
+
+class InvitationAcceptView(auth_views.PasswordResetConfirmView):
+    """The invitation link: the invited person sets a password (once; the link expires) and
+    is signed in. Django's reset-confirm view, with the invitation's token generator."""
+
+    token_generator = invitation_token
+    template_name = "registration/invitation_accept.html"
+    post_reset_login = True
+    post_reset_login_backend = "units.auth.UsernameOrNipBackend"
+    success_url = reverse_lazy("home")
+    reset_url_token = "atur-sandi"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(
+            self.request,
+            _(
+                "Kata sandi tersimpan. Selamat datang di ZI Tracker; masuk berikutnya dengan %(login)s."
+            )
+            % {"login": form.user.nip or form.user.username},
+        )
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Forgot the password: a link by e-mail, in Indonesian, from ZI_PUBLIC_BASE_URL's site."""
+
+    template_name = "registration/password_reset_form.html"
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+    success_url = reverse_lazy("password_reset_done")
+    extra_email_context = {"site_name": "ZI Tracker"}

@@ -35,10 +35,46 @@ urlpatterns = [
         signed_in(auth_views.PasswordChangeDoneView.as_view()),
         name="password_change_done",
     ),
+    path(
+        "akun/undangan/<uidb64>/<token>/",
+        public(unit_views.InvitationAcceptView.as_view()),
+        name="invitation_accept",
+    ),
+    path("akun/lupa-sandi/", public(unit_views.PasswordResetView.as_view()), name="password_reset"),
+    path(
+        "akun/lupa-sandi/terkirim/",
+        public(
+            auth_views.PasswordResetDoneView.as_view(
+                template_name="registration/password_reset_done.html"
+            )
+        ),
+        name="password_reset_done",
+    ),
+    path(
+        "akun/lupa-sandi/<uidb64>/<token>/",
+        public(
+            auth_views.PasswordResetConfirmView.as_view(
+                template_name="registration/password_reset_confirm.html",
+                success_url="/akun/lupa-sandi/selesai/",
+            )
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "akun/lupa-sandi/selesai/",
+        public(
+            auth_views.PasswordResetCompleteView.as_view(
+                template_name="registration/password_reset_complete.html"
+            )
+        ),
+        name="password_reset_complete",
+    ),
     path("akun/dua-langkah/", unit_views.second_factor, name="second_factor"),
     path("masuk/kode/", unit_views.otp_verify, name="otp_verify"),
     path("bahasa/", public(set_language), name="set_language"),
     path("healthz", operations.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("dev/surel/", views.dev_mailbox, name="dev_mailbox"),
     path("unit/", include("units.urls")),
     path("", include("zi_tracker.public_urls")),
     path("", include("change_areas.urls")),
