@@ -3,16 +3,23 @@ who may touch it (see `units.access.Scope`). One query each."""
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
+from dataclasses import replace
 
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from change_areas import workflow
 from change_areas.models import Campaign, Cycle, Evidence, PredicateAward
-from units.access import Scope
+from units import access
+from units.access import Perm, Scope
 
 CYCLE = Scope(
     kwarg="pk",
     name="cycle",
     load=lambda pk: get_object_or_404(
-        Cycle.objects.select_related("unit", "framework", "work_plan_framework", "campaign"), pk=pk
+        Cycle.objects.select_related("unit", "framework", "work_plan_framework", "campaign__root"),
+        pk=pk,
     ),
 )
 
@@ -34,3 +41,15 @@ AWARD = Scope(
     name="award",
     load=lambda pk: get_object_or_404(PredicateAward.objects.select_related("unit"), pk=pk),
 )
+
+
+def _window_owner_check(user, cycle: Cycle, perm) -> None:
+    """Seen from the cycle's unit (404 outside it); moved by the owner of its windows
+    (the campaign root's administrators), else 403."""
+    access.check(user, cycle.unit, Perm.VIEW)
+    if not access.can(user, workflow.window_owner_unit(cycle), perm):
+        raise PermissionDenied(_("Jadwal ini diubah oleh pemilik kampanye."))
+
+
+# A cycle's windows: moved by the people who own its campaign.
+CYCLE_WINDOWS = replace(CYCLE, check=_window_owner_check)

@@ -14,6 +14,7 @@ from change_areas import scoring
 from change_areas.models import (
     Answer,
     Area,
+    Campaign,
     Comment,
     Component,
     Cycle,
@@ -529,3 +530,13 @@ def first_unanswered(cycle: Cycle, layer: str = Layer.SELF) -> dict[str, str]:
         if pk not in answered and area_code not in first:
             first[area_code] = code
     return first
+
+
+def coordinators_may_invite(unit) -> bool:
+    """Whether a campaign of this year or later, covering the unit, lets its coordinators
+    invite new people (`Campaign.coordinators_invite`). One query."""
+    return Campaign.objects.filter(
+        coordinators_invite=True,
+        root__path__in=unit.lineage_paths,
+        year__gte=timezone.localdate().year,
+    ).exists()

@@ -44,6 +44,7 @@ urlpatterns = [
         work_plans.progress_entry_add,
         name="progress_entry_add",
     ),
+    path("siklus/<int:pk>/jadwal/", cycles.cycle_window, name="cycle_window"),
     path("siklus/<int:pk>/syarat/", cycles.prerequisites, name="prerequisites"),
     path("siklus/<int:pk>/peluang/", cycles.gap_planner, name="gap_planner"),
     path("siklus/<int:pk>/skor.json", exchange.scorecard_json, name="scorecard_json"),
@@ -99,4 +100,5 @@ urlpatterns = [
     path("notifikasi/", review.notification_list, name="notifications"),
     path("kampanye/", campaigns.campaign_list, name="campaign_list"),
     path("kampanye/<int:pk>/", campaigns.campaign_detail, name="campaign_detail"),
+    path("kampanye/<int:pk>/jadwal/", campaigns.campaign_schedule, name="campaign_schedule"),
 ]

@@ -28,6 +28,8 @@ from change_areas.models.catalog import (
 from change_areas.models.cycles import (
     DASHBOARD_COLUMNS,
     STAGE_ORDER,
+    WINDOW_OF_LAYER,
+    WINDOWS,
     Answer,
     Campaign,
     Cycle,
@@ -36,6 +38,8 @@ from change_areas.models.cycles import (
     Decision,
     Layer,
     Stage,
+    Window,
+    WindowDates,
 )
 from change_areas.models.evidence import DocumentType, Evidence, EvidenceFile
 from change_areas.models.predicates import PredicateAward
@@ -62,6 +66,8 @@ __all__ = [
     "OPEN_STATUSES",
     "OPTION_ANSWER_TYPES",
     "STAGE_ORDER",
+    "WINDOWS",
+    "WINDOW_OF_LAYER",
     "Answer",
     "AnswerType",
     "Area",
@@ -103,6 +109,8 @@ __all__ = [
     "ThresholdKind",
     "ThresholdRule",
     "ThresholdScope",
+    "Window",
+    "WindowDates",
     "WorkPlanItem",
     "WorkPlanStatus",
 ]

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from change_areas import forms, scopes, services, workflow
 from change_areas.models import Campaign, Cycle, Stage
@@ -73,11 +74,63 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 @unit_permission(Perm.VIEW, scope=scopes.CAMPAIGN)
 def campaign_detail(request: HttpRequest, campaign: Campaign) -> HttpResponse:
+    """The campaign's units with their stage and scores, its windows, and for its owners
+    (administrators of its root) the form that changes them."""
     cycles = Cycle.objects.filter(campaign=campaign).select_related("unit").order_by("unit__path")
     page = Paginator(cycles, 100).get_page(request.GET.get("halaman"))
+    owner = access.can(request.user, campaign.root, Perm.ADMINISTER)
+    form = None
+    if owner:
+        initial = {
+            name: getattr(campaign, name)
+            for name in (*services.WINDOW_FIELDS, *services.CAMPAIGN_OPTIONS)
+        }
+        form = forms.CampaignScheduleForm(initial=initial)
     return render(
-        request, "change_areas/campaign_detail.html", {"campaign": campaign, "page": page}
+        request,
+        "change_areas/campaign_detail.html",
+        {"campaign": campaign, "page": page, "form": form, "owner": owner},
     )
+
+
+@unit_permission(Perm.ADMINISTER, scope=scopes.CAMPAIGN)
+@require_POST
+def campaign_schedule(request: HttpRequest, campaign: Campaign) -> HttpResponse:
+    """The owner changes the campaign's windows and options; every unit that follows the
+    campaign's dates moves with it, and the people affected are told."""
+    form = forms.CampaignScheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            campaign, moved = services.campaign_update(
+                campaign=campaign, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Jadwal kampanye disimpan; %(count)d siklus unit ikut berubah dan timnya diberi tahu."
+                )
+                % {"count": moved},
+            )
+            return redirect(campaign)
+    cycles = Cycle.objects.filter(campaign=campaign).select_related("unit").order_by("unit__path")
+    page = Paginator(cycles, 100).get_page(1)
+    return render(
+        request,
+        "change_areas/campaign_detail.html",
+        {"campaign": campaign, "page": page, "form": form, "owner": True},
+        status=400,
+    )
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 def _administered_instansi(user) -> list[Unit]:
