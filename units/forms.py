@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -125,6 +125,15 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Nama pengguna atau NIP")
         self.fields["password"].label = _("Kata sandi")
+
+
+class NewPasswordForm(SetPasswordForm):
+    """Setting one's own password (invitation, reset) in the words the rest of the app uses."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = _("Kata sandi baru")
+        self.fields["new_password2"].label = _("Ulangi kata sandi baru")
 
 
 class TokenForm(forms.Form):

@@ -27,6 +27,7 @@ from units.forms import (
     InvitationForm,
     InvitationImportForm,
     MembershipGrantForm,
+    NewPasswordForm,
     TokenForm,
     UnitFilterForm,
 )
@@ -348,6 +349,7 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
     is signed in. Django's reset-confirm view, with the invitation's token generator."""
 
     token_generator = invitation_token
+    form_class = NewPasswordForm
     template_name = "registration/invitation_accept.html"
     post_reset_login = True
     post_reset_login_backend = "units.auth.UsernameOrNipBackend"
@@ -374,3 +376,9 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "registration/password_reset_subject.txt"
     success_url = reverse_lazy("password_reset_done")
     extra_email_context = {"site_name": "ZI Tracker"}
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = NewPasswordForm
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("password_reset_complete")

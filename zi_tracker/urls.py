@@ -52,12 +52,7 @@ urlpatterns = [
     ),
     path(
         "akun/lupa-sandi/<uidb64>/<token>/",
-        public(
-            auth_views.PasswordResetConfirmView.as_view(
-                template_name="registration/password_reset_confirm.html",
-                success_url="/akun/lupa-sandi/selesai/",
-            )
-        ),
+        public(unit_views.PasswordResetConfirmView.as_view()),
         name="password_reset_confirm",
     ),
     path(
