@@ -257,9 +257,7 @@ class SigningKeyUploadForm(forms.Form):
         label=_("Nama kunci"),
         max_length=200,
         required=False,
-        help_text=_(
-            "Misalnya \u201cSertifikat BSrE Sekretariat Utama\u201d. Kosong: nama pada sertifikat."
-        ),
+        help_text=_("Misalnya “Sertifikat BSrE Sekretariat Utama”. Kosong: nama pada sertifikat."),
     )
     owner = forms.ModelChoiceField(
         label=_("Dikelola oleh"),

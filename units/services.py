@@ -166,8 +166,8 @@ def _check_new_person(*, email: str, nip: str | None) -> None:
             {
                 "email": _(
                     "Surel ini sudah dipakai sebuah akun. Bila orangnya pindah ke unit Anda, "
-                    "tambahkan dengan NIP dan surelnya pada \u201cTambah orang yang sudah "
-                    "memiliki akun\u201d."
+                    "tambahkan dengan NIP dan surelnya pada “Tambah orang yang sudah "
+                    "memiliki akun”."
                 )
             }
         )
@@ -176,8 +176,8 @@ def _check_new_person(*, email: str, nip: str | None) -> None:
             {
                 "nip": _(
                     "NIP ini sudah dipakai sebuah akun. Bila orangnya pindah ke unit Anda, "
-                    "tambahkan dengan NIP dan surelnya pada \u201cTambah orang yang sudah "
-                    "memiliki akun\u201d."
+                    "tambahkan dengan NIP dan surelnya pada “Tambah orang yang sudah "
+                    "memiliki akun”."
                 )
             }
         )

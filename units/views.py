@@ -88,6 +88,7 @@ def _team_context(request: HttpRequest, unit: Unit, **forms) -> dict:
     for membership in memberships:
         membership.revocable = membership.role in roles and membership.user_id != request.user.pk
     can_invite = bool(roles) and access.can_invite(request.user, unit)
+    _mark_deactivatable(request.user, memberships)
     return {
         "unit": unit,
         "ancestors": list(unit.ancestors()),
@@ -228,6 +229,29 @@ def user_deactivate(request: HttpRequest, membership: Membership) -> HttpRespons
         services.user_reactivate(user=user, by=request.user)
         messages.success(request, _("Akun %(user)s diaktifkan kembali.") % {"user": user})
     return redirect("units:team", code=membership.unit.code)
+
+
+def _mark_deactivatable(user, memberships: list[Membership]) -> None:
+    """Whether the person may (de)activate each member's account: all the member's roles lie
+    within what the person administers. One query."""
+    paths = access.administered_paths(user)
+    people = {m.user_id for m in memberships}
+    units_of: dict[int, list[str]] = {}
+    if paths is not None and people:
+        for user_id, path in Membership.objects.filter(user_id__in=people).values_list(
+            "user_id", "unit__path"
+        ):
+            units_of.setdefault(user_id, []).append(path)
+    for membership in memberships:
+        member = membership.user
+        if member.pk == user.pk:
+            membership.deactivatable = False
+        elif paths is None:
+            membership.deactivatable = True
+        else:
+            membership.deactivatable = not member.is_superuser and all(
+                any(path.startswith(mine) for mine in paths) for path in units_of.get(member.pk, [])
+            )
 
 
 def _form_errors(form, error: ValidationError) -> None:

@@ -249,7 +249,7 @@ EMAIL_BACKEND = env.str(
         "lib.mail.DevelopmentBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend"
     ),
 )
-ZI_DEV_MAIL_DIR = env.str("ZI_DEV_MAIL_DIR", default=str(BASE_DIR / "var" / "mail"))
+ZI_DEV_MAIL_DIR = env.str("ZI_DEV_MAIL_DIR", default="") or str(BASE_DIR / "var" / "mail")
 EMAIL_HOST = env.str("DJANGO_EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("DJANGO_EMAIL_HOST_USER", default="")

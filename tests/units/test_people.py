@@ -321,3 +321,27 @@ def test_a_forgotten_password_is_reset_from_the_email(client, staff):
 def test_an_unknown_address_gets_the_same_answer_and_no_mail(client, db):
     response = client.post(reverse("password_reset"), {"email": "siapa@example.go.id"})
     assert response.status_code == 302 and not mail.outbox
+
+
+def test_the_team_page_offers_deactivation_only_where_it_would_be_allowed(
+    client_for, unit, unit_admin, staff, other_unit
+):
+    elsewhere = member(unit, Role.VIEWER, "pemantau")
+    Membership.objects.create(user=elsewhere, unit=other_unit, role=Role.VIEWER)
+    page = client_for(unit_admin).get(team(unit)).content.decode()
+    staff_row = page.split("staff@example.go.id")[1].split("</tr>")[0]
+    other_row = page.split("pemantau@example.go.id")[1].split("</tr>")[0]
+    assert "Nonaktifkan akun" in staff_row
+    assert "Nonaktifkan akun" not in other_row
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_the_team_page_costs_the_same_queries_with_few_and_many_people(
+    client_for, unit, unit_admin, count, django_assert_num_queries
+):
+    for number in range(count):
+        member(unit, Role.STAFF, f"orang{number}")
+    client = client_for(unit_admin)
+    client.get(team(unit))
+    with django_assert_num_queries(8):
+        client.get(team(unit))
