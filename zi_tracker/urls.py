@@ -10,9 +10,9 @@ from django.views.i18n import set_language
 
 from lib import operations
 from lib.view_permissions import public, signed_in
-from units import views as unit_views
 from units.converters import UnitCodeConverter
 from units.forms import LoginForm
+from units.views import accounts
 from zi_tracker import views
 
 register_converter(UnitCodeConverter, "unitcode")
@@ -37,10 +37,10 @@ urlpatterns = [
     ),
     path(
         "akun/undangan/<uidb64>/<token>/",
-        public(unit_views.InvitationAcceptView.as_view()),
+        public(accounts.InvitationAcceptView.as_view()),
         name="invitation_accept",
     ),
-    path("akun/lupa-sandi/", public(unit_views.PasswordResetView.as_view()), name="password_reset"),
+    path("akun/lupa-sandi/", public(accounts.PasswordResetView.as_view()), name="password_reset"),
     path(
         "akun/lupa-sandi/terkirim/",
         public(
@@ -52,7 +52,7 @@ urlpatterns = [
     ),
     path(
         "akun/lupa-sandi/<uidb64>/<token>/",
-        public(unit_views.PasswordResetConfirmView.as_view()),
+        public(accounts.PasswordResetConfirmView.as_view()),
         name="password_reset_confirm",
     ),
     path(
@@ -64,8 +64,8 @@ urlpatterns = [
         ),
         name="password_reset_complete",
     ),
-    path("akun/dua-langkah/", unit_views.second_factor, name="second_factor"),
-    path("masuk/kode/", unit_views.otp_verify, name="otp_verify"),
+    path("akun/dua-langkah/", accounts.second_factor, name="second_factor"),
+    path("masuk/kode/", accounts.otp_verify, name="otp_verify"),
     path("bahasa/", public(set_language), name="set_language"),
     path("healthz", operations.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),

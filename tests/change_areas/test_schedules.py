@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
 from change_areas import services, workflow
 from change_areas.models import Campaign, Cycle, CycleEvent, Layer, Notification, Stage
@@ -134,7 +135,7 @@ def test_the_page_refuses_a_unit_admin_below_the_root_with_403(
 def test_review_waits_for_its_window_and_says_when_and_who_can_open_it(
     campaign, unit, coordinator, tpi_reviewer, client_for
 ):
-    Cycle.objects.filter(unit=unit).update(stage=Stage.EVALUASI_TPI, submitted_at=JAN)
+    Cycle.objects.filter(unit=unit).update(stage=Stage.EVALUASI_TPI, submitted_at=timezone.now())
     cycle = cycle_of(unit)
     with on(datetime.date(2026, 3, 2)):
         editable, reason = workflow.layer_edit_state(cycle, Layer.TPI, tpi_reviewer)
@@ -149,7 +150,7 @@ def test_review_waits_for_its_window_and_says_when_and_who_can_open_it(
 def test_submit_early_review_early_opens_the_tpi_layer_at_submission(
     campaign, unit, tpi_reviewer, province_admin
 ):
-    Cycle.objects.filter(unit=unit).update(stage=Stage.EVALUASI_TPI, submitted_at=JAN)
+    Cycle.objects.filter(unit=unit).update(stage=Stage.EVALUASI_TPI, submitted_at=timezone.now())
     with on(datetime.date(2026, 3, 2)):
         services.campaign_update(campaign=campaign, early_review=True, by=province_admin)
         cycle = cycle_of(unit)
