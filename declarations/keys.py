@@ -123,7 +123,7 @@ def signing_key_make_default(*, key: SigningKey, by: User | None) -> SigningKey:
     _check_owner(by, None)
     if key.owner is not None or not key.is_active:
         raise ValidationError(_("Hanya kunci instalasi yang aktif dapat menjadi kunci bawaan."))
-    for previous in SigningKey.objects.select_for_update().filter(is_default=True):
+    for previous in SigningKey.objects.select_for_update().filter(is_default=True).order_by("pk"):
         previous.is_default = False
         record(previous, by=by, reason="signing_key_default_off")
         previous.save(update_fields=["is_default"])

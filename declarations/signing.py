@@ -284,9 +284,11 @@ def sign_pdf(
     location: str,
     document: str = "",
     by=None,
+    stamp_box: tuple[int, int, int, int] = STAMP_BOX,
 ) -> SignedFile:
     """Apply a PAdES (ETSI.CAdES.detached) signature with the key that signs `unit`'s
-    documents, with a visible stamp on the last page, and log the use."""
+    documents, with a visible stamp on the last page (`stamp_box`, in points from the
+    page's bottom left, for layouts other than our A4 documents), and log the use."""
     # pyHanko takes a quarter of a second to import: loaded lazily, when a key or PDF is used.
     from pyhanko import stamp
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -319,7 +321,7 @@ def sign_pdf(
                 timestamp_format="%d-%m-%Y %H:%M %Z",
                 text_box_style=TextBoxStyle(font_size=7),
             ),
-            new_field_spec=fields.SigFieldSpec("ZiTrackerSignature", on_page=-1, box=STAMP_BOX),
+            new_field_spec=fields.SigFieldSpec("ZiTrackerSignature", on_page=-1, box=stamp_box),
         )
         signed = pdf_signer.sign_pdf(writer).getvalue()
     except Exception as error:  # pyHanko raises many kinds; the caller shows a message
