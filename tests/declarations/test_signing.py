@@ -5,7 +5,7 @@ import io
 import subprocess
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
@@ -145,3 +145,25 @@ def test_create_signing_key_makes_a_default_trial_key_once(db):
     (key,) = SigningKey.objects.all()
     assert key.is_trial and key.is_default
     assert "already exist" in out.getvalue()
+
+
+def test_load_signing_key_stores_a_key_file_as_the_default(db, pkcs12_file, tmp_path, trial_key):
+    data, password = pkcs12_file
+    (tmp_path / "k.p12").write_bytes(data)
+    (tmp_path / "k.pass").write_text(password + "\n")
+    out = io.StringIO()
+    call_command(
+        "load_signing_key",
+        str(tmp_path / "k.p12"),
+        password_file=str(tmp_path / "k.pass"),
+        default=True,
+        stdout=out,
+    )
+    key = SigningKey.objects.get(is_default=True)
+    assert "CN=ZI Tracker Uji" in key.subject and not key.is_trial
+    assert "the default key" in out.getvalue()
+    (tmp_path / "k.pass").write_text("salah\n")
+    with pytest.raises(CommandError, match="kata sandinya salah"):
+        call_command(
+            "load_signing_key", str(tmp_path / "k.p12"), password_file=str(tmp_path / "k.pass")
+        )
