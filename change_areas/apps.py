@@ -8,6 +8,8 @@ class ChangeAreasConfig(AppConfig):
 
     def ready(self) -> None:
         from change_areas import panels as change_area_panels
-        from units import panels
+        from change_areas import selectors
+        from units import access, panels
 
         panels.register(change_area_panels.cycles_panel)
+        access.register_invite_policy(selectors.coordinators_may_invite)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from change_areas import scoring
 from change_areas.models import (
+    WINDOWS,
     Area,
     ComponentKind,
     Cycle,
@@ -32,24 +33,72 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-def _year_choices() -> list[tuple[int, int]]:
+def _year_choices() -> list[tuple[int, str]]:
+    # Labels as text: an integer label is localised like a number ("2.026").
     this_year = timezone.localdate().year
-    return [(year, year) for year in range(this_year + 1, this_year - 8, -1)]
+    return [(year, str(year)) for year in range(this_year + 1, this_year - 8, -1)]
 
 
 class WindowsMixin(forms.Form):
     def clean(self):
         data = super().clean()
-        for opens, closes, label in (
-            ("fill_opens", "fill_closes", _("pengisian")),
-            ("review_opens", "review_closes", _("penilaian TPI")),
-        ):
-            if data.get(opens) and data.get(closes) and data[closes] < data[opens]:
+        for window in WINDOWS.values():
+            opens, closes = data.get(window.opens_field), data.get(window.closes_field)
+            if opens and closes and closes < opens and window.closes_field in self.fields:
                 self.add_error(
-                    closes,
-                    _("Tanggal penutupan %(what)s harus sesudah tanggal pembukaannya.")
-                    % {"what": label},
+                    window.closes_field,
+                    _("%(window)s harus ditutup pada atau sesudah tanggal pembukaannya.")
+                    % {"window": window.label},
                 )
+        return data
+
+
+class CampaignScheduleForm(WindowsMixin):
+    """What a campaign's owner may change after opening it: its name, windows and options."""
+
+    name = forms.CharField(label=_("Nama kampanye"), max_length=200)
+    fill_opens = forms.DateField(label=_("Pengisian dibuka"), widget=DateInput())
+    fill_closes = forms.DateField(label=_("Pengisian ditutup"), widget=DateInput())
+    review_opens = forms.DateField(label=_("Penilaian TPI dibuka"), widget=DateInput())
+    review_closes = forms.DateField(label=_("Penilaian TPI ditutup"), widget=DateInput())
+    tpn_opens = forms.DateField(label=_("Evaluasi TPN dibuka"), required=False, widget=DateInput())
+    tpn_closes = forms.DateField(
+        label=_("Evaluasi TPN ditutup"), required=False, widget=DateInput()
+    )
+    early_review = forms.BooleanField(
+        label=_(
+            "Ajukan lebih awal, dinilai lebih awal: penilaian unit yang sudah diajukan "
+            "langsung dapat dinilai TPI"
+        ),
+        required=False,
+    )
+    coordinators_invite = forms.BooleanField(
+        label=_("Koordinator unit peserta boleh mengundang anggota tim yang belum memiliki akun"),
+        required=False,
+    )
+
+
+class CycleWindowForm(forms.Form):
+    """One unit's window moved by the campaign's owner, with the reason."""
+
+    window = forms.ChoiceField(label=_("Jadwal"), choices=())
+    opens = forms.DateField(label=_("Dibuka"), required=False, widget=DateInput())
+    closes = forms.DateField(label=_("Ditutup"), required=False, widget=DateInput())
+    reason = forms.CharField(
+        label=_("Alasan"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Tercatat di riwayat dan diberitahukan kepada tim unit dan penilainya."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["window"].choices = [(key, w.label) for key, w in WINDOWS.items()]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opens") and data.get("closes") and data["closes"] < data["opens"]:
+            self.add_error("closes", _("Tanggal penutupan harus sesudah tanggal pembukaan."))
         return data
 
 
@@ -107,6 +156,10 @@ class CampaignForm(WindowsMixin):
     fill_closes = forms.DateField(label=_("Pengisian ditutup"), widget=DateInput())
     review_opens = forms.DateField(label=_("Penilaian TPI dibuka"), widget=DateInput())
     review_closes = forms.DateField(label=_("Penilaian TPI ditutup"), widget=DateInput())
+    tpn_opens = forms.DateField(label=_("Evaluasi TPN dibuka"), required=False, widget=DateInput())
+    tpn_closes = forms.DateField(
+        label=_("Evaluasi TPN ditutup"), required=False, widget=DateInput()
+    )
     pre_assessment = forms.BooleanField(
         label=_("Dengan penilaian pendahuluan (unit provinsi/eselon I menilai lebih dahulu)"),
         required=False,
@@ -117,6 +170,8 @@ class CampaignForm(WindowsMixin):
         widget=DateInput(),
         help_text=_("Kosongkan untuk 31 Mei tahun kampanye (PermenPAN-RB 5/2024)."),
     )
+    early_review = CampaignScheduleForm.base_fields["early_review"]
+    coordinators_invite = CampaignScheduleForm.base_fields["coordinators_invite"]
 
     def __init__(self, *args, roots, **kwargs):
         super().__init__(*args, **kwargs)

@@ -37,6 +37,11 @@ def reviewers(cycle: Cycle, role: Role) -> list[User]:
     return _people(Membership.objects.on_lineage_of(cycle.unit).filter(role=role))
 
 
+def people_of(memberships) -> list[User]:
+    """The active people holding the given memberships, each once. One query."""
+    return _people(memberships)
+
+
 def _people(memberships) -> list[User]:
     seen: dict[int, User] = {}
     for membership in memberships.select_related("user").filter(user__is_active=True):

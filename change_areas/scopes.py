@@ -3,10 +3,13 @@ who may touch it (see `units.access.Scope`). One query each."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
-from change_areas import selectors
+from change_areas import selectors, workflow
 from change_areas.models import Campaign, Cycle, Evidence, PredicateAward, WorkPlanItem
 from units import access
 from units.access import Perm, Scope
@@ -15,7 +18,8 @@ CYCLE = Scope(
     kwarg="pk",
     name="cycle",
     load=lambda pk: get_object_or_404(
-        Cycle.objects.select_related("unit", "framework", "work_plan_framework", "campaign"), pk=pk
+        Cycle.objects.select_related("unit", "framework", "work_plan_framework", "campaign__root"),
+        pk=pk,
     ),
 )
 
@@ -68,3 +72,15 @@ CYCLE_OF_INSTANSI = Scope(
     ),
     check=_on_instansi,
 )
+
+
+def _window_owner_check(user, cycle: Cycle, perm) -> None:
+    """Seen from the cycle's unit (404 outside it); moved by the owner of its windows
+    (the campaign root's administrators), else 403."""
+    access.check(user, cycle.unit, Perm.VIEW)
+    if not access.can(user, workflow.window_owner_unit(cycle), perm):
+        raise PermissionDenied(_("Jadwal ini diubah oleh pemilik kampanye."))
+
+
+# A cycle's windows: moved by the people who own its campaign.
+CYCLE_WINDOWS = replace(CYCLE, check=_window_owner_check)

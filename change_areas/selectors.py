@@ -14,6 +14,7 @@ from change_areas import expressions, scoring
 from change_areas.models import (
     Answer,
     Area,
+    Campaign,
     Comment,
     Component,
     Cycle,
@@ -744,3 +745,13 @@ def _same(a, b) -> bool:
         return float(a) == float(b)
     except (TypeError, ValueError):
         return a == b
+
+
+def coordinators_may_invite(unit) -> bool:
+    """Whether a campaign of this year or later, covering the unit, lets its coordinators
+    invite new people (`Campaign.coordinators_invite`). One query."""
+    return Campaign.objects.filter(
+        coordinators_invite=True,
+        root__path__in=unit.lineage_paths,
+        year__gte=timezone.localdate().year,
+    ).exists()

@@ -46,6 +46,7 @@ urlpatterns = [
         work_plans.progress_entry_add,
         name="progress_entry_add",
     ),
+    path("siklus/<int:pk>/jadwal/", cycles.cycle_window, name="cycle_window"),
     path("siklus/<int:pk>/syarat/", cycles.prerequisites, name="prerequisites"),
     path("siklus/<int:pk>/peluang/", cycles.gap_planner, name="gap_planner"),
     path("siklus/<int:pk>/skor.json", exchange.scorecard_json, name="scorecard_json"),
@@ -125,4 +126,5 @@ urlpatterns = [
     ),
     path("versi-lke/", versions.version_list, name="versions"),
     path("versi-lke/<slug:old>/<slug:new>/", versions.version_compare, name="version_compare"),
+    path("kampanye/<int:pk>/jadwal/", campaigns.campaign_schedule, name="campaign_schedule"),
 ]

@@ -46,6 +46,7 @@ from django.utils.translation import gettext_lazy
 
 from change_areas import selectors
 from change_areas.models import (
+    WINDOW_OF_LAYER,
     Cycle,
     InstansiSetsWbk,
     Layer,
@@ -386,6 +387,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         target=Stage.KEPUTUSAN,
         perm=Perm.REVIEW_TPN,
         layer=Layer.TPN,
+        window=Layer.TPN,
         guard=_tpn_layer_meets_rules,
         overridable=True,
     ),
@@ -397,6 +399,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         target=Stage.KEPUTUSAN,
         perm=Perm.REVIEW_TPN,
         layer=Layer.TPN,
+        window=Layer.TPN,
     ),
 )
 
@@ -451,26 +454,62 @@ def _candidates(name: str, layer: str | None) -> list[Transition]:
     return [t for t in TRANSITIONS if t.name == name and (layer is None or t.layer == layer)]
 
 
+_NOT_OPEN = {
+    Layer.SELF: gettext_lazy("Pengisian baru dibuka pada %(date)s."),
+    Layer.TPI: gettext_lazy("Penilaian TPI baru dibuka pada %(date)s."),
+    Layer.TPN: gettext_lazy("Evaluasi TPN baru dibuka pada %(date)s."),
+}
+_CLOSED = {
+    Layer.SELF: gettext_lazy("Pengisian ditutup sejak %(date)s."),
+    Layer.TPI: gettext_lazy("Penilaian TPI ditutup sejak %(date)s."),
+    Layer.TPN: gettext_lazy("Evaluasi TPN ditutup sejak %(date)s."),
+}
+
+
+def window_owner_unit(cycle: Cycle):
+    """The unit whose administrators own the cycle's windows: the campaign's root, or the
+    unit itself for a cycle opened outside a campaign. No query when the campaign's root
+    is loaded (`scopes.CYCLE` loads it)."""
+    return cycle.campaign.root if cycle.campaign_id else cycle.unit
+
+
+def window_owners(cycle: Cycle) -> str:
+    """Who can move the cycle's windows, in words. No query when the campaign's root is loaded."""
+    owner = window_owner_unit(cycle)
+    return _("Admin %(unit)s atau admin nasional dapat mengubah jadwal ini.") % {
+        "unit": owner.short_name or owner.name
+    }
+
+
+def window_opens(cycle: Cycle, layer: Layer) -> datetime.date | None:
+    """When the layer's window opens for this cycle, or None when nothing holds it back.
+
+    With "submit early, review early" (`early_review`), a submitted cycle's TPI
+    review is open from its submission. No query.
+    """
+    window = WINDOW_OF_LAYER.get(layer)
+    if window is None:
+        return None
+    if layer == Layer.TPI and cycle.early_review and cycle.submitted_at:
+        return None
+    return getattr(cycle, window.opens_field)
+
+
 def _window_reason(cycle: Cycle, layer: Layer, today: datetime.date | None = None) -> str | None:
-    """Why the layer's date window is closed now, or None when it is open. No query."""
+    """Why the layer's date window is closed now, when it opens and who can move it; None
+    when it is open. No query once the campaign's root is loaded."""
+    window = WINDOW_OF_LAYER.get(layer)
+    if window is None:
+        return None
     today = today or timezone.localdate()
-    opens, closes = {
-        Layer.SELF: (cycle.fill_opens, cycle.fill_closes),
-        Layer.TPI: (cycle.review_opens, cycle.review_closes),
-    }.get(layer, (None, None))
+    opens, closes = window_opens(cycle, layer), getattr(cycle, window.closes_field)
     if opens and today < opens:
-        return (
-            _("Pengisian baru dibuka pada %(date)s.")
-            if layer == Layer.SELF
-            else _("Penilaian TPI baru dibuka pada %(date)s.")
-        ) % {"date": date_format(opens, "DATE_FORMAT")}
-    if closes and today > closes:
-        return (
-            _("Pengisian ditutup sejak %(date)s.")
-            if layer == Layer.SELF
-            else _("Penilaian TPI ditutup sejak %(date)s.")
-        ) % {"date": date_format(closes, "DATE_FORMAT")}
-    return None
+        message = _NOT_OPEN[layer] % {"date": date_format(opens, "DATE_FORMAT")}
+    elif closes and today > closes:
+        message = _CLOSED[layer] % {"date": date_format(closes, "DATE_FORMAT")}
+    else:
+        return None
+    return f"{message} {window_owners(cycle)}"
 
 
 def allowed(cycle: Cycle, user, *, facts: Facts | None = None) -> dict[str, Move]:

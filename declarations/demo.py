@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from change_areas.models import Framework
-from declarations import services, signing
+from declarations import keys, services, signing
 from declarations.models import Declaration, DeclarationKind, DeclarationStatus, Witness
 from units.models import Unit
 
@@ -114,7 +114,8 @@ def _polman(frameworks: dict[str, Framework]) -> Declaration | None:
 
 
 def seed(log=print) -> bool:
-    """Create, finalise (and sign, when a key is configured) the two demo declarations."""
+    """Create the trial signing key when the installation has none, then create, finalise
+    and sign the two demo declarations."""
     frameworks = {framework.code: framework for framework in Framework.objects.all()}
     if "permenpan-rb-52-2014" not in frameworks:
         log(
@@ -123,7 +124,15 @@ def seed(log=print) -> bool:
             )
         )
         return False
-    can_sign = signing.key_status().usable
+    if keys.ensure_trial_key() is not None:
+        log(
+            _(
+                "Penandatanganan: kunci uji coba dibuat (swatanda, ditandai sebagai kunci uji coba "
+                "pada setiap dokumen yang ditandatanganinya); admin mengunggah sertifikat instansi "
+                "di halaman Kunci tanda tangan."
+            )
+        )
+    can_sign = signing.key_status(None).usable
     created, signed = [], []
     for number, build in ((SORONG_NUMBER, _sorong), (POLMAN_NUMBER, _polman)):
         declaration = Declaration.objects.filter(document_number=number).first()
@@ -134,7 +143,7 @@ def seed(log=print) -> bool:
                     continue
                 declaration = services.declaration_finalise(declaration=declaration, by=None)
             created.append(declaration)
-        if can_sign and declaration.status == DeclarationStatus.FINAL:
+        if can_sign and declaration.status == DeclarationStatus.FINAL and not declaration.is_signed:
             services.declaration_sign(declaration=declaration, by=None)
             signed.append(declaration)
     if not created and not signed:

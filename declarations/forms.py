@@ -245,3 +245,75 @@ class VerifyForm(forms.Form):
             "Berkas tidak disimpan; hanya sidik SHA-256 dan tanda tangannya yang diperiksa."
         ),
     )
+
+
+# --- signing keys ----------------------------------------------------------------------------
+
+PKCS12_MAX_BYTES = 200 * 1024
+
+
+class SigningKeyUploadForm(forms.Form):
+    name = forms.CharField(
+        label=_("Nama kunci"),
+        max_length=200,
+        required=False,
+        help_text=_("Misalnya “Sertifikat BSrE Sekretariat Utama”. Kosong: nama pada sertifikat."),
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Dikelola oleh"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("Seluruh instalasi (admin nasional)"),
+        help_text=_(
+            "Admin unit ini dan admin nasional mengelola kunci dan menetapkan pemakaiannya."
+        ),
+    )
+    file = forms.FileField(
+        label=_("Berkas sertifikat (PKCS#12: .p12 atau .pfx)"),
+        help_text=_(
+            "Berisi kunci privat dan sertifikatnya, seperti yang diterbitkan BSrE atau CA lain."
+        ),
+    )
+    passphrase = forms.CharField(
+        label=_("Kata sandi berkas"),
+        required=False,
+        strip=False,
+        max_length=500,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=_("Disimpan terenkripsi dan tidak pernah ditampilkan lagi."),
+    )
+
+    def __init__(self, *args, owners, allow_installation: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        self.fields["owner"].required = not allow_installation
+        if not allow_installation:
+            self.fields["owner"].empty_label = None
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > PKCS12_MAX_BYTES:
+            raise ValidationError(_("Berkas sertifikat terlalu besar (paling besar 200 KB)."))
+        return upload.read()
+
+
+class SigningKeyAssignForm(forms.Form):
+    unit = forms.CharField(
+        label=_("Kode unit"),
+        max_length=40,
+        help_text=_("Kunci ini menandatangani dokumen unit itu dan semua unit di bawahnya."),
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.units = units
+
+    def clean_unit(self) -> Unit:
+        code = self.cleaned_data["unit"].strip()
+        unit = self.units.filter(code=code).first()
+        if unit is None:
+            raise ValidationError(
+                _("Tidak ada unit dengan kode %(code)s yang dapat Anda tetapkan untuk kunci ini."),
+                params={"code": code},
+            )
+        return unit

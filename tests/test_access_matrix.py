@@ -74,7 +74,7 @@ def build_world() -> World:
             unit=parent, role=role, user=UserFactory(username=f"{name}-parent")
         ).user
     users["superuser"] = UserFactory(username="root", is_staff=True, is_superuser=True)
-    target = UserFactory(username="newcomer")
+    target = UserFactory(username="newcomer", nip="199001012015011001")
     staff_membership = Membership.objects.get(user=users["staff"], unit=unit)
     world = World(unit, parent, other, users, target, staff_membership)
     _change_areas_world(world)
@@ -244,7 +244,19 @@ def only_owner(owner: str, status: int) -> dict[str, int | str]:
 # fmt: off
 ROWS: list[Row] = [
     #                                                                       anon   outsider staff coord tpi  tpn  viewer uadmin super
-    Row("home", "GET", no_kwargs, statuses(                                 LOGIN, 200,     200,  200,  200, 200, 200,   200,   200)),
+    Row("home", "GET", no_kwargs, statuses(                                 200,   200,     200,  200,  200, 200, 200,   200,   200)),
+    Row("favicon", "GET", no_kwargs, statuses(                              301,   301,     301,  301,  301, 301, 301,   301,   301)),
+    # Development only: the mailbox page exists when DEBUG is on (tests run without it).
+    Row("dev_mailbox", "GET", no_kwargs, statuses(                          404,   404,     404,  404,  404, 404, 404,   404,   404)),
+    Row("invitation_accept", "GET", lambda world: {"uidb64": "MA", "token": "x-y"}, statuses(
+                                                                            200,   200,     200,  200,  200, 200, 200,   200,   200)),
+    Row("password_reset", "GET", no_kwargs, statuses(                       200,   200,     200,  200,  200, 200, 200,   200,   200)),
+    Row("password_reset", "POST", no_kwargs, statuses(                      302,   302,     302,  302,  302, 302, 302,   302,   302),
+        data=lambda world: {"email": "siapa@example.go.id"}),
+    Row("password_reset_done", "GET", no_kwargs, statuses(                  200,   200,     200,  200,  200, 200, 200,   200,   200)),
+    Row("password_reset_confirm", "GET", lambda world: {"uidb64": "MA", "token": "x-y"}, statuses(
+                                                                            200,   200,     200,  200,  200, 200, 200,   200,   200)),
+    Row("password_reset_complete", "GET", no_kwargs, statuses(              200,   200,     200,  200,  200, 200, 200,   200,   200)),
     Row("login", "GET", no_kwargs, statuses(                                200,   302,     302,  302,  302, 302, 302,   302,   302)),
     Row("logout", "POST", no_kwargs, statuses(                              302,   302,     302,  302,  302, 302, 302,   302,   302)),
     Row("password_change", "GET", no_kwargs, statuses(                      LOGIN, 200,     200,  200,  200, 200, 200,   200,   200)),
@@ -257,8 +269,20 @@ ROWS: list[Row] = [
     Row("units:list", "GET", no_kwargs, statuses(                           LOGIN, 200,     200,  200,  200, 200, 200,   200,   200)),
     Row("units:detail", "GET", unit_kwargs, statuses(                       LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
     Row("units:team", "GET", unit_kwargs, statuses(                         LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    # A person from elsewhere is found by exact NIP and e-mail (a transfer).
     Row("units:membership_grant", "POST", unit_kwargs, statuses(            LOGIN, 404,     403,  302,  403, 403, 403,   302,   302),
-        data=lambda world: {"person": world.target_user.username, "role": Role.STAFF}),
+        data=lambda world: {"person": world.target_user.nip, "email": world.target_user.email, "role": Role.STAFF}),
+    # Coordinators invite only where a campaign allows it (none does here).
+    Row("units:person_invite", "POST", unit_kwargs, statuses(               LOGIN, 404,     403,  403,  403, 403, 403,   302,   302),
+        data=lambda world: {"full_name": "Orang Baru", "email": "baru@example.go.id", "nip": "", "position": "", "role": Role.STAFF}),
+    Row("units:invitations_import", "POST", unit_kwargs, statuses(          LOGIN, 404,     403,  403,  403, 403, 403,   302,   302),
+        data=lambda world: {"file": upload("orang.csv", b"nama,nip,surel,jabatan,peran,unit\nOrang Baru,,baru@example.go.id,,staff,\n")}),
+    Row("units:invitation_resend", "POST",
+        lambda world: {"code": world.unit.code, "membership_id": world.staff_membership.pk}, statuses(
+                                                                            LOGIN, 404,     403,  403,  403, 403, 403,   302,   302)),
+    Row("units:user_deactivate", "POST",
+        lambda world: {"code": world.unit.code, "membership_id": world.staff_membership.pk}, statuses(
+                                                                            LOGIN, 404,     403,  403,  403, 403, 403,   302,   302)),
     Row("units:membership_revoke", "POST",
         lambda world: {"code": world.unit.code, "membership_id": world.staff_membership.pk}, statuses(
                                                                             LOGIN, 404,     403,  302,  403, 403, 403,   302,   302)),
@@ -337,6 +361,12 @@ ROWS: list[Row] = [
     Row("change_areas:version_compare", "GET",
         lambda world: {"old": "permenpan-rb-90-2021", "new": "permenpan-rb-90-2021-lke-2026"}, statuses(
                                                                             LOGIN, 200,     200,  200,  200, 200, 200,   200,   200)),
+    Row("change_areas:campaign_schedule", "POST", lambda world: {"pk": world.extra["campaign"].pk}, statuses(
+                                                                            LOGIN, 404,     403,  403,  403, 403, 403,   302,   302),
+        data=lambda world: {"name": "Kampanye uji", "fill_opens": "2027-01-01", "fill_closes": "2027-04-30",
+                            "review_opens": "2027-05-01", "review_closes": "2027-06-30", "early_review": "on"}),
+    Row("change_areas:cycle_window", "POST", cycle_kwargs, statuses(        LOGIN, 404,     403,  403,  403, 403, 403,   302,   302),
+        data=lambda world: {"window": "fill", "opens": "2026-01-01", "closes": "2026-12-31", "reason": "Banjir"}),
     # --- service_standards ----------------------------------------------------------------------------------------
     # (`ss` is tests/service_standards/matrix.py: it builds each row's data.)
     Row("service_standards:services", "GET",
@@ -403,6 +433,8 @@ ROWS: list[Row] = [
     Row("service_standards:survey_unpublish", "POST", ss.kw("survey_published"), statuses(
                                                                             LOGIN, 404,     403,  302,  403, 403, 403,   302,   302)),
     # Public pages: everyone, signed in or not, inside or outside the unit.
+    Row("public:home", "GET", no_kwargs, statuses(                          200,   200,     200,  200,  200, 200, 200,   200,   200)),
+    Row("public:search", "GET", no_kwargs, statuses(                        200,   200,     200,  200,  200, 200, 200,   200,   200)),
     Row("public:index", "GET", no_kwargs, statuses(                         200,   200,     200,  200,  200, 200, 200,   200,   200)),
     Row("public:unit", "GET", ss.kw("public_unit"), statuses(
                                                                             200,   200,     200,  200,  200, 200, 200,   200,   200)),
@@ -418,6 +450,7 @@ ROWS: list[Row] = [
     Row("declarations:list", "GET", no_kwargs, statuses(                    LOGIN, 200,     200,  200,  200, 200, 200,   200,   200)),
     Row("declarations:create", "GET", unit_kwargs, statuses(                LOGIN, 404,     403,  403,  403, 403, 403,   200,   200)),
     Row("declarations:print_unit", "POST", unit_kwargs, statuses(           LOGIN, 404,     403,  403,  403, 403, 403,   302,   302)),
+    Row("declarations:print_list", "POST", no_kwargs, statuses(             LOGIN, 403,     403,  403,  403, 403, 403,   302,   302)),
     Row("declarations:detail", "GET", dm.final_kwargs, statuses(            LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
     Row("declarations:detail", "GET", dm.draft_kwargs, statuses(            LOGIN, 404,     403,  403,  403, 403, 403,   200,   200)),
     Row("declarations:edit", "GET", dm.draft_kwargs, statuses(              LOGIN, 404,     403,  403,  403, 403, 403,   200,   200)),
@@ -440,6 +473,15 @@ ROWS: list[Row] = [
     Row("declarations:verify", "GET", dm.token_kwargs, statuses(            200,   200,     200,  200,  200, 200, 200,   200,   200)),
     Row("declarations:verify", "POST", dm.token_kwargs, statuses(           200,   200,     200,  200,  200, 200, 200,   200,   200),
         data=dm.upload_data),
+    Row("declarations:verify_lookup", "GET", no_kwargs, statuses(           200,   200,     200,  200,  200, 200, 200,   200,   200)),
+    # Signing keys: the installation's for national admins, a unit's for its administrators.
+    Row("declarations:signing_keys", "GET", no_kwargs, statuses(            LOGIN, 403,     403,  403,  403, 403, 403,   200,   200)),
+    Row("declarations:signing_key_trial", "POST", no_kwargs, statuses(      LOGIN, 403,     403,  403,  403, 403, 403,   403,   302)),
+    Row("declarations:signing_key", "GET", dm.key_kwargs, statuses(         LOGIN, 404,     403,  403,  403, 403, 403,   200,   200)),
+    Row("declarations:signing_key_default", "POST", dm.key_kwargs, statuses(LOGIN, 404,     403,  403,  403, 403, 403,   403,   302)),
+    Row("declarations:signing_key_retire", "POST", dm.key_kwargs, statuses( LOGIN, 404,     403,  403,  403, 403, 403,   302,   302)),
+    Row("declarations:signing_key_unassign", "POST", dm.assignment_kwargs, statuses(
+                                                                            LOGIN, 404,     403,  403,  403, 403, 403,   302,   302)),
     # --- zi_tracker dashboards ------------------------------------------------------------------------------------
     Row("dashboards:index", "GET", no_kwargs, statuses(                     LOGIN, 200,     200,  200,  200, 200, 200,   200,   200)),
     Row("dashboards:unit", "GET", unit_kwargs, statuses(                    LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),

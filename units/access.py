@@ -135,6 +135,44 @@ def grantable_roles(user, unit: Unit) -> list[Role]:
     return []
 
 
+# Whether a unit's coordinators may invite new people (unit admins always may). Apps above
+# `units` allow it by registering a policy in their AppConfig.ready(): an evaluation
+# campaign's option does (change_areas). No policy: only administrators invite.
+_invite_policies: list[Callable[[Unit], bool]] = []
+
+
+def register_invite_policy(policy: Callable[[Unit], bool]) -> Callable[[Unit], bool]:
+    if policy not in _invite_policies:
+        _invite_policies.append(policy)
+    return policy
+
+
+def can_invite(user, unit: Unit) -> bool:
+    """May the person invite new people (new accounts) into roles on the unit?"""
+    perms = perms_on(user, unit)
+    if Perm.ADMINISTER in perms:
+        return True
+    return Perm.MANAGE_TEAM in perms and any(policy(unit) for policy in _invite_policies)
+
+
+def team_paths(user) -> list[str] | None:
+    """The subtrees whose people the person manages (None: everywhere, for superusers)."""
+    if user.is_superuser:
+        return None
+    return [
+        m.unit.path for m in memberships_of(user) if Perm.MANAGE_TEAM in ROLE_PERMS[Role(m.role)]
+    ]
+
+
+def administered_paths(user) -> list[str] | None:
+    """The subtrees the person administers (None: everywhere, for superusers)."""
+    if user.is_superuser:
+        return None
+    return [
+        m.unit.path for m in memberships_of(user) if Perm.ADMINISTER in ROLE_PERMS[Role(m.role)]
+    ]
+
+
 def is_reviewer(user) -> bool:
     return any(m.role in (Role.TPI_REVIEWER, Role.TPN_REVIEWER) for m in memberships_of(user))
 

@@ -30,6 +30,8 @@ from change_areas.models.catalog import (
 from change_areas.models.cycles import (
     DASHBOARD_COLUMNS,
     STAGE_ORDER,
+    WINDOW_OF_LAYER,
+    WINDOWS,
     Answer,
     Campaign,
     Cycle,
@@ -39,6 +41,8 @@ from change_areas.models.cycles import (
     DecisionRoute,
     Layer,
     Stage,
+    Window,
+    WindowDates,
 )
 from change_areas.models.evidence import DocumentType, Evidence, EvidenceFile
 from change_areas.models.predicates import MandiriDesignation, PredicateAward
@@ -66,6 +70,8 @@ __all__ = [
     "OPEN_STATUSES",
     "OPTION_ANSWER_TYPES",
     "STAGE_ORDER",
+    "WINDOWS",
+    "WINDOW_OF_LAYER",
     "Answer",
     "AnswerType",
     "Area",
@@ -110,6 +116,8 @@ __all__ = [
     "ThresholdKind",
     "ThresholdRule",
     "ThresholdScope",
+    "Window",
+    "WindowDates",
     "WorkPlanItem",
     "WorkPlanStatus",
 ]

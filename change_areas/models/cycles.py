@@ -9,6 +9,7 @@ dashboards never recompute scorecards.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -100,6 +102,8 @@ class Campaign(models.Model):
     fill_closes = models.DateField(_("pengisian ditutup"))
     review_opens = models.DateField(_("penilaian TPI dibuka"))
     review_closes = models.DateField(_("penilaian TPI ditutup"))
+    tpn_opens = models.DateField(_("evaluasi TPN dibuka"), null=True, blank=True)
+    tpn_closes = models.DateField(_("evaluasi TPN ditutup"), null=True, blank=True)
     pre_assessment = models.BooleanField(
         _("dengan penilaian pendahuluan"),
         default=False,
@@ -115,6 +119,22 @@ class Campaign(models.Model):
         _("dasar perpanjangan batas pengusulan"),
         blank=True,
         help_text=_("Misalnya nomor surat TPN yang menetapkan waktu lain."),
+    )
+    early_review = models.BooleanField(
+        _("ajukan lebih awal, dinilai lebih awal"),
+        default=False,
+        help_text=_(
+            "Penilaian unit yang sudah diajukan langsung dapat dinilai TPI, tanpa menunggu "
+            "tanggal pembukaan penilaian TPI."
+        ),
+    )
+    coordinators_invite = models.BooleanField(
+        _("koordinator boleh mengundang orang baru"),
+        default=False,
+        help_text=_(
+            "Koordinator unit peserta dapat mengundang anggota tim yang belum memiliki akun; "
+            "tanpa ini hanya admin unit yang mengundang."
+        ),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -148,6 +168,10 @@ class Campaign(models.Model):
     def proposal_deadline(self) -> datetime.date:
         """31 May of the campaign's year unless the owner recorded another date. No query."""
         return self.proposal_closes or default_proposal_deadline(self.year)
+
+    def windows(self) -> list[WindowDates]:
+        """Each window with its dates on this campaign. No query."""
+        return [window.dates_of(self) for window in WINDOWS.values()]
 
 
 class CycleQuerySet(models.QuerySet):
@@ -203,7 +227,14 @@ class Cycle(models.Model):
     review_opens = models.DateField(_("penilaian TPI dibuka"), null=True, blank=True)
     review_closes = models.DateField(_("penilaian TPI ditutup"), null=True, blank=True)
     proposal_closes = models.DateField(_("batas pengusulan ke TPN"), null=True, blank=True)
+    tpn_opens = models.DateField(_("evaluasi TPN dibuka"), null=True, blank=True)
+    tpn_closes = models.DateField(_("evaluasi TPN ditutup"), null=True, blank=True)
     pre_assessment = models.BooleanField(_("dengan penilaian pendahuluan"), default=False)
+    early_review = models.BooleanField(
+        _("ajukan lebih awal, dinilai lebih awal"),
+        default=False,
+        help_text=_("Setelah diajukan, TPI dapat menilai tanpa menunggu pembukaan penilaian TPI."),
+    )
     submitted_at = models.DateTimeField(_("diajukan ke TPI"), null=True, blank=True)
     revision_layer = models.CharField(
         _("dikembalikan oleh lapis"), max_length=10, choices=Layer.choices, blank=True
@@ -287,14 +318,56 @@ class Cycle(models.Model):
         """The last day a proposal to the TPN may be dated: 31 May unless set otherwise. No query."""
         return self.proposal_closes or default_proposal_deadline(self.year)
 
+    def windows(self) -> list[WindowDates]:
+        """Each window with its dates on this cycle. No query."""
+        return [window.dates_of(self) for window in WINDOWS.values()]
+
 
 def default_proposal_deadline(year: int) -> datetime.date:
     """PermenPAN-RB 5/2024 Lampiran II Bab II: "paling lambat pada tanggal 31 Mei" each year."""
     return datetime.date(year, 5, 31)
 
 
+# --------------------------------------------------------------------------
+# Windows: the date ranges in which a layer may be worked on. Campaigns and cycles carry
+# the same fields; a campaign's dates are copied to its cycles, and one unit's cycle may
+# have its own (an extension, recorded with its reason). A window is a key here, so more
+# (a proposal deadline) can be added as data.
+
+
+@dataclass(frozen=True)
+class Window:
+    key: str
+    label: str | Promise
+    layer: str | None  # the layer of answers the window opens (None: not a layer's window)
+    opens_field: str
+    closes_field: str
+
+    def dates_of(self, obj) -> WindowDates:
+        return WindowDates(self, getattr(obj, self.opens_field), getattr(obj, self.closes_field))
+
+
+@dataclass(frozen=True)
+class WindowDates:
+    window: Window
+    opens: datetime.date | None
+    closes: datetime.date | None
+
+
+WINDOWS: dict[str, Window] = {
+    window.key: window
+    for window in (
+        Window("fill", _("Penilaian unit"), "self", "fill_opens", "fill_closes"),
+        Window("review", _("Penilaian TPI"), "tpi", "review_opens", "review_closes"),
+        Window("tpn", _("Evaluasi TPN"), "tpn", "tpn_opens", "tpn_closes"),
+    )
+}
+WINDOW_OF_LAYER: dict[str, Window] = {w.layer: w for w in WINDOWS.values() if w.layer}
+
+
 EVENT_LABELS = {
     "cycle_open": _("Siklus dibuka"),
+    "window_change": _("Jadwal diubah"),
     "self_assessment_start": _("Penilaian unit dimulai"),
     "submit": _("Penilaian unit diajukan untuk dinilai"),
     "return": _("Dikembalikan kepada unit untuk perbaikan"),

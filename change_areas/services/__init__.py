@@ -48,17 +48,26 @@ from change_areas.services.review import (
     review_accept_open,
     review_mark,
 )
+from change_areas.services.schedules import (
+    CAMPAIGN_OPTIONS,
+    WINDOW_FIELDS,
+    campaign_update,
+    cycle_window_change,
+)
 from change_areas.services.work_plans import progress_entry_add, work_plan_item_save
 
 __all__ = [
     "ALLOWED_EVIDENCE_TYPES",
     "CAMPAIGN_DEFAULT_KINDS",
+    "CAMPAIGN_OPTIONS",
+    "WINDOW_FIELDS",
     "AnswerConflict",
     "answer_evidence_set",
     "answer_save",
     "answers_save_many",
     "campaign_open",
     "campaign_set_proposal_deadline",
+    "campaign_update",
     "comment_add",
     "comment_side",
     "copy_layer",
@@ -71,6 +80,7 @@ __all__ = [
     "cycle_return",
     "cycle_set_wbk_by_instansi",
     "cycle_submit",
+    "cycle_window_change",
     "evidence_replace",
     "evidence_upload",
     "mandiri_designation_add",

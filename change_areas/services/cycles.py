@@ -108,6 +108,10 @@ def campaign_open(
     pre_assessment: bool = False,
     target: str = "wbk",
     proposal_closes: datetime.date | None = None,
+    tpn_opens: datetime.date | None = None,
+    tpn_closes: datetime.date | None = None,
+    early_review: bool = False,
+    coordinators_invite: bool = False,
 ) -> tuple[Campaign, int, int]:
     """Open `framework`/`year` for every active unit of the given kinds below `root`.
 
@@ -121,6 +125,10 @@ def campaign_open(
         raise ValidationError(_("Kampanye memerlukan kerangka dengan LKE."))
     _check_windows(fill_opens, fill_closes, review_opens, review_closes)
     proposal_closes = proposal_closes or default_proposal_deadline(year)
+    if tpn_opens and tpn_closes and tpn_closes < tpn_opens:
+        raise ValidationError(
+            _("Tanggal penutupan evaluasi TPN harus sesudah tanggal pembukaannya.")
+        )
     campaign = Campaign(
         name=name,
         proposal_closes=proposal_closes,
@@ -131,7 +139,11 @@ def campaign_open(
         fill_closes=fill_closes,
         review_opens=review_opens,
         review_closes=review_closes,
+        tpn_opens=tpn_opens,
+        tpn_closes=tpn_closes,
         pre_assessment=pre_assessment,
+        early_review=early_review,
+        coordinators_invite=coordinators_invite,
         created_by=by,
     )
     campaign.full_clean()
@@ -157,7 +169,10 @@ def campaign_open(
             review_opens=review_opens,
             review_closes=review_closes,
             proposal_closes=proposal_closes,
+            tpn_opens=tpn_opens,
+            tpn_closes=tpn_closes,
             pre_assessment=pre_assessment,
+            early_review=early_review,
             created_by=by,
             summaries={Layer.SELF: empty},
         )

@@ -74,21 +74,15 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 @unit_permission(Perm.VIEW, scope=scopes.CAMPAIGN)
 def campaign_detail(request: HttpRequest, campaign: Campaign) -> HttpResponse:
+    """The campaign's units with their stage and scores, its windows, and for its owners
+    (administrators of its root) the form that changes them."""
     cycles = Cycle.objects.filter(campaign=campaign).select_related("unit").order_by("unit__path")
     page = Paginator(cycles, 100).get_page(request.GET.get("halaman"))
-    may_extend = access.can(request.user, campaign.root, Perm.ADMINISTER)
+    owner = access.can(request.user, campaign.root, Perm.ADMINISTER)
     return render(
         request,
         "change_areas/campaign_detail.html",
-        {
-            "campaign": campaign,
-            "page": page,
-            "deadline_form": forms.ProposalDeadlineForm(
-                initial={"proposal_closes": campaign.proposal_closes}
-            )
-            if may_extend
-            else None,
-        },
+        _detail_context(campaign, page, owner=owner),
     )
 
 
@@ -112,6 +106,66 @@ def campaign_deadline(request: HttpRequest, campaign: Campaign) -> HttpResponse:
             for message in field_errors:
                 messages.error(request, message)
     return redirect(campaign)
+
+
+def campaign_schedule(request: HttpRequest, campaign: Campaign) -> HttpResponse:
+    """The owner changes the campaign's windows and options; every unit that follows the
+    campaign's dates moves with it, and the people affected are told."""
+    form = forms.CampaignScheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            campaign, moved = services.campaign_update(
+                campaign=campaign, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Jadwal kampanye disimpan; %(count)d siklus unit ikut berubah dan timnya diberi tahu."
+                )
+                % {"count": moved},
+            )
+            return redirect(campaign)
+    cycles = Cycle.objects.filter(campaign=campaign).select_related("unit").order_by("unit__path")
+    page = Paginator(cycles, 100).get_page(1)
+    return render(
+        request,
+        "change_areas/campaign_detail.html",
+        _detail_context(campaign, page, owner=True, form=form),
+        status=400,
+    )
+
+
+def _detail_context(campaign: Campaign, page, *, owner: bool, form=None) -> dict:
+    """The campaign page: its cycles, and for its owners the schedule and the deadline forms."""
+    if owner and form is None:
+        form = forms.CampaignScheduleForm(
+            initial={
+                name: getattr(campaign, name)
+                for name in (*services.WINDOW_FIELDS, *services.CAMPAIGN_OPTIONS)
+            }
+        )
+    return {
+        "campaign": campaign,
+        "page": page,
+        "owner": owner,
+        "form": form if owner else None,
+        "deadline_form": forms.ProposalDeadlineForm(
+            initial={"proposal_closes": campaign.proposal_closes}
+        )
+        if owner
+        else None,
+    }
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 def _administered_instansi(user) -> list[Unit]:

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -86,7 +87,47 @@ def cycle_overview(request: HttpRequest, cycle: Cycle) -> HttpResponse:
             "events": list(cycle.events.select_related("actor").order_by("-created_at")[:8]),
         }
     )
+    context.update(_schedule_context(request, cycle))
     return render(request, "change_areas/cycle_overview.html", context)
+
+
+def _schedule_context(request: HttpRequest, cycle: Cycle, form=None) -> dict:
+    """The cycle's windows, who may move them, and for them the form. No query."""
+    owner = workflow.window_owner_unit(cycle)
+    may_move = access.can(request.user, owner, Perm.ADMINISTER)
+    return {
+        "windows": cycle.windows(),
+        "window_owners": workflow.window_owners(cycle),
+        "window_form": (form or forms.CycleWindowForm()) if may_move else None,
+        "today": timezone.localdate(),
+    }
+
+
+@unit_permission(Perm.ADMINISTER, scope=scopes.CYCLE_WINDOWS)
+@require_POST
+def cycle_window(request: HttpRequest, cycle: Cycle) -> HttpResponse:
+    """The campaign's owner moves one unit's window (extends it, opens it early), with why."""
+    form = forms.CycleWindowForm(request.POST)
+    if form.is_valid():
+        try:
+            services.cycle_window_change(cycle=cycle, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for name, errors in error.error_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("Jadwal unit ini diubah; tim unit dan penilainya diberi tahu.")
+            )
+            return redirect(cycle)
+    for field, errors in form.errors.items():
+        for error in errors:
+            messages.error(
+                request, error if field == "__all__" else f"{form[field].label}: {error}"
+            )
+    return redirect(f"{cycle.get_absolute_url()}#jadwal")
 
 
 @unit_permission(Perm.VIEW, scope=scopes.CYCLE)

@@ -47,7 +47,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     marked = on_layer[Layer.PRE] | on_layer[Layer.TPI]
     cycles = list(
         Cycle.objects.filter(condition)
-        .select_related("unit", "framework")
+        .select_related("unit", "framework", "campaign__root")
         .annotate(
             reviewed=Count(
                 "reviews",
@@ -58,11 +58,13 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         )
         .order_by("review_closes", "submitted_at", "unit__path")[:500]
     )
+    today = timezone.localdate()
     for cycle in cycles:
         cycle.review_layer = workflow.review_layer(cycle)
-    return render(
-        request, "change_areas/review_queue.html", {"cycles": cycles, "today": timezone.localdate()}
-    )
+        opens = workflow.window_opens(cycle, cycle.review_layer)
+        cycle.opens_later = opens if opens and opens > today else None
+        cycle.window_owners = workflow.window_owners(cycle) if cycle.opens_later else ""
+    return render(request, "change_areas/review_queue.html", {"cycles": cycles, "today": today})
 
 
 @unit_permission(REVIEW_PERMS, scope=scopes.CYCLE)
@@ -244,7 +246,9 @@ def cycle_finalise(request: HttpRequest, cycle: Cycle) -> HttpResponse:
         _("Penilaian TPI difinalkan dan dikunci."),
         cycle=cycle,
     )
-    return redirect("change_areas:comparison", pk=cycle.pk)
+    # The reviewer stays on the review page (the layer now final, with the comparison and
+    # the report linked there), not on the unit's self-assessment pages.
+    return redirect("change_areas:review", pk=cycle.pk, layer=Layer.TPI, area_code="A.MP")
 
 
 @unit_permission(Perm.REVIEW_TPN, scope=scopes.CYCLE)

@@ -98,6 +98,7 @@ def test_submit_review_return_fix_resubmit_finalise(
     page.get_by_role("button", name="Terima semua yang belum ditinjau di halaman ini").click()
     page.get_by_role("button", name="Finalkan penilaian TPI").click()
     expect(page.locator("ul.messages")).to_contain_text("difinalkan")
+    page.get_by_role("link", name="Perbandingan mandiri dan TPI").click()
 
     # Both scorecards, differing exactly as entered: one Ya→Tidak of weight 0.5 shared by two questions.
     comparison = page.locator("table.comparison")

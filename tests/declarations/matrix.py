@@ -98,3 +98,33 @@ def import_data(world) -> dict:
 
 def upload_data(world) -> dict:
     return {"file": SimpleUploadedFile("dokumen.pdf", FAKE_PDF, "application/pdf")}
+
+
+def owned_key(world):
+    """A signing key managed by the unit's administrators, assigned to the unit."""
+    from declarations import keys
+
+    if "owned_key" not in world.extra:
+        from declarations import signing
+
+        key = keys.signing_key_upload(
+            name="Kunci unit",
+            pkcs12=signing.build_pkcs12(
+                common_name="Kunci Unit", organisation="Unit", password=b"pw", days=30
+            ),
+            passphrase="pw",
+            owner=world.unit,
+            by=None,
+        )
+        world.extra["owned_key"] = key
+        world.extra["assignment"] = keys.signing_key_assign(key=key, unit=world.unit, by=None)
+    return world.extra["owned_key"]
+
+
+def key_kwargs(world) -> dict:
+    return {"pk": owned_key(world).pk}
+
+
+def assignment_kwargs(world) -> dict:
+    key = owned_key(world)
+    return {"pk": key.pk, "assignment_id": world.extra["assignment"].pk}

@@ -173,6 +173,9 @@ def test_portfolio_lists_every_unit_with_its_cycle_and_units_without_one(small_w
     assert "<svg" in html and "<title>" in html and 'role="img"' in html
     assert "style=" not in html.split("<main", 1)[1]  # no inline styles (CSP)
     assert "<script>" not in html
+    # The roll-up names the unit once, and its second column says what it counts.
+    rollup_head = html.split('class="table stacked rollup"', 1)[1].split("</thead>", 1)[0]
+    assert rollup_head.count(">Unit<") == 1 and ">Jumlah unit<" in rollup_head
 
 
 def test_portfolio_filters_sorts_and_pages_in_sql(large_world, client_for):

@@ -183,7 +183,7 @@ def home_tasks(user, today: datetime.date | None = None) -> HomeTasks:
 
         tasks.to_review = list(
             Cycle.objects.filter(review_condition)
-            .select_related("unit", "framework")
+            .select_related("unit", "framework", "campaign__root")
             .defer("summaries")
             .annotate(
                 waiting_pre=Coalesce(waiting(Layer.PRE), Value(0)),
@@ -193,6 +193,9 @@ def home_tasks(user, today: datetime.date | None = None) -> HomeTasks:
         )
         for cycle in tasks.to_review:
             cycle.review_layer = workflow.review_layer(cycle)
+            opens = workflow.window_opens(cycle, cycle.review_layer)
+            cycle.opens_later = opens if opens and opens > today else None
+            cycle.window_owners = workflow.window_owners(cycle) if cycle.opens_later else ""
             cycle.waiting = {Layer.PRE: cycle.waiting_pre, Layer.TPI: cycle.waiting_tpi}.get(
                 cycle.review_layer, 0
             )
