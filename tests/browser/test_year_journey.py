@@ -155,7 +155,7 @@ def test_a_whole_year_run_by_its_own_people(page, live_server, fresh_install, lo
     page.get_by_role("button", name="Impor").click()
     expect(page.locator("ul.messages")).to_contain_text("jawaban diimpor")
     expect(page.locator(".big-number")).to_have_text("100,00")
-    page.get_by_role("button", name="Ajukan penilaian mandiri").click()
+    page.get_by_role("button", name="Ajukan penilaian unit").click()
     expect(page.locator("ul.messages")).to_contain_text("diajukan")
     sign_out(page)
 

@@ -153,7 +153,7 @@ def test_windows_that_close_before_they_open_are_refused(framework, unit, coordi
     )
 
     assert response.status_code == 400
-    assert "Penilaian mandiri harus ditutup pada atau sesudah tanggal pembukaannya" in (
+    assert "Penilaian unit harus ditutup pada atau sesudah tanggal pembukaannya" in (
         response.content.decode()
     )
     assert not Cycle.objects.exists()

@@ -112,4 +112,4 @@ def test_finalising_on_the_page_lands_on_the_review_page_with_the_results_linked
     page = client.get(review_page).content.decode()
     assert "Penilaian TPI final sejak" in page
     assert url("comparison", submitted) in page
-    assert "Penilaian mandiri sudah diajukan" not in page
+    assert "Penilaian unit sudah diajukan" not in page
