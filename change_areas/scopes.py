@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 
-from change_areas.models import Campaign, Cycle, Evidence, PredicateAward
+from change_areas.models import (
+    Assignment,
+    Campaign,
+    Cycle,
+    Evidence,
+    PredicateAward,
+    Recommendation,
+)
 from units.access import Scope
 
 CYCLE = Scope(
@@ -33,4 +40,29 @@ AWARD = Scope(
     kwarg="pk",
     name="award",
     load=lambda pk: get_object_or_404(PredicateAward.objects.select_related("unit"), pk=pk),
+)
+
+# A reviewer layer's recommendation, by its id within the cycle and layer of the URL
+# (`/siklus/<pk>/rekomendasi/<layer>/<rec_id>/…`): another cycle's id is a 404.
+RECOMMENDATION = Scope(
+    kwarg="rec_id",
+    name="recommendation",
+    within=("pk", "layer"),
+    load=lambda rec_id, pk, layer: get_object_or_404(
+        Recommendation.objects.select_related("cycle__unit", "cycle__framework", "area"),
+        pk=rec_id,
+        cycle_id=pk,
+        layer=layer,
+    ),
+    unit_of=lambda recommendation: recommendation.cycle.unit,
+)
+
+ASSIGNMENT = Scope(
+    kwarg="assignment_id",
+    name="assignment",
+    within=("pk",),
+    load=lambda assignment_id, pk: get_object_or_404(
+        Assignment.objects.select_related("cycle__unit"), pk=assignment_id, cycle_id=pk
+    ),
+    unit_of=lambda assignment: assignment.cycle.unit,
 )

@@ -5,9 +5,11 @@ from change_areas.views import (
     cycles,
     evidence,
     exchange,
+    followups,
     lke,
     results,
     review,
+    tasks,
     work_plans,
 )
 
@@ -78,6 +80,11 @@ urlpatterns = [
         name="cycle_return",
     ),
     path(
+        "siklus/<int:pk>/tinjau/<str:layer>/putaran/",
+        review.review_rounds,
+        name="review_rounds",
+    ),
+    path(
         "siklus/<int:pk>/tinjau/pendahuluan/lulus/",
         review.cycle_pass_pre,
         name="cycle_pass_pre",
@@ -90,9 +97,43 @@ urlpatterns = [
     ),
     path("siklus/<int:pk>/ajukan/", review.cycle_submit, name="cycle_submit"),
     path("siklus/<int:pk>/ajukan-ulang/", review.cycle_resubmit, name="cycle_resubmit"),
+    path("siklus/<int:pk>/tindak-lanjut/", followups.followups, name="followups"),
+    path(
+        "siklus/<int:pk>/rekomendasi/<str:layer>/",
+        followups.recommendation_add,
+        name="recommendation_add",
+    ),
+    path(
+        "siklus/<int:pk>/rekomendasi/<str:layer>/<int:rec_id>/hapus/",
+        followups.recommendation_delete,
+        name="recommendation_delete",
+    ),
+    path(
+        "siklus/<int:pk>/rekomendasi/<str:layer>/<int:rec_id>/tindak-lanjut/",
+        followups.follow_up_report,
+        name="follow_up_report",
+    ),
+    path(
+        "siklus/<int:pk>/rekomendasi/<str:layer>/<int:rec_id>/putusan/",
+        followups.follow_up_verdict,
+        name="follow_up_verdict",
+    ),
+    path("siklus/<int:pk>/tugas/", tasks.cycle_tasks, name="cycle_tasks"),
+    path("siklus/<int:pk>/tugas/simpan/", tasks.assignment_save, name="assignment_save"),
+    path(
+        "siklus/<int:pk>/tugas/<int:assignment_id>/hapus/",
+        tasks.assignment_delete,
+        name="assignment_delete",
+    ),
+    path("siklus/<int:pk>/tugas/ingatkan/", tasks.person_nudge, name="person_nudge"),
+    path("siklus/<int:pk>/ingatkan-tim/", tasks.team_nudge, name="team_nudge"),
+    path(
+        "siklus/<int:pk>/beri-tahu-koordinator/",
+        tasks.cycle_notify_submitters,
+        name="cycle_notify_submitters",
+    ),
     path("siklus/<int:pk>/putusan/", review.cycle_decide, name="cycle_decide"),
     path("siklus/<int:pk>/banding/", results.comparison, name="comparison"),
-    path("siklus/<int:pk>/laporan-tpi.pdf", results.tpi_report_pdf, name="tpi_report_pdf"),
     path("pengusulan/", campaigns.proposals, name="proposals"),
     path("unit/<unitcode:code>/predikat/", results.predicate_timeline, name="predicates"),
     path("predikat/<int:pk>/cabut/", results.predicate_revoke, name="predicate_revoke"),

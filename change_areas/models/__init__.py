@@ -1,6 +1,7 @@
 """Models of `change_areas`: regulation catalogs, cycles and answers, evidence,
 work plans, prerequisites and predicates. Import them from here."""
 
+from change_areas.models.assignments import Assignment
 from change_areas.models.catalog import (
     OPTION_ANSWER_TYPES,
     AnswerType,
@@ -27,6 +28,8 @@ from change_areas.models.catalog import (
 )
 from change_areas.models.cycles import (
     DASHBOARD_COLUMNS,
+    LAYER_FINAL_FIELD,
+    LAYER_SHORT_LABELS,
     STAGE_ORDER,
     Answer,
     Campaign,
@@ -36,8 +39,16 @@ from change_areas.models.cycles import (
     Decision,
     Layer,
     Stage,
+    counted_layer,
+    counted_rows,
 )
 from change_areas.models.evidence import DocumentType, Evidence, EvidenceFile
+from change_areas.models.followups import (
+    FollowUp,
+    Recommendation,
+    RecommendationStatus,
+    Verdict,
+)
 from change_areas.models.predicates import PredicateAward
 from change_areas.models.prerequisites import PrerequisiteRecord
 from change_areas.models.reviews import (
@@ -47,7 +58,10 @@ from change_areas.models.reviews import (
     Proposal,
     QuestionReview,
     ReminderLog,
+    ReturnedQuestion,
+    ReviewRound,
     ReviewStatus,
+    RoundOutcome,
 )
 from change_areas.models.work_plans import (
     OPEN_STATUSES,
@@ -58,6 +72,8 @@ from change_areas.models.work_plans import (
 
 __all__ = [
     "DASHBOARD_COLUMNS",
+    "LAYER_FINAL_FIELD",
+    "LAYER_SHORT_LABELS",
     "OPEN_REVIEW_STATUSES",
     "OPEN_STATUSES",
     "OPTION_ANSWER_TYPES",
@@ -65,6 +81,7 @@ __all__ = [
     "Answer",
     "AnswerType",
     "Area",
+    "Assignment",
     "Campaign",
     "CatalogItem",
     "Comment",
@@ -77,6 +94,7 @@ __all__ = [
     "DocumentType",
     "Evidence",
     "EvidenceFile",
+    "FollowUp",
     "Framework",
     "FrameworkKind",
     "Indicator",
@@ -97,12 +115,20 @@ __all__ = [
     "QuestionInput",
     "QuestionOption",
     "QuestionReview",
+    "Recommendation",
+    "RecommendationStatus",
     "ReminderLog",
+    "ReturnedQuestion",
+    "ReviewRound",
     "ReviewStatus",
+    "RoundOutcome",
     "Stage",
     "ThresholdKind",
     "ThresholdRule",
     "ThresholdScope",
+    "Verdict",
     "WorkPlanItem",
     "WorkPlanStatus",
+    "counted_layer",
+    "counted_rows",
 ]

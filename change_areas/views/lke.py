@@ -36,9 +36,8 @@ def _area_page(
     request: HttpRequest, cycle: Cycle, areas: list, *, title: str, current: str
 ) -> HttpResponse:
     context = common.cycle_context(request, cycle)
-    sections = selectors.area_sections(
-        cycle, areas, review_layer=workflow.shown_review_layer(cycle)
-    )
+    shown = workflow.shown_review_layer(cycle)
+    sections = selectors.area_sections(cycle, areas, review_layer=shown, rounds_layer=shown)
     common.lock_unreturned(
         cycle,
         (
@@ -53,7 +52,7 @@ def _area_page(
     if cycle.work_plan_framework_id == cycle.framework_id:
         items = list(
             WorkPlanItem.objects.filter(cycle=cycle, area__in=areas)
-            .select_related("area")
+            .select_related("area", "assignee")
             .prefetch_related(
                 Prefetch(
                     "progress_entries",

@@ -24,7 +24,7 @@ def work_plan(request: HttpRequest, cycle: Cycle) -> HttpResponse:
     context = common.cycle_context(request, cycle)
     items = list(
         WorkPlanItem.objects.filter(cycle=cycle)
-        .select_related("area")
+        .select_related("area", "assignee")
         .prefetch_related(
             Prefetch(
                 "progress_entries", ProgressEntry.objects.select_related("evidence", "created_by")
@@ -100,7 +100,9 @@ def work_plan_item_create(request: HttpRequest, cycle: Cycle) -> HttpResponse:
 
 @unit_permission(Perm.EDIT_SELF, scope=scopes.CYCLE)
 def work_plan_item_edit(request: HttpRequest, cycle: Cycle, item_id: int) -> HttpResponse:
-    item = get_object_or_404(WorkPlanItem.objects.select_related("area"), pk=item_id, cycle=cycle)
+    item = get_object_or_404(
+        WorkPlanItem.objects.select_related("area", "assignee"), pk=item_id, cycle=cycle
+    )
     form = forms.WorkPlanItemForm(request.POST or None, instance=item, cycle=cycle)
     if request.method == "POST" and form.is_valid():
         try:
