@@ -199,8 +199,14 @@ class ProgressEntryForm(forms.Form):
         label=_("Yang sudah dikerjakan"), widget=forms.Textarea(attrs={"rows": 2})
     )
     evidence = forms.TypedChoiceField(
-        label=_("Bukti dukung"), coerce=int, required=False, empty_value=None
+        label=_("Bukti dukung dari pustaka"), coerce=int, required=False, empty_value=None
     )
+    file = forms.FileField(
+        label=_("Atau unggah bukti baru"),
+        required=False,
+        help_text=_("PDF, gambar atau dokumen Office; masuk ke pustaka unit."),
+    )
+    file_title = forms.CharField(label=_("Judul bukti baru"), max_length=255, required=False)
 
     def __init__(
         self, *args, unit, evidence_choices: list[tuple[int, str]] | None = None, **kwargs

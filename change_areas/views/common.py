@@ -8,9 +8,10 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from change_areas import selectors, services, workflow
+from change_areas import forms, selectors, services, workflow
 from change_areas.models import (
     LAYER_SHORT_LABELS,
     Area,
@@ -272,3 +273,25 @@ def review_counts(cycle: Cycle, layer: str) -> dict[str, int]:
         counts[row["status"]] = row["n"]
     counts["total"] = sum(counts.values())
     return counts
+
+
+def attach_item_forms(
+    cycle: Cycle, items: list, *, can_edit: bool, bound: dict | None = None
+) -> None:
+    """Mark overdue items and give each a progress form with ids of its own (one query).
+
+    `bound` maps an item's id to the form a person just sent with errors: it is shown
+    again, with what they typed and why it was refused.
+    """
+    today = timezone.localdate()
+    choices = forms.evidence_choices_for(cycle.unit) if can_edit and items else []
+    for item in items:
+        item.overdue = item.is_overdue(today)
+        item.progress_form = (
+            (bound or {}).get(item.pk)
+            or forms.ProgressEntryForm(
+                unit=cycle.unit, evidence_choices=choices, auto_id=f"p{item.pk}_%s"
+            )
+            if can_edit
+            else None
+        )
