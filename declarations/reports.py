@@ -89,13 +89,15 @@ def issuer_choices(cycle: Cycle, user) -> list[Unit]:
     return sorted(units, key=lambda unit: (unit.pk not in used, unit.path))
 
 
-def suggested_number(cycle: Cycle, layer: str, issuer: Unit | None) -> str:
-    """A number in the usual form: LHE-<sequence>/<issuer>/<layer>/<year>. One query."""
+def suggested_number(cycle: Cycle, layer: str) -> str:
+    """A number in the usual form, LHE-<sequence>/<layer>/<unit>/<year>, the sequence counting
+    the reports of the layer within the instansi this year. One query."""
     issued = EvaluationReport.objects.filter(
-        issuer=issuer, issued_on__year=timezone.localdate().year
+        layer=layer,
+        cycle__unit__path__startswith=cycle.unit.root_path,
+        issued_on__year=timezone.localdate().year,
     ).count()
-    code = issuer.code if issuer else "TPN"
-    return f"LHE-{issued + 1:02d}/{code}/{layer.upper()}/{cycle.year}"
+    return f"LHE-{issued + 1:02d}/{layer.upper()}/{cycle.unit.code}/{cycle.year}"
 
 
 # --------------------------------------------------------------------------
@@ -230,8 +232,9 @@ def _parent_name(unit: Unit | None) -> str:
     return parent.name if parent else ""
 
 
-def render(report: EvaluationReport) -> RenderedFile:
-    """The report as a PDF, from its snapshot, with the QR code of its verification page."""
+def render(report: EvaluationReport, *, electronic: bool) -> RenderedFile:
+    """The report as a PDF, from its snapshot, with the QR code of its verification page.
+    `electronic`: the signature block says it is signed electronically (a key is usable)."""
     url = absolute_url(report.get_verification_path())
     issuer = report.issuer
     return render_pdf(
@@ -245,6 +248,7 @@ def render(report: EvaluationReport) -> RenderedFile:
             "verification_url": url,
             "qr": qr_data_uri(url),
             "document_number": report.number,
+            "electronic": electronic,
         },
         filename=f"lhe-{report.layer}-{report.cycle.unit.code}-{report.cycle.year}.pdf",
         language=settings.LANGUAGE_CODE,
@@ -304,7 +308,8 @@ def report_issue(
         created_by=by,
     )
     report.full_clean(exclude=["pdf", "pdf_sha256"])
-    rendered = render(report)
+    electronic = signing.key_status().usable
+    rendered = render(report, electronic=electronic)
     report.pdf_sha256 = hashlib.sha256(rendered.content).hexdigest()
     report.pdf.save(rendered.filename, ContentFile(rendered.content), save=False)
     record(report, by=by, reason="report_issue")
@@ -312,7 +317,7 @@ def report_issue(
     EvaluationReport.objects.filter(cycle=cycle, layer=layer, superseded_by__isnull=True).exclude(
         pk=report.pk
     ).update(superseded_by=report)
-    if signing.key_status().usable:
+    if electronic:
         _sign(report, by=by)
     notifications.notify(
         notifications.unit_team(cycle),

@@ -248,6 +248,12 @@ def question_fragment(
             "counts": review_counts(cycle, marks) if marks else {},
             "oob_figures": moved_figures(cycle.summary(layer), question),
             "moves": workflow.allowed(cycle, request.user),
+            # the page the card sits on, for the actions swapped out of band with it
+            "current": area_page_code(question),
+            "page_path": reverse(
+                "change_areas:review",
+                kwargs={"pk": cycle.pk, "layer": layer, "area_code": area_page_code(question)},
+            ),
         }
         template = "change_areas/review_area.html#question_update"
     context.update(

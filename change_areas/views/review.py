@@ -103,6 +103,7 @@ def review_area(request: HttpRequest, cycle: Cycle, layer: str, area_code: str) 
             "self_summary": cycle.summary(Layer.SELF),
             "marks": bool(marks_layer),
             "counts": common.review_counts(cycle, marks_layer) if marks_layer else {},
+            "page_path": request.path,
             **_area_recommendations(cycle, layer, areas, request.user),
         }
     )
@@ -160,7 +161,7 @@ def review_accept_open(
     count = services.review_accept_open(
         cycle=cycle, layer=layer, area_codes=[a.code for a in areas], by=request.user
     )
-    messages.success(request, _("%(count)d pertanyaan diterima.") % {"count": count})
+    messages.success(request, _("%(count)d pertanyaan ditandai ditinjau.") % {"count": count})
     return redirect("change_areas:review", pk=cycle.pk, layer=layer, area_code=area_code)
 
 

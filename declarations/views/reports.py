@@ -45,7 +45,7 @@ def _page(request: HttpRequest, cycle: Cycle, layer: Layer, form=None, status: i
         form = ReportForm(
             issuers=issuers,
             initial={
-                "number": reports.suggested_number(cycle, layer, issuer),
+                "number": reports.suggested_number(cycle, layer),
                 "issued_on": timezone.localdate(),
                 "place": (issuer.regency if issuer else "") or cycle.unit.regency,
                 "issuer": issuer,

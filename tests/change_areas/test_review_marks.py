@@ -235,4 +235,4 @@ def test_accepting_the_open_questions_of_a_page(submitted, tpi_reviewer, client_
     assert mp.pop(RETURNED) == ReviewStatus.NEEDS_REVISION
     assert set(mp.values()) == {ReviewStatus.ACCEPTED}
     assert statuses["A.TL.PMN.i.a"] == ReviewStatus.PENDING
-    assert f"{len(mp)} pertanyaan diterima." in messages_of(response)
+    assert f"{len(mp)} pertanyaan ditandai ditinjau." in messages_of(response)

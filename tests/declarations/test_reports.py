@@ -104,6 +104,7 @@ def test_the_lhe_is_fit_to_sign(final_cycle, lead, inspectorate, signing_key, tm
     assert "Tetapkan SK tim kerja Zona Integritas." in text
     assert "Jakarta, Selasa, 2 Juni 2026 Ketua Tim Penilai Internal" in text
     assert "Bambang Hartono, Ak., M.Ak." in text and "NIP 197602282000121001" in text
+    assert "Ditandatangani secara elektronik" in text and "Tahun : 2026" in text
     path = tmp_path / "lhe.pdf"
     path.write_bytes(stored_bytes(report.signed_pdf))
     checked = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True, check=False)
@@ -140,6 +141,7 @@ def test_without_a_key_it_is_issued_unsigned_and_signed_later(
     settings.ZI_SIGNING_PKCS12_FILE = ""
     report = issue(final_cycle, lead, inspectorate)
     assert not report.is_signed
+    assert "Ditandatangani secara elektronik" not in pdf_text(stored_bytes(report.pdf))
     assert verify(report, stored_bytes(report.pdf)).verdict == Verdict.ISSUED_UNSIGNED
 
     key, password = signing_key_files
@@ -214,7 +216,7 @@ def test_the_pages_issue_list_download_and_verify(
     )
     public = client_for(None).get(report.get_verification_path()).content.decode()
 
-    assert "LHE-01/" in form and inspectorate.name in form
+    assert f"LHE-01/TPI/{final_cycle.unit.code}/2026" in form and inspectorate.name in form
     assert issued.status_code == 302
     assert "LHE-09/IU/TPI/2026" in listed and "ditandatangani secara elektronik" in listed
     assert b"".join(download.streaming_content) == stored_bytes(report.signed_pdf)
