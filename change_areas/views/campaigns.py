@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from change_areas import forms, scopes, services, workflow
-from change_areas.models import Campaign, Cycle, Stage
+from change_areas.models import Campaign, Cycle, Layer, Stage
 from units import access
 from units.access import Perm, signed_in, unit_permission
 from units.models import Unit
@@ -73,10 +73,21 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 @unit_permission(Perm.VIEW, scope=scopes.CAMPAIGN)
 def campaign_detail(request: HttpRequest, campaign: Campaign) -> HttpResponse:
+    """The campaign's cycles with how far each is, and a reminder for a lagging unit's team."""
     cycles = Cycle.objects.filter(campaign=campaign).select_related("unit").order_by("unit__path")
     page = Paginator(cycles, 100).get_page(request.GET.get("halaman"))
+    for cycle in page.object_list:
+        summary = cycle.summary(Layer.SELF)
+        cycle.unanswered = max(0, summary.get("questions", 0) - summary.get("answered", 0))
+        cycle.unit_turn = cycle.stage in workflow.unit_turn_stages()
     return render(
-        request, "change_areas/campaign_detail.html", {"campaign": campaign, "page": page}
+        request,
+        "change_areas/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "page": page,
+            "can_nudge": access.can(request.user, campaign.root, Perm.MANAGE_TEAM),
+        },
     )
 
 

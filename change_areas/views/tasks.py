@@ -107,6 +107,13 @@ def team_nudge(request: HttpRequest, cycle: Cycle) -> HttpResponse:
             request,
             _("%(count)d anggota tim %(unit)s diingatkan.") % {"count": count, "unit": cycle.unit},
         )
+    target = request.POST.get("next", "")
+    if (
+        cycle.campaign_id
+        and target.startswith(f"/kampanye/{cycle.campaign_id}/")
+        and "//" not in target
+    ):
+        return redirect(target)  # back to the campaign's list of units
     return redirect(common.own_page(request, cycle, cycle.get_absolute_url()))
 
 

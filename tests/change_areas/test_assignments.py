@@ -255,3 +255,32 @@ def test_staff_at_100_percent_see_who_submits_and_tell_them(
     assert "sudah terjawab dan siap diajukan" in notice.message
     assert "sudah diberi tahu hari ini" in again.content.decode()
     assert fresh(filled_cycle).stage == "pembangunan"
+
+
+def test_the_campaign_page_shows_who_lags_and_reminds_their_team(
+    unit, other_unit, province, staff, client_for
+):
+    admin = member(province, Role.UNIT_ADMIN, "admin-provinsi")
+    campaign, _made, _skipped = services.campaign_open(
+        root=province,
+        framework=unit.cycles.model._meta.apps.get_model(
+            "change_areas", "Framework"
+        ).objects.current(),
+        year=2026,
+        name="Kampanye 2026",
+        fill_opens=datetime.date(2026, 1, 1),
+        fill_closes=datetime.date(2026, 12, 31),
+        review_opens=datetime.date(2027, 1, 1),
+        review_closes=datetime.date(2027, 2, 1),
+        by=admin,
+    )
+    page = reverse("change_areas:campaign_detail", kwargs={"pk": campaign.pk})
+    client = client_for(admin)
+
+    html = client.get(page).content.decode()
+    lagging = campaign.cycles.get(unit=unit)
+    response = client.post(url("team_nudge", lagging), {"next": page})
+
+    assert ">113</span>" in html and "Ingatkan tim" in html
+    assert response.status_code == 302 and response["Location"] == page
+    assert notified(lagging, "reminder") == {"staff"}

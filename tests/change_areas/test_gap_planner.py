@@ -9,6 +9,7 @@ import random
 import re
 
 import pytest
+from django.core.management import call_command
 
 from change_areas import scoring, selectors
 from change_areas.models import Framework
@@ -20,8 +21,11 @@ A = scoring.AnswerData
 
 @pytest.fixture(scope="module")
 def spec(django_db_setup, django_db_blocker) -> scoring.CatalogSpec:
-    """The current catalog as the engine reads it (loaded with the test database), read once."""
+    """The current catalog as the engine reads it, read once for the module (loaded again
+    first if a transactional test flushed it, as the `catalogs` fixture does)."""
     with django_db_blocker.unblock():
+        if not Framework.objects.exists():
+            call_command("load_catalogs", verbosity=0)
         return selectors.catalog_spec(Framework.objects.current())
 
 
