@@ -58,15 +58,13 @@ CURRENT_STAGES = [
     (Stage.PEMBANGUNAN, 10),
     (Stage.PENILAIAN_MANDIRI, 25),
     (Stage.PENILAIAN_PENDAHULUAN, 4),
-    (Stage.EVALUASI_TPI, 25),
-    (Stage.PERBAIKAN, 10),
+    (Stage.EVALUASI_TPI, 35),
     (Stage.PENGUSULAN, 10),
     (Stage.EVALUASI_TPN, 10),
     (Stage.KEPUTUSAN, 6),
 ]
 PAST_STAGES = [
-    (Stage.EVALUASI_TPI, 3),
-    (Stage.PERBAIKAN, 2),
+    (Stage.EVALUASI_TPI, 5),
     (Stage.PENGUSULAN, 5),
     (Stage.EVALUASI_TPN, 5),
     (Stage.KEPUTUSAN, 85),
@@ -369,9 +367,17 @@ def seed(
                             Decision.AWARDED if tpn_set and tpn_set["wbk"] else Decision.NOT_AWARDED
                         )
                     fields = {}
+                    if finalised:  # a reviewer layer's figures count once final (LAYER_FINAL_FIELD)
+                        fields = {
+                            "tpi_total": tpi_set["total"],
+                            "tpi_completeness": tpi_set["completeness"],
+                            "tpi_wbk_eligible": tpi_set["wbk"],
+                            "tpi_wbbm_eligible": tpi_set["wbbm"],
+                        }
                     if tpn_set:
                         summaries[Layer.TPN] = tpn_set["summary"]
-                        fields = {
+                    if tpn_set and decision:
+                        fields |= {
                             "tpn_total": tpn_set["total"],
                             "tpn_completeness": tpn_set["completeness"],
                             "tpn_wbk_eligible": tpn_set["wbk"],
@@ -397,10 +403,6 @@ def seed(
                             self_completeness=self_set["completeness"],
                             self_wbk_eligible=self_set["wbk"],
                             self_wbbm_eligible=self_set["wbbm"],
-                            tpi_total=tpi_set["total"],
-                            tpi_completeness=tpi_set["completeness"],
-                            tpi_wbk_eligible=tpi_set["wbk"],
-                            tpi_wbbm_eligible=tpi_set["wbbm"],
                             summaries=summaries,
                             work_plan_percent=Decimal(rng.randint(0, 100)),
                             **fields,
@@ -422,6 +424,8 @@ def seed(
                             (cycle.pk, qid, layer, option, number, inputs, value, now)
                             for qid, option, number, inputs, value in chosen["rows"]
                         )
+                        if not cycle.layer_counts(layer):
+                            continue  # the layer's per-area rows are written once it counts
                         score_rows.extend(
                             (cycle.pk, layer, code, str(value), str(weight), answered, questions)
                             for code, value, weight, answered, questions in chosen["areas"]

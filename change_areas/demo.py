@@ -181,7 +181,7 @@ def seed(log=print) -> bool:
                 cycle=cycle,
                 area=areas[area],
                 title=title,
-                person_in_charge=["Dewi Lestari, S.ST.", "Yosep Mambrasar, A.Md."][index % 2],
+                assignee=[coordinator, staff][index % 2],
                 start_date=today + datetime.timedelta(days=start),
                 due_date=today + datetime.timedelta(days=due),
                 status=WorkPlanStatus.PLANNED,
@@ -198,6 +198,7 @@ def seed(log=print) -> bool:
                     by=staff,
                 )
         _prerequisites(cycle, instansi=units["BPS"], by=admin)
+        _assignments(cycle, areas, coordinator=coordinator, staff=staff, today=today)
         created = True
 
     medan = units["BPS-1275"]
@@ -241,6 +242,27 @@ def seed(log=print) -> bool:
         else _("Siklus, jawaban, bukti dukung dan rencana kerja demo: sudah ada, tidak diubah.")
     )
     return created
+
+
+def _assignments(cycle: Cycle, areas: dict, *, coordinator, staff, today) -> None:
+    """The coordinator shares out the change areas (when the demo people exist)."""
+    if coordinator is None or staff is None:
+        return
+    for code, person, days in (
+        ("A.MP", staff, 14),
+        ("A.TL", staff, 21),
+        ("A.SDM", coordinator, 21),
+        ("A.AK", coordinator, 28),
+        ("A.PW", staff, -3),
+        ("A.PP", coordinator, 28),
+    ):
+        services.assignment_set(
+            cycle=cycle,
+            area=areas[code],
+            assignee=person,
+            due_date=today + datetime.timedelta(days=days),
+            by=coordinator,
+        )
 
 
 def _prerequisites(cycle: Cycle, *, instansi: Unit, by, **overrides: str) -> None:
@@ -298,6 +320,14 @@ def _medan(
         last, instansi=Unit.objects.get(code="BPS"), by=None, lhkpn_lhkasn="100", lama_membangun="2"
     )
     services.cycle_submit(cycle=last, by=None)
+    areas = {area.code: area for area in Area.objects.filter(framework=framework)}
+    for code, text in (
+        ("A.PP", "Perluas kanal pengaduan daring dan umumkan tindak lanjutnya setiap triwulan."),
+        ("A.PW", "Terapkan whistle-blowing system di seluruh bidang, lengkap dengan laporannya."),
+    ):
+        services.recommendation_add(
+            cycle=last, layer=Layer.TPI, area=areas[code], text=text, by=None
+        )
     services.review_accept_open(
         cycle=last, layer=Layer.TPI, area_codes=[area.code for area in last_spec.areas], by=None
     )

@@ -19,11 +19,13 @@ from change_areas.models import (
     Evidence,
     Framework,
     Predicate,
+    Question,
     WorkPlanItem,
     WorkPlanStatus,
 )
+from change_areas.selectors import TEAM_ROLES
 from change_areas.services import CAMPAIGN_DEFAULT_KINDS
-from units.models import Unit, UnitKind
+from units.models import Unit, UnitKind, User
 
 
 class DateInput(forms.DateInput):
@@ -251,6 +253,7 @@ class WorkPlanItemForm(forms.ModelForm):
             "area",
             "title",
             "description",
+            "assignee",
             "person_in_charge",
             "start_date",
             "due_date",
@@ -271,6 +274,17 @@ class WorkPlanItemForm(forms.ModelForm):
             is_active=True,
         )
         self.fields["status"].initial = WorkPlanStatus.PLANNED
+        self.fields["assignee"].queryset = (
+            User.objects.filter(
+                memberships__unit=cycle.unit, memberships__role__in=TEAM_ROLES, is_active=True
+            )
+            .distinct()
+            .order_by("full_name", "username")
+        )
+        self.fields["assignee"].empty_label = _("— belum ditentukan —")
+        self.fields["person_in_charge"].help_text = _(
+            "Isi hanya bila penanggung jawabnya bukan anggota tim di aplikasi ini."
+        )
 
     def clean(self):
         data = super().clean()
@@ -290,8 +304,14 @@ class ProgressEntryForm(forms.Form):
         label=_("Yang sudah dikerjakan"), widget=forms.Textarea(attrs={"rows": 2})
     )
     evidence = forms.TypedChoiceField(
-        label=_("Bukti dukung"), coerce=int, required=False, empty_value=None
+        label=_("Bukti dukung dari pustaka"), coerce=int, required=False, empty_value=None
     )
+    file = forms.FileField(
+        label=_("Atau unggah bukti baru"),
+        required=False,
+        help_text=_("PDF, gambar atau dokumen Office; masuk ke pustaka unit."),
+    )
+    file_title = forms.CharField(label=_("Judul bukti baru"), max_length=255, required=False)
 
     def __init__(
         self, *args, unit, evidence_choices: list[tuple[int, str]] | None = None, **kwargs
@@ -423,3 +443,120 @@ class RevokeForm(forms.Form):
     revoked_on = forms.DateField(label=_("Tanggal pencabutan"), widget=DateInput())
     decree_number = forms.CharField(label=_("Nomor keputusan pencabutan"), max_length=150)
     reason = forms.CharField(label=_("Alasan pencabutan"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RecommendationForm(forms.Form):
+    area = forms.ModelChoiceField(
+        label=_("Area"), queryset=Area.objects.none(), required=False, empty_label=_("Umum")
+    )
+    text = forms.CharField(
+        label=_("Rekomendasi"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    due_date = forms.DateField(label=_("Batas tindak lanjut"), required=False, widget=DateInput())
+
+    def __init__(self, *args, cycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = Area.objects.filter(
+            framework=cycle.framework, is_active=True, component__isnull=False
+        ).order_by("order")
+
+
+class FollowUpForm(forms.Form):
+    note = forms.CharField(
+        label=_("Tindak lanjut yang sudah dilakukan"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    evidence = forms.TypedChoiceField(
+        label=_("Bukti dari pustaka unit"), coerce=int, required=False, empty_value=None
+    )
+    file = forms.FileField(
+        label=_("Atau unggah bukti baru"),
+        required=False,
+        help_text=_("PDF, gambar atau dokumen Office."),
+    )
+
+    def __init__(self, *args, unit, evidence_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit = unit
+        if evidence_choices is None:
+            evidence_choices = evidence_choices_for(unit)
+        self.fields["evidence"].choices = [("", "—"), *evidence_choices]
+
+    def clean_evidence(self):
+        pk = self.cleaned_data.get("evidence")
+        if pk is None:
+            return None
+        evidence = Evidence.objects.filter(unit=self.unit, pk=pk).first()
+        if evidence is None:
+            raise forms.ValidationError(_("Bukti dukung tidak ditemukan di pustaka unit."))
+        return evidence
+
+
+class VerdictForm(forms.Form):
+    done = forms.TypedChoiceField(
+        label=_("Putusan"),
+        coerce=lambda value: value == "1",
+        choices=[("1", _("Selesai")), ("0", _("Belum selesai"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Catatan (wajib bila belum selesai)"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("done") is False and not (data.get("note") or "").strip():
+            self.add_error("note", _("Tuliskan mengapa tindak lanjut belum memadai."))
+        return data
+
+
+class AssignmentForm(forms.Form):
+    """An area (or one question, by its code) given to a member of the team."""
+
+    area = forms.ModelChoiceField(
+        label=_("Area"), queryset=Area.objects.none(), required=False, empty_label="—"
+    )
+    question = forms.CharField(
+        label=_("Atau satu pertanyaan (kode)"),
+        max_length=80,
+        required=False,
+        help_text=_("Misalnya A.MP.PMN.i.a."),
+    )
+    assignee = forms.TypedChoiceField(label=_("Anggota tim"), coerce=int)
+    due_date = forms.DateField(label=_("Tenggat"), required=False, widget=DateInput())
+    note = forms.CharField(label=_("Catatan"), max_length=500, required=False)
+
+    def __init__(self, *args, cycle, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cycle = cycle
+        self.members = {person.pk: person for person in members}
+        self.fields["area"].queryset = Area.objects.filter(
+            framework=cycle.framework, is_active=True, component__isnull=False
+        ).order_by("order")
+        self.fields["assignee"].choices = [(pk, str(person)) for pk, person in self.members.items()]
+
+    def clean_assignee(self):
+        return self.members[self.cleaned_data["assignee"]]
+
+    def clean_question(self):
+        code = self.cleaned_data["question"].strip()
+        if not code:
+            return None
+        question = Question.objects.filter(
+            framework=self.cycle.framework, code=code, is_active=True
+        ).first()
+        if question is None:
+            raise forms.ValidationError(
+                _("Pertanyaan %(code)s tidak ada di LKE siklus ini.") % {"code": code}
+            )
+        return question
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and (data.get("area") is None) == (data.get("question") is None):
+            raise forms.ValidationError(_("Pilih satu area atau tulis satu kode pertanyaan."))
+        return data

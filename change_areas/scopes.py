@@ -10,7 +10,15 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from change_areas import selectors, workflow
-from change_areas.models import Campaign, Cycle, Evidence, PredicateAward, WorkPlanItem
+from change_areas.models import (
+    Assignment,
+    Campaign,
+    Cycle,
+    Evidence,
+    PredicateAward,
+    Recommendation,
+    WorkPlanItem,
+)
 from units import access
 from units.access import Perm, Scope
 
@@ -84,3 +92,29 @@ def _window_owner_check(user, cycle: Cycle, perm) -> None:
 
 # A cycle's windows: moved by the people who own its campaign.
 CYCLE_WINDOWS = replace(CYCLE, check=_window_owner_check)
+
+
+# A reviewer layer's recommendation, by its id within the cycle and layer of the URL
+# (`/siklus/<pk>/rekomendasi/<layer>/<rec_id>/…`): another cycle's id is a 404.
+RECOMMENDATION = Scope(
+    kwarg="rec_id",
+    name="recommendation",
+    within=("pk", "layer"),
+    load=lambda rec_id, pk, layer: get_object_or_404(
+        Recommendation.objects.select_related("cycle__unit", "cycle__framework", "area"),
+        pk=rec_id,
+        cycle_id=pk,
+        layer=layer,
+    ),
+    unit_of=lambda recommendation: recommendation.cycle.unit,
+)
+
+ASSIGNMENT = Scope(
+    kwarg="assignment_id",
+    name="assignment",
+    within=("pk",),
+    load=lambda assignment_id, pk: get_object_or_404(
+        Assignment.objects.select_related("cycle__unit"), pk=assignment_id, cycle_id=pk
+    ),
+    unit_of=lambda assignment: assignment.cycle.unit,
+)

@@ -27,6 +27,7 @@ a verdict never contradicts the number it displays (docs/scoring.md).
 
 from __future__ import annotations
 
+import heapq
 import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -222,6 +223,14 @@ class NodeScore:
 
 @dataclass(frozen=True)
 class FailedRule:
+    """A threshold rule not met, with its figures: `message` in Indonesian for documents;
+    pages word it in the reader's language from the figures (`selectors.failure_text`).
+
+    `shortfall` is how many points the measured figure still lacks (None when better
+    answers cannot meet the rule, such as a predicate the unit must already hold): the
+    gap planner plans toward every failed rule by it.
+    """
+
     rule: str
     kind: str
     label: str
@@ -230,6 +239,8 @@ class FailedRule:
     value: float | None = None
     weight: float | None = None
     minimum: float | None = None
+    name: str = ""  # what was measured: the area (or area — part) or node name
+    shortfall: float | None = None
 
 
 @dataclass
@@ -513,6 +524,7 @@ def _check(
                 rule.label,
                 _sentence(kind, rule, predicate=name),
                 target=rule.target,
+                name=name,
             )
         ]
     subjects = _subjects(kind, rule, card, catalog)
@@ -543,9 +555,18 @@ def _check(
                 value=node.value,
                 weight=node.weight,
                 minimum=minimum,
+                name=name,
+                shortfall=_shortfall(kind, node, minimum),
             )
         )
     return failures
+
+
+def _shortfall(kind: ThresholdKindSpec, node: NodeScore, minimum: float) -> float | None:
+    """The points the node still lacks to meet the rule (None: no answer can close it)."""
+    if kind.measure == "share":
+        return minimum * node.weight - node.value if node.weight else None
+    return minimum - node.value
 
 
 def _subjects(
@@ -639,6 +660,57 @@ def _trimmed(value: Decimal) -> str:
     return text.rstrip("0").rstrip(",") if "," in text else text
 
 
+@dataclass(frozen=True)
+class RuleCheck:
+    """One threshold rule judged: its failures (none when met) and the figure it measured —
+    the total, the node's value, or the lowest share of the areas (0..1); None for a rule
+    that measures no figure (a predicate held)."""
+
+    rule: ThresholdSpec
+    failures: tuple[FailedRule, ...]
+    figure: float | None
+
+    @property
+    def met(self) -> bool:
+        return not self.failures
+
+
+def rule_checks(
+    catalog: CatalogSpec,
+    card: Scorecard,
+    predicate: str,
+    *,
+    held_predicates: frozenset[str] | set[str] = frozenset(),
+) -> list[RuleCheck]:
+    """Every threshold rule of the predicate with its verdict: the report's "rule by rule". Pure."""
+    checks = []
+    for rule in catalog.thresholds:
+        if rule.predicate != predicate:
+            continue
+        checks.append(
+            RuleCheck(
+                rule,
+                tuple(_check(rule, card, catalog, held_predicates)),
+                _figure(rule, card, catalog),
+            )
+        )
+    return checks
+
+
+def _figure(rule: ThresholdSpec, card: Scorecard, catalog: CatalogSpec) -> float | None:
+    """The figure a rule measures: the value of its one subject, or the lowest value (or
+    share, 0..1) of its subjects; None for a predicate rule or a target the catalog lacks."""
+    kind = catalog.threshold_kind(rule.kind)
+    if kind is None or kind.subjects == "predicate":
+        return None
+    subjects = _subjects(kind, rule, card, catalog)
+    if not subjects:
+        return None
+    if kind.measure == "share":
+        return min(node.share for node, _name in subjects)
+    return min(node.value for node, _name in subjects)
+
+
 def _id(value: float, decimals: int = 2) -> str:
     """A number the Indonesian way: 1.234,56."""
     text = f"{value:,.{decimals}f}"
@@ -688,3 +760,203 @@ def gaps(catalog: CatalogSpec, card: Scorecard) -> list[Gap]:
                 Gap(question.code, question.indicator, area_of[question.indicator], current, points)
             )
     return sorted(result, key=lambda gap: (-gap.points, gap.question))
+
+
+# --------------------------------------------------------------------------
+# Toward a predicate: which questions to improve, in which order
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    question: str
+    indicator: str
+    area: str
+    current: float  # the question's value now (0 when unanswered)
+    best: float  # the value it reaches at its best answer
+    points: float  # what the total gains
+    rules: tuple[str, ...]  # the failing rules (codes) this step brings closer
+
+
+@dataclass
+class Plan:
+    """The gap planner's answer for one predicate: the rules failing now (as the eligibility
+    check reports them), the questions to raise to their best in order, whether every
+    rule is met after them, and the rules better answers cannot meet."""
+
+    predicate: str
+    failed: list[FailedRule]
+    steps: list[PlanStep]
+    remaining: list[FailedRule]  # failing after every step: not reachable by answers
+
+    @property
+    def eligible_now(self) -> bool:
+        return not self.failed
+
+    @property
+    def reaches(self) -> bool:
+        return not self.remaining
+
+
+def _chains(catalog: CatalogSpec) -> dict[str, tuple[float, list[str], str, str]]:
+    """Per question: its share of its indicator's weight (its weight ÷ the weights of the
+    indicator's questions, as `score` weighs them), the nodes its value flows into
+    (indicator, parent, part, area, component; as "kind:code"), and its indicator and area."""
+    weights: dict[str, float] = {}
+    for question in catalog.questions:
+        weights[question.indicator] = weights.get(question.indicator, 0.0) + question.weight
+    indicator_of = {i.code: i for i in catalog.indicators}
+    component_of = {a.code: a.component for a in catalog.areas}
+    chains = {}
+    for question in catalog.questions:
+        spec = indicator_of[question.indicator]
+        top = indicator_of[spec.parent] if spec.parent else spec
+        nodes = [f"indicators:{spec.code}"]
+        if spec.parent:
+            nodes.append(f"indicators:{spec.parent}")
+        if top.part:
+            nodes.append(f"parts:{top.part}")
+        nodes += [f"areas:{top.area}", f"components:{component_of[top.area]}"]
+        chains[question.code] = (
+            spec.weight * question.weight / weights[question.indicator]
+            if weights[question.indicator]
+            else 0.0,
+            nodes,
+            spec.code,
+            top.area,
+        )
+    return chains
+
+
+def _working_copy(card: Scorecard) -> Scorecard:
+    """The card with nodes of its own, to move figures on without touching the original."""
+
+    def copied(nodes: dict[str, NodeScore]) -> dict[str, NodeScore]:
+        return {code: NodeScore(**vars(node)) for code, node in nodes.items()}
+
+    return Scorecard(
+        framework=card.framework,
+        total=card.total,
+        components=copied(card.components),
+        areas=copied(card.areas),
+        parts=copied(card.parts),
+        indicators=copied(card.indicators),
+        questions=dict(card.questions),
+        answered=card.answered,
+        question_count=card.question_count,
+        eligibility={},
+    )
+
+
+def _failures(
+    catalog: CatalogSpec, card: Scorecard, predicate: str, held: frozenset[str] | set[str]
+) -> list[FailedRule]:
+    return [
+        failure
+        for rule in catalog.thresholds
+        if rule.predicate == predicate
+        for failure in _check(rule, card, catalog, held)
+    ]
+
+
+def _deficit(failures: list[FailedRule]) -> float:
+    return sum(f.shortfall for f in failures if f.shortfall is not None and f.shortfall > 0)
+
+
+def plan(
+    catalog: CatalogSpec,
+    card: Scorecard,
+    predicate: str,
+    *,
+    held_predicates: frozenset[str] | set[str] = frozenset(),
+) -> Plan:
+    """Which questions to raise to their best answer, in order, until every rule of the
+    predicate holds — every rule, not only the total: each step is the one that most
+    reduces what the failing rules still lack (their `shortfall`), judged by the same
+    threshold check as the eligibility itself, so the plan follows whatever rules the
+    catalog holds. Ties go to the step adding more points. Pure.
+
+    Rules whose shortfall answers cannot close (None) stay in `remaining`.
+    """
+    failed = (
+        card.eligibility[predicate].failed
+        if predicate in card.eligibility
+        else (_failures(catalog, card, predicate, held_predicates))
+    )
+    if not failed:
+        return Plan(predicate, [], [], [])
+    chains = _chains(catalog)
+    working = _working_copy(card)
+    groups = {
+        "indicators": working.indicators,
+        "parts": working.parts,
+        "areas": working.areas,
+        "components": working.components,
+    }
+
+    def shift(code: str, delta: float) -> None:
+        for node in chains[code][1]:
+            kind, key = node.split(":", 1)
+            groups[kind][key].value += delta
+        working.total += delta
+
+    best_of = {q.code: (max(q.options.values()) if q.options else 1.0) for q in catalog.questions}
+    order = {q.code: index for index, q in enumerate(catalog.questions)}
+    gain = {
+        code: (best_of[code] - (card.questions.get(code) or 0.0)) * chains[code][0]
+        for code in best_of
+    }
+    current = _failures(catalog, working, predicate, held_predicates)
+    deficit = _deficit(current)
+
+    def reduction(code: str) -> tuple[float, list[FailedRule]]:
+        shift(code, gain[code])
+        after = _failures(catalog, working, predicate, held_predicates)
+        shift(code, -gain[code])
+        return deficit - _deficit(after), after
+
+    heap = []
+    for code in best_of:
+        if gain[code] > EPSILON:
+            value, _after = reduction(code)
+            if value > EPSILON:
+                heap.append((-value, -gain[code], order[code], code))
+    heapq.heapify(heap)
+    steps = []
+    # Lazy greedy: a step's reduction only shrinks as others are taken (each rule's
+    # shortfall only falls), so a re-measured step still on top is the best one.
+    while heap and deficit > EPSILON:
+        _estimate, _points, _order, code = heapq.heappop(heap)
+        value, after = reduction(code)
+        if value <= EPSILON:
+            continue
+        if heap and -heap[0][0] > value + EPSILON:
+            heapq.heappush(heap, (-value, -gain[code], order[code], code))
+            continue
+        before = {(f.rule, f.target): f.shortfall for f in current}
+        shift(code, gain[code])
+        helped = tuple(
+            dict.fromkeys(
+                f.rule
+                for f in current
+                if f.shortfall is not None
+                and f.shortfall > 0
+                and next(
+                    (a.shortfall for a in after if (a.rule, a.target) == (f.rule, f.target)),
+                    0.0,
+                )
+                < before[(f.rule, f.target)] - EPSILON
+            )
+        )
+        steps.append(
+            PlanStep(
+                question=code,
+                indicator=chains[code][2],
+                area=chains[code][3],
+                current=card.questions.get(code) or 0.0,
+                best=best_of[code],
+                points=gain[code],
+                rules=helped,
+            )
+        )
+        current, deficit = after, _deficit(after)
+    return Plan(predicate, list(failed), steps, current)

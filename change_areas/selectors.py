@@ -7,13 +7,16 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from change_areas import expressions, scoring
 from change_areas.models import (
+    OPEN_STATUSES,
     Answer,
     Area,
+    Assignment,
     Campaign,
     Comment,
     Component,
@@ -32,12 +35,16 @@ from change_areas.models import (
     QuestionInput,
     QuestionOption,
     QuestionReview,
+    ReturnedQuestion,
+    ReviewStatus,
+    RoundOutcome,
     ThresholdRule,
+    WorkPlanItem,
 )
 from lib.rounding import shown
 from units import access
 from units.access import Perm
-from units.models import Unit, UnitKind
+from units.models import Membership, Unit, UnitKind
 
 
 def with_spec_relations(questions: QuerySet[Question]) -> QuerySet[Question]:
@@ -171,6 +178,121 @@ def layer_answers_with_evidence(cycle: Cycle, layer: str) -> dict[str, Answer]:
     return {answer.question.code: answer for answer in answers}
 
 
+def answer_snapshot(answer: Answer | None) -> dict:
+    """The unit's answer as a review round keeps it: the choice or figures, the note and
+    the documents attached. Reads `answer.evidence` (prefetched, or one query)."""
+    if answer is None:
+        return {"option": "", "number": None, "inputs": {}, "note": "", "evidence": []}
+    return {
+        "option": answer.option or "",
+        "number": None if answer.number is None else float(answer.number),
+        "inputs": {key: value for key, value in sorted((answer.inputs or {}).items())},
+        "note": answer.note or "",
+        "evidence": sorted([document.pk, document.title] for document in answer.evidence.all()),
+    }
+
+
+def same_answer(before: dict, after: dict) -> bool:
+    """Whether two snapshots say the same (the documents compared by identity). No query."""
+    return {**before, "evidence": [pk for pk, _title in before.get("evidence", [])]} == {
+        **after,
+        "evidence": [pk for pk, _title in after.get("evidence", [])],
+    }
+
+
+def self_snapshots(cycle: Cycle, question_ids) -> dict[int, dict]:
+    """The unit's answers to these questions as rounds keep them, by question id. Two queries."""
+    ids = list(question_ids)
+    answers = {
+        answer.question_id: answer
+        for answer in Answer.objects.filter(
+            cycle=cycle, layer=Layer.SELF, question_id__in=ids
+        ).prefetch_related("evidence")
+    }
+    return {pk: answer_snapshot(answers.get(pk)) for pk in ids}
+
+
+def open_round_items(cycle: Cycle, layer: str, question_ids) -> dict[int, ReturnedQuestion]:
+    """The returned, not yet resubmitted round items of these questions, by question id. One query."""
+    return {
+        item.question_id: item
+        for item in ReturnedQuestion.objects.filter(
+            round__cycle=cycle,
+            round__layer=layer,
+            outcome=RoundOutcome.OPEN,
+            question_id__in=list(question_ids),
+        ).select_related("round")
+    }
+
+
+@dataclass
+class ReturnedRow:
+    review: QuestionReview
+    item: ReturnedQuestion | None
+    unchanged: bool
+    url: str = ""  # the question on its page, filled by the view
+
+
+def returned_questions(cycle: Cycle, reviews: list[QuestionReview]) -> list[ReturnedRow]:
+    """The returned questions the unit holds (`workflow.returned_reviews`), with their round
+    and whether the answer is still as returned. Three queries (none without any)."""
+    if not reviews:
+        return []
+    layer = reviews[0].layer
+    ids = [review.question_id for review in reviews]
+    items = open_round_items(cycle, layer, ids)
+    now = self_snapshots(cycle, ids)
+    return [
+        ReturnedRow(
+            review=review,
+            item=items.get(review.question_id),
+            unchanged=review.question_id in items
+            and same_answer(items[review.question_id].before, now[review.question_id]),
+        )
+        for review in reviews
+    ]
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    before: str
+    after: str
+
+
+def snapshot_changes(before: dict, after: dict | None) -> list[FieldChange]:
+    """What changed between two snapshots, field by field, in words. No query."""
+    if after is None:
+        return []
+
+    def figures(snapshot: dict) -> str:
+        if snapshot.get("option"):
+            return snapshot["option"]
+        if snapshot.get("number") is not None:
+            return formats.number_format(snapshot["number"], decimal_pos=2)
+        inputs = snapshot.get("inputs") or {}
+        return ", ".join(f"{key} = {formats.number_format(value)}" for key, value in inputs.items())
+
+    changes = []
+    if figures(before) != figures(after):
+        changes.append(FieldChange(_("Jawaban"), figures(before) or "—", figures(after) or "—"))
+    if (before.get("note") or "") != (after.get("note") or ""):
+        changes.append(
+            FieldChange(_("Catatan"), before.get("note") or "—", after.get("note") or "—")
+        )
+    had = {pk: title for pk, title in before.get("evidence", [])}
+    has = {pk: title for pk, title in after.get("evidence", [])}
+    if had.keys() != has.keys():
+        changes.append(
+            FieldChange(
+                _("Bukti dukung"),
+                "; ".join(sorted(had.values())) or "—",
+                "; ".join(sorted(has.values())) or "—",
+            )
+        )
+    return changes
+
+
 def held_predicates(unit, on: datetime.date | None = None) -> set[str]:
     """Predicates the unit holds on a day: decreed by then and not revoked by then. One query."""
     on = on or timezone.localdate()
@@ -236,14 +358,15 @@ def scorecard(
     *,
     spec: scoring.CatalogSpec | None = None,
     answers: dict[str, Answer] | None = None,
+    held: set[str] | None = None,
 ) -> scoring.Scorecard:
-    """The layer's scorecard, computed now. ~9 queries (fewer with spec/answers given)."""
+    """The layer's scorecard, computed now. ~9 queries (fewer with spec/answers/held given)."""
     spec = spec or catalog_spec(cycle.framework)
     answers = answers if answers is not None else layer_answers(cycle, layer)
     return scoring.score(
         spec,
         {code: answer_data(answer) for code, answer in answers.items()},
-        held_predicates=held_predicates(cycle.unit),
+        held_predicates=held if held is not None else held_predicates(cycle.unit),
     )
 
 
@@ -271,14 +394,71 @@ def summary_of(card: scoring.Scorecard) -> dict:
         "eligibility": {
             predicate: {
                 "eligible": result.eligible,
-                "failed": [
-                    {"rule": f.rule, "message": f.message, "target": f.target}
-                    for f in result.failed
-                ],
+                "failed": [failure_data(f) for f in result.failed],
             }
             for predicate, result in card.eligibility.items()
         },
     }
+
+
+def failure_data(failure: scoring.FailedRule) -> dict:
+    """A failed rule as a summary stores it: its figures, so pages word it in any language."""
+    return {
+        "rule": failure.rule,
+        "kind": failure.kind,
+        "label": failure.label,
+        "message": failure.message,
+        "target": failure.target,
+        "name": failure.name,
+        "value": None if failure.value is None else round(failure.value, 4),
+        "weight": failure.weight,
+        "minimum": failure.minimum,
+    }
+
+
+def _number(value: float, decimals: int = 2) -> str:
+    return formats.number_format(round(value, decimals), decimal_pos=decimals, use_l10n=True)
+
+
+def failure_text(failure) -> str:
+    """A failed threshold rule in the reader's language, figures formatted for it.
+
+    Takes a stored failure (dict) or a `scoring.FailedRule`. The rule's label and
+    the area names are catalog texts (Indonesian by design); the sentence and the
+    numbers follow the active language. A kind this function does not know keeps
+    the engine's own (Indonesian) message.
+    """
+    data = failure if isinstance(failure, dict) else failure_data(failure)
+    kind, value, minimum = data.get("kind"), data.get("value"), data.get("minimum")
+    if kind == "min_total" and value is not None and minimum is not None:
+        return _("%(label)s %(value)s di bawah minimal %(minimum)s") % {
+            "label": data["label"],
+            "value": _number(value),
+            "minimum": _number(minimum),
+        }
+    if kind == "min_node" and value is not None and minimum is not None:
+        return _("%(label)s %(value)s dari %(weight)s di bawah minimal %(minimum)s") % {
+            "label": data["label"],
+            "value": _number(value),
+            "weight": _number(data.get("weight") or 0),
+            "minimum": _number(minimum),
+        }
+    if kind == "min_area_share" and value is not None and minimum is not None:
+        weight = data.get("weight") or 0
+        return _(
+            "%(name)s %(value)s dari %(weight)s (%(share)s%%) di bawah minimal %(minimum)s%%"
+        ) % {
+            "name": data.get("name") or data.get("target"),
+            "value": _number(value),
+            "weight": _number(weight),
+            "share": _number(value / weight * 100 if weight else 0, 1),
+            "minimum": _number(minimum * 100, 0),
+        }
+    if kind == "requires_predicate":
+        return _("Belum memiliki predikat %(predicate)s") % {
+            "predicate": data.get("name") or data.get("target")
+        }
+    return data.get("message", "")
 
 
 # --------------------------------------------------------------------------
@@ -465,6 +645,7 @@ class QuestionView:
     comments: list = field(default_factory=list)
     counterpart: QuestionView | None = None  # the same question in the layer compared with
     editable: bool = True  # False for questions locked while the unit revises others
+    rounds: list = field(default_factory=list)  # ReturnedQuestion items, first round first
 
     @property
     def anchor(self) -> str:
@@ -473,6 +654,35 @@ class QuestionView:
     @property
     def answered(self) -> bool:
         return self.answer is not None and self.answer.value is not None
+
+    @property
+    def open_item(self):
+        """The round item the unit holds now (returned, not resubmitted), or None."""
+        return next((item for item in self.rounds if item.outcome == RoundOutcome.OPEN), None)
+
+    @property
+    def unchanged_since_return(self) -> bool:
+        """Whether the unit's answer is still as it was returned. Needs the answer's evidence
+        prefetched (question_views does)."""
+        item = self.open_item
+        return item is not None and same_answer(item.before, answer_snapshot(self.answer))
+
+    @property
+    def agrees(self) -> bool | None:
+        """Whether this layer's score equals the compared layer's (the unit's): "sesuai" or
+        "dikoreksi"; None when either is unanswered."""
+        other = self.counterpart
+        if other is None or not self.answered or not other.answered:
+            return None
+        return self.answer.value == other.answer.value
+
+    @property
+    def round_history(self) -> list[dict]:
+        """Each round of this question with what changed, for the reviewer. No query."""
+        return [
+            {"item": item, "changes": snapshot_changes(item.before, item.after)}
+            for item in self.rounds
+        ]
 
 
 @dataclass
@@ -497,10 +707,12 @@ def question_views(
     *,
     review_layer: str | None = None,
     with_comments: bool = False,
+    rounds_layer: str | None = None,
 ) -> dict[str, QuestionView]:
     """Questions (options and inputs prefetched) with the layer's answers and evidence.
 
-    2 queries, +1 with `review_layer` (the reviews of that layer), +1 with comments.
+    2 queries, +1 with `review_layer` (the reviews of that layer), +1 with comments,
+    +1 with `rounds_layer` (the questions' returns by that layer, in rounds).
     """
     answers = {
         answer.question_id: answer
@@ -539,6 +751,16 @@ def question_views(
             "author"
         ):
             views[code_of[comment.question_id]].comments.append(comment)
+    if rounds_layer:
+        code_of = {q.pk: q.code for q in questions}
+        for item in (
+            ReturnedQuestion.objects.filter(
+                round__cycle=cycle, round__layer=rounds_layer, question__in=ids
+            )
+            .select_related("round__returned_by", "resubmitted_by")
+            .order_by("round__number")
+        ):
+            views[code_of[item.question_id]].rounds.append(item)
     return views
 
 
@@ -562,6 +784,7 @@ def area_sections(
     compare_layer: str | None = None,
     review_layer: str | None = None,
     with_comments: bool = True,
+    rounds_layer: str | None = None,
 ) -> list[tuple[Area, list[PartView]]]:
     """Everything an area page shows, for one or more areas, in a constant number of queries.
 
@@ -577,7 +800,12 @@ def area_sections(
     parts = list(Part.objects.filter(area__in=areas, is_active=True).order_by("order"))
     questions = _questions_of(cycle.framework, indicator__area__in=areas)
     views = question_views(
-        cycle, questions, layer, review_layer=review_layer, with_comments=with_comments
+        cycle,
+        questions,
+        layer,
+        review_layer=review_layer,
+        with_comments=with_comments,
+        rounds_layer=rounds_layer,
     )
     if compare_layer:
         others = question_views(cycle, questions, compare_layer)
@@ -755,3 +983,236 @@ def coordinators_may_invite(unit) -> bool:
         root__path__in=unit.lineage_paths,
         year__gte=timezone.localdate().year,
     ).exists()
+
+
+# Who does what: the team, its assignments, who is behind, and one person's tasks
+
+TEAM_ROLES = ("staff", "coordinator", "unit_admin")
+
+
+def team_members(cycle: Cycle) -> list:
+    """The people who work on the unit's programme (roles held on the unit itself), by name.
+    One query."""
+    memberships = (
+        Membership.objects.filter(unit=cycle.unit, role__in=TEAM_ROLES, user__is_active=True)
+        .select_related("user")
+        .order_by("user__full_name", "user__username")
+    )
+    people: dict[int, object] = {}
+    for membership in memberships:
+        people.setdefault(membership.user_id, membership.user)
+    return list(people.values())
+
+
+def _questions_by_area(framework) -> dict[str, list[int]]:
+    by_area: dict[str, list[int]] = {}
+    for pk, area in Question.objects.filter(framework=framework, is_active=True).values_list(
+        "pk", "indicator__area__code"
+    ):
+        by_area.setdefault(area, []).append(pk)
+    return by_area
+
+
+@dataclass
+class PersonProgress:
+    person: object
+    areas: list = field(default_factory=list)  # Area assignments
+    questions: list = field(default_factory=list)  # Question assignments
+    assigned: int = 0  # questions given to the person (through areas or one by one)
+    answered: int = 0
+    items: int = 0  # open work-plan activities in their charge
+    overdue_items: int = 0
+    late: int = 0  # assignments past their due date with questions unanswered
+
+    @property
+    def unanswered(self) -> int:
+        return self.assigned - self.answered
+
+    @property
+    def behind(self) -> bool:
+        return bool(self.overdue_items or self.late)
+
+    @property
+    def has_work(self) -> bool:
+        return bool(self.unanswered or self.items)
+
+    @property
+    def summary(self) -> str:
+        """What is left for the person, in one sentence (for a reminder)."""
+        parts = []
+        if self.unanswered:
+            parts.append(
+                _("%(count)d pertanyaan yang ditugaskan belum dijawab") % {"count": self.unanswered}
+            )
+        if self.overdue_items:
+            parts.append(
+                _("%(count)d kegiatan rencana kerja melewati tenggat")
+                % {"count": self.overdue_items}
+            )
+        elif self.items:
+            parts.append(_("%(count)d kegiatan rencana kerja berjalan") % {"count": self.items})
+        return "; ".join(parts) + "."
+
+
+def team_progress(cycle: Cycle, today: datetime.date | None = None) -> list[PersonProgress]:
+    """Each team member with their assignments and how far they are. Five queries."""
+    today = today or timezone.localdate()
+    rows = {person.pk: PersonProgress(person) for person in team_members(cycle)}
+    answered = set(
+        Answer.objects.filter(cycle=cycle, layer=Layer.SELF, value__isnull=False).values_list(
+            "question_id", flat=True
+        )
+    )
+    by_area = _questions_by_area(cycle.framework)
+    for assignment in Assignment.objects.filter(cycle=cycle).select_related(
+        "area", "question__indicator__area"
+    ):
+        row = rows.get(assignment.assignee_id)
+        if row is None:
+            continue  # no longer on the team
+        ids = (
+            by_area.get(assignment.area.code, [])
+            if assignment.area_id
+            else [assignment.question_id]
+        )
+        (row.areas if assignment.area_id else row.questions).append(assignment)
+        done = sum(1 for pk in ids if pk in answered)
+        row.assigned += len(ids)
+        row.answered += done
+        if assignment.due_date and assignment.due_date < today and done < len(ids):
+            row.late += 1
+    for item in WorkPlanItem.objects.filter(
+        cycle=cycle, assignee__isnull=False, status__in=OPEN_STATUSES
+    ).only("assignee_id", "due_date", "status"):
+        row = rows.get(item.assignee_id)
+        if row is None:
+            continue
+        row.items += 1
+        row.overdue_items += item.is_overdue(today)
+    return list(rows.values())
+
+
+@dataclass
+class Task:
+    kind: str  # "area", "question", "activity", "returned"
+    cycle: Cycle
+    title: str
+    url: str
+    due_date: datetime.date | None = None
+    done: int = 0
+    total: int = 0
+    overdue: bool = False
+
+
+def my_tasks(
+    user, *, open_cycles: Q, today: datetime.date | None = None, limit: int = 20
+) -> list[Task]:
+    """What is given to this person in the cycles `open_cycles` selects (those where the
+    unit still has work, `workflow.unit_has_work("cycle__")`): areas and questions (with
+    how many are answered), work-plan activities in their charge, and questions
+    returned for revision within what they hold. Soonest due first. Five queries."""
+    today = today or timezone.localdate()
+    assignments = list(
+        Assignment.objects.filter(open_cycles, assignee=user)
+        .select_related(
+            "cycle__unit", "cycle__framework", "area", "question__indicator__area__component"
+        )
+        .order_by("due_date", "pk")[:200]
+    )
+    items = list(
+        WorkPlanItem.objects.filter(assignee=user, status__in=OPEN_STATUSES)
+        .select_related("cycle__unit", "area")
+        .order_by("due_date", "pk")[:100]
+    )
+    cycles = {assignment.cycle_id: assignment.cycle for assignment in assignments}
+    answered: set[tuple[int, int]] = set(
+        Answer.objects.filter(
+            cycle_id__in=list(cycles), layer=Layer.SELF, value__isnull=False
+        ).values_list("cycle_id", "question_id")
+    )
+    returned: set[tuple[int, int]] = set(
+        QuestionReview.objects.filter(
+            cycle_id__in=list(cycles), status=ReviewStatus.RETURNED
+        ).values_list("cycle_id", "question_id")
+    )
+    frameworks = {cycle.framework_id for cycle in cycles.values()}
+    by_area: dict[tuple[int, str], list[int]] = {}
+    for pk, framework_id, area in Question.objects.filter(
+        framework_id__in=frameworks, is_active=True
+    ).values_list("pk", "framework_id", "indicator__area__code"):
+        by_area.setdefault((framework_id, area), []).append(pk)
+    tasks = []
+    for assignment in assignments:
+        cycle = assignment.cycle
+        if assignment.area_id:
+            ids = by_area.get((cycle.framework_id, assignment.area.code), [])
+            title = assignment.area.name
+            url = reverse(
+                "change_areas:area", kwargs={"pk": cycle.pk, "area_code": assignment.area.code}
+            )
+        else:
+            ids = [assignment.question_id]
+            title = f"{assignment.question.code} {assignment.question.text[:80]}"
+            area = assignment.question.indicator.area
+            url = reverse("change_areas:area", kwargs={"pk": cycle.pk, "area_code": area.code})
+            url += "#q-" + assignment.question.code.replace(".", "-")
+        done = sum(1 for pk in ids if (cycle.pk, pk) in answered)
+        held = [pk for pk in ids if (cycle.pk, pk) in returned]
+        tasks.append(
+            Task(
+                kind="returned" if held else ("area" if assignment.area_id else "question"),
+                cycle=cycle,
+                title=title,
+                url=url,
+                due_date=assignment.due_date,
+                done=done,
+                total=len(ids),
+                overdue=bool(
+                    assignment.due_date and assignment.due_date < today and done < len(ids)
+                ),
+            )
+        )
+    for item in items:
+        tasks.append(
+            Task(
+                kind="activity",
+                cycle=item.cycle,
+                title=item.title,
+                url=reverse("change_areas:work_plan", kwargs={"pk": item.cycle_id})
+                + f"#kegiatan-{item.pk}",
+                due_date=item.due_date,
+                done=item.percent,
+                total=100,
+                overdue=item.is_overdue(today),
+            )
+        )
+    tasks = [
+        task for task in tasks if task.kind in ("activity", "returned") or task.done < task.total
+    ]
+    tasks.sort(key=lambda task: (task.due_date is None, task.due_date or today, task.title))
+    return tasks[:limit]
+
+
+def changed_answers(
+    cycle: Cycle, layer: str, *, base: str = Layer.SELF, limit: int | None = None
+) -> list[dict]:
+    """Questions where `layer`'s answer differs from `base`'s (the unit's) or carries a note,
+    with the review of that layer. Three queries."""
+    own = {a.question_id: a for a in cycle.answers.filter(layer=base)}
+    theirs = list(cycle.answers.filter(layer=layer).select_related("question"))
+    reviews = {r.question_id: r for r in QuestionReview.objects.filter(cycle=cycle, layer=layer)}
+    rows = []
+    for answer in sorted(theirs, key=lambda a: (a.question.order, a.question.code)):
+        mine = own.get(answer.question_id)
+        if mine and mine.value == answer.value and mine.option == answer.option and not answer.note:
+            continue
+        rows.append(
+            {
+                "question": answer.question,
+                "base": mine,
+                "answer": answer,
+                "review": reviews.get(answer.question_id),
+                "difference": (float(answer.value or 0) - float(mine.value or 0)) if mine else None,
+            }
+        )
+    return rows[:limit] if limit else rows

@@ -10,7 +10,14 @@ Read it top to bottom:
   reaches, the capability it needs (on the cycle's unit, or on its instansi
   for a proposal), the window that must be open, and its guard (a function
   that returns the reasons the move may not happen yet, in words a unit
-  understands; none means it may).
+  understands; none means it may);
+- `QUESTION_STATES` — review in rounds, question by question: while a
+  reviewer layer has the cycle, each question's review status says who holds
+  it (the reviewer, or the unit after a return), whether the unit's answer to
+  it is open, and the tone of its badge. A return and a resubmission are
+  moves of the table that keep the cycle in its review stage: they move
+  questions, not the cycle, so the reviewer keeps reviewing the others and
+  may return more in later rounds.
 
 Everyone asks this one table: the services refuse a move it does not allow
 (`require`); views put `allowed(cycle, user)` in the page so templates show
@@ -42,7 +49,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from change_areas import selectors
 from change_areas.models import (
@@ -84,8 +91,6 @@ STAGES: dict[Stage, StageRule] = {
     Stage.PENILAIAN_MANDIRI: StageRule(Turn.UNIT, Layer.SELF),
     Stage.PENILAIAN_PENDAHULUAN: StageRule(Turn.PRE, Layer.PRE),
     Stage.EVALUASI_TPI: StageRule(Turn.TPI, Layer.TPI),
-    # Only the questions the reviewer returned open again (`layer_edit_state`).
-    Stage.PERBAIKAN: StageRule(Turn.UNIT, Layer.SELF, tone="warning"),
     Stage.PENGUSULAN: StageRule(Turn.INSTANSI, None),
     Stage.EVALUASI_TPN: StageRule(Turn.TPN, Layer.TPN),
     Stage.KEPUTUSAN: StageRule(Turn.NOBODY, None, tone="ok"),
@@ -111,6 +116,34 @@ LAYER_ROLES: dict[Layer, Role] = {
 }
 # The layers that review question by question (marks, returns, rounds).
 MARKING_LAYERS = (Layer.PRE, Layer.TPI)
+
+
+@dataclass(frozen=True)
+class QuestionState:
+    holder: str  # who has the question now: "reviewer", "unit", or "" (reviewed)
+    markable: bool  # the reviewer may mark it reviewed or perlu perbaikan
+    unit_open: bool  # the unit's answer to it may change
+    tone: str  # badge tone: "muted", "ok", "warning", "danger"
+
+
+# Review in rounds, per question. The reviewer marks a question ditinjau or perlu
+# perbaikan (with a reason); the move `return` sends every question marked perlu
+# perbaikan to the unit as one round (→ dikembalikan, the unit's answer opens);
+# the move `resubmit` hands them back one by one or all at once (→ diperbaiki,
+# or tidak diubah when the answer is as it was returned, which the unit confirms);
+# the reviewer then looks at them again. Finalising needs every question ditinjau.
+QUESTION_STATES: dict[ReviewStatus, QuestionState] = {
+    ReviewStatus.PENDING: QuestionState("reviewer", markable=True, unit_open=False, tone="muted"),
+    ReviewStatus.ACCEPTED: QuestionState("", markable=True, unit_open=False, tone="ok"),
+    ReviewStatus.NEEDS_REVISION: QuestionState(
+        "reviewer", markable=True, unit_open=False, tone="danger"
+    ),
+    ReviewStatus.RETURNED: QuestionState("unit", markable=False, unit_open=True, tone="danger"),
+    ReviewStatus.REVISED: QuestionState("reviewer", markable=True, unit_open=False, tone="warning"),
+    ReviewStatus.UNCHANGED: QuestionState(
+        "reviewer", markable=True, unit_open=False, tone="warning"
+    ),
+}
 
 
 # --------------------------------------------------------------------------
@@ -156,7 +189,7 @@ class Facts:
         reasons = []
         eligibility = cycle.summary(Layer.TPI).get("eligibility", {}).get(cycle.target, {})
         if not eligibility.get("eligible"):
-            reasons += [failure["message"] for failure in eligibility.get("failed", [])] or [
+            reasons += [selectors.failure_text(f) for f in eligibility.get("failed", [])] or [
                 _("Nilai TPI belum memenuhi nilai ambang.")
             ]
         for check in selectors.prerequisite_checklist(cycle):
@@ -196,17 +229,35 @@ def _marked_for_revision(layer: Layer) -> Callable[[Cycle, Facts], list[str]]:
     return guard
 
 
-def _all_accepted(layer: Layer) -> Callable[[Cycle, Facts], list[str]]:
+def _has_returned(cycle: Cycle, facts: Facts) -> list[str]:
+    layer = cycle.revision_layer
+    if not layer or not facts.count(layer, ReviewStatus.RETURNED):
+        return [_("Tidak ada pertanyaan yang dikembalikan untuk diperbaiki.")]
+    return []
+
+
+def _all_reviewed(layer: Layer) -> Callable[[Cycle, Facts], list[str]]:
     def guard(cycle: Cycle, facts: Facts) -> list[str]:
-        remaining = facts.not_accepted(layer)
+        reasons = []
+        returned = facts.count(layer, ReviewStatus.RETURNED)
+        if returned:
+            reasons.append(
+                ngettext(
+                    "%(count)d pertanyaan masih diperbaiki unit.",
+                    "%(count)d pertanyaan masih diperbaiki unit.",
+                    returned,
+                )
+                % {"count": returned}
+            )
+        remaining = facts.not_accepted(layer) - returned
         if remaining:
-            return [
+            reasons.append(
                 _(
-                    "Masih ada %(count)d pertanyaan yang belum diterima; tinjau semuanya atau kembalikan yang perlu diperbaiki."
+                    "Masih ada %(count)d pertanyaan yang belum ditinjau; tinjau semuanya atau kembalikan yang perlu diperbaiki."
                 )
                 % {"count": remaining}
-            ]
-        return []
+            )
+        return reasons
 
     return guard
 
@@ -264,8 +315,9 @@ def _first_review_stage(cycle: Cycle) -> Stage:
     return Stage.PENILAIAN_PENDAHULUAN if cycle.pre_assessment else Stage.EVALUASI_TPI
 
 
-def _back_to_reviewer(cycle: Cycle) -> Stage:
-    return REVIEW_STAGE[Layer(cycle.revision_layer or Layer.TPI)]
+def _same_stage(cycle: Cycle) -> Stage:
+    """A round: the move changes questions, not the cycle's stage."""
+    return Stage(cycle.stage)
 
 
 def _no_guard(cycle: Cycle, facts: Facts) -> list[str]:
@@ -313,7 +365,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         gettext_lazy("Kembalikan untuk diperbaiki"),
         gettext_lazy("mengembalikan untuk perbaikan"),
         source=(Stage.PENILAIAN_PENDAHULUAN,),
-        target=Stage.PERBAIKAN,
+        target=_same_stage,
         perm=Perm.REVIEW_PRE,
         layer=Layer.PRE,
         window=Layer.PRE,
@@ -324,7 +376,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         gettext_lazy("Kembalikan untuk diperbaiki"),
         gettext_lazy("mengembalikan untuk perbaikan"),
         source=(Stage.EVALUASI_TPI,),
-        target=Stage.PERBAIKAN,
+        target=_same_stage,
         perm=Perm.REVIEW_TPI,
         layer=Layer.TPI,
         window=Layer.TPI,
@@ -334,9 +386,10 @@ TRANSITIONS: tuple[Transition, ...] = (
         "resubmit",
         gettext_lazy("Ajukan ulang perbaikan"),
         gettext_lazy("mengajukan ulang"),
-        source=(Stage.PERBAIKAN,),
-        target=_back_to_reviewer,
+        source=(Stage.PENILAIAN_PENDAHULUAN, Stage.EVALUASI_TPI),
+        target=_same_stage,
         perm=Perm.SUBMIT_SELF,
+        guard=_has_returned,
     ),
     Transition(
         "pass_pre",
@@ -346,7 +399,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         target=Stage.EVALUASI_TPI,
         perm=Perm.REVIEW_PRE,
         layer=Layer.PRE,
-        guard=_all_accepted(Layer.PRE),
+        guard=_all_reviewed(Layer.PRE),
     ),
     Transition(
         "finalise_tpi",
@@ -356,7 +409,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         target=Stage.PENGUSULAN,
         perm=Perm.REVIEW_TPI,
         layer=Layer.TPI,
-        guard=_all_accepted(Layer.TPI),
+        guard=_all_reviewed(Layer.TPI),
     ),
     Transition(
         "propose",
@@ -645,13 +698,14 @@ def layer_edit_state(
 def _self_edit_state(
     cycle: Cycle, rule: StageRule, *, question: Question | None, today: datetime.date | None
 ) -> tuple[bool, str]:
-    if cycle.stage == Stage.PERBAIKAN:
+    if has_open_returns(cycle):
+        # Outside the filling window on purpose: a returned question is fixed when returned.
         if question is not None and not is_returned(cycle, question):
             return False, _(
                 "Pertanyaan ini tidak dikembalikan untuk diperbaiki; jawabannya terkunci."
             )
         return True, _(
-            "Penilai mengembalikan beberapa pertanyaan untuk diperbaiki; hanya pertanyaan itu yang dapat diubah."
+            "Penilai mengembalikan beberapa pertanyaan untuk diperbaiki; hanya pertanyaan itu yang dapat diubah, sampai diajukan ulang."
         )
     if rule.open_layer != Layer.SELF:
         return False, _("Penilaian unit sudah diajukan (tahap %(stage)s); jawaban terkunci.") % {
@@ -667,26 +721,40 @@ def _self_edit_state(
     return True, ""
 
 
+def has_open_returns(cycle: Cycle) -> bool:
+    """Whether the unit holds returned questions now (its layer opens for them). No query."""
+    return bool(cycle.revision_layer) and cycle.stage == REVIEW_STAGE.get(
+        Layer(cycle.revision_layer)
+    )
+
+
 def is_returned(cycle: Cycle, question: Question) -> bool:
     """Whether the reviewer sent this question back and the unit may change it. One query."""
     return QuestionReview.objects.filter(
         cycle=cycle,
         question=question,
         layer=cycle.revision_layer,
-        status=ReviewStatus.NEEDS_REVISION,
+        status=ReviewStatus.RETURNED,
     ).exists()
 
 
 def returned_reviews(cycle: Cycle) -> dict[int, QuestionReview]:
-    """The questions sent back to the unit in the current revision, by question id. One query."""
-    if cycle.stage != Stage.PERBAIKAN or not cycle.revision_layer:
+    """The questions the unit holds, returned and not resubmitted yet, by question id. One query."""
+    if not has_open_returns(cycle):
         return {}
     return {
         review.question_id: review
         for review in QuestionReview.objects.filter(
-            cycle=cycle, layer=cycle.revision_layer, status=ReviewStatus.NEEDS_REVISION
-        ).select_related("question__indicator__area")
+            cycle=cycle, layer=cycle.revision_layer, status=ReviewStatus.RETURNED
+        )
+        .select_related("question__indicator__area__component")
+        .order_by("question__order", "question__code")
     }
+
+
+def question_state(review: QuestionReview | None) -> QuestionState | None:
+    """The row of QUESTION_STATES for a review (None without one). No query."""
+    return QUESTION_STATES.get(ReviewStatus(review.status)) if review is not None else None
 
 
 # --------------------------------------------------------------------------
@@ -694,9 +762,7 @@ def returned_reviews(cycle: Cycle) -> dict[int, QuestionReview]:
 
 
 def review_layer(cycle: Cycle) -> Layer | None:
-    """The reviewer layer the cycle is with now (or that asked for the revision). No query."""
-    if cycle.stage == Stage.PERBAIKAN:
-        return Layer(cycle.revision_layer or Layer.TPI)
+    """The reviewer layer the cycle is with now. No query."""
     rule = STAGES[Stage(cycle.stage)]
     return rule.open_layer if rule.open_layer in REVIEW_STAGE else None
 
@@ -712,16 +778,19 @@ def shown_review_layer(cycle: Cycle) -> Layer | None:
 
 
 def waiting_for(layer: Layer) -> Q:
-    """Cycles whose next move is the layer's: in its stage, or revising what it returned."""
-    condition = Q(stage=REVIEW_STAGE[layer])
-    if layer in MARKING_LAYERS:
-        condition |= Q(stage=Stage.PERBAIKAN, revision_layer=layer)
-    return condition
+    """Cycles with the layer: in its stage (it keeps reviewing while the unit fixes returns)."""
+    return Q(stage=REVIEW_STAGE[layer])
 
 
 def unit_turn_stages() -> list[Stage]:
     """The stages in which the unit's own team has the next move."""
     return [stage for stage, rule in STAGES.items() if rule.turn == Turn.UNIT]
+
+
+def unit_has_work(prefix: str = "") -> Q:
+    """Cycles where the unit has something to do: its turn, or questions returned to it.
+    `prefix` reaches the cycle from another model ("cycle__")."""
+    return Q(**{f"{prefix}stage__in": unit_turn_stages()}) | ~Q(**{f"{prefix}revision_layer": ""})
 
 
 def tone(stage: str) -> str:

@@ -317,3 +317,41 @@ class SigningKeyAssignForm(forms.Form):
                 params={"code": code},
             )
         return unit
+
+
+class ReportForm(forms.Form):
+    """Issuing a Laporan Hasil Evaluasi (LHE): its number and date, the reviewing team's unit
+    whose letterhead it bears, and the signer's title."""
+
+    number = forms.CharField(label=_("Nomor laporan"), max_length=120)
+    issued_on = forms.DateField(
+        label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    place = forms.CharField(label=_("Tempat"), max_length=100)
+    issuer = forms.ModelChoiceField(
+        label=_("Unit tim penilai (kop surat)"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("— tulis nama penerbit di bawah —"),
+        help_text=_("Misalnya Inspektorat: laporan dicetak dengan kop unit ini."),
+    )
+    issuer_name = forms.CharField(
+        label=_("Nama penerbit"),
+        max_length=255,
+        required=False,
+        help_text=_("Kosongkan untuk memakai nama unit tim penilai."),
+    )
+    signer_position = forms.CharField(label=_("Jabatan penanda tangan"), max_length=200)
+
+    def __init__(self, *args, issuers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["issuer"].queryset = Unit.objects.filter(pk__in=[unit.pk for unit in issuers])
+        self.fields["issuer"].choices = [("", self.fields["issuer"].empty_label)] + [
+            (unit.pk, unit.name) for unit in issuers
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("issuer") and not (data.get("issuer_name") or "").strip():
+            self.add_error("issuer_name", _("Pilih unit tim penilai atau tulis nama penerbit."))
+        return data

@@ -688,3 +688,98 @@ class SigningKeyUse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} — {self.document}"
+
+
+def _report_path(report: EvaluationReport, filename: str) -> str:
+    return f"reports/{report.verification_token}/{filename}"
+
+
+class EvaluationReport(models.Model):
+    """A reviewer layer's Laporan Hasil Evaluasi (LHE) of one cycle: numbered, on the
+    letterhead of the reviewing team's unit (the inspectorate for the TPI), addressed to
+    the head of the evaluated unit, signed by the team's lead; its content frozen when
+    issued, its PDF kept with its SHA-256, PAdES-signed, verifiable by QR like a
+    declaration. Issuing again supersedes the earlier report of the same layer."""
+
+    cycle = models.ForeignKey(
+        "change_areas.Cycle",
+        on_delete=models.PROTECT,
+        related_name="evaluation_reports",
+        verbose_name=_("siklus"),
+    )
+    layer = models.CharField(_("lapis"), max_length=10)
+    number = models.CharField(_("nomor"), max_length=120, unique=True)
+    issued_on = models.DateField(_("tanggal"))
+    place = models.CharField(_("tempat"), max_length=100)
+    issuer = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issued_reports",
+        verbose_name=_("unit tim penilai"),
+    )
+    issuer_name = models.CharField(_("nama penerbit (kop)"), max_length=255)
+    addressee = models.CharField(_("kepada"), max_length=300)
+    signer = actor_field(_("penanda tangan"))
+    signer_name = models.CharField(_("nama penanda tangan"), max_length=200)
+    signer_nip = models.CharField(
+        _("NIP penanda tangan"), max_length=18, blank=True, validators=[validate_nip]
+    )
+    signer_position = models.CharField(_("jabatan penanda tangan"), max_length=200)
+    snapshot = models.JSONField(_("isi yang dibekukan"), default=dict, editable=False)
+    verification_token = models.CharField(
+        _("token verifikasi"),
+        max_length=64,
+        unique=True,
+        default=new_verification_token,
+        editable=False,
+    )
+    pdf = models.FileField(_("PDF"), upload_to=_report_path, editable=False)
+    pdf_sha256 = models.CharField(_("SHA-256 PDF"), max_length=64, editable=False)
+    signed_pdf = models.FileField(
+        _("PDF bertanda tangan"), upload_to=_report_path, blank=True, editable=False
+    )
+    signed_sha256 = models.CharField(
+        _("SHA-256 PDF bertanda tangan"), max_length=64, blank=True, editable=False
+    )
+    signed_at = models.DateTimeField(_("ditandatangani"), null=True, blank=True, editable=False)
+    signing_certificate = models.CharField(
+        _("sertifikat penanda tangan"), max_length=300, blank=True, editable=False
+    )
+    signing_certificate_sha256 = models.CharField(
+        _("SHA-256 sertifikat"), max_length=64, blank=True, editable=False
+    )
+    superseded_by = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supersedes",
+        verbose_name=_("diganti dengan"),
+        editable=False,
+    )
+    created_by = actor_field(_("diterbitkan oleh"), editable=False)
+    created_at = models.DateTimeField(_("diterbitkan"), auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["snapshot"])
+
+    class Meta:
+        verbose_name = _("laporan hasil evaluasi")
+        verbose_name_plural = _("laporan hasil evaluasi")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["cycle", "layer"])]
+
+    def __str__(self) -> str:
+        return f"{self.number} — {self.cycle}"
+
+    def get_verification_path(self) -> str:
+        return reverse("declarations:report_verify", kwargs={"token": self.verification_token})
+
+    @property
+    def is_signed(self) -> bool:
+        return bool(self.signed_sha256)
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_by_id is None

@@ -7,8 +7,9 @@ from dataclasses import replace
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from change_areas import scopes as change_area_scopes
 from declarations import keys, selectors
-from declarations.models import PrintJob, SigningKey, SigningKeyAssignment
+from declarations.models import EvaluationReport, PrintJob, SigningKey, SigningKeyAssignment
 from units.access import UNIT, Perm, Scope
 
 # A declaration is seen from its organiser or any declaring unit, and managed
@@ -66,4 +67,21 @@ SIGNING_KEY_ASSIGNMENT = Scope(
         key_id=pk,
     ),
     check=lambda user, assignment, perm: keys.check_key(user, assignment.key, perm),
+)
+
+# A cycle of change_areas, as the evaluation report pages name it.
+CYCLE = change_area_scopes.CYCLE
+
+# An evaluation report, by its id within the cycle and layer of the URL.
+REPORT = Scope(
+    kwarg="report_id",
+    name="report",
+    within=("pk", "layer"),
+    load=lambda report_id, pk, layer: get_object_or_404(
+        EvaluationReport.objects.select_related("cycle__unit", "issuer"),
+        pk=report_id,
+        cycle_id=pk,
+        layer=layer,
+    ),
+    unit_of=lambda report: report.cycle.unit,
 )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from declarations.views import actions, declarations, keys, printing, verification
+from declarations.views import actions, declarations, keys, printing, reports, verification
 
 app_name = "declarations"
 
@@ -45,4 +45,19 @@ urlpatterns = [
         keys.signing_key_unassign,
         name="signing_key_unassign",
     ),
+    path("siklus/<int:pk>/laporan/<str:layer>/", reports.report_list, name="reports"),
+    path(
+        "siklus/<int:pk>/laporan/<str:layer>/terbitkan/", reports.report_issue, name="report_issue"
+    ),
+    path(
+        "siklus/<int:pk>/laporan/<str:layer>/<int:report_id>/unduh/",
+        reports.report_download,
+        name="report_download",
+    ),
+    path(
+        "siklus/<int:pk>/laporan/<str:layer>/<int:report_id>/tandatangani/",
+        reports.report_sign,
+        name="report_sign",
+    ),
+    path("verifikasi/laporan/<slug:token>/", reports.report_verify, name="report_verify"),
 ]

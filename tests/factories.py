@@ -40,7 +40,7 @@ from service_standards.models import (
     Service,
     StandardVersion,
 )
-from tests.files import upload
+from tests.files import pdf_bytes, upload
 from units import services
 from units.models import Membership, Role, Unit, UnitKind, User
 
@@ -269,7 +269,13 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
 
     unit = factory.SubFactory(UnitFactory)
     title = factory.Sequence(lambda n: f"Bukti dukung {n}")
-    uploaded_file = factory.LazyAttribute(lambda evidence: upload(evidence.file_name))
+    # Each document its own bytes (a note after the end of the same PDF): the same bytes
+    # uploaded twice are one document of the unit (`evidence_upload`).
+    uploaded_file = factory.LazyAttribute(
+        lambda evidence: upload(
+            evidence.file_name, pdf_bytes() + f"\n% {evidence.title}\n".encode()
+        )
+    )
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):

@@ -112,6 +112,15 @@ def _change_areas_world(world: World) -> None:
     tpi_cycle.refresh_from_db()
     services.copy_layer(tpi_cycle, Layer.SELF, Layer.TPI, by=None)
     services.open_reviews(tpi_cycle, Layer.TPI)
+    recommendation = services.recommendation_add(
+        cycle=tpi_cycle, layer=Layer.TPI, text="Susun SOP pengaduan.", by=None
+    )
+    assignment = services.assignment_set(
+        cycle=cycle,
+        area=Area.objects.get(framework=framework, code="A.TL"),
+        assignee=world.users["staff"],
+        by=None,
+    )
     award = PredicateAward.objects.create(
         unit=world.unit,
         predicate="wbk",
@@ -128,6 +137,8 @@ def _change_areas_world(world: World) -> None:
             "framework": framework,
             "tpi_cycle": tpi_cycle,
             "award": award,
+            "recommendation": recommendation,
+            "assignment": assignment,
         }
     )
 
@@ -146,6 +157,10 @@ def item_kwargs(world: World) -> dict:
 
 def tpi_kwargs(world: World, **extra) -> dict:
     return {"pk": world.extra["tpi_cycle"].pk, **extra}
+
+
+def recommendation_kwargs(world: World) -> dict:
+    return tpi_kwargs(world, layer="tpi", rec_id=world.extra["recommendation"].pk)
 
 
 def evidence_kwargs(world: World) -> dict:
@@ -331,6 +346,31 @@ ROWS: list[Row] = [
                                                                             LOGIN, 404,     403,  403,  302, 403, 403,   403,   302, pre=403)),
     Row("change_areas:cycle_return", "POST", lambda world: tpi_kwargs(world, layer="tpi"), statuses(
                                                                             LOGIN, 404,     403,  403,  302, 403, 403,   403,   302, pre=403)),
+    Row("change_areas:review_rounds", "GET", lambda world: tpi_kwargs(world, layer="tpi"), statuses(
+                                                                            LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("change_areas:cycle_notify_submitters", "POST", cycle_kwargs, statuses(
+                                                                            LOGIN, 404,     302,  302,  403, 403, 403,   302,   302)),
+    Row("change_areas:followups", "GET", tpi_kwargs, statuses(              LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("change_areas:recommendation_add", "POST", lambda world: tpi_kwargs(world, layer="tpi"), statuses(
+                                                                            LOGIN, 404,     403,  403,  302, 403, 403,   403,   302, pre=403),
+        data=lambda world: {"text": "Perbarui SK tim."}),
+    Row("change_areas:recommendation_delete", "POST", recommendation_kwargs, statuses(
+                                                                            LOGIN, 404,     403,  403,  302, 403, 403,   403,   302, pre=403)),
+    Row("change_areas:follow_up_report", "POST", recommendation_kwargs, statuses(
+                                                                            LOGIN, 404,     302,  302,  403, 403, 403,   302,   302),
+        data=lambda world: {"note": "SOP disusun."}),
+    Row("change_areas:follow_up_verdict", "POST", recommendation_kwargs, statuses(
+                                                                            LOGIN, 404,     403,  403,  302, 403, 403,   403,   302, pre=403),
+        data=lambda world: {"done": "1"}),
+    Row("change_areas:cycle_tasks", "GET", cycle_kwargs, statuses(          LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("change_areas:assignment_save", "POST", cycle_kwargs, statuses(     LOGIN, 404,     403,  302,  403, 403, 403,   302,   302),
+        data=lambda world: {"area": world.extra["item"].area_id, "assignee": world.users["staff"].pk}),
+    Row("change_areas:assignment_delete", "POST",
+        lambda world: {**cycle_kwargs(world), "assignment_id": world.extra["assignment"].pk}, statuses(
+                                                                            LOGIN, 404,     403,  302,  403, 403, 403,   302,   302)),
+    Row("change_areas:person_nudge", "POST", cycle_kwargs, statuses(        LOGIN, 404,     403,  302,  403, 403, 403,   302,   302),
+        data=lambda world: {"person": world.users["staff"].pk}),
+    Row("change_areas:team_nudge", "POST", cycle_kwargs, statuses(          LOGIN, 404,     403,  302,  403, 403, 403,   302,   302)),
     Row("change_areas:cycle_pass_pre", "POST", tpi_kwargs, statuses(        LOGIN, 404,     403,  403,  403, 403, 403,   403,   302, pre=302)),
     Row("change_areas:cycle_finalise", "POST", tpi_kwargs, statuses(        LOGIN, 404,     403,  403,  302, 403, 403,   403,   302, pre=403)),
     Row("change_areas:comment_add", "POST", question_kwargs, statuses(      LOGIN, 404,     302,  302,  302, 302, 403,   302,   302),
@@ -339,7 +379,6 @@ ROWS: list[Row] = [
     Row("change_areas:cycle_resubmit", "POST", cycle_kwargs, statuses(      LOGIN, 404,     403,  302,  403, 403, 403,   302,   302)),
     Row("change_areas:cycle_decide", "GET", cycle_kwargs, statuses(         LOGIN, 404,     403,  403,  403, 200, 403,   403,   200, pre=403)),
     Row("change_areas:comparison", "GET", tpi_kwargs, statuses(             LOGIN, 404,     403,  403,  200, 200, 403,   200,   200)),
-    Row("change_areas:tpi_report_pdf", "GET", tpi_kwargs, statuses(         LOGIN, 404,     403,  403,  200, 200, 403,   200,   200)),
     Row("change_areas:proposals", "GET", no_kwargs, statuses(               LOGIN, 403,     403,  403,  403, 403, 403,   403,   200)),
     Row("change_areas:predicates", "GET", unit_kwargs, statuses(            LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
     Row("change_areas:predicate_revoke", "POST", lambda world: {"pk": world.extra["award"].pk}, statuses(
@@ -470,6 +509,16 @@ ROWS: list[Row] = [
     Row("declarations:print_job", "GET", dm.job_kwargs, statuses(           LOGIN, 404,     404,  404,  404, 404, 404,   404,   200)),
     Row("declarations:print_job_retry", "POST", dm.job_kwargs, statuses(     LOGIN, 404,     404,  404,  404, 404, 404,   404,   302)),
     Row("declarations:print_job_download", "GET", dm.job_kwargs, statuses(  LOGIN, 404,     404,  404,  404, 404, 404,   404,   200)),
+    Row("declarations:reports", "GET", lambda world: tpi_kwargs(world, layer="tpi"), statuses(
+                                                                            LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("declarations:report_issue", "POST", lambda world: tpi_kwargs(world, layer="tpi"), statuses(
+                                                                            LOGIN, 404,     403,  403,  400, 403, 403,   403,   400, pre=403),
+        data=lambda world: {"number": "LHE-1/IU/2025", "issued_on": "2026-05-20", "place": "Sorong",
+                            "issuer_name": "Inspektorat", "signer_position": "Ketua"}),
+    Row("declarations:report_download", "GET", dm.report_kwargs, statuses(   LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("declarations:report_sign", "POST", dm.report_kwargs, statuses(      LOGIN, 404,     403,  403,  302, 403, 403,   403,   302, pre=403)),
+    Row("declarations:report_verify", "GET", dm.report_token_kwargs, statuses(
+                                                                            200,   200,     200,  200,  200, 200, 200,   200,   200)),
     Row("declarations:verify", "GET", dm.token_kwargs, statuses(            200,   200,     200,  200,  200, 200, 200,   200,   200)),
     Row("declarations:verify", "POST", dm.token_kwargs, statuses(           200,   200,     200,  200,  200, 200, 200,   200,   200),
         data=dm.upload_data),

@@ -1,6 +1,7 @@
 """Models of `change_areas`: regulation catalogs, cycles and answers, evidence,
 work plans, prerequisites and predicates. Import them from here."""
 
+from change_areas.models.assignments import Assignment
 from change_areas.models.catalog import (
     NUMBER_ANSWER_TYPES,
     OPTION_ANSWER_TYPES,
@@ -29,6 +30,8 @@ from change_areas.models.catalog import (
 )
 from change_areas.models.cycles import (
     DASHBOARD_COLUMNS,
+    LAYER_FINAL_FIELD,
+    LAYER_SHORT_LABELS,
     STAGE_ORDER,
     WINDOW_OF_LAYER,
     WINDOWS,
@@ -43,8 +46,16 @@ from change_areas.models.cycles import (
     Stage,
     Window,
     WindowDates,
+    counted_layer,
+    counted_rows,
 )
 from change_areas.models.evidence import DocumentType, Evidence, EvidenceFile
+from change_areas.models.followups import (
+    FollowUp,
+    Recommendation,
+    RecommendationStatus,
+    Verdict,
+)
 from change_areas.models.predicates import MandiriDesignation, PredicateAward
 from change_areas.models.prerequisites import PrerequisiteRecord
 from change_areas.models.reviews import (
@@ -54,7 +65,10 @@ from change_areas.models.reviews import (
     Proposal,
     QuestionReview,
     ReminderLog,
+    ReturnedQuestion,
+    ReviewRound,
     ReviewStatus,
+    RoundOutcome,
 )
 from change_areas.models.work_plans import (
     OPEN_STATUSES,
@@ -65,6 +79,8 @@ from change_areas.models.work_plans import (
 
 __all__ = [
     "DASHBOARD_COLUMNS",
+    "LAYER_FINAL_FIELD",
+    "LAYER_SHORT_LABELS",
     "NUMBER_ANSWER_TYPES",
     "OPEN_REVIEW_STATUSES",
     "OPEN_STATUSES",
@@ -75,6 +91,7 @@ __all__ = [
     "Answer",
     "AnswerType",
     "Area",
+    "Assignment",
     "Campaign",
     "CatalogItem",
     "Comment",
@@ -88,6 +105,7 @@ __all__ = [
     "DocumentType",
     "Evidence",
     "EvidenceFile",
+    "FollowUp",
     "Framework",
     "FrameworkKind",
     "Indicator",
@@ -110,14 +128,22 @@ __all__ = [
     "QuestionInput",
     "QuestionOption",
     "QuestionReview",
+    "Recommendation",
+    "RecommendationStatus",
     "ReminderLog",
+    "ReturnedQuestion",
+    "ReviewRound",
     "ReviewStatus",
+    "RoundOutcome",
     "Stage",
     "ThresholdKind",
     "ThresholdRule",
     "ThresholdScope",
+    "Verdict",
     "Window",
     "WindowDates",
     "WorkPlanItem",
     "WorkPlanStatus",
+    "counted_layer",
+    "counted_rows",
 ]

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from change_areas.models.catalog import Framework, Predicate, Question
@@ -35,7 +36,6 @@ class Stage(models.TextChoices):
     PENILAIAN_MANDIRI = "penilaian_mandiri", _("Penilaian unit")
     PENILAIAN_PENDAHULUAN = "penilaian_pendahuluan", _("Penilaian pendahuluan")
     EVALUASI_TPI = "evaluasi_tpi", _("Evaluasi TPI")
-    PERBAIKAN = "perbaikan", _("Perbaikan oleh unit")
     PENGUSULAN = "pengusulan", _("Menunggu pengusulan ke TPN")
     EVALUASI_TPN = "evaluasi_tpn", _("Evaluasi TPN")
     KEPUTUSAN = "keputusan", _("Keputusan")
@@ -69,6 +69,46 @@ class Layer(models.TextChoices):
     PRE = "pre", _("Penilaian pendahuluan")
     TPI = "tpi", _("Penilaian TPI")
     TPN = "tpn", _("Penilaian TPN")
+
+
+# When a layer's figures count as that layer's judgement (DESIGN §5: "a TPI score is
+# the TPI's, once given"): the unit's own at once; a reviewer layer — prefilled
+# with a copy of the layer before it when its review opens — only once its
+# reviewers have finalised it. Until then dashboards, calibration, the registry
+# and exports leave it out, and pages say the review is under way. The stored
+# dashboard columns (`tpi_total`, …) and `CycleAreaScore` rows of a layer are
+# written only once it counts (`services.cycle_refresh_summary`); readers of raw
+# answers filter with `counted_layer`.
+LAYER_FINAL_FIELD: dict[str, str | None] = {
+    "self": None,
+    "pre": "pre_passed_at",
+    "tpi": "tpi_finalised_at",
+    "tpn": "decided_at",
+}
+
+
+def counted_layer(layer: str, prefix: str = "") -> Q:
+    """The cycles whose `layer` counts (see LAYER_FINAL_FIELD); `prefix` reaches the cycle
+    from another model ("cycle__"). Q() for the unit's own layer."""
+    field = LAYER_FINAL_FIELD[layer]
+    return Q(**{f"{prefix}{field}__isnull": False}) if field else Q()
+
+
+def counted_rows(prefix: str = "cycle__", layer_field: str = "layer") -> Q:
+    """Rows of any layer (answers, area scores) whose layer counts on their cycle."""
+    condition = Q(pk__in=[])
+    for layer in LAYER_FINAL_FIELD:
+        condition |= Q(**{layer_field: layer}) & counted_layer(layer, prefix)
+    return condition
+
+
+# A layer's name where space is short (a column, a label beside a figure).
+LAYER_SHORT_LABELS = {
+    "self": pgettext_lazy("layer", "Unit"),
+    "pre": _("Pendahuluan"),
+    "tpi": _("TPI"),
+    "tpn": _("TPN"),
+}
 
 
 class Decision(models.TextChoices):
@@ -236,6 +276,7 @@ class Cycle(models.Model):
         help_text=_("Setelah diajukan, TPI dapat menilai tanpa menunggu pembukaan penilaian TPI."),
     )
     submitted_at = models.DateTimeField(_("diajukan ke TPI"), null=True, blank=True)
+    # The reviewer layer whose returned questions the unit has open now ("" when none).
     revision_layer = models.CharField(
         _("dikembalikan oleh lapis"), max_length=10, choices=Layer.choices, blank=True
     )
@@ -310,7 +351,11 @@ class Cycle(models.Model):
         return reverse("change_areas:cycle_overview", kwargs={"pk": self.pk})
 
     def summary(self, layer: str) -> dict:
-        """The stored scorecard summary of a layer ({} before any answer). No query."""
+        """The stored scorecard summary of a layer ({} before any answer). No query.
+
+        A reviewer layer's summary is its working state (its reviewers' pages show
+        it as provisional); what other readers show comes from `counted_summary`.
+        """
         return (self.summaries or {}).get(layer, {})
 
     @property
@@ -321,6 +366,15 @@ class Cycle(models.Model):
     def windows(self) -> list[WindowDates]:
         """Each window with its dates on this cycle. No query."""
         return [window.dates_of(self) for window in WINDOWS.values()]
+
+    def layer_counts(self, layer: str) -> bool:
+        """Whether the layer's figures count as its judgement (LAYER_FINAL_FIELD). No query."""
+        field = LAYER_FINAL_FIELD[layer]
+        return field is None or getattr(self, field) is not None
+
+    def counted_summary(self, layer: str) -> dict:
+        """The layer's summary once it counts, else {}. No query."""
+        return self.summary(layer) if self.layer_counts(layer) else {}
 
 
 def default_proposal_deadline(year: int) -> datetime.date:
@@ -370,7 +424,7 @@ EVENT_LABELS = {
     "window_change": _("Jadwal diubah"),
     "self_assessment_start": _("Penilaian unit dimulai"),
     "submit": _("Penilaian unit diajukan untuk dinilai"),
-    "return": _("Dikembalikan kepada unit untuk perbaikan"),
+    "return": _("Pertanyaan dikembalikan kepada unit untuk perbaikan"),
     "resubmit": _("Perbaikan diajukan kembali"),
     "pass_pre": _("Lulus penilaian pendahuluan"),
     "finalise_tpi": _("Penilaian TPI difinalkan"),

@@ -13,6 +13,13 @@ The package is split by what is written; import the functions from here.
 """
 
 from change_areas.services.answers import AnswerConflict, answer_save, answers_save_many
+from change_areas.services.assignments import (
+    assignment_remove,
+    assignment_set,
+    cycle_notify_submitters,
+    person_nudge,
+    team_nudge,
+)
 from change_areas.services.cycles import (
     CAMPAIGN_DEFAULT_KINDS,
     campaign_open,
@@ -26,6 +33,14 @@ from change_areas.services.evidence import (
     evidence_replace,
     evidence_upload,
 )
+from change_areas.services.followups import (
+    RECOMMENDING_LAYERS,
+    follow_up_report,
+    follow_up_verdict,
+    recommendation_add,
+    recommendation_delete,
+    recommendations_released,
+)
 from change_areas.services.predicates import (
     mandiri_designation_add,
     predicate_award,
@@ -33,6 +48,7 @@ from change_areas.services.predicates import (
 )
 from change_areas.services.prerequisites import prerequisite_record_save
 from change_areas.services.review import (
+    UnchangedAnswers,
     comment_add,
     comment_side,
     copy_layer,
@@ -60,11 +76,15 @@ __all__ = [
     "ALLOWED_EVIDENCE_TYPES",
     "CAMPAIGN_DEFAULT_KINDS",
     "CAMPAIGN_OPTIONS",
+    "RECOMMENDING_LAYERS",
     "WINDOW_FIELDS",
     "AnswerConflict",
+    "UnchangedAnswers",
     "answer_evidence_set",
     "answer_save",
     "answers_save_many",
+    "assignment_remove",
+    "assignment_set",
     "campaign_open",
     "campaign_set_proposal_deadline",
     "campaign_update",
@@ -73,6 +93,7 @@ __all__ = [
     "copy_layer",
     "cycle_decide",
     "cycle_finalise_tpi",
+    "cycle_notify_submitters",
     "cycle_open",
     "cycle_pass_pre_assessment",
     "cycle_refresh_summary",
@@ -83,14 +104,21 @@ __all__ = [
     "cycle_window_change",
     "evidence_replace",
     "evidence_upload",
+    "follow_up_report",
+    "follow_up_verdict",
     "mandiri_designation_add",
     "open_reviews",
+    "person_nudge",
     "predicate_award",
     "predicate_revoke",
     "prerequisite_record_save",
     "progress_entry_add",
     "proposal_create",
+    "recommendation_add",
+    "recommendation_delete",
+    "recommendations_released",
     "review_accept_open",
     "review_mark",
+    "team_nudge",
     "work_plan_item_save",
 ]

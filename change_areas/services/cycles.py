@@ -231,25 +231,31 @@ def campaign_set_proposal_deadline(
 def cycle_refresh_summary(
     *, cycle: Cycle, layer: str, spec: scoring.CatalogSpec | None = None
 ) -> scoring.Scorecard:
-    """Recompute the layer's scorecard and store its summary on the cycle."""
+    """Recompute the layer's scorecard and store its summary on the cycle.
+
+    The summary (JSON) is always the layer's working state. The dashboard columns
+    (`<layer>_total`, …) and the per-area rows are the figures others read, so
+    they are written only once the layer counts (`Cycle.layer_counts`): before a
+    reviewer layer is final they stay empty.
+    """
     card = selectors.scorecard(cycle, layer, spec=spec)
     summaries = dict(cycle.summaries or {})
     summaries[layer] = selectors.summary_of(card)
     cycle.summaries = summaries
     fields = ["summaries"]
+    counts = cycle.layer_counts(layer)
     if layer in (Layer.SELF, Layer.TPI, Layer.TPN):
-        setattr(cycle, f"{layer}_total", Decimal(str(round(card.total, 4))))
-        setattr(cycle, f"{layer}_completeness", Decimal(str(round(card.completeness, 4))))
-        setattr(cycle, f"{layer}_wbk_eligible", card.eligibility["wbk"].eligible)
-        setattr(cycle, f"{layer}_wbbm_eligible", card.eligibility["wbbm"].eligible)
-        fields += [
-            f"{layer}_total",
-            f"{layer}_completeness",
-            f"{layer}_wbk_eligible",
-            f"{layer}_wbbm_eligible",
-        ]
+        values = {
+            f"{layer}_total": Decimal(str(round(card.total, 4))),
+            f"{layer}_completeness": Decimal(str(round(card.completeness, 4))),
+            f"{layer}_wbk_eligible": card.eligibility["wbk"].eligible,
+            f"{layer}_wbbm_eligible": card.eligibility["wbbm"].eligible,
+        }
+        for name, value in values.items():
+            setattr(cycle, name, value if counts else None)
+        fields += list(values)
     Cycle.objects.filter(pk=cycle.pk).update(**{name: getattr(cycle, name) for name in fields})
-    _store_area_scores([cycle], layer, summaries[layer])
+    _store_area_scores([cycle], layer, summaries[layer] if counts else {})
     return card
 
 

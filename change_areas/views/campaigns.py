@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from change_areas import forms, scopes, services, workflow
-from change_areas.models import Campaign, Cycle, Stage
+from change_areas.models import Campaign, Cycle, Layer, Stage
 from units import access
 from units.access import Perm, signed_in, unit_permission
 from units.models import Unit
@@ -74,15 +74,16 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 @unit_permission(Perm.VIEW, scope=scopes.CAMPAIGN)
 def campaign_detail(request: HttpRequest, campaign: Campaign) -> HttpResponse:
-    """The campaign's units with their stage and scores, its windows, and for its owners
-    (administrators of its root) the form that changes them."""
+    """The campaign's units with their stage, scores and how far each is, its windows, and
+    for its owners (administrators of its root) the form that changes them; a reminder for
+    a lagging unit's team for those who manage its people."""
     cycles = Cycle.objects.filter(campaign=campaign).select_related("unit").order_by("unit__path")
     page = Paginator(cycles, 100).get_page(request.GET.get("halaman"))
     owner = access.can(request.user, campaign.root, Perm.ADMINISTER)
     return render(
         request,
         "change_areas/campaign_detail.html",
-        _detail_context(campaign, page, owner=owner),
+        _detail_context(request.user, campaign, page, owner=owner),
     )
 
 
@@ -133,13 +134,18 @@ def campaign_schedule(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     return render(
         request,
         "change_areas/campaign_detail.html",
-        _detail_context(campaign, page, owner=True, form=form),
+        _detail_context(request.user, campaign, page, owner=True, form=form),
         status=400,
     )
 
 
-def _detail_context(campaign: Campaign, page, *, owner: bool, form=None) -> dict:
-    """The campaign page: its cycles, and for its owners the schedule and the deadline forms."""
+def _detail_context(user, campaign: Campaign, page, *, owner: bool, form=None) -> dict:
+    """The campaign page: its cycles with how far each is, and for its owners the schedule
+    and the deadline forms."""
+    for cycle in page.object_list:
+        summary = cycle.summary(Layer.SELF)
+        cycle.unanswered = max(0, summary.get("questions", 0) - summary.get("answered", 0))
+        cycle.unit_turn = cycle.stage in workflow.unit_turn_stages()
     if owner and form is None:
         form = forms.CampaignScheduleForm(
             initial={
@@ -151,6 +157,7 @@ def _detail_context(campaign: Campaign, page, *, owner: bool, form=None) -> dict
         "campaign": campaign,
         "page": page,
         "owner": owner,
+        "can_nudge": access.can(user, campaign.root, Perm.MANAGE_TEAM),
         "form": form if owner else None,
         "deadline_form": forms.ProposalDeadlineForm(
             initial={"proposal_closes": campaign.proposal_closes}

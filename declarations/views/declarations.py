@@ -148,6 +148,7 @@ def declaration_create(request: HttpRequest, organiser: Unit) -> HttpResponse:
             "organiser": organiser,
             "creating": True,
             "placeholders": texts.placeholders_for(DeclarationKind.PAKTA_INTEGRITAS),
+            "placeholder_examples": texts.PLACEHOLDER_EXAMPLES,
         },
         status=status,
     )
@@ -312,6 +313,7 @@ def declaration_edit(request: HttpRequest, declaration: Declaration) -> HttpResp
             "creating": False,
             "conflict": conflict,
             "placeholders": texts.placeholders_for(DeclarationKind.PAKTA_INTEGRITAS),
+            "placeholder_examples": texts.PLACEHOLDER_EXAMPLES,
         },
         status=status,
     )

@@ -8,18 +8,17 @@ import re
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from declarations import signing
 from declarations.forms import VerifyForm
 from declarations.models import Declaration
 from declarations.verification import (
-    Verdict,
     VerificationResult,
+    body_too_large,
     max_upload_bytes,
     read_upload,
+    too_large,
     verify,
 )
 from units.access import public
@@ -39,14 +38,10 @@ def verify_page(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     result = None
     status = 200
-    if request.method == "POST" and _body_too_large(request):
+    if request.method == "POST" and body_too_large(request):
         # Refused before Django reads the body: the size says enough.
         form = VerifyForm()
-        result = VerificationResult(
-            Verdict.TOO_LARGE,
-            _("Berkas terlalu besar: paling besar %(limit)s.")
-            % {"limit": filesizeformat(max_upload_bytes())},
-        )
+        result = too_large()
     elif request.method == "POST":
         form = VerifyForm(request.POST, request.FILES)
         if form.is_valid():
@@ -82,14 +77,6 @@ def _verify_response(
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
-
-
-def _body_too_large(request: HttpRequest) -> bool:
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return False
-    return length > max_upload_bytes() + 64 * 1024  # room for the form's other fields
 
 
 TOKEN_IN_ADDRESS = re.compile(r"/verifikasi/([A-Za-z0-9_-]+)/?")
@@ -141,12 +128,8 @@ def verify_lookup(request: HttpRequest) -> HttpResponse:
             return redirect(declaration.get_verification_path())
         not_found = True
     elif request.method == "POST":
-        if _body_too_large(request):
-            result = VerificationResult(
-                Verdict.TOO_LARGE,
-                _("Berkas terlalu besar: paling besar %(limit)s.")
-                % {"limit": filesizeformat(max_upload_bytes())},
-            )
+        if body_too_large(request):
+            result = too_large()
         else:
             form = VerifyForm(request.POST, request.FILES)
             if form.is_valid():

@@ -92,7 +92,7 @@ def test_finalising_with_open_questions_is_refused_with_a_message(
 ):
     response = client_for(tpi_reviewer).post(url("cycle_finalise", submitted), follow=True)
 
-    assert f"Masih ada {QUESTION_COUNT} pertanyaan yang belum diterima" in response.content.decode()
+    assert f"Masih ada {QUESTION_COUNT} pertanyaan yang belum ditinjau" in response.content.decode()
     assert fresh(submitted).stage == Stage.EVALUASI_TPI
 
 

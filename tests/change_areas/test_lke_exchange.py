@@ -581,4 +581,4 @@ def test_lke_import_writes_the_tpi_layer_without_touching_the_self_layer(submitt
         == own_before
     )
     stored = fresh(submitted)
-    assert (stored.self_total, stored.tpi_total) == (Decimal("100.0000"), Decimal("99.7500"))
+    assert (stored.self_total, stored.summary(Layer.TPI)["total"]) == (Decimal("100.0000"), 99.75)

@@ -166,11 +166,11 @@ def test_a_review_window_closing_reminds_the_tpi_reviewers_covering_the_unit(
     assert set(ReminderLog.objects.values_list("key", flat=True)) == {f"review-closes:{cycle.pk}"}
 
 
-def test_a_review_window_closing_during_the_units_revision_still_reminds_the_reviewers(
+def test_a_review_window_closing_while_the_unit_holds_returned_questions_reminds_the_reviewers(
     unit, team, mailoutbox, django_capture_on_commit_callbacks
 ):
-    revising = reviewing(unit, days(5), stage=Stage.PERBAIKAN)
-    Cycle.objects.filter(pk=revising.pk).update(revision_layer=Layer.TPI)  # the TPI asked
+    revising = reviewing(unit, days(5), stage=Stage.EVALUASI_TPI)
+    Cycle.objects.filter(pk=revising.pk).update(revision_layer=Layer.TPI)  # a round is open
 
     with django_capture_on_commit_callbacks(execute=True):
         remind("--days", "7")

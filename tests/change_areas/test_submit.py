@@ -87,7 +87,6 @@ def test_submit_from_penilaian_mandiri_moves_to_evaluasi_tpi(filled_cycle, coord
     [
         (Stage.PENILAIAN_PENDAHULUAN, "Penilaian pendahuluan"),
         (Stage.EVALUASI_TPI, "Evaluasi TPI"),
-        (Stage.PERBAIKAN, "Perbaikan oleh unit"),
         (Stage.PENGUSULAN, "Menunggu pengusulan ke TPN"),
         (Stage.EVALUASI_TPN, "Evaluasi TPN"),
         (Stage.KEPUTUSAN, "Keputusan"),

@@ -71,7 +71,11 @@ def small_world(catalogs):
     cycle = CycleFactory(unit=leaf)
     answer_everything(cycle)
     answer_everything(cycle, Layer.TPI, option="B")
-    Cycle.objects.filter(pk=cycle.pk).update(stage=Stage.EVALUASI_TPI)
+    # The TPI has finalised its evaluation: only now do its figures count.
+    Cycle.objects.filter(pk=cycle.pk).update(
+        stage=Stage.PENGUSULAN, tpi_finalised_at=noon(datetime.date(2026, 6, 1))
+    )
+    services.cycle_refresh_summary(cycle=Cycle.objects.get(pk=cycle.pk), layer=Layer.TPI)
     PredicateAwardFactory(
         unit=leaf, year=2025, decree_number="KEP/1/2025", decree_date=datetime.date(2025, 12, 1)
     )
@@ -96,7 +100,7 @@ def viewer_of(unit):
 
 PAGES = [
     ("dashboards:portfolio", "root", ""),
-    ("dashboards:portfolio", "root", "?stage=evaluasi_tpi&sort=tpi&order=desc"),
+    ("dashboards:portfolio", "root", "?stage=pengusulan&sort=tpi&order=desc"),
     ("dashboards:portfolio", "province", "?year=2026"),
     ("dashboards:portfolio_xlsx", "root", ""),
     ("dashboards:portfolio_pdf", "province", ""),

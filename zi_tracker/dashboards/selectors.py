@@ -4,6 +4,11 @@ Everything here reads the figures stored on cycles (`Cycle.self_total`,
 `…_eligible`, `work_plan_percent`, `summaries`) and the per-area rows
 (`CycleAreaScore`); nothing recomputes a scorecard. Each function states how
 many queries it costs; none depends on the number of units.
+
+A reviewer layer's figures count only once its reviewers have finalised it
+(`change_areas.models.LAYER_FINAL_FIELD`): its stored columns and area rows
+stay empty before, and readers of answers or summaries ask `counted_layer`,
+`counted_rows` or `Cycle.counted_summary` — never a layer's working copy.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from change_areas import selectors as ca_selectors
 from change_areas.models import (
     DASHBOARD_COLUMNS,
     OPEN_STATUSES,
@@ -46,9 +52,15 @@ from change_areas.models import (
     Layer,
     PredicateAward,
     Question,
+    QuestionReview,
+    Recommendation,
+    RecommendationStatus,
+    ReviewStatus,
     Stage,
     WorkPlanItem,
     WorkPlanStatus,
+    counted_layer,
+    counted_rows,
 )
 from declarations.models import Declaration
 from service_standards.selectors import published_versions
@@ -74,7 +86,9 @@ ELIGIBILITY_FILTERS = {
     "wbbm_self": Eligibility(
         gettext_lazy("Layak WBBM menurut penilaian unit"), "self_wbbm_eligible", True
     ),
-    "not_tpi": Eligibility(gettext_lazy("Dinilai TPI, belum layak WBK"), "tpi_wbk_eligible", False),
+    "not_tpi": Eligibility(
+        gettext_lazy("Final dinilai TPI, belum layak WBK"), "tpi_wbk_eligible", False
+    ),
 }
 
 
@@ -217,6 +231,7 @@ class RollupRow:
     wbk_self: int
     wbk_tpi: int
     wbbm_tpi: int
+    open_recommendations: int = 0
 
     @property
     def without_cycle(self) -> int:
@@ -230,7 +245,8 @@ class RollupRow:
 
 
 def rollup(root: Unit, f: PortfolioFilters) -> list[RollupRow]:
-    """Counts per stage, average totals and eligible counts per child of the root. Two queries.
+    """Counts per stage, average totals, eligible counts and open recommendations per child of
+    the root. Three queries.
 
     Each unit belongs to the child of the root whose path prefixes its own: the
     first (root.depth + 1) × steplen characters of its path, grouped in SQL.
@@ -265,6 +281,7 @@ def rollup(root: Unit, f: PortfolioFilters) -> list[RollupRow]:
             "id", "code", "name", "kind", "path", "depth", "numchild"
         )
     }
+    recommendations = open_recommendations_by_branch(root, f)
     return [
         RollupRow(
             unit=names.get(group["branch"]),
@@ -278,6 +295,7 @@ def rollup(root: Unit, f: PortfolioFilters) -> list[RollupRow]:
             wbk_self=group["wbk_self"],
             wbk_tpi=group["wbk_tpi"],
             wbbm_tpi=group["wbbm_tpi"],
+            open_recommendations=recommendations.get(group["branch"], 0),
         )
         for group in groups
     ]
@@ -291,6 +309,7 @@ class RollupTotals:
     wbk_self: int = 0
     wbk_tpi: int = 0
     wbbm_tpi: int = 0
+    open_recommendations: int = 0
     average_self: float | None = None
     average_tpi: float | None = None
 
@@ -309,6 +328,7 @@ def totals(rows: list[RollupRow]) -> RollupTotals:
         result.wbk_self += row.wbk_self
         result.wbk_tpi += row.wbk_tpi
         result.wbbm_tpi += row.wbbm_tpi
+        result.open_recommendations += row.open_recommendations
     return result
 
 
@@ -329,6 +349,7 @@ def histogram(root: Unit, f: PortfolioFilters) -> dict:
         "labels": [f"{low}–{high}" for low, high in bands],
         "self": [result[f"self_{index}"] for index in range(len(bands))],
         "tpi": [result[f"tpi_{index}"] for index in range(len(bands))],
+        "tpi_count": sum(result[f"tpi_{index}"] for index in range(len(bands))),
         "self_average": _float(result["self_average"]),
         "tpi_average": _float(result["tpi_average"]),
     }
@@ -360,7 +381,9 @@ def area_averages(cycles: QuerySet[Cycle], areas: list[Area]) -> list[AreaAverag
     """Average value per area and layer over the cycles, from CycleAreaScore. One query."""
     rows = (
         CycleAreaScore.objects.filter(
-            cycle__in=cycles.values("pk"), layer__in=[Layer.SELF, Layer.TPI, Layer.TPN]
+            counted_rows(),
+            cycle__in=cycles.values("pk"),
+            layer__in=[Layer.SELF, Layer.TPI, Layer.TPN],
         )
         .order_by()
         .values("area_code", "layer")
@@ -491,6 +514,8 @@ def calibration_by_question(
     """
     pairs = (
         Answer.objects.filter(
+            counted_layer(first, "cycle__"),
+            counted_layer(second, "cycle__"),
             layer=first,
             value__isnull=False,
             cycle__year=year,
@@ -539,6 +564,8 @@ def calibration_by_area(
     """Per area: both layers' mean share of the area's weight, from CycleAreaScore. One query."""
     rows = (
         CycleAreaScore.objects.filter(
+            counted_layer(first, "cycle__"),
+            counted_layer(second, "cycle__"),
             layer=first,
             cycle__year=year,
             cycle__framework=framework,
@@ -673,8 +700,10 @@ class AreaRow:
 
 
 def area_rows(cycle: Cycle) -> list[AreaRow]:
-    """Each scored area with its stored value in every layer. No query."""
-    layers = {layer: cycle.summary(layer).get("areas", {}) for layer in ("self", "tpi", "tpn")}
+    """Each scored area with its stored value in every layer that counts. No query."""
+    layers = {
+        layer: cycle.counted_summary(layer).get("areas", {}) for layer in ("self", "tpi", "tpn")
+    }
     codes = list(layers["self"]) or list(layers["tpi"]) or list(layers["tpn"])
     rows = []
     for code in codes:
@@ -702,11 +731,11 @@ class LayerEligibility:
 
 
 def eligibility(cycle: Cycle) -> list[LayerEligibility]:
-    """WBK and WBBM eligibility per layer that has a summary, with failed rules. No query."""
+    """WBK and WBBM eligibility per layer that counts, with failed rules. No query."""
     labels = {Layer.SELF: _("Penilaian unit"), Layer.TPI: _("TPI"), Layer.TPN: _("TPN")}
     result = []
     for layer in (Layer.SELF, Layer.TPI, Layer.TPN):
-        summary = cycle.summary(layer)
+        summary = cycle.counted_summary(layer)
         if not summary:
             continue
         predicates = []
@@ -719,7 +748,7 @@ def eligibility(cycle: Cycle) -> list[LayerEligibility]:
                     "code": code,
                     "label": label,
                     "eligible": item.get("eligible", False),
-                    "failed": [failure["message"] for failure in item.get("failed", [])],
+                    "failed": [ca_selectors.failure_text(f) for f in item.get("failed", [])],
                 }
             )
         result.append(
@@ -732,6 +761,54 @@ def eligibility(cycle: Cycle) -> list[LayerEligibility]:
             )
         )
     return result
+
+
+def review_progress(cycle: Cycle) -> dict[str, tuple[int, int]]:
+    """For each reviewer layer reviewing the cycle and not final yet: (questions reviewed,
+    questions). One query, always (so a page's count never depends on the stage)."""
+    rows = (
+        QuestionReview.objects.filter(cycle=cycle, layer__in=[Layer.PRE, Layer.TPI])
+        .order_by()
+        .values("layer")
+        .annotate(total=Count("pk"), reviewed=Count("pk", filter=Q(status=ReviewStatus.ACCEPTED)))
+    )
+    return {
+        row["layer"]: (row["reviewed"], row["total"])
+        for row in rows
+        if not cycle.layer_counts(row["layer"])
+    }
+
+
+def recommendation_counts(unit: Unit) -> dict[str, int]:
+    """The unit's recommendations (every year, layers that count) by status. One query."""
+    counts = dict.fromkeys(RecommendationStatus.values, 0)
+    for row in (
+        Recommendation.objects.filter(counted_rows(), cycle__unit=unit)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+    ):
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def open_recommendations_by_branch(root: Unit, f: PortfolioFilters) -> dict[str, int]:
+    """Open recommendations (not done, of cycles up to the year) per child of the root. One query."""
+    length = (root.depth + 1) * Unit.steplen
+    return {
+        row["branch"]: row["n"]
+        for row in Recommendation.objects.open()
+        .filter(
+            counted_rows(),
+            cycle__unit__path__startswith=root.path,
+            cycle__year__lte=f.year,
+            cycle__framework=f.framework,
+        )
+        .annotate(branch=Substr("cycle__unit__path", 1, length))
+        .order_by()
+        .values("branch")
+        .annotate(n=Count("pk"))
+    }
 
 
 def work_plan_by_area(cycle: Cycle, today: datetime.date | None = None) -> list[dict]:
@@ -766,6 +843,14 @@ class UnitDashboard:
     awards: list[PredicateAward] = field(default_factory=list)
     declarations: list = field(default_factory=list)
     standards: list = field(default_factory=list)
+    review_progress: dict = field(default_factory=dict)  # layer → (reviewed, total) while reviewed
+    recommendations: dict = field(default_factory=dict)  # status → count, every year of the unit
+
+    @property
+    def open_recommendations(self) -> int:
+        return self.recommendations.get(RecommendationStatus.OPEN, 0) + self.recommendations.get(
+            RecommendationStatus.ANSWERED, 0
+        )
 
     @property
     def stages(self) -> list[dict]:
@@ -783,7 +868,7 @@ class UnitDashboard:
 
 
 def unit_dashboard(unit: Unit, cycle_id: int | None = None) -> UnitDashboard:
-    """Everything the unit dashboard shows. Ten queries whatever the unit's size, fewer without a cycle."""
+    """Everything the unit dashboard shows. Eleven queries whatever the unit's size, fewer without a cycle."""
     cycles = list(Cycle.objects.for_unit(unit).select_related("framework").order_by("-year", "-pk"))
     cycle = next((c for c in cycles if c.pk == cycle_id), None) if cycle_id else None
     cycle = cycle or (cycles[0] if cycles else None)
@@ -792,6 +877,7 @@ def unit_dashboard(unit: Unit, cycle_id: int | None = None) -> UnitDashboard:
         board.events = list(cycle.events.select_related("actor"))
         board.areas = area_rows(cycle)
         board.eligibility = eligibility(cycle)
+        board.review_progress = review_progress(cycle)
         board.work_plan = work_plan_by_area(cycle)
         board.linked_questions = (
             Answer.objects.filter(cycle=cycle, layer=Layer.SELF, evidence__isnull=False)
@@ -800,6 +886,7 @@ def unit_dashboard(unit: Unit, cycle_id: int | None = None) -> UnitDashboard:
             .count()
         )
     board.evidence_count = Evidence.objects.for_unit(unit).count()
+    board.recommendations = recommendation_counts(unit)
     board.awards = list(PredicateAward.objects.for_unit(unit).order_by("-decree_date", "-pk"))
     board.declarations = list(
         Declaration.objects.involving(unit)
