@@ -109,6 +109,8 @@ def campaign_deadline(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     return redirect(campaign)
 
 
+@unit_permission(Perm.ADMINISTER, scope=scopes.CAMPAIGN)
+@require_POST
 def campaign_schedule(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     """The owner changes the campaign's windows and options; every unit that follows the
     campaign's dates moves with it, and the people affected are told."""

@@ -110,7 +110,7 @@ def test_the_demo_leaves_them_final_when_no_key_may_sign(demo_units, signing_key
     lines = []
     assert demo.seed(log=lines.append)
     assert lines == [
-        "Demo declarations: 2 created and finalised, left unsigned (no signing key configured)."
+        "Pencanangan demo: 2 dibuat dan difinalkan, belum ditandatangani (kunci penandatanganan belum dipasang)."
     ]
     assert set(Declaration.objects.values_list("status", flat=True)) == {DeclarationStatus.FINAL}
 
