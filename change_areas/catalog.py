@@ -541,6 +541,13 @@ class _Parser:
                 self.problem(
                     where, f"rule {name} {rule.get(name)!r} is not one of the inputs {keys}"
                 )
+        limits = rule.get("limits", {})
+        if not isinstance(limits, dict):
+            self.problem(where, "rule limits must map an input to the input it may not exceed")
+            return
+        for key, at_most in limits.items():
+            if key not in keys or at_most not in keys:
+                self.problem(where, f"rule limits {key!r}: {at_most!r} must name inputs of {keys}")
 
     def parse_thresholds(self, thresholds: dict) -> None:
         nodes = {*self.records["component"], *self.records["area"], *self.records["indicator"]}

@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from change_areas import scoring
@@ -224,31 +224,174 @@ class LkeImportForm(forms.Form):
     file = forms.FileField(label=_("Berkas LKE (.xlsx atau .csv)"))
 
 
-def parse_answer(question: scoring.QuestionSpec, data) -> tuple[scoring.AnswerData, list[str]]:
-    """Read one question's answer from a POST (plain form or htmx), with errors in Indonesian."""
-    errors: list[str] = []
+class CountField(forms.IntegerField):
+    """A count typed in the active language: "1.234" is 1234 in Indonesian, "1,234" in English.
 
-    def number(name: str, label: str) -> float | None:
-        text = (data.get(name) or "").strip().replace(" ", "")
-        if not text:
+    Whole, 0 and up to the question's bound; "sepuluh", "2,5" and "1e309" are refused
+    in words (Django's IntegerField would say only "enter a whole number").
+    """
+
+    default_error_messages = {
+        "invalid": _("'%(value)s' bukan angka."),
+        "whole": _("jumlah harus bilangan bulat."),
+        "min_value": _("jumlah tidak boleh negatif."),
+        "max_value": _("jumlah paling banyak %(limit_value)s."),
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(localize=True, required=False, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
             return None
+        text = str(formats.sanitize_separators(value)).strip()
         try:
-            return float(Decimal(text.replace(",", ".")))
+            number = Decimal(text)
         except InvalidOperation:
-            errors.append(
-                _("%(label)s: '%(value)s' bukan angka.") % {"label": label, "value": text}
+            raise forms.ValidationError(
+                self.error_messages["invalid"], code="invalid", params={"value": value}
+            ) from None
+        if not number.is_finite():
+            raise forms.ValidationError(
+                self.error_messages["invalid"], code="invalid", params={"value": value}
             )
-            return None
+        if number.adjusted() > 18:  # far beyond any bound; never build a huge integer
+            raise forms.ValidationError(
+                self.error_messages["max_value"],
+                code="max_value",
+                params={"limit_value": formats.number_format(self.max_value)},
+            )
+        if number != number.to_integral_value():
+            raise forms.ValidationError(self.error_messages["whole"], code="whole")
+        return int(number)
 
-    if question.options:
-        option = (data.get("option") or "").strip() or None
-        return scoring.AnswerData(option=option), errors
-    if question.inputs:
-        inputs = {
-            spec.key: number(f"input-{spec.key}", spec.label) for spec in question.typed_inputs
+
+class NumberField(forms.DecimalField):
+    """A survey index or a percentage typed in the active language ("3,75" in Indonesian)."""
+
+    def __init__(self, *, message: str, **kwargs):
+        super().__init__(
+            localize=True,
+            required=False,
+            max_digits=9,
+            decimal_places=4,
+            error_messages={"min_value": message, "max_value": message},
+            **kwargs,
+        )
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError as error:
+            raise forms.ValidationError(
+                _("'%(value)s' bukan angka."), code=error.code, params={"value": value}
+            ) from None
+
+    def validate(self, value):
+        if value is not None and not value.is_finite():
+            raise forms.ValidationError(
+                _("'%(value)s' bukan angka."), code="invalid", params={"value": value}
+            )
+        super().validate(value)
+
+
+NUMBER_MESSAGES = {
+    "nilai_0_4": _("Nilai survei harus antara 0 dan 4."),
+    "persentase": _("Persentase harus antara 0 dan 100."),
+}
+
+
+class AnswerForm(forms.Form):
+    """One question's answer, as a page posts it (plain or htmx) and as an LKE file row gives it.
+
+    The fields follow the question: its options, its typed count inputs
+    (`input-<key>`) or one number. Numbers are read by Django's localized fields
+    in the active language; every bound and the limits between inputs are the
+    question's own (`scoring.input_constraints`), declared once in its rule and
+    checked again by the service.
+    """
+
+    note = forms.CharField(label=_("Catatan"), required=False, max_length=5000)
+
+    def __init__(self, data=None, *, question: scoring.QuestionSpec, **kwargs):
+        super().__init__(data, **kwargs)
+        self.question = question
+        constraints = scoring.input_constraints(question)
+        if question.options:
+            self.fields["option"] = forms.ChoiceField(
+                label=_("Jawaban"),
+                required=False,
+                choices=[("", "—"), *((key, key) for key in question.options)],
+                error_messages={
+                    "invalid_choice": _(
+                        "Jawaban '%(value)s' tidak tersedia; pilih salah satu: %(allowed)s."
+                    ).replace("%(allowed)s", ", ".join(question.options))
+                },
+            )
+        elif question.inputs:
+            for spec in question.typed_inputs:
+                bounds = constraints.bounds[spec.key]
+                self.fields[f"input-{spec.key}"] = CountField(
+                    label=spec.label, min_value=bounds.minimum, max_value=bounds.maximum
+                )
+        elif "number" in constraints.bounds:
+            bounds = constraints.bounds["number"]
+            self.fields["number"] = NumberField(
+                label=_("Nilai"),
+                min_value=Decimal(str(bounds.minimum)),
+                max_value=Decimal(str(bounds.maximum)),
+                message=NUMBER_MESSAGES[question.answer_type],
+            )
+
+    def clean(self):
+        data = super().clean()
+        if self.question.inputs and not self.errors:
+            typed = {key: value for key, value in self.typed_inputs().items() if value is not None}
+            values = scoring.computed_inputs(self.question, typed)
+            labels = {spec.key: spec.label for spec in self.question.inputs}
+            for limit in scoring.broken_limits(self.question, typed):
+                field = f"input-{limit.key}"
+                self.add_error(
+                    field if field in self.fields else None,
+                    forms.ValidationError(
+                        _("%(part)s (%(value)s) tidak boleh lebih dari %(whole)s (%(limit)s).")
+                        % {
+                            "part": labels[limit.key],
+                            "value": formats.number_format(values[limit.key], 0),
+                            "whole": labels[limit.at_most],
+                            "limit": formats.number_format(values[limit.at_most], 0),
+                        },
+                        code="limit",
+                    ),
+                )
+        return data
+
+    def typed_inputs(self) -> dict[str, int | None]:
+        return {
+            spec.key: self.cleaned_data.get(f"input-{spec.key}")
+            for spec in self.question.typed_inputs
         }
-        return scoring.AnswerData(inputs={k: v for k, v in inputs.items() if v is not None}), errors
-    return scoring.AnswerData(number=number("number", _("Nilai"))), errors
+
+    def answer(self) -> scoring.AnswerData:
+        """The cleaned answer (call after is_valid())."""
+        if self.question.options:
+            return scoring.AnswerData(option=self.cleaned_data.get("option") or None)
+        if self.question.inputs:
+            typed = {key: value for key, value in self.typed_inputs().items() if value is not None}
+            return scoring.AnswerData(inputs=typed)
+        number = self.cleaned_data.get("number")
+        return scoring.AnswerData(number=None if number is None else float(number))
+
+    def messages(self) -> list[str]:
+        """Every error; a count's with its label first ("Jumlah Agen Perubahan: jumlah tidak
+        boleh negatif."), a limit's as it is (it names both inputs)."""
+        found = []
+        for name, errors in self.errors.as_data().items():
+            label = self.fields[name].label if name.startswith("input-") else None
+            for error in errors:
+                text = " ".join(error.messages)
+                found.append(f"{label}: {text}" if label and error.code != "limit" else text)
+        return found
 
 
 class DecisionForm(forms.Form):

@@ -250,10 +250,86 @@ def _rule_value(rule: Mapping, values: Mapping[str, float]) -> float:
     raise ValueError(f"unknown value rule {kind!r}")
 
 
+# --------------------------------------------------------------------------
+# What an answer may hold: declared once, read by the form, the import and the service
+
+# A count no unit reaches (ten million people, reports or complaints): beyond it a
+# number is a typing accident, never data.
+MAX_COUNT = 10_000_000
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The range of one typed number: a count (whole, 0..MAX_COUNT) or a direct value."""
+
+    minimum: float
+    maximum: float
+    whole: bool
+
+
+@dataclass(frozen=True)
+class Limit:
+    """Input `key` may not exceed input `at_most` (a part of the whole it is counted in)."""
+
+    key: str
+    at_most: str
+
+
+@dataclass(frozen=True)
+class InputConstraints:
+    bounds: Mapping[str, Bounds]  # by field: "number", or an input key
+    limits: tuple[Limit, ...] = ()
+
+
+COUNT = Bounds(0, MAX_COUNT, whole=True)
+NUMBER_BOUNDS = {"nilai_0_4": Bounds(0, 4, whole=False), "persentase": Bounds(0, 100, whole=False)}
+
+
+def input_constraints(question: QuestionSpec) -> InputConstraints:
+    """The bounds of every number a question takes and the limits between its inputs.
+
+    Read from the question's rule data: a rule may list its limits itself
+    (`limits: {n3: n1}`: n3 may not exceed n1; `limits: {}`: none), otherwise
+    a `ratio` rule's numerator may not exceed its denominator (a part of a
+    whole: reports made of reports due). A limit may name a computed input
+    (LHKPN: n5 ≤ n1 = n2 + n3 + n4). Counts are whole numbers 0..MAX_COUNT;
+    `nilai_0_4` takes 0..4 and `persentase` 0..100.
+    """
+    if question.options:
+        return InputConstraints(bounds={})
+    if question.inputs:
+        rule = question.rule or {}
+        if "limits" in rule:
+            pairs = dict(rule["limits"] or {})
+        elif rule.get("kind") == "ratio":
+            pairs = {rule["numerator"]: rule["denominator"]}
+        else:
+            pairs = {}
+        return InputConstraints(
+            bounds={spec.key: COUNT for spec in question.typed_inputs},
+            limits=tuple(Limit(str(key), str(at_most)) for key, at_most in pairs.items()),
+        )
+    bounds = NUMBER_BOUNDS.get(question.answer_type)
+    return InputConstraints(bounds={"number": bounds} if bounds else {})
+
+
+def broken_limits(question: QuestionSpec, typed: Mapping[str, float]) -> list[Limit]:
+    """The limits the typed inputs break (a limit whose inputs are not all known is not checked)."""
+    values = computed_inputs(question, typed)
+    return [
+        limit
+        for limit in input_constraints(question).limits
+        if limit.key in values
+        and limit.at_most in values
+        and values[limit.key] > values[limit.at_most] + EPSILON
+    ]
+
+
 def validate_answer(question: QuestionSpec, answer: AnswerData) -> None:
     """Raise AnswerError (in Indonesian) when the answer cannot belong to the question.
 
-    An empty answer is valid (it means "not answered yet").
+    An empty answer is valid (it means "not answered yet"). The bounds and
+    limits are `input_constraints(question)`'s, the form's and the import's.
     """
     if question.options:
         if answer.option and answer.option not in question.options:
@@ -262,13 +338,17 @@ def validate_answer(question: QuestionSpec, answer: AnswerData) -> None:
                 f"Jawaban '{answer.option}' tidak tersedia; pilih salah satu: {allowed}."
             )
         return
-    if question.answer_type == "nilai_0_4":
-        if answer.number is not None and not 0 <= float(answer.number) <= 4:
-            raise AnswerError("Nilai survei harus antara 0 dan 4.")
-        return
-    if question.answer_type == "persentase":
-        if answer.number is not None and not 0 <= float(answer.number) <= 100:
-            raise AnswerError("Persentase harus antara 0 dan 100.")
+    constraints = input_constraints(question)
+    if question.answer_type in NUMBER_BOUNDS:
+        bounds = constraints.bounds["number"]
+        if answer.number is not None and not (
+            bounds.minimum <= float(answer.number) <= bounds.maximum
+        ):
+            raise AnswerError(
+                "Nilai survei harus antara 0 dan 4."
+                if question.answer_type == "nilai_0_4"
+                else "Persentase harus antara 0 dan 100."
+            )
         return
     if question.answer_type == "persen":
         known = {spec.key: spec for spec in question.inputs}
@@ -281,6 +361,8 @@ def validate_answer(question: QuestionSpec, answer: AnswerData) -> None:
                 raise AnswerError(f"{known[key].label}: jumlah tidak boleh negatif.")
             if float(value) != int(float(value)):
                 raise AnswerError(f"{known[key].label}: jumlah harus bilangan bulat.")
+            if float(value) > MAX_COUNT:
+                raise AnswerError(f"{known[key].label}: jumlah paling banyak {_id(MAX_COUNT, 0)}.")
             if known[key].computed_sum:
                 expected = computed_inputs(question, answer.inputs).get(key)
                 if expected is not None and abs(expected - float(value)) > EPSILON:
@@ -288,6 +370,13 @@ def validate_answer(question: QuestionSpec, answer: AnswerData) -> None:
                         f"{known[key].label} dihitung dari isian lain ({_id(expected, 0)}), "
                         f"bukan {_id(float(value), 0)}."
                     )
+        typed = {key: value for key, value in answer.inputs.items() if value is not None}
+        values = computed_inputs(question, typed)
+        for limit in broken_limits(question, typed):
+            raise AnswerError(
+                f"{known[limit.key].label} ({_id(values[limit.key], 0)}) tidak boleh lebih dari "
+                f"{known[limit.at_most].label} ({_id(values[limit.at_most], 0)})."
+            )
 
 
 # --------------------------------------------------------------------------

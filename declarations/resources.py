@@ -132,7 +132,7 @@ def import_participants(
     try:
         dataset = read_dataset(content, file_name=file_name)
     except ImportFileError as error:
-        return ParticipantImport(ok=False, errors=[str(error)])
+        return ParticipantImport(ok=False, errors=error.errors)
     _normalise_headers(dataset)
     missing = sorted(required - set(dataset.headers))
     if missing:

@@ -127,7 +127,7 @@ def lke_import(request: HttpRequest, cycle: Cycle) -> HttpResponse:
                 dataset = read_dataset(upload.read(), file_name=upload.name)
                 written = lke.import_dataset(cycle, Layer.SELF, dataset, by=request.user)
             except ImportFileError as error:
-                errors = [str(error)]
+                errors = error.errors
             except lke.LkeImportError as error:
                 errors = error.errors
             else:

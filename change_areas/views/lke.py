@@ -115,9 +115,11 @@ def _save_answer(
 ) -> HttpResponse:
     """The one answer-save path of every layer: parse, save through the service, respond."""
     question = common.question_of(cycle, question_code)
-    spec = selectors.question_spec(question)
-    data, errors = forms.parse_answer(spec, request.POST)
-    note = request.POST.get("note", "")
+    expected_version = common.posted_version(request)
+    form = forms.AnswerForm(request.POST, question=selectors.question_spec(question))
+    errors = [] if form.is_valid() else form.messages()
+    data = form.answer() if not errors else None
+    note = form.cleaned_data.get("note", "")
     conflict = None
     if not errors:
         try:
@@ -128,9 +130,9 @@ def _save_answer(
                 option=data.option,
                 number=data.number,
                 inputs=data.inputs,
-                note=note[:5000],
+                note=note,
                 by=request.user,
-                expected_version=common.posted_version(request),
+                expected_version=expected_version,
             )
         except ValidationError as error:
             errors = error.messages

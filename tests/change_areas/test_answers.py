@@ -278,7 +278,9 @@ def test_plain_post_without_javascript_saves_and_redirects_to_the_question(
 
 
 def test_plain_post_of_a_hasil_question_goes_back_to_the_hasil_page(cycle, staff, client_for):
-    response = client_for(staff).post(save_url(cycle, "B.BBA.a.1"), {"number": "3,5"})
+    response = client_for(staff).post(
+        save_url(cycle, "B.BBA.a.1"), {"number": "3,5", "version": "0"}
+    )
 
     assert response["Location"] == (
         reverse("change_areas:hasil", kwargs={"pk": cycle.pk}) + "#q-B-BBA-a-1"
@@ -421,7 +423,9 @@ def test_anonymous_is_sent_to_the_login_page(cycle, client_for):
 def test_unit_members_with_the_edit_right_may_save(cycle, client_for, request, role):
     person = request.getfixturevalue(role)
 
-    response = client_for(person).post(save_url(cycle, "A.MP.PMN.i.a"), {"option": "Ya"})
+    response = client_for(person).post(
+        save_url(cycle, "A.MP.PMN.i.a"), {"option": "Ya", "version": "0"}
+    )
 
     assert response.status_code == 302
     assert Answer.objects.get(cycle=cycle).updated_by == person
@@ -456,7 +460,7 @@ def test_after_the_fill_window_closed_saving_is_refused_and_the_page_says_since_
     )
     client = client_for(staff)
 
-    response = client.post(save_url(cycle, "A.MP.PMN.i.a"), {"option": "Ya"})
+    response = client.post(save_url(cycle, "A.MP.PMN.i.a"), {"option": "Ya", "version": "0"})
     assert response.status_code == 403
     assert not Answer.objects.filter(cycle=cycle).exists()
     with pytest.raises(PermissionDenied):
@@ -478,7 +482,8 @@ def test_before_the_fill_window_opens_saving_is_refused_and_the_page_says_when(
     )
     client = client_for(staff)
 
-    assert client.post(save_url(cycle, "A.MP.PMN.i.a"), {"option": "Ya"}).status_code == 403
+    saving = client.post(save_url(cycle, "A.MP.PMN.i.a"), {"option": "Ya", "version": "0"})
+    assert saving.status_code == 403
     assert not Answer.objects.filter(cycle=cycle).exists()
     page = client.get(area_url(cycle)).content.decode()
     assert "Pengisian baru dibuka pada Kamis, 1 Juni 2090." in page
@@ -494,7 +499,8 @@ def test_inside_the_fill_window_saving_works_and_the_page_says_until_when(unit, 
     )
     client = client_for(staff)
 
-    assert client.post(save_url(cycle, "A.MP.PMN.i.a"), {"option": "Ya"}).status_code == 302
+    saving = client.post(save_url(cycle, "A.MP.PMN.i.a"), {"option": "Ya", "version": "0"})
+    assert saving.status_code == 302
     assert Answer.objects.filter(cycle=cycle).count() == 1
     assert "Pengisian dibuka sampai" in client.get(area_url(cycle)).content.decode()
 

@@ -162,8 +162,18 @@ def test_during_revision_the_area_page_opens_only_the_returned_question(
 def test_during_revision_saving_another_question_is_403(returned, staff, client_for):
     client = client_for(staff)
 
-    refused = client.post(save_url(returned, "A.MP.PMN.i.b"), {"option": "C"})
-    saved = client.post(save_url(returned, RETURNED), {"option": "Ya", "note": "SK terlampir"})
+    locked = answer_of(returned, "A.MP.PMN.i.b", Layer.SELF)
+    refused = client.post(
+        save_url(returned, "A.MP.PMN.i.b"), {"option": "C", "version": locked.version}
+    )
+    saved = client.post(
+        save_url(returned, RETURNED),
+        {
+            "option": "Ya",
+            "note": "SK terlampir",
+            "version": answer_of(returned, RETURNED, Layer.SELF).version,
+        },
+    )
 
     assert refused.status_code == 403
     assert answer_of(returned, "A.MP.PMN.i.b", Layer.SELF).option == "A"
