@@ -140,8 +140,6 @@ def import_participants(
             ok=False,
             errors=[_("Kolom wajib tidak ada: %(columns)s.") % {"columns": ", ".join(missing)}],
         )
-    if not len(dataset):
-        return ParticipantImport(ok=False, errors=[_("Berkas tidak berisi satu baris pun.")])
     resource.init_collector(declaration)
     with transaction.atomic():
         report = import_dataset(resource, dataset, user=by)

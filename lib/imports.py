@@ -174,6 +174,9 @@ def read_dataset(content: bytes, *, file_name: str, allow_empty: bool = False) -
     while rows and all(_blank(value) for value in rows[-1]):
         rows.pop()  # trailing empty rows of a spreadsheet
     headers = list(rows[0]) if rows else []
+    # In a CSV, a row longer than its header row is misaligned even if the extra cells are
+    # empty ("B.1,3,75," is four cells): a spreadsheet pads every row to the same width.
+    strict_width = len(headers) if suffix == ".csv" else None
     while headers and _blank(headers[-1]):
         headers.pop()
     if not headers:
@@ -183,6 +186,8 @@ def read_dataset(content: bytes, *, file_name: str, allow_empty: bool = False) -
     too_wide = []
     for number, row in enumerate(rows[1:], start=2):
         extra = [value for value in row[width:] if not _blank(value)]
+        if strict_width is not None and len(row) > strict_width:
+            extra = row[width:]
         if extra:
             too_wide.append(
                 _(

@@ -22,6 +22,7 @@ from change_areas.services.cycles import (
 from change_areas.services.evidence import (
     ALLOWED_EVIDENCE_TYPES,
     answer_evidence_set,
+    answer_evidence_upload,
     evidence_replace,
     evidence_upload,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "CAMPAIGN_DEFAULT_KINDS",
     "AnswerConflict",
     "answer_evidence_set",
+    "answer_evidence_upload",
     "answer_save",
     "answers_save_many",
     "campaign_open",

@@ -23,6 +23,7 @@ from change_areas.models import (
     Layer,
     Question,
 )
+from lib.files import save_on_commit
 from lib.writes import record
 from units import access
 from units.access import Perm
@@ -78,9 +79,8 @@ def _store_blob(uploaded) -> EvidenceFile:
     existing = EvidenceFile.objects.filter(sha256=sha256).first()
     if existing is not None:
         return existing  # the same bytes are stored once
-    uploaded.seek(0)
     blob = EvidenceFile(sha256=sha256, size=uploaded.size, content_type=mime, extension=extension)
-    blob.file.save(sha256, File(uploaded), save=False)
+    save_on_commit(blob.file, sha256, File(uploaded))  # the bytes only once the rows commit
     blob.save()
     return blob
 
@@ -137,6 +137,48 @@ def evidence_replace(*, evidence: Evidence, uploaded_file, by=None) -> Evidence:
     return evidence
 
 
+def _check_answer_editable(cycle: Cycle, question: Question, layer: str, by) -> None:
+    if by is not None:
+        access.check(by, cycle.unit, workflow.LAYER_PERMS[layer])
+        editable, reason = workflow.layer_edit_state(cycle, layer, by, question=question)
+        if not editable:
+            raise PermissionDenied(reason)
+
+
+@transaction.atomic
+def answer_evidence_upload(
+    *,
+    cycle: Cycle,
+    question: Question,
+    uploaded_file,
+    title: str = "",
+    document_type: str = "lainnya",
+    valid_until: datetime.date | None = None,
+    description: str = "",
+    layer: str = Layer.SELF,
+    by=None,
+) -> Evidence:
+    """Upload a document into the unit's library and attach it to a question, in one go.
+
+    The question must be open to the person first: a refused attach stores
+    neither the library entry nor the file (the bytes are written on commit).
+    """
+    _check_answer_editable(cycle, question, layer, by)
+    evidence = evidence_upload(
+        unit=cycle.unit,
+        uploaded_file=uploaded_file,
+        title=title,
+        document_type=document_type,
+        valid_until=valid_until,
+        description=description,
+        by=by,
+    )
+    answer_evidence_set(
+        cycle=cycle, question=question, evidence=evidence, attach=True, layer=layer, by=by
+    )
+    return evidence
+
+
 @transaction.atomic
 def answer_evidence_set(
     *,
@@ -150,11 +192,7 @@ def answer_evidence_set(
     """Attach (or detach) one of the unit's documents to a question's answer."""
     if evidence.unit_id != cycle.unit_id:
         raise ValidationError(_("Bukti dukung harus milik unit siklus ini."))
-    if by is not None:
-        access.check(by, cycle.unit, workflow.LAYER_PERMS[layer])
-        editable, reason = workflow.layer_edit_state(cycle, layer, by, question=question)
-        if not editable:
-            raise PermissionDenied(reason)
+    _check_answer_editable(cycle, question, layer, by)
     answer, _created = Answer.objects.get_or_create(cycle=cycle, question=question, layer=layer)
     record(answer, by=by, reason="answer_evidence_attach" if attach else "answer_evidence_detach")
     if attach:

@@ -179,17 +179,15 @@ def answer_evidence(request: HttpRequest, cycle: Cycle, question_code: str) -> H
             if not form.is_valid():
                 errors = [e for field_errors in form.errors.values() for e in field_errors]
             else:
-                evidence = services.evidence_upload(
-                    unit=cycle.unit,
+                services.answer_evidence_upload(
+                    cycle=cycle,
+                    question=question,
                     uploaded_file=form.cleaned_data["file"],
                     title=form.cleaned_data["title"],
                     document_type=form.cleaned_data["document_type"],
                     valid_until=form.cleaned_data["valid_until"],
                     description=form.cleaned_data["description"],
                     by=request.user,
-                )
-                services.answer_evidence_set(
-                    cycle=cycle, question=question, evidence=evidence, attach=True, by=request.user
                 )
         else:
             evidence = Evidence.objects.filter(

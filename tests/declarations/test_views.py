@@ -236,6 +236,7 @@ def test_editing_a_draft_saves_fields_and_people(client_for, draft, unit_admin):
         title="Piagam Baru",
         body="Kami di {city} siap, {date}.",
         event_date="2021-06-11",
+        revision=draft.revision,
     )
     data |= formset_data(
         "penanda",
@@ -287,7 +288,12 @@ def test_editing_a_draft_saves_fields_and_people(client_for, draft, unit_admin):
 
 def test_a_bad_nip_in_the_declarants_is_shown_and_nothing_changes(client_for, draft, unit_admin):
     declarant = draft.declarants.get()
-    data = form_data(framework=draft.framework_id, units=[draft.unit_id], title="Tidak Disimpan")
+    data = form_data(
+        framework=draft.framework_id,
+        units=[draft.unit_id],
+        title="Tidak Disimpan",
+        revision=draft.revision,
+    )
     data |= formset_data(
         "penanda",
         [

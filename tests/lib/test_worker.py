@@ -25,8 +25,9 @@ def test_db_worker_is_our_patient_worker():
 
 
 def test_worker_waits_longer_each_time_the_database_is_away_then_carries_on(
-    db, database_tasks, monkeypatch, caplog
+    transactional_db, database_tasks, monkeypatch, caplog
 ):
+    """Outside a test transaction: the worker closes the broken connection and opens a new one."""
     failures = iter([OperationalError("connection refused"), OperationalError("still down")])
     real_ready = DBTaskResult.objects.ready
     waits: list[float] = []
@@ -50,7 +51,7 @@ def test_worker_waits_longer_each_time_the_database_is_away_then_carries_on(
     assert "still down" in lines[1] and "tries again in 2 s" in lines[1]
 
 
-def test_other_errors_are_not_swallowed(db, database_tasks, monkeypatch):
+def test_other_errors_are_not_swallowed(transactional_db, database_tasks, monkeypatch):
     def ready():
         raise ValueError("a bug, not an outage")
 

@@ -160,7 +160,8 @@ def test_the_maklumat_draft_uses_the_standard_wording_and_the_coordinator_signs_
 ):
     unit.head_name, unit.head_position, unit.regency = "Ibu Kepala", "Kepala Satker", "Kota Sorong"
     unit.save()
-    assert client_for(staff).post(url("maklumat_edit", unit), {"text": ""}).status_code == 302
+    saved = client_for(staff).post(url("maklumat_edit", unit), {"text": "", "revision": "0"})
+    assert saved.status_code == 302
     draft = Maklumat.objects.get(unit=unit)
     assert draft.text.startswith("Dengan ini, kami menyatakan sanggup")
 

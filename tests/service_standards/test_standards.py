@@ -230,6 +230,7 @@ def test_editing_a_draft_through_the_form_keeps_lists_one_per_line(service, staf
             "is_free": "",
             "fee_amount": "1.500.000,00",
             "fee_legal_basis": "PP 7/2015",
+            "revision": draft.revision,
         }
     )
     response = client_for(staff).post(url, data)
@@ -246,7 +247,14 @@ def test_a_bad_form_changes_nothing(service, staff, client_for):
         "service_standards:version_edit", kwargs={"code": service.unit.code, "version_id": draft.pk}
     )
     response = client_for(staff).post(
-        url, {"requirements": "KTP", "duration_value": "30", "duration_unit": "", "is_free": ""}
+        url,
+        {
+            "requirements": "KTP",
+            "duration_value": "30",
+            "duration_unit": "",
+            "is_free": "",
+            "revision": draft.revision,
+        },
     )
     assert response.status_code == 400
     content = response.content.decode()
