@@ -22,14 +22,8 @@ from change_areas.models import (
     WorkPlanStatus,
 )
 from change_areas.services import CAMPAIGN_DEFAULT_KINDS
+from lib.forms import DateField, DateInput
 from units.models import Unit, UnitKind
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _year_choices() -> list[tuple[int, int]]:
@@ -68,14 +62,10 @@ class CycleOpenForm(WindowsMixin):
             "Pilih delapan area perubahan RB bila unit memantau rencana kerjanya dengan area RB."
         ),
     )
-    fill_opens = forms.DateField(label=_("Pengisian dibuka"), required=False, widget=DateInput())
-    fill_closes = forms.DateField(label=_("Pengisian ditutup"), required=False, widget=DateInput())
-    review_opens = forms.DateField(
-        label=_("Penilaian TPI dibuka"), required=False, widget=DateInput()
-    )
-    review_closes = forms.DateField(
-        label=_("Penilaian TPI ditutup"), required=False, widget=DateInput()
-    )
+    fill_opens = DateField(label=_("Pengisian dibuka"), required=False, widget=DateInput())
+    fill_closes = DateField(label=_("Pengisian ditutup"), required=False, widget=DateInput())
+    review_opens = DateField(label=_("Penilaian TPI dibuka"), required=False, widget=DateInput())
+    review_closes = DateField(label=_("Penilaian TPI ditutup"), required=False, widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,10 +93,10 @@ class CampaignForm(WindowsMixin):
         widget=forms.CheckboxSelectMultiple,
         initial=[kind.value for kind in CAMPAIGN_DEFAULT_KINDS],
     )
-    fill_opens = forms.DateField(label=_("Pengisian dibuka"), widget=DateInput())
-    fill_closes = forms.DateField(label=_("Pengisian ditutup"), widget=DateInput())
-    review_opens = forms.DateField(label=_("Penilaian TPI dibuka"), widget=DateInput())
-    review_closes = forms.DateField(label=_("Penilaian TPI ditutup"), widget=DateInput())
+    fill_opens = DateField(label=_("Pengisian dibuka"), widget=DateInput())
+    fill_closes = DateField(label=_("Pengisian ditutup"), widget=DateInput())
+    review_opens = DateField(label=_("Penilaian TPI dibuka"), widget=DateInput())
+    review_closes = DateField(label=_("Penilaian TPI ditutup"), widget=DateInput())
     pre_assessment = forms.BooleanField(
         label=_("Dengan penilaian pendahuluan (unit provinsi/eselon I menilai lebih dahulu)"),
         required=False,
@@ -129,7 +119,7 @@ class EvidenceUploadForm(forms.Form):
     document_type = forms.ChoiceField(
         label=_("Jenis dokumen"), choices=DocumentType.choices, initial=DocumentType.LAINNYA
     )
-    valid_until = forms.DateField(label=_("Berlaku sampai"), required=False, widget=DateInput())
+    valid_until = DateField(label=_("Berlaku sampai"), required=False, widget=DateInput())
     description = forms.CharField(
         label=_("Keterangan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -179,7 +169,7 @@ class WorkPlanItemForm(forms.ModelForm):
 
 
 class ProgressEntryForm(forms.Form):
-    date = forms.DateField(label=_("Tanggal"), widget=DateInput(), initial=timezone.localdate)
+    date = DateField(label=_("Tanggal"), widget=DateInput(), initial=timezone.localdate)
     percent = forms.IntegerField(label=_("Kemajuan (%)"), min_value=0, max_value=100)
     note = forms.CharField(
         label=_("Yang sudah dikerjakan"), widget=forms.Textarea(attrs={"rows": 2})
@@ -401,7 +391,7 @@ class DecisionForm(forms.Form):
     decree_number = forms.CharField(
         label=_("Nomor keputusan menteri"), max_length=150, required=False
     )
-    decree_date = forms.DateField(label=_("Tanggal keputusan"), required=False, widget=DateInput())
+    decree_date = DateField(label=_("Tanggal keputusan"), required=False, widget=DateInput())
     note = forms.CharField(
         label=_("Catatan (wajib bila predikat tidak diberikan)"),
         required=False,
@@ -424,7 +414,7 @@ class DecisionForm(forms.Form):
 
 class ProposalForm(forms.Form):
     letter_number = forms.CharField(label=_("Nomor surat usulan"), max_length=150)
-    letter_date = forms.DateField(label=_("Tanggal surat"), widget=DateInput())
+    letter_date = DateField(label=_("Tanggal surat"), widget=DateInput())
     sptjm = forms.FileField(label=_("SPTJM (PDF bertanda tangan pimpinan instansi)"))
     cycles = forms.ModelMultipleChoiceField(
         label=_("Unit yang diusulkan"),
@@ -446,6 +436,6 @@ class ProposalForm(forms.Form):
 
 
 class RevokeForm(forms.Form):
-    revoked_on = forms.DateField(label=_("Tanggal pencabutan"), widget=DateInput())
+    revoked_on = DateField(label=_("Tanggal pencabutan"), widget=DateInput())
     decree_number = forms.CharField(label=_("Nomor keputusan pencabutan"), max_length=150)
     reason = forms.CharField(label=_("Alasan pencabutan"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -18,6 +18,7 @@ from declarations.models import (
 )
 from declarations.services import DECLARATION_FIELDS
 from lib.concurrency import RevisionField, show_opened_values
+from lib.forms import DateInput
 from units.models import Unit
 
 SIGNATURE_IMAGE_MAX_BYTES = 2 * 1024 * 1024
@@ -85,7 +86,7 @@ class DeclarationForm(forms.ModelForm):
         model = Declaration
         fields = DECLARATION_FIELDS
         widgets = {
-            "event_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "event_date": DateInput(),
             "event_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "body": forms.Textarea(attrs={"rows": 18}),
         }

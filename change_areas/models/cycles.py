@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from change_areas.models.catalog import Framework, Predicate, Question
+from lib.dates import plausible_date
 from units.models import Unit
 
 
@@ -85,10 +86,10 @@ class Campaign(models.Model):
         Framework, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("kerangka")
     )
     year = models.PositiveSmallIntegerField(_("tahun"))
-    fill_opens = models.DateField(_("pengisian dibuka"))
-    fill_closes = models.DateField(_("pengisian ditutup"))
-    review_opens = models.DateField(_("penilaian TPI dibuka"))
-    review_closes = models.DateField(_("penilaian TPI ditutup"))
+    fill_opens = models.DateField(_("pengisian dibuka"), validators=[plausible_date])
+    fill_closes = models.DateField(_("pengisian ditutup"), validators=[plausible_date])
+    review_opens = models.DateField(_("penilaian TPI dibuka"), validators=[plausible_date])
+    review_closes = models.DateField(_("penilaian TPI ditutup"), validators=[plausible_date])
     pre_assessment = models.BooleanField(
         _("dengan penilaian pendahuluan"),
         default=False,
@@ -171,10 +172,18 @@ class Cycle(models.Model):
         related_name="cycles",
         verbose_name=_("kampanye"),
     )
-    fill_opens = models.DateField(_("pengisian dibuka"), null=True, blank=True)
-    fill_closes = models.DateField(_("pengisian ditutup"), null=True, blank=True)
-    review_opens = models.DateField(_("penilaian TPI dibuka"), null=True, blank=True)
-    review_closes = models.DateField(_("penilaian TPI ditutup"), null=True, blank=True)
+    fill_opens = models.DateField(
+        _("pengisian dibuka"), null=True, blank=True, validators=[plausible_date]
+    )
+    fill_closes = models.DateField(
+        _("pengisian ditutup"), null=True, blank=True, validators=[plausible_date]
+    )
+    review_opens = models.DateField(
+        _("penilaian TPI dibuka"), null=True, blank=True, validators=[plausible_date]
+    )
+    review_closes = models.DateField(
+        _("penilaian TPI ditutup"), null=True, blank=True, validators=[plausible_date]
+    )
     pre_assessment = models.BooleanField(_("dengan penilaian pendahuluan"), default=False)
     submitted_at = models.DateTimeField(_("diajukan ke TPI"), null=True, blank=True)
     revision_layer = models.CharField(

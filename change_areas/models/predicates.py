@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from change_areas.models.catalog import Predicate
+from lib.dates import plausible_date
 
 
 class PredicateAwardQuerySet(models.QuerySet):
@@ -42,8 +43,10 @@ class PredicateAward(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("tahun penilaian"))
     decree_number = models.CharField(_("nomor keputusan"), max_length=150)
-    decree_date = models.DateField(_("tanggal keputusan"))
-    revoked_on = models.DateField(_("tanggal pencabutan"), null=True, blank=True)
+    decree_date = models.DateField(_("tanggal keputusan"), validators=[plausible_date])
+    revoked_on = models.DateField(
+        _("tanggal pencabutan"), null=True, blank=True, validators=[plausible_date]
+    )
     revocation_decree = models.CharField(
         _("nomor keputusan pencabutan"), max_length=150, blank=True
     )
