@@ -44,3 +44,15 @@ class DateField(forms.DateField):
             attrs.setdefault("min", EARLIEST.isoformat())
             attrs.setdefault("max", latest().isoformat())
         return attrs
+
+
+def id_from(value) -> int | None:
+    """A database id from a query string or a form field, or None when it is not one.
+
+    ASCII digits only, at most 18 ("١", " ", "1.5", "abc", a 10,000-digit number
+    name no row and must not reach the database as a query error).
+    """
+    text = value.strip() if isinstance(value, str) else ""
+    if not text or len(text) > 18 or not text.isascii() or not text.isdigit():
+        return None
+    return int(text)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from change_areas import forms, scopes, selectors, services, workflow
 from change_areas.models import Cycle, Evidence, Layer, ProgressEntry, WorkPlanItem
 from change_areas.views import common, work_plans
+from lib.forms import id_from
 from units.access import Perm, perm_by, unit_permission
 
 
@@ -191,7 +192,7 @@ def answer_evidence(request: HttpRequest, cycle: Cycle, question_code: str) -> H
                 )
         else:
             evidence = Evidence.objects.filter(
-                unit=cycle.unit, pk=request.POST.get("evidence") or 0
+                unit=cycle.unit, pk=id_from(request.POST.get("evidence")) or 0
             ).first()
             if evidence is None:
                 errors = [_("Pilih bukti dukung dari pustaka unit.")]

@@ -1,6 +1,7 @@
 """A NUL or another control character typed anywhere is dropped where it enters — the query
 string, a plain form post, an htmx post, a cookie, a header, a file name, a URL — so it is
-never a PostgreSQL error (a 500), never stored, and never in a spreadsheet or a PDF.
+never a PostgreSQL error (a 500), never stored, and never in a spreadsheet or a PDF; and an
+id that names nothing is a message, not a database error.
 (Spreadsheet cells: tests/lib/test_imports.py and test_lke_import_safety.py.)"""
 
 from __future__ import annotations
@@ -115,3 +116,17 @@ def test_a_failed_sign_in_with_a_nul_in_the_name_and_user_agent_is_refused_polit
 
     assert response.status_code == 200
     assert "kata sandi salah" in response.content.decode()
+
+
+@pytest.mark.parametrize("posted", [" ", "abc", "١", "1.5", "9" * 5000])
+def test_an_id_that_names_nothing_is_a_message_not_an_error(cycle, staff, client_for, posted):
+    # found by the fuzz run: `pk=" "` reached the database as a ValueError (a 500)
+    response = client_for(staff).post(
+        reverse(
+            "change_areas:answer_evidence", kwargs={"pk": cycle.pk, "question_code": "A.MP.PMN.i.a"}
+        ),
+        {"action": "attach", "evidence": posted},
+    )
+
+    assert response.status_code == 302
+    assert not Answer.objects.filter(cycle=cycle).exists()
