@@ -8,7 +8,7 @@ from pathlib import Path
 
 import filetype
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
 from django.core.files.base import File
 from django.db import transaction
 from django.utils.text import get_valid_filename
@@ -62,7 +62,8 @@ def _sniff(uploaded) -> tuple[str, str]:
     return kind.mime, ALLOWED_EVIDENCE_TYPES[kind.mime]
 
 
-def _store_blob(uploaded) -> EvidenceFile:
+def _check_upload(uploaded) -> tuple[str, str]:
+    """Size and type of an upload, read from its bytes: (mime type, extension)."""
     limit = settings.ZI_EVIDENCE_MAX_BYTES
     if uploaded.size is not None and uploaded.size > limit:
         raise ValidationError(
@@ -71,7 +72,11 @@ def _store_blob(uploaded) -> EvidenceFile:
         )
     if not uploaded.size:
         raise ValidationError(_("Berkas kosong."))
-    mime, extension = _sniff(uploaded)
+    return _sniff(uploaded)
+
+
+def _store_blob(uploaded, mime: str, extension: str) -> EvidenceFile:
+    """The upload's blob (the existing one for the same bytes); call after every check."""
     digest = hashlib.sha256()
     for chunk in uploaded.chunks():
         digest.update(chunk)
@@ -88,7 +93,10 @@ def _store_blob(uploaded) -> EvidenceFile:
 def _clean_name(name: str, extension: str) -> str:
     """A safe download name: no directories (either slash), no leading dots, the real extension."""
     stem = Path((name or "bukti").replace("\\", "/")).stem[:120]
-    cleaned = get_valid_filename(stem).lstrip(".") or "bukti"
+    try:
+        cleaned = get_valid_filename(stem).lstrip(".") or "bukti"
+    except SuspiciousFileOperation:  # nothing usable is left ("🙂", "..")
+        cleaned = "bukti"
     return f"{cleaned}.{extension}"
 
 
@@ -106,18 +114,18 @@ def evidence_upload(
     """Store an uploaded document for the unit, checked by content and size."""
     if by is not None:
         access.check(by, unit, Perm.EDIT_SELF)
-    blob = _store_blob(uploaded_file)
+    mime, extension = _check_upload(uploaded_file)
     evidence = Evidence(
         unit=unit,
-        title=title.strip() or Path(uploaded_file.name or "").stem or _("Bukti dukung"),
+        title=title.strip() or Path(uploaded_file.name or "").stem[:255] or _("Bukti dukung"),
         document_type=document_type,
         valid_until=valid_until,
         description=description,
-        blob=blob,
-        original_name=_clean_name(uploaded_file.name, blob.extension),
+        original_name=_clean_name(uploaded_file.name, extension),
         uploaded_by=by,
     )
-    evidence.full_clean()
+    evidence.full_clean(exclude=["blob"])  # every check before the first write
+    evidence.blob = _store_blob(uploaded_file, mime, extension)
     record(evidence, by=by, reason="evidence_upload")
     evidence.save()
     return evidence
@@ -128,9 +136,9 @@ def evidence_replace(*, evidence: Evidence, uploaded_file, by=None) -> Evidence:
     """Give the document a new file; the old file and version stay in the history."""
     if by is not None:
         access.check(by, evidence.unit, Perm.EDIT_SELF)
-    blob = _store_blob(uploaded_file)
-    evidence.blob = blob
-    evidence.original_name = _clean_name(uploaded_file.name, blob.extension)
+    mime, extension = _check_upload(uploaded_file)
+    evidence.original_name = _clean_name(uploaded_file.name, extension)
+    evidence.blob = _store_blob(uploaded_file, mime, extension)
     evidence.uploaded_by = by
     record(evidence, by=by, reason="evidence_replace")
     evidence.save()

@@ -10,7 +10,8 @@ import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from change_areas import services
@@ -509,3 +510,19 @@ def test_bytes_of_an_upload_whose_transaction_rolls_back_are_never_written(unit,
 
     assert not default_storage.exists(stored_name(content))
     assert not EvidenceFile.objects.filter(sha256=hashlib.sha256(content).hexdigest()).exists()
+
+
+def test_a_refused_upload_checks_everything_before_its_first_write(unit, staff):
+    # found by the fuzz run: the blob was inserted before a check that refused (then rolled back)
+    with CaptureQueriesContext(connection) as captured, pytest.raises(ValidationError):
+        services.evidence_upload(
+            unit=unit, uploaded_file=upload("sk.pdf"), title="x" * 300, by=staff
+        )
+
+    assert not [q for q in captured.captured_queries if q["sql"].startswith(("INSERT", "UPDATE"))]
+
+
+def test_a_file_name_with_nothing_usable_is_stored_as_bukti(document, staff):
+    services.evidence_replace(evidence=document, uploaded_file=upload("🙂.pdf"), by=staff)
+
+    assert document.original_name == "bukti.pdf"
