@@ -15,6 +15,7 @@ from change_areas import services
 from change_areas.models import Answer, Cycle, Layer, Question, Stage
 from change_areas.services import answers as answer_services
 from tests.change_areas.helpers import HTMX, QUESTION_COUNT, area_url, fresh, question, save_url
+from tests.clock import on
 from tests.factories import AnswerFactory, CycleFactory, EvidenceFactory
 from tests.pages import messages_of
 
@@ -474,19 +475,20 @@ def test_after_the_fill_window_closed_saving_is_refused_and_the_page_says_since_
 def test_before_the_fill_window_opens_saving_is_refused_and_the_page_says_when(
     unit, staff, client_for
 ):
-    cycle = CycleFactory(
-        unit=unit,
-        year=2090,
-        fill_opens=datetime.date(2090, 6, 1),
-        fill_closes=datetime.date(2090, 7, 1),
-    )
-    client = client_for(staff)
+    with on(datetime.date(2026, 3, 2)):
+        cycle = CycleFactory(
+            unit=unit,
+            year=2027,
+            fill_opens=datetime.date(2027, 6, 1),
+            fill_closes=datetime.date(2027, 7, 1),
+        )
+        client = client_for(staff)
 
-    saving = client.post(save_url(cycle, "A.MP.PMN.i.a"), {"option": "Ya", "version": "0"})
-    assert saving.status_code == 403
-    assert not Answer.objects.filter(cycle=cycle).exists()
-    page = client.get(area_url(cycle)).content.decode()
-    assert "Pengisian baru dibuka pada Kamis, 1 Juni 2090." in page
+        saving = client.post(save_url(cycle, "A.MP.PMN.i.a"), {"option": "Ya", "version": "0"})
+        assert saving.status_code == 403
+        assert not Answer.objects.filter(cycle=cycle).exists()
+        page = client.get(area_url(cycle)).content.decode()
+        assert "Pengisian baru dibuka pada Selasa, 1 Juni 2027." in page
 
 
 def test_inside_the_fill_window_saving_works_and_the_page_says_until_when(unit, staff, client_for):

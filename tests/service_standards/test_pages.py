@@ -294,9 +294,10 @@ def test_detail_pages_cost_the_same_queries(
     count, unit, viewer, client_for, django_assert_num_queries
 ):
     _populate(unit, count)
-    service = unit.services.first()
-    for number in range(count):  # many versions of one service
+    service = ServiceFactory(unit=unit, name="Layanan banyak versi")
+    for number in range(count):  # many versions of one service, then its draft
         StandardVersionFactory(service=service, published=True, requirements=[f"Syarat {number}"])
+    StandardVersionFactory(service=service)
     version = service.versions.published().get()
     survey = SatisfactionSurvey.objects.filter(unit=unit).first()
     client = client_for(viewer)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.test import Client, TestCase
 from django.urls import reverse
 
+from tests.factories import CycleFactory
 from tests.test_access_matrix import ROWS, build_world
 
 # --------------------------------------------------------------------------
@@ -82,8 +83,6 @@ def test_a_bad_request_logs_its_reason_on_its_one_line(cycle_for_logs, staff, cl
 
 @pytest.fixture
 def cycle_for_logs(unit):
-    from tests.factories import CycleFactory
-
     cycle = CycleFactory(unit=unit)
     return reverse(
         "change_areas:answer_save", kwargs={"pk": cycle.pk, "question_code": "A.MP.PMN.i.a"}
@@ -97,8 +96,6 @@ def cycle_for_logs(unit):
 def test_a_pdf_renders_with_the_production_static_storage_before_collectstatic(
     settings, tmp_path, unit, staff, client_for
 ):
-    from tests.factories import CycleFactory
-
     settings.STATIC_ROOT = tmp_path / "empty-static-root"
     settings.STORAGES = {
         **settings.STORAGES,
