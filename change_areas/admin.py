@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from change_areas import resources
@@ -17,6 +16,7 @@ from change_areas.models import (
     QuestionOption,
     ThresholdRule,
 )
+from lib.imports import ImportExportMixin
 
 
 class CatalogAdmin(ImportExportMixin, SimpleHistoryAdmin):

@@ -621,6 +621,14 @@ class _Parser:
         )
         for problem in expressions.check(expression, frozenset(keys)):
             self.problem(where, problem)
+        limits = rule.get("limits") or {}
+        for key, at_most in limits.items():
+            if str(key) not in keys or str(at_most) not in keys:
+                self.problem(
+                    (*path, "rule", "limits"),
+                    _("batas %(key)s: %(at_most)s harus menyebut isian pertanyaan ini (%(keys)s)")
+                    % {"key": key, "at_most": at_most, "keys": ", ".join(keys)},
+                )
 
     # -- thresholds and prerequisites ------------------------------------
 

@@ -49,6 +49,8 @@ class Rule(Strict):
     if_both_zero: Number | None = None
     if_zero_previous: Number | None = None
     if_division_by_zero: Number | None = None
+    # Input → the input it may not exceed ({n2: n1}); {} for none (scoring.input_constraints).
+    limits: dict[Text, Text] | None = None
 
 
 class Question(Strict):

@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from change_areas import scoring
@@ -25,14 +25,8 @@ from change_areas.models import (
 )
 from change_areas.selectors import TEAM_ROLES
 from change_areas.services import CAMPAIGN_DEFAULT_KINDS
+from lib.forms import DateField, DateInput
 from units.models import Unit, UnitKind, User
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _year_choices() -> list[tuple[int, str]]:
@@ -59,14 +53,12 @@ class CampaignScheduleForm(WindowsMixin):
     """What a campaign's owner may change after opening it: its name, windows and options."""
 
     name = forms.CharField(label=_("Nama kampanye"), max_length=200)
-    fill_opens = forms.DateField(label=_("Pengisian dibuka"), widget=DateInput())
-    fill_closes = forms.DateField(label=_("Pengisian ditutup"), widget=DateInput())
-    review_opens = forms.DateField(label=_("Penilaian TPI dibuka"), widget=DateInput())
-    review_closes = forms.DateField(label=_("Penilaian TPI ditutup"), widget=DateInput())
-    tpn_opens = forms.DateField(label=_("Evaluasi TPN dibuka"), required=False, widget=DateInput())
-    tpn_closes = forms.DateField(
-        label=_("Evaluasi TPN ditutup"), required=False, widget=DateInput()
-    )
+    fill_opens = DateField(label=_("Pengisian dibuka"), widget=DateInput())
+    fill_closes = DateField(label=_("Pengisian ditutup"), widget=DateInput())
+    review_opens = DateField(label=_("Penilaian TPI dibuka"), widget=DateInput())
+    review_closes = DateField(label=_("Penilaian TPI ditutup"), widget=DateInput())
+    tpn_opens = DateField(label=_("Evaluasi TPN dibuka"), required=False, widget=DateInput())
+    tpn_closes = DateField(label=_("Evaluasi TPN ditutup"), required=False, widget=DateInput())
     early_review = forms.BooleanField(
         label=_(
             "Ajukan lebih awal, dinilai lebih awal: penilaian unit yang sudah diajukan "
@@ -84,8 +76,8 @@ class CycleWindowForm(forms.Form):
     """One unit's window moved by the campaign's owner, with the reason."""
 
     window = forms.ChoiceField(label=_("Jadwal"), choices=())
-    opens = forms.DateField(label=_("Dibuka"), required=False, widget=DateInput())
-    closes = forms.DateField(label=_("Ditutup"), required=False, widget=DateInput())
+    opens = DateField(label=_("Dibuka"), required=False, widget=DateInput())
+    closes = DateField(label=_("Ditutup"), required=False, widget=DateInput())
     reason = forms.CharField(
         label=_("Alasan"),
         max_length=500,
@@ -119,14 +111,10 @@ class CycleOpenForm(WindowsMixin):
             "Pilih delapan area perubahan RB bila unit memantau rencana kerjanya dengan area RB."
         ),
     )
-    fill_opens = forms.DateField(label=_("Pengisian dibuka"), required=False, widget=DateInput())
-    fill_closes = forms.DateField(label=_("Pengisian ditutup"), required=False, widget=DateInput())
-    review_opens = forms.DateField(
-        label=_("Penilaian TPI dibuka"), required=False, widget=DateInput()
-    )
-    review_closes = forms.DateField(
-        label=_("Penilaian TPI ditutup"), required=False, widget=DateInput()
-    )
+    fill_opens = DateField(label=_("Pengisian dibuka"), required=False, widget=DateInput())
+    fill_closes = DateField(label=_("Pengisian ditutup"), required=False, widget=DateInput())
+    review_opens = DateField(label=_("Penilaian TPI dibuka"), required=False, widget=DateInput())
+    review_closes = DateField(label=_("Penilaian TPI ditutup"), required=False, widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -154,19 +142,17 @@ class CampaignForm(WindowsMixin):
         widget=forms.CheckboxSelectMultiple,
         initial=[kind.value for kind in CAMPAIGN_DEFAULT_KINDS],
     )
-    fill_opens = forms.DateField(label=_("Pengisian dibuka"), widget=DateInput())
-    fill_closes = forms.DateField(label=_("Pengisian ditutup"), widget=DateInput())
-    review_opens = forms.DateField(label=_("Penilaian TPI dibuka"), widget=DateInput())
-    review_closes = forms.DateField(label=_("Penilaian TPI ditutup"), widget=DateInput())
-    tpn_opens = forms.DateField(label=_("Evaluasi TPN dibuka"), required=False, widget=DateInput())
-    tpn_closes = forms.DateField(
-        label=_("Evaluasi TPN ditutup"), required=False, widget=DateInput()
-    )
+    fill_opens = DateField(label=_("Pengisian dibuka"), widget=DateInput())
+    fill_closes = DateField(label=_("Pengisian ditutup"), widget=DateInput())
+    review_opens = DateField(label=_("Penilaian TPI dibuka"), widget=DateInput())
+    review_closes = DateField(label=_("Penilaian TPI ditutup"), widget=DateInput())
+    tpn_opens = DateField(label=_("Evaluasi TPN dibuka"), required=False, widget=DateInput())
+    tpn_closes = DateField(label=_("Evaluasi TPN ditutup"), required=False, widget=DateInput())
     pre_assessment = forms.BooleanField(
         label=_("Dengan penilaian pendahuluan (unit provinsi/eselon I menilai lebih dahulu)"),
         required=False,
     )
-    proposal_closes = forms.DateField(
+    proposal_closes = DateField(
         label=_("Batas pengusulan ke TPN"),
         required=False,
         widget=DateInput(),
@@ -187,7 +173,7 @@ class CampaignForm(WindowsMixin):
 
 
 class ProposalDeadlineForm(forms.Form):
-    proposal_closes = forms.DateField(label=_("Batas pengusulan ke TPN"), widget=DateInput())
+    proposal_closes = DateField(label=_("Batas pengusulan ke TPN"), widget=DateInput())
     basis = forms.CharField(
         label=_("Dasar perubahan (misalnya nomor surat TPN)"),
         max_length=500,
@@ -199,7 +185,7 @@ class InstansiWbkForm(forms.Form):
     """The instansi sets Menuju WBK: its own decree (keputusan pimpinan instansi)."""
 
     decree_number = forms.CharField(label=_("Nomor keputusan pimpinan instansi"), max_length=150)
-    decree_date = forms.DateField(label=_("Tanggal keputusan"), widget=DateInput())
+    decree_date = DateField(label=_("Tanggal keputusan"), widget=DateInput())
     note = forms.CharField(
         label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -207,7 +193,7 @@ class InstansiWbkForm(forms.Form):
 
 class MandiriDesignationForm(forms.Form):
     decree_number = forms.CharField(label=_("Nomor keputusan Menteri"), max_length=150)
-    decree_date = forms.DateField(label=_("Tanggal keputusan"), widget=DateInput())
+    decree_date = DateField(label=_("Tanggal keputusan"), widget=DateInput())
     valid_from = forms.IntegerField(label=_("Berlaku mulai tahun"), min_value=2024, max_value=2100)
     valid_until = forms.IntegerField(
         label=_("Berlaku sampai tahun (kosong: sampai dicabut)"),
@@ -236,7 +222,7 @@ class EvidenceUploadForm(forms.Form):
     document_type = forms.ChoiceField(
         label=_("Jenis dokumen"), choices=DocumentType.choices, initial=DocumentType.LAINNYA
     )
-    valid_until = forms.DateField(label=_("Berlaku sampai"), required=False, widget=DateInput())
+    valid_until = DateField(label=_("Berlaku sampai"), required=False, widget=DateInput())
     description = forms.CharField(
         label=_("Keterangan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -298,7 +284,7 @@ class WorkPlanItemForm(forms.ModelForm):
 
 
 class ProgressEntryForm(forms.Form):
-    date = forms.DateField(label=_("Tanggal"), widget=DateInput(), initial=timezone.localdate)
+    date = DateField(label=_("Tanggal"), widget=DateInput(), initial=timezone.localdate)
     percent = forms.IntegerField(label=_("Kemajuan (%)"), min_value=0, max_value=100)
     note = forms.CharField(
         label=_("Yang sudah dikerjakan"), widget=forms.Textarea(attrs={"rows": 2})
@@ -353,31 +339,180 @@ class LkeWorkbookImportForm(forms.Form):
     file = forms.FileField(label=_("Lembar kerja LKE (.xlsx)"))
 
 
-def parse_answer(question: scoring.QuestionSpec, data) -> tuple[scoring.AnswerData, list[str]]:
-    """Read one question's answer from a POST (plain form or htmx), with errors in Indonesian."""
-    errors: list[str] = []
+class CountField(forms.IntegerField):
+    """A count typed in the active language: "1.234" is 1234 in Indonesian, "1,234" in English.
 
-    def number(name: str, label: str) -> float | None:
-        text = (data.get(name) or "").strip().replace(" ", "")
-        if not text:
+    Whole, 0 and up to the question's bound; "sepuluh", "2,5" and "1e309" are refused
+    in words (Django's IntegerField would say only "enter a whole number").
+    """
+
+    default_error_messages = {
+        "invalid": _("'%(value)s' bukan angka."),
+        "whole": _("jumlah harus bilangan bulat."),
+        "min_value": _("jumlah tidak boleh negatif."),
+        "max_value": _("jumlah paling banyak %(limit_value)s."),
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(localize=True, required=False, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
             return None
+        text = str(formats.sanitize_separators(value)).strip()
         try:
-            return float(Decimal(text.replace(",", ".")))
+            number = Decimal(text)
         except InvalidOperation:
-            errors.append(
-                _("%(label)s: '%(value)s' bukan angka.") % {"label": label, "value": text}
+            raise forms.ValidationError(
+                self.error_messages["invalid"], code="invalid", params={"value": value}
+            ) from None
+        if not number.is_finite():
+            raise forms.ValidationError(
+                self.error_messages["invalid"], code="invalid", params={"value": value}
             )
-            return None
+        if number.adjusted() > 18:  # far beyond any bound; never build a huge integer
+            raise forms.ValidationError(
+                self.error_messages["max_value"],
+                code="max_value",
+                params={"limit_value": formats.number_format(self.max_value)},
+            )
+        if number != number.to_integral_value():
+            raise forms.ValidationError(self.error_messages["whole"], code="whole")
+        return int(number)
 
-    if question.options:
-        option = (data.get("option") or "").strip() or None
-        return scoring.AnswerData(option=option), errors
-    if question.inputs:
-        inputs = {
-            spec.key: number(f"input-{spec.key}", spec.label) for spec in question.typed_inputs
+
+class NumberField(forms.DecimalField):
+    """A number answer (a survey index, a percentage, any range a catalog declares) typed in
+    the active language ("3,75" in Indonesian)."""
+
+    def __init__(self, *, message: str, **kwargs):
+        super().__init__(
+            localize=True,
+            required=False,
+            max_digits=9,
+            decimal_places=4,
+            error_messages={"min_value": message, "max_value": message},
+            **kwargs,
+        )
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError as error:
+            raise forms.ValidationError(
+                _("'%(value)s' bukan angka."), code=error.code, params={"value": value}
+            ) from None
+
+    def validate(self, value):
+        if value is not None and not value.is_finite():
+            raise forms.ValidationError(
+                _("'%(value)s' bukan angka."), code="invalid", params={"value": value}
+            )
+        super().validate(value)
+
+
+NUMBER_MESSAGES = {
+    "nilai_0_4": _("Nilai survei harus antara 0 dan 4."),
+    "persentase": _("Persentase harus antara 0 dan 100."),
+}
+
+
+class AnswerForm(forms.Form):
+    """One question's answer, as a page posts it (plain or htmx) and as an LKE file row gives it.
+
+    The fields follow the question: its options, its typed count inputs
+    (`input-<key>`) or one number. Numbers are read by Django's localized fields
+    in the active language; every bound and the limits between inputs are the
+    question's own (`scoring.input_constraints`), declared once in its rule and
+    checked again by the service.
+    """
+
+    note = forms.CharField(label=_("Catatan"), required=False, max_length=5000)
+
+    def __init__(self, data=None, *, question: scoring.QuestionSpec, **kwargs):
+        super().__init__(data, **kwargs)
+        self.question = question
+        constraints = scoring.input_constraints(question)
+        if question.options:
+            self.fields["option"] = forms.ChoiceField(
+                label=_("Jawaban"),
+                required=False,
+                choices=[("", "—"), *((key, key) for key in question.options)],
+                error_messages={
+                    "invalid_choice": _(
+                        "Jawaban '%(value)s' tidak tersedia; pilih salah satu: %(allowed)s."
+                    ).replace("%(allowed)s", ", ".join(question.options))
+                },
+            )
+        elif question.inputs:
+            for spec in question.typed_inputs:
+                bounds = constraints.bounds[spec.key]
+                self.fields[f"input-{spec.key}"] = CountField(
+                    label=spec.label, min_value=bounds.minimum, max_value=bounds.maximum
+                )
+        elif "number" in constraints.bounds:
+            bounds = constraints.bounds["number"]
+            self.fields["number"] = NumberField(
+                label=_("Nilai"),
+                min_value=Decimal(str(bounds.minimum)),
+                max_value=Decimal(str(bounds.maximum)),
+                message=NUMBER_MESSAGES.get(question.answer_type)
+                or _("Nilai harus antara %(low)s dan %(high)s.")
+                % {
+                    "low": formats.number_format(Decimal(str(bounds.minimum)).normalize()),
+                    "high": formats.number_format(Decimal(str(bounds.maximum)).normalize()),
+                },
+            )
+
+    def clean(self):
+        data = super().clean()
+        if self.question.inputs and not self.errors:
+            typed = {key: value for key, value in self.typed_inputs().items() if value is not None}
+            values = scoring.computed_inputs(self.question, typed)
+            labels = {spec.key: spec.label for spec in self.question.inputs}
+            for limit in scoring.broken_limits(self.question, typed):
+                field = f"input-{limit.key}"
+                self.add_error(
+                    field if field in self.fields else None,
+                    forms.ValidationError(
+                        _("%(part)s (%(value)s) tidak boleh lebih dari %(whole)s (%(limit)s).")
+                        % {
+                            "part": labels[limit.key],
+                            "value": formats.number_format(values[limit.key], 0),
+                            "whole": labels[limit.at_most],
+                            "limit": formats.number_format(values[limit.at_most], 0),
+                        },
+                        code="limit",
+                    ),
+                )
+        return data
+
+    def typed_inputs(self) -> dict[str, int | None]:
+        return {
+            spec.key: self.cleaned_data.get(f"input-{spec.key}")
+            for spec in self.question.typed_inputs
         }
-        return scoring.AnswerData(inputs={k: v for k, v in inputs.items() if v is not None}), errors
-    return scoring.AnswerData(number=number("number", _("Nilai"))), errors
+
+    def answer(self) -> scoring.AnswerData:
+        """The cleaned answer (call after is_valid())."""
+        if self.question.options:
+            return scoring.AnswerData(option=self.cleaned_data.get("option") or None)
+        if self.question.inputs:
+            typed = {key: value for key, value in self.typed_inputs().items() if value is not None}
+            return scoring.AnswerData(inputs=typed)
+        number = self.cleaned_data.get("number")
+        return scoring.AnswerData(number=None if number is None else float(number))
+
+    def messages(self) -> list[str]:
+        """Every error; a count's with its label first ("Jumlah Agen Perubahan: jumlah tidak
+        boleh negatif."), a limit's as it is (it names both inputs)."""
+        found = []
+        for name, errors in self.errors.as_data().items():
+            label = self.fields[name].label if name.startswith("input-") else None
+            for error in errors:
+                text = " ".join(error.messages)
+                found.append(f"{label}: {text}" if label and error.code != "limit" else text)
+        return found
 
 
 class DecisionForm(forms.Form):
@@ -387,7 +522,7 @@ class DecisionForm(forms.Form):
     decree_number = forms.CharField(
         label=_("Nomor keputusan menteri"), max_length=150, required=False
     )
-    decree_date = forms.DateField(label=_("Tanggal keputusan"), required=False, widget=DateInput())
+    decree_date = DateField(label=_("Tanggal keputusan"), required=False, widget=DateInput())
     note = forms.CharField(
         label=_("Catatan (wajib bila predikat tidak diberikan)"),
         required=False,
@@ -418,7 +553,7 @@ class DecisionForm(forms.Form):
 
 class ProposalForm(forms.Form):
     letter_number = forms.CharField(label=_("Nomor surat usulan"), max_length=150)
-    letter_date = forms.DateField(label=_("Tanggal surat"), widget=DateInput())
+    letter_date = DateField(label=_("Tanggal surat"), widget=DateInput())
     sptjm = forms.FileField(label=_("SPTJM (PDF bertanda tangan pimpinan instansi)"))
     cycles = forms.ModelMultipleChoiceField(
         label=_("Unit yang diusulkan"),
@@ -440,7 +575,7 @@ class ProposalForm(forms.Form):
 
 
 class RevokeForm(forms.Form):
-    revoked_on = forms.DateField(label=_("Tanggal pencabutan"), widget=DateInput())
+    revoked_on = DateField(label=_("Tanggal pencabutan"), widget=DateInput())
     decree_number = forms.CharField(label=_("Nomor keputusan pencabutan"), max_length=150)
     reason = forms.CharField(label=_("Alasan pencabutan"), widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -452,7 +587,7 @@ class RecommendationForm(forms.Form):
     text = forms.CharField(
         label=_("Rekomendasi"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
-    due_date = forms.DateField(label=_("Batas tindak lanjut"), required=False, widget=DateInput())
+    due_date = DateField(label=_("Batas tindak lanjut"), required=False, widget=DateInput())
 
     def __init__(self, *args, cycle, **kwargs):
         super().__init__(*args, **kwargs)
@@ -527,7 +662,7 @@ class AssignmentForm(forms.Form):
         help_text=_("Misalnya A.MP.PMN.i.a."),
     )
     assignee = forms.TypedChoiceField(label=_("Anggota tim"), coerce=int)
-    due_date = forms.DateField(label=_("Tenggat"), required=False, widget=DateInput())
+    due_date = DateField(label=_("Tenggat"), required=False, widget=DateInput())
     note = forms.CharField(label=_("Catatan"), max_length=500, required=False)
 
     def __init__(self, *args, cycle, members, **kwargs):

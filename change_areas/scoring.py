@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -340,14 +341,15 @@ def input_samples(
 
     Every combination of `counts` over the typed inputs (a handful of inputs: at
     most a few hundred combinations), so any rule — not only the shipped
-    presets — finds inputs that reach any of its values.
+    presets — finds inputs that reach any of its values; only combinations a
+    person may enter (no part above its whole: `input_constraints`).
     """
     keys = [spec.key for spec in question.typed_inputs]
     samples = []
     for combination in itertools.product(counts, repeat=len(keys)):
         typed = dict(zip(keys, map(float, combination), strict=True))
         value = rule_value(question.rule, computed_inputs(question, typed))
-        if value is not None:
+        if value is not None and not broken_limits(question, typed):
             samples.append((value, typed))
     return samples
 
@@ -366,10 +368,89 @@ def _unit_interval(value: float) -> float:
     return min(max(value, 0.0), 1.0)
 
 
+# --------------------------------------------------------------------------
+# What an answer may hold: declared once, read by the form, the import and the service
+
+# A count no unit reaches (ten million people, reports or complaints): beyond it a
+# number is a typing accident, never data.
+MAX_COUNT = 10_000_000
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The range of one typed number: a count (whole, 0..MAX_COUNT) or a direct value."""
+
+    minimum: float
+    maximum: float
+    whole: bool
+
+
+@dataclass(frozen=True)
+class Limit:
+    """Input `key` may not exceed input `at_most` (a part of the whole it is counted in)."""
+
+    key: str
+    at_most: str
+
+
+@dataclass(frozen=True)
+class InputConstraints:
+    bounds: Mapping[str, Bounds]  # by field: "number", or an input key
+    limits: tuple[Limit, ...] = ()
+
+
+COUNT = Bounds(0, MAX_COUNT, whole=True)
+
+
+def input_constraints(question: QuestionSpec) -> InputConstraints:
+    """The bounds of every number a question takes and the limits between its inputs.
+
+    Read from the question's rule data: a rule may list its limits itself
+    (`limits: {n3: n1}`: n3 may not exceed n1; `limits: {}`: none), otherwise
+    a `ratio` preset's numerator may not exceed its denominator (a part of a
+    whole: reports made of reports due); an `expression` rule has the limits
+    it lists. A limit may name a computed input (LHKPN: n5 ≤ n1 = n2 + n3 +
+    n4). Counts are whole numbers 0..MAX_COUNT; a number answer takes its
+    range (`QuestionSpec.range`: `nilai_0_4` 0..4, `persentase` 0..100, or
+    the range its catalog declares).
+    """
+    if question.options:
+        return InputConstraints(bounds={})
+    if question.inputs:
+        rule = question.rule or {}
+        if "limits" in rule:
+            pairs = dict(rule["limits"] or {})
+        elif rule.get("kind") == "ratio":
+            pairs = {rule["numerator"]: rule["denominator"]}
+        else:
+            pairs = {}
+        return InputConstraints(
+            bounds={spec.key: COUNT for spec in question.typed_inputs},
+            limits=tuple(Limit(str(key), str(at_most)) for key, at_most in pairs.items()),
+        )
+    if question.range is None:
+        return InputConstraints(bounds={})
+    low, high = question.range
+    return InputConstraints(bounds={"number": Bounds(float(low), float(high), whole=False)})
+
+
+def broken_limits(question: QuestionSpec, typed: Mapping[str, float]) -> list[Limit]:
+    """The limits the typed inputs break (a limit whose inputs are not all known is not checked)."""
+    values = computed_inputs(question, typed)
+    return [
+        limit
+        for limit in input_constraints(question).limits
+        if limit.key in values
+        and limit.at_most in values
+        and values[limit.key] > values[limit.at_most] + EPSILON
+    ]
+
+
 def validate_answer(question: QuestionSpec, answer: AnswerData) -> None:
     """Raise AnswerError (in Indonesian) when the answer cannot belong to the question.
 
-    An empty answer is valid (it means "not answered yet").
+    An empty answer is valid (it means "not answered yet"). The bounds and
+    limits are `input_constraints(question)`'s, the form's and the import's.
     """
     if question.options:
         if answer.option and answer.option not in question.options:
@@ -385,10 +466,14 @@ def validate_answer(question: QuestionSpec, answer: AnswerData) -> None:
                 raise AnswerError(f"Isian '{key}' tidak dikenal.")
             if value is None:
                 continue
+            if not math.isfinite(float(value)):
+                raise AnswerError(f"{known[key].label}: bukan angka.")
             if float(value) < 0:
                 raise AnswerError(f"{known[key].label}: jumlah tidak boleh negatif.")
             if float(value) != int(float(value)):
                 raise AnswerError(f"{known[key].label}: jumlah harus bilangan bulat.")
+            if float(value) > MAX_COUNT:
+                raise AnswerError(f"{known[key].label}: jumlah paling banyak {_id(MAX_COUNT, 0)}.")
             if known[key].computed_sum:
                 expected = computed_inputs(question, answer.inputs).get(key)
                 if expected is not None and abs(expected - float(value)) > EPSILON:
@@ -396,16 +481,29 @@ def validate_answer(question: QuestionSpec, answer: AnswerData) -> None:
                         f"{known[key].label} dihitung dari isian lain ({_id(expected, 0)}), "
                         f"bukan {_id(float(value), 0)}."
                     )
+        typed = {key: value for key, value in answer.inputs.items() if value is not None}
+        values = computed_inputs(question, typed)
+        for limit in broken_limits(question, typed):
+            raise AnswerError(
+                f"{known[limit.key].label} ({_id(values[limit.key], 0)}) tidak boleh lebih dari "
+                f"{known[limit.at_most].label} ({_id(values[limit.at_most], 0)})."
+            )
         return
-    bounds = question.range
-    if bounds is not None and answer.number is not None:
-        low, high = bounds
-        if not low <= float(answer.number) <= high:
-            if question.answer_type == "persentase":
-                raise AnswerError("Persentase harus antara 0 dan 100.")
-            if question.answer_type == "nilai_0_4":
-                raise AnswerError("Nilai survei harus antara 0 dan 4.")
-            raise AnswerError(f"Nilai harus antara {_plain(low)} dan {_plain(high)}.")
+    bounds = input_constraints(question).bounds.get("number")
+    if answer.number is not None and not math.isfinite(float(answer.number)):
+        raise AnswerError("Nilai bukan angka.")
+    if (
+        bounds is not None
+        and answer.number is not None
+        and not bounds.minimum <= float(answer.number) <= bounds.maximum
+    ):
+        if question.answer_type == "persentase":
+            raise AnswerError("Persentase harus antara 0 dan 100.")
+        if question.answer_type == "nilai_0_4":
+            raise AnswerError("Nilai survei harus antara 0 dan 4.")
+        raise AnswerError(
+            f"Nilai harus antara {_plain(bounds.minimum)} dan {_plain(bounds.maximum)}."
+        )
 
 
 def _plain(value: float) -> str:

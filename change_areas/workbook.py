@@ -58,6 +58,7 @@ from change_areas.models import (
     QuestionOption,
 )
 from lib.imports import ImportFileError
+from lib.text import clean
 
 SHEET = "LKE ZI"
 INFO_SHEET = "Info"
@@ -679,15 +680,43 @@ def workbook_dataset(
     kinds = {code: (question, spec_input) for code, question, spec_input in catalog.answer_rows()}
     dataset = tablib.Dataset(headers=["code", "answer", "note"])
     numbers: list[int] = []
+    formulas: list[str] = []
     for row_number, code in located:
         answer_cell = sheet.cell(row=row_number, column=answer_col)
         note = sheet.cell(row=row_number, column=note_col).value if note_col else None
         question, spec_input = kinds.get(code, (None, None))
+        if _is_formula(answer_cell.value) and _typed(question, spec_input):
+            # A formula where a person types a value: its result is whatever the program
+            # that saved the file last computed, if anything; never read as blank.
+            formulas.append(
+                _(
+                    "Baris %(row)d (%(code)s): berisi rumus (%(formula)s); isi sel dengan "
+                    "nilainya, bukan rumus."
+                )
+                % {"row": row_number, "code": code, "formula": str(answer_cell.value)[:40]}
+            )
+            continue
         dataset.append(
-            [code, _answer_text(answer_cell, question, spec_input), _text_or_blank(note)]
+            [code, _answer_value(answer_cell, question, spec_input), _text_or_blank(note)]
         )
         numbers.append(row_number)
+    if formulas:
+        raise lke.LkeImportError(formulas)
     return dataset, numbers
+
+
+def _is_formula(value) -> bool:
+    return (isinstance(value, str) and value.startswith("=")) or hasattr(value, "text")
+
+
+def _typed(question: Question | None, spec_input: QuestionInput | None) -> bool:
+    """A cell a person fills (an option, a number, a count), not one the workbook computes
+    (a percentage question's own row, an input that sums others)."""
+    if question is None:
+        return False
+    if spec_input is not None:
+        return not (spec_input.computed or {}).get("sum")
+    return question.answer_type != "persen"
 
 
 def _headers(sheet) -> dict[str, int]:
@@ -754,14 +783,20 @@ def catalog_name(catalog: _Catalog) -> str:
 
 
 def _text_or_blank(value) -> str:
-    return "" if value is None else lke._unsafe_text(str(value).strip())
+    return "" if value is None else lke._unsafe_text(clean(str(value)).strip())
 
 
-def _answer_text(cell, question: Question | None, spec_input: QuestionInput | None) -> str:
-    """The answer column as the LKE file's `answer` text; formulas (computed cells) are blank."""
+def _answer_value(
+    cell, question: Question | None, spec_input: QuestionInput | None
+) -> str | int | float:
+    """The answer column as the LKE file's `answer` cell: text, or a number as the cell holds it
+    (never turned into text that a reader could take for thousands: 1.234 stays 1.234);
+    formulas (computed cells) are blank."""
     value = cell.value
-    if value is None or (isinstance(value, str) and value.startswith("=")):
+    if value is None or _is_formula(value):
         return ""
+    if isinstance(value, str):
+        return clean(value).strip()
     if (
         question is not None
         and spec_input is None
@@ -772,8 +807,11 @@ def _answer_text(cell, question: Question | None, spec_input: QuestionInput | No
         value = value * 100
     if isinstance(value, float):
         value = round(value, 6)
-        if value == int(value):
+        if value.is_integer():
             value = int(value)
+        return value
+    if isinstance(value, int | bool):
+        return value
     return str(value).strip()
 
 

@@ -18,6 +18,7 @@ from declarations.models import (
 )
 from declarations.services import DECLARATION_FIELDS
 from lib.concurrency import RevisionField, show_opened_values
+from lib.forms import DateField, DateInput
 from units.models import Unit
 
 SIGNATURE_IMAGE_MAX_BYTES = 2 * 1024 * 1024
@@ -85,7 +86,7 @@ class DeclarationForm(forms.ModelForm):
         model = Declaration
         fields = DECLARATION_FIELDS
         widgets = {
-            "event_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "event_date": DateInput(),
             "event_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "body": forms.Textarea(attrs={"rows": 18}),
         }
@@ -324,9 +325,7 @@ class ReportForm(forms.Form):
     whose letterhead it bears, and the signer's title."""
 
     number = forms.CharField(label=_("Nomor laporan"), max_length=120)
-    issued_on = forms.DateField(
-        label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    issued_on = DateField(label=_("Tanggal"), widget=DateInput())
     place = forms.CharField(label=_("Tempat"), max_length=100)
     issuer = forms.ModelChoiceField(
         label=_("Unit tim penilai (kop surat)"),

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from declarations import texts
+from lib.dates import plausible_date
 from units.access import ROLE_PERMS, Perm, memberships_of
 from units.models import Unit, actor_field
 from units.validators import validate_nip
@@ -182,7 +183,7 @@ class Declaration(models.Model):
         blank=True,
         help_text=_("Kosongkan untuk nomor otomatis saat difinalkan."),
     )
-    event_date = models.DateField(_("tanggal"))
+    event_date = models.DateField(_("tanggal"), validators=[plausible_date])
     event_time = models.TimeField(_("pukul"), null=True, blank=True)
     venue = models.CharField(_("tempat"), max_length=200)
     city = models.CharField(_("kota"), max_length=100)
@@ -709,7 +710,7 @@ class EvaluationReport(models.Model):
     )
     layer = models.CharField(_("lapis"), max_length=10)
     number = models.CharField(_("nomor"), max_length=120, unique=True)
-    issued_on = models.DateField(_("tanggal"))
+    issued_on = models.DateField(_("tanggal"), validators=[plausible_date])
     place = models.CharField(_("tempat"), max_length=100)
     issuer = models.ForeignKey(
         Unit,

@@ -132,7 +132,7 @@ def import_participants(
     try:
         dataset = read_dataset(content, file_name=file_name)
     except ImportFileError as error:
-        return ParticipantImport(ok=False, errors=[str(error)])
+        return ParticipantImport(ok=False, errors=error.errors)
     _normalise_headers(dataset)
     missing = sorted(required - set(dataset.headers))
     if missing:
@@ -140,8 +140,6 @@ def import_participants(
             ok=False,
             errors=[_("Kolom wajib tidak ada: %(columns)s.") % {"columns": ", ".join(missing)}],
         )
-    if not len(dataset):
-        return ParticipantImport(ok=False, errors=[_("Berkas tidak berisi satu baris pun.")])
     resource.init_collector(declaration)
     with transaction.atomic():
         report = import_dataset(resource, dataset, user=by)

@@ -37,6 +37,7 @@ from declarations.models import (
 )
 from declarations.selectors import check_declaration, units_of, with_participants
 from lib.concurrency import check_revision
+from lib.dates import plausible_date
 from lib.files import read_stored
 from lib.writes import record, refuse_unknown
 from units import access
@@ -367,6 +368,10 @@ def completeness_problems(declaration: Declaration) -> list[str]:
     declarants = list(declaration.declarants.all())
     if not declarants:
         problems.append(_("Belum ada penanda tangan."))
+    try:
+        plausible_date(declaration.event_date)  # a draft saved before dates were checked
+    except ValidationError as error:
+        problems.extend(error.messages)
     if not declaration.body.strip():
         problems.append(_("Isi dokumen masih kosong."))
     else:

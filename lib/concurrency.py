@@ -27,6 +27,9 @@ from django.db import models
 from django.forms.models import model_to_dict
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lib.errors import BadInput
 
 
 class EditConflict(Exception):
@@ -50,15 +53,42 @@ def check_revision(current: models.Model, expected: int | None) -> None:
         raise EditConflict(current, expected)
 
 
+MISSING_REVISION = gettext_lazy(
+    "Formulir ini tidak membawa versi data yang dibuka, sehingga tidak disimpan: "
+    "penyimpanan tanpa versi dapat menimpa perubahan orang lain. "
+    "Muat ulang halaman, lalu simpan lagi."
+)
+
+
+def posted_revision(data, name: str = "revision") -> int:
+    """The revision (or answer version) a form sent back; BadInput (400) when missing or garbled.
+
+    Our pages always send it, so a post without it is not a person's mistake
+    to show beside a field: it is refused whole, before anything is written,
+    rather than saved without the lost-update check.
+    """
+    value = data.get(name)
+    text = value.strip() if isinstance(value, str) else ""
+    if not text.isascii() or not text.isdigit() or len(text) > 9:
+        raise BadInput(MISSING_REVISION)
+    return int(text)
+
+
 class RevisionField(forms.IntegerField):
-    """The hidden form field that carries the revision a form was opened at."""
+    """The hidden form field that carries the revision a form was opened at.
+
+    Required on every edit form: missing or garbled, the whole request is
+    refused with a 400 (`posted_revision`), never saved without the check.
+    """
 
     widget = forms.HiddenInput
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
         kwargs.setdefault("min_value", 0)
         super().__init__(**kwargs)
+
+    def clean(self, value):
+        return posted_revision({"revision": value})
 
 
 @dataclass(frozen=True)

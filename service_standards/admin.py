@@ -1,9 +1,9 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from lib.imports import ImportExportMixin
 from service_standards import services, skm
 from service_standards.forms import LinesField
 from service_standards.models import (

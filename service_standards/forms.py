@@ -10,6 +10,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from lib.concurrency import RevisionField
+from lib.forms import DateField, DateInput
 from service_standards import skm
 from service_standards.models import (
     COMPONENT_GROUPS,
@@ -28,13 +29,6 @@ from service_standards.services import (
     VERSION_FIELDS,
     parse_lines,
 )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class LinesField(forms.CharField):
@@ -164,8 +158,8 @@ class PublishForm(forms.Form):
         max_length=150,
         help_text=_("Nomor SK kepala unit yang menetapkan standar pelayanan ini."),
     )
-    decree_date = forms.DateField(label=_("Tanggal keputusan"), widget=DateInput())
-    effective_date = forms.DateField(label=_("Tanggal mulai berlaku"), widget=DateInput())
+    decree_date = DateField(label=_("Tanggal keputusan"), widget=DateInput())
+    effective_date = DateField(label=_("Tanggal mulai berlaku"), widget=DateInput())
     consultation = forms.ModelChoiceField(
         label=_("Konsultasi publik (FGD)"),
         queryset=Consultation.objects.none(),
@@ -242,7 +236,7 @@ class MaklumatSignForm(forms.Form):
     signer_nip = forms.CharField(label=_("NIP"), max_length=18, required=False)
     signer_position = forms.CharField(label=_("Jabatan"), max_length=200)
     signed_place = forms.CharField(label=_("Tempat"), max_length=100)
-    signed_on = forms.DateField(label=_("Tanggal"), widget=DateInput())
+    signed_on = DateField(label=_("Tanggal"), widget=DateInput())
 
     def clean_signed_on(self):
         value = self.cleaned_data["signed_on"]

@@ -31,6 +31,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from lib.dates import plausible_date
 from service_standards import skm
 from units.models import actor_field
 
@@ -413,8 +414,12 @@ class StandardVersion(models.Model):
 
     # Penetapan.
     decree_number = models.CharField(_("nomor keputusan"), max_length=150, blank=True)
-    decree_date = models.DateField(_("tanggal keputusan"), null=True, blank=True)
-    effective_date = models.DateField(_("tanggal berlaku"), null=True, blank=True)
+    decree_date = models.DateField(
+        _("tanggal keputusan"), null=True, blank=True, validators=[plausible_date]
+    )
+    effective_date = models.DateField(
+        _("tanggal berlaku"), null=True, blank=True, validators=[plausible_date]
+    )
     consultation = models.ForeignKey(
         "Consultation",
         on_delete=models.PROTECT,
@@ -456,6 +461,13 @@ class StandardVersion(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["service", "number"], name="standard_version_number_unique"
+            ),
+            # One draft per service: two people pressing "versi baru" at once get one draft.
+            models.UniqueConstraint(
+                fields=["service"],
+                condition=Q(status="draft"),
+                name="standard_one_draft_per_service",
+                violation_error_message=_("Layanan ini sudah memiliki draf standar."),
             ),
             models.CheckConstraint(
                 condition=Q(status="draft")
@@ -572,7 +584,7 @@ class Consultation(models.Model):
         related_name="service_consultations",
         verbose_name=_("unit"),
     )
-    held_on = models.DateField(_("tanggal pelaksanaan"))
+    held_on = models.DateField(_("tanggal pelaksanaan"), validators=[plausible_date])
     title = models.CharField(_("judul kegiatan"), max_length=250)
     place = models.CharField(_("tempat"), max_length=250, blank=True)
     participants = TextListField(
@@ -633,7 +645,9 @@ class Maklumat(models.Model):
     signer_nip = models.CharField(_("NIP penanda tangan"), max_length=18, blank=True)
     signer_position = models.CharField(_("jabatan penanda tangan"), max_length=200, blank=True)
     signed_place = models.CharField(_("tempat penandatanganan"), max_length=100, blank=True)
-    signed_on = models.DateField(_("tanggal penandatanganan"), null=True, blank=True)
+    signed_on = models.DateField(
+        _("tanggal penandatanganan"), null=True, blank=True, validators=[plausible_date]
+    )
     signed_at = models.DateTimeField(_("dicatat ditandatangani"), null=True, blank=True)
     signed_by = actor_field(_("dicatat oleh"))
     superseded_at = models.DateTimeField(_("diganti"), null=True, blank=True)

@@ -144,11 +144,20 @@ VERSION_FIELDS = ("change_note", *StandardVersion.CONTENT_FIELDS)
 def version_create(
     *, service: Service, by: User | None, copy_from: StandardVersion | None = None, **fields: Any
 ) -> StandardVersion:
-    """A new draft version; with `copy_from`, its components are copied (the usual way)."""
+    """A new draft version; with `copy_from`, its components are copied (the usual way).
+
+    A service has one draft at most (a database constraint): a second is refused.
+    """
     refuse_unknown(fields, allowed=VERSION_FIELDS, what="version")
     _authorise(by, service.unit, Perm.EDIT_SELF)
     # Lock the service so two people creating drafts at once get distinct numbers.
     Service.objects.select_for_update().filter(pk=service.pk).first()
+    existing = service.versions.drafts().first()
+    if existing is not None:
+        raise ValidationError(
+            _("Layanan ini sudah memiliki draf (versi %(number)d); ubah draf itu.")
+            % {"number": existing.number}
+        )
     number = (service.versions.aggregate(last=Max("number"))["last"] or 0) + 1
     values: dict[str, Any] = {}
     if copy_from is not None:
@@ -164,6 +173,21 @@ def version_create(
     record(version, by=by, reason="version_create")
     version.save()
     return version
+
+
+@transaction.atomic
+def version_draft(*, service: Service, by: User | None) -> tuple[StandardVersion, bool]:
+    """The service's draft: the one there is, or a new one copied from the version in force
+    (else the newest). Returns (draft, created). Under the service's row lock, so two people
+    asking at once get the same draft; the database's one-draft constraint stands behind it.
+    """
+    _authorise(by, service.unit, Perm.EDIT_SELF)
+    Service.objects.select_for_update().filter(pk=service.pk).first()
+    existing = service.versions.drafts().first()
+    if existing is not None:
+        return existing, False
+    source = service.versions.published().first() or service.versions.order_by("-number").first()
+    return version_create(service=service, by=by, copy_from=source), True
 
 
 def _ensure_draft(version: StandardVersion) -> None:

@@ -118,3 +118,26 @@ def catalogs(db) -> dict[str, Framework]:
 def framework(catalogs) -> Framework:
     """The framework new cycles use (PermenPAN-RB 90/2021 with its LKE)."""
     return Framework.objects.current()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The fuzz run's totals (tests/test_fuzz.py), summed over every worker's reports."""
+    requests = refused = cases = server_errors = bad_writes = 0
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            if getattr(report, "when", None) != "call" or "test_fuzz.py" not in report.nodeid:
+                continue
+            cases += 1
+            properties = dict(getattr(report, "user_properties", []))
+            requests += properties.get("fuzz_requests", 0)
+            refused += properties.get("fuzz_refused", 0)
+            if report.failed:
+                crash = getattr(report.longrepr, "reprcrash", None)
+                text = crash.message if crash is not None else str(report.longrepr)
+                server_errors += "AssertionError: 500 on " in text
+                bad_writes += "but wrote" in text
+    if cases:
+        terminalreporter.write_line(
+            f"fuzz: {requests} hostile requests on {cases} URLs as every kind of person "
+            f"({refused} refused): {server_errors} × 500, {bad_writes} refusals that wrote"
+        )

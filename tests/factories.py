@@ -13,6 +13,7 @@ import datetime
 
 import factory
 from django.core.management import call_command
+from django.test import TestCase
 from django.utils import timezone
 
 from change_areas import scoring, selectors
@@ -259,7 +260,8 @@ class AnswerFactory(factory.django.DjangoModelFactory):
 
 class EvidenceFactory(factory.django.DjangoModelFactory):
     """A real PDF uploaded by `change_areas.services.evidence_upload` (its file stored once,
-    by hash). `file_name=` names the uploaded file."""
+    by hash), as after the upload's transaction committed (the bytes are written on commit,
+    lib.files). `file_name=` names the uploaded file."""
 
     class Meta:
         model = Evidence
@@ -279,7 +281,8 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        return cycle_services.evidence_upload(**kwargs)
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return cycle_services.evidence_upload(**kwargs)
 
 
 class WorkPlanItemFactory(factory.django.DjangoModelFactory):

@@ -24,7 +24,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "root": {"level": "WARNING"},
-    "loggers": {"zi_tracker.requests": {"level": "WARNING"}},
+    "loggers": {
+        "zi_tracker.requests": {"level": "WARNING"},
+        # as in production: refusals are the request log's one line, not Django's tracebacks
+        "django.request": {"level": "ERROR"},
+        "django.security.csrf": {"level": "ERROR"},
+    },
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -20,10 +20,12 @@ from typing import Any
 import pytest
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.test import TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, include, path, reverse
 from django.urls.resolvers import RoutePattern
 from PIL import Image
 
+from change_areas.models import Answer
 from lib.view_permissions import ViewPermission, public
 from tests.declarations import matrix as dm
 from tests.factories import MembershipFactory, UnitFactory, UserFactory
@@ -161,6 +163,14 @@ def tpi_kwargs(world: World, **extra) -> dict:
 
 def recommendation_kwargs(world: World) -> dict:
     return tpi_kwargs(world, layer="tpi", rec_id=world.extra["recommendation"].pk)
+
+
+def tpi_version(world: World, code: str = "A.MP.PMN.i.a") -> int:
+    """The version of the TPI's answer the review page would send back (0: none yet)."""
+    answer = Answer.objects.filter(
+        cycle=world.extra["tpi_cycle"], layer="tpi", question__code=code
+    ).first()
+    return answer.version if answer else 0
 
 
 def evidence_kwargs(world: World) -> dict:
@@ -315,7 +325,7 @@ ROWS: list[Row] = [
                                                                             LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
     Row("change_areas:hasil", "GET", cycle_kwargs, statuses(                LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
     Row("change_areas:answer_save", "POST", question_kwargs, statuses(      LOGIN, 404,     302,  302,  403, 403, 403,   302,   302),
-        data=lambda world: {"option": "Ya", "note": "ada SK"}),
+        data=lambda world: {"option": "Ya", "note": "ada SK", "version": "0"}),
     Row("change_areas:answer_evidence", "POST", question_kwargs, statuses(  LOGIN, 404,     302,  302,  403, 403, 403,   302,   302),
         data=lambda world: {"action": "attach", "evidence": world.extra["evidence"].pk}),
     Row("change_areas:work_plan", "GET", cycle_kwargs, statuses(            LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
@@ -338,7 +348,7 @@ ROWS: list[Row] = [
                                                                             LOGIN, 404,     403,  403,  200, 403, 403,   403,   200, pre=403)),
     Row("change_areas:review_answer_save", "POST", lambda world: tpi_kwargs(world, layer="tpi", question_code="A.MP.PMN.i.a"), statuses(
                                                                             LOGIN, 404,     403,  403,  302, 403, 403,   403,   302, pre=403),
-        data=lambda world: {"option": "Tidak", "note": "belum ada SK"}),
+        data=lambda world: {"option": "Tidak", "note": "belum ada SK", "version": tpi_version(world)}),
     Row("change_areas:review_mark", "POST", lambda world: tpi_kwargs(world, layer="tpi", question_code="A.MP.PMN.i.a"), statuses(
                                                                             LOGIN, 404,     403,  403,  302, 403, 403,   403,   302, pre=403),
         data=lambda world: {"status": "perlu_perbaikan", "reason": "Lampirkan SK tim."}),
@@ -637,7 +647,8 @@ def matrix_world(django_db_setup, django_db_blocker):
     request changes is undone before the next.
     """
     with django_db_blocker.unblock(), transaction.atomic():
-        built = build_world()
+        with TestCase.captureOnCommitCallbacks(execute=True):  # evidence bytes, written on commit
+            built = build_world()
         yield built
         transaction.set_rollback(True)
 

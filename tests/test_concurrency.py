@@ -18,7 +18,7 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import close_old_connections, connection
+from django.db import IntegrityError, close_old_connections, connection, transaction
 
 from change_areas import services
 from change_areas.models import Answer, Layer, Stage
@@ -37,7 +37,8 @@ from tests.factories import (
     UserFactory,
     member,
 )
-from units.models import Role, UnitKind
+from units import services as unit_services
+from units.models import Role, Unit, UnitKind
 
 ON_POSTGRESQL = connection.vendor == "postgresql"
 
@@ -269,3 +270,47 @@ if ON_POSTGRESQL:
         versions = StandardVersion.objects.filter(service=draft_standard.service)
         assert versions.filter(status=StandardVersion.Status.PUBLISHED).count() == 1
         assert versions.get().decree_number == decree_number
+
+    def test_two_people_asking_for_a_new_version_at_once_get_one_draft(
+        draft_standard, first_editor, second_editor
+    ):
+        service = StandardVersionFactory(
+            published=True, service__unit=draft_standard.service.unit
+        ).service
+
+        def ask(by):
+            return lambda: standard_services.version_draft(service=service, by=by)[0].pk
+
+        outcomes = race(ask(first_editor), ask(second_editor))
+
+        assert all(isinstance(outcome, int) for outcome in outcomes), outcomes
+        assert outcomes[0] == outcomes[1]
+        assert service.versions.filter(status=StandardVersion.Status.DRAFT).count() == 1
+
+    def test_the_database_refuses_a_second_draft_whatever_the_code_does(draft_standard):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            StandardVersion.objects.create(
+                service=draft_standard.service, number=draft_standard.number + 1
+            )
+
+    def test_two_units_created_at_once_with_codes_differing_in_case_make_one(race_root):
+        def create(code):
+            return lambda: (
+                unit_services.unit_create(
+                    parent=race_root, code=code, name=f"Unit {code}", kind=UnitKind.SATKER
+                ).code
+            )
+
+        outcomes = race(create("bps-9100"), create("BPS-9100"))
+
+        created, refused = one_wins(outcomes, str, ValidationError)
+        assert "huruf besar dan kecil" in " ".join(refused.messages)
+        assert list(
+            Unit.objects.filter(code__iexact="bps-9100").values_list("code", flat=True)
+        ) == [created]
+
+    def test_the_database_refuses_a_code_that_differs_only_in_case(race_root):
+        other = UnitFactory(code="RACE-2", parent=race_root)
+
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Unit.objects.filter(pk=other.pk).update(code="race")

@@ -9,8 +9,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -201,9 +203,35 @@ class Unit(MP_Node):
         verbose_name = _("unit")
         verbose_name_plural = _("unit")
         ordering = ["path"]
+        constraints = [
+            # BPS-9100 and bps-9100 are one code to people (and in URLs people type):
+            # PostgreSQL settles two units saved at once with codes differing only in case.
+            models.UniqueConstraint(
+                Lower("code"),
+                name="unit_code_unique_ignoring_case",
+                violation_error_message=_(
+                    "Kode unit ini sudah dipakai unit lain (huruf besar dan kecil dianggap sama)."
+                ),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.code:
+            taken = Unit.objects.filter(code__iexact=self.code).exclude(pk=self.pk).first()
+            if taken is not None:
+                raise ValidationError(
+                    {
+                        "code": _(
+                            "Kode %(code)s sudah dipakai %(unit)s (%(taken)s); huruf besar dan "
+                            "kecil dianggap sama."
+                        )
+                        % {"code": self.code, "unit": taken.name, "taken": taken.code}
+                    }
+                )
 
     def get_absolute_url(self) -> str:
         return reverse("units:detail", kwargs={"code": self.code})

@@ -8,6 +8,7 @@ same everywhere.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
@@ -15,7 +16,7 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mass_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
 from django.template.loader import render_to_string
@@ -47,9 +48,10 @@ def unit_create(*, parent: Unit | None, by: User | None = None, **fields: Any) -
     unit = Unit(**fields)
     unit.full_clean(exclude=_TREE_FIELDS)
     record(unit, by=by, reason="unit_create")
-    if parent is None:
-        return Unit.objects.add_root(instance=unit)
-    return Unit.objects.add_child(parent, instance=unit)
+    with _code_settled_by_the_database(unit):
+        if parent is None:
+            return Unit.objects.add_root(instance=unit)
+        return Unit.objects.add_child(parent, instance=unit)
 
 
 @transaction.atomic
@@ -60,8 +62,31 @@ def unit_update(*, unit: Unit, by: User | None = None, **fields: Any) -> Unit:
         setattr(unit, name, value)
     unit.full_clean(exclude=_TREE_FIELDS)
     record(unit, by=by, reason="unit_update")
-    unit.save()
+    with _code_settled_by_the_database(unit):
+        unit.save()
     return unit
+
+
+@contextmanager
+def _code_settled_by_the_database(unit: Unit):
+    """Two units saved at once with one code (in any case) pass `full_clean` both; the
+    database's unique index refuses the second, which is told as a form would tell it."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as error:
+        text = str(error)
+        if "unit_code_unique_ignoring_case" not in text and "code" not in text:
+            raise
+        raise ValidationError(
+            {
+                "code": _(
+                    "Kode %(code)s baru saja dipakai unit lain; huruf besar dan kecil "
+                    "dianggap sama."
+                )
+                % {"code": unit.code}
+            }
+        ) from None
 
 
 def parent_of(unit: Unit) -> Unit | None:

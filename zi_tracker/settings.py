@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "treebeard",
+    # Before django_tasks_db: its `db_worker` command is ours (lib/management/commands/db_worker.py,
+    # which waits for the database instead of exiting). lib has no models, templates or static files.
+    "lib",
     "django_tasks",
     "django_tasks_db",
     "axes",
@@ -68,8 +71,8 @@ INSTALLED_APPS = [
     "csp",
     "ninja",  # the API's documentation page served from our own static files
     # ZI Tracker, floor first (docs/architecture.md): lib <- units, messaging <- change_areas,
-    # service_standards <- declarations, integrations <- zi_tracker (the roof) <- benchmarks
-    "lib",
+    # service_standards <- declarations, integrations <- zi_tracker (the roof) <- benchmarks;
+    # lib is listed above (before django_tasks_db)
     "units",
     "messaging",
     "change_areas",
@@ -82,6 +85,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # No control character in anything a request carries (lib.text): before anything reads it.
+    "lib.middleware.CleanInputMiddleware",
     "lib.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -96,6 +101,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "lib.middleware.RequestLogMiddleware",
+    # PDFs, spreadsheets, JSON and evidence of private views: Cache-Control private, no-store.
+    "lib.middleware.PrivateDownloadsMiddleware",
     # django-axes: last, so that it sees failed sign-ins after every other middleware.
     "axes.middleware.AxesMiddleware",
 ]
@@ -300,6 +307,9 @@ IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 
+# A form refused for its CSRF token gets our own page (templates/403_csrf.html), not Django's.
+CSRF_FAILURE_VIEW = "lib.errors.csrf_failure"
+
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -353,6 +363,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # A refused request (4xx) is one line from lib.middleware.RequestLogMiddleware;
+        # Django's own loggers keep errors only (with their traceback).
+        "django.request": {"level": "ERROR"},
+        "django.security.csrf": {"level": "ERROR"},
         "django.server": {"level": "WARNING" if not DEBUG else "INFO"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

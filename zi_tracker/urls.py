@@ -79,4 +79,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "lib.errors.bad_request"
+handler403 = "lib.errors.permission_denied"
 handler500 = "lib.operations.server_error"

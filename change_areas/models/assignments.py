@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from change_areas.models.catalog import Area, Question
 from change_areas.models.cycles import Cycle
+from lib.dates import plausible_date
 
 
 class Assignment(models.Model):
@@ -40,7 +41,7 @@ class Assignment(models.Model):
         related_name="+",
         verbose_name=_("pertanyaan"),
     )
-    due_date = models.DateField(_("tenggat"), null=True, blank=True)
+    due_date = models.DateField(_("tenggat"), null=True, blank=True, validators=[plausible_date])
     note = models.CharField(_("catatan"), max_length=500, blank=True)
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -405,6 +405,16 @@ class Question(CatalogItem):
                 problems = expressions.check(expressions.preset(self.value_rule or {}), keys)
             except (expressions.ExpressionError, KeyError) as error:
                 problems = [str(error)]
+            limits = (self.value_rule or {}).get("limits") or {}
+            if not isinstance(limits, dict):
+                problems.append(_("batas (limits) harus memetakan isian ke isian lain"))
+            else:
+                problems += [
+                    _("batas %(key)s: %(at_most)s harus menyebut isian pertanyaan ini")
+                    % {"key": key, "at_most": at_most}
+                    for key, at_most in limits.items()
+                    if str(key) not in keys or str(at_most) not in keys
+                ]
             if problems:
                 raise ValidationError({"value_rule": problems})
 

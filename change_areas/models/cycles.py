@@ -24,6 +24,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from change_areas.models.catalog import Framework, Predicate, Question
+from lib.dates import plausible_date
 from units.models import Unit
 
 
@@ -138,12 +139,16 @@ class Campaign(models.Model):
         Framework, on_delete=models.PROTECT, related_name="campaigns", verbose_name=_("kerangka")
     )
     year = models.PositiveSmallIntegerField(_("tahun"))
-    fill_opens = models.DateField(_("pengisian dibuka"))
-    fill_closes = models.DateField(_("pengisian ditutup"))
-    review_opens = models.DateField(_("penilaian TPI dibuka"))
-    review_closes = models.DateField(_("penilaian TPI ditutup"))
-    tpn_opens = models.DateField(_("evaluasi TPN dibuka"), null=True, blank=True)
-    tpn_closes = models.DateField(_("evaluasi TPN ditutup"), null=True, blank=True)
+    fill_opens = models.DateField(_("pengisian dibuka"), validators=[plausible_date])
+    fill_closes = models.DateField(_("pengisian ditutup"), validators=[plausible_date])
+    review_opens = models.DateField(_("penilaian TPI dibuka"), validators=[plausible_date])
+    review_closes = models.DateField(_("penilaian TPI ditutup"), validators=[plausible_date])
+    tpn_opens = models.DateField(
+        _("evaluasi TPN dibuka"), null=True, blank=True, validators=[plausible_date]
+    )
+    tpn_closes = models.DateField(
+        _("evaluasi TPN ditutup"), null=True, blank=True, validators=[plausible_date]
+    )
     pre_assessment = models.BooleanField(
         _("dengan penilaian pendahuluan"),
         default=False,
@@ -154,6 +159,7 @@ class Campaign(models.Model):
         null=True,
         blank=True,
         help_text=_("31 Mei tahun kampanye kecuali TPN menetapkan lain (PermenPAN-RB 5/2024)."),
+        validators=[plausible_date],
     )
     proposal_extension = models.TextField(
         _("dasar perpanjangan batas pengusulan"),
@@ -262,13 +268,27 @@ class Cycle(models.Model):
         related_name="cycles",
         verbose_name=_("kampanye"),
     )
-    fill_opens = models.DateField(_("pengisian dibuka"), null=True, blank=True)
-    fill_closes = models.DateField(_("pengisian ditutup"), null=True, blank=True)
-    review_opens = models.DateField(_("penilaian TPI dibuka"), null=True, blank=True)
-    review_closes = models.DateField(_("penilaian TPI ditutup"), null=True, blank=True)
-    proposal_closes = models.DateField(_("batas pengusulan ke TPN"), null=True, blank=True)
-    tpn_opens = models.DateField(_("evaluasi TPN dibuka"), null=True, blank=True)
-    tpn_closes = models.DateField(_("evaluasi TPN ditutup"), null=True, blank=True)
+    fill_opens = models.DateField(
+        _("pengisian dibuka"), null=True, blank=True, validators=[plausible_date]
+    )
+    fill_closes = models.DateField(
+        _("pengisian ditutup"), null=True, blank=True, validators=[plausible_date]
+    )
+    review_opens = models.DateField(
+        _("penilaian TPI dibuka"), null=True, blank=True, validators=[plausible_date]
+    )
+    review_closes = models.DateField(
+        _("penilaian TPI ditutup"), null=True, blank=True, validators=[plausible_date]
+    )
+    proposal_closes = models.DateField(
+        _("batas pengusulan ke TPN"), null=True, blank=True, validators=[plausible_date]
+    )
+    tpn_opens = models.DateField(
+        _("evaluasi TPN dibuka"), null=True, blank=True, validators=[plausible_date]
+    )
+    tpn_closes = models.DateField(
+        _("evaluasi TPN ditutup"), null=True, blank=True, validators=[plausible_date]
+    )
     pre_assessment = models.BooleanField(_("dengan penilaian pendahuluan"), default=False)
     early_review = models.BooleanField(
         _("ajukan lebih awal, dinilai lebih awal"),

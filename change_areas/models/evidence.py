@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from lib.dates import plausible_date
+
 
 def _blob_path(instance: EvidenceFile, filename: str) -> str:
     return f"evidence/{instance.sha256[:2]}/{instance.sha256}"
@@ -70,7 +72,9 @@ class Evidence(models.Model):
         choices=DocumentType.choices,
         default=DocumentType.LAINNYA,
     )
-    valid_until = models.DateField(_("berlaku sampai"), null=True, blank=True)
+    valid_until = models.DateField(
+        _("berlaku sampai"), null=True, blank=True, validators=[plausible_date]
+    )
     description = models.TextField(_("keterangan"), blank=True)
     blob = models.ForeignKey(
         EvidenceFile, on_delete=models.PROTECT, related_name="documents", verbose_name=_("berkas")

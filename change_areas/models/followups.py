@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from change_areas.models.catalog import Area
 from change_areas.models.cycles import Cycle, Layer
+from lib.dates import plausible_date
 
 
 class RecommendationStatus(models.TextChoices):
@@ -51,7 +52,9 @@ class Recommendation(models.Model):
         help_text=_("Kosongkan untuk rekomendasi umum."),
     )
     text = models.TextField(_("rekomendasi"))
-    due_date = models.DateField(_("batas tindak lanjut"), null=True, blank=True)
+    due_date = models.DateField(
+        _("batas tindak lanjut"), null=True, blank=True, validators=[plausible_date]
+    )
     status = models.CharField(
         _("status"),
         max_length=20,

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from change_areas.models.catalog import Predicate
 from change_areas.models.cycles import DecisionRoute
+from lib.dates import plausible_date
 
 
 class PredicateAwardQuerySet(models.QuerySet):
@@ -51,8 +52,10 @@ class PredicateAward(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("tahun penilaian"))
     decree_number = models.CharField(_("nomor keputusan"), max_length=150)
-    decree_date = models.DateField(_("tanggal keputusan"))
-    revoked_on = models.DateField(_("tanggal pencabutan"), null=True, blank=True)
+    decree_date = models.DateField(_("tanggal keputusan"), validators=[plausible_date])
+    revoked_on = models.DateField(
+        _("tanggal pencabutan"), null=True, blank=True, validators=[plausible_date]
+    )
     revocation_decree = models.CharField(
         _("nomor keputusan pencabutan"), max_length=150, blank=True
     )
@@ -135,7 +138,7 @@ class MandiriDesignation(models.Model):
         verbose_name=_("instansi"),
     )
     decree_number = models.CharField(_("nomor keputusan Menteri"), max_length=150)
-    decree_date = models.DateField(_("tanggal keputusan"))
+    decree_date = models.DateField(_("tanggal keputusan"), validators=[plausible_date])
     valid_from = models.PositiveSmallIntegerField(_("berlaku mulai tahun"))
     valid_until = models.PositiveSmallIntegerField(
         _("berlaku sampai tahun"), null=True, blank=True, help_text=_("Kosong: sampai dicabut.")

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from change_areas.models.catalog import Question
 from change_areas.models.cycles import Cycle, Layer
+from lib.dates import plausible_date
 
 
 class ReviewStatus(models.TextChoices):
@@ -217,7 +218,7 @@ class Proposal(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("tahun"))
     letter_number = models.CharField(_("nomor surat usulan"), max_length=150)
-    letter_date = models.DateField(_("tanggal surat"))
+    letter_date = models.DateField(_("tanggal surat"), validators=[plausible_date])
     sptjm = models.ForeignKey(
         "change_areas.Evidence",
         on_delete=models.PROTECT,

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from change_areas.models.catalog import Area
 from change_areas.models.cycles import Cycle
+from lib.dates import plausible_date
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 
@@ -58,8 +59,8 @@ class WorkPlanItem(models.Model):
     person_in_charge = models.CharField(
         _("penanggung jawab di luar tim"), max_length=200, blank=True
     )
-    start_date = models.DateField(_("mulai"), null=True, blank=True)
-    due_date = models.DateField(_("tenggat"), null=True, blank=True)
+    start_date = models.DateField(_("mulai"), null=True, blank=True, validators=[plausible_date])
+    due_date = models.DateField(_("tenggat"), null=True, blank=True, validators=[plausible_date])
     status = models.CharField(
         _("status"), max_length=20, choices=WorkPlanStatus.choices, default=WorkPlanStatus.PLANNED
     )
@@ -107,7 +108,7 @@ class ProgressEntry(models.Model):
         related_name="progress_entries",
         verbose_name=_("kegiatan"),
     )
-    date = models.DateField(_("tanggal"), default=timezone.localdate)
+    date = models.DateField(_("tanggal"), default=timezone.localdate, validators=[plausible_date])
     note = models.TextField(_("catatan kemajuan"))
     percent = models.PositiveSmallIntegerField(_("kemajuan (%)"), validators=PERCENT)
     evidence = models.ForeignKey(

@@ -30,6 +30,7 @@ from change_areas.services.cycles import (
 from change_areas.services.evidence import (
     ALLOWED_EVIDENCE_TYPES,
     answer_evidence_set,
+    answer_evidence_upload,
     evidence_replace,
     evidence_upload,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "AnswerConflict",
     "UnchangedAnswers",
     "answer_evidence_set",
+    "answer_evidence_upload",
     "answer_save",
     "answers_save_many",
     "assignment_remove",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import filetype
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
 from django.utils.text import get_valid_filename
@@ -23,6 +23,7 @@ from change_areas.models import (
     Layer,
     Question,
 )
+from lib.files import save_on_commit
 from lib.writes import record
 from units import access
 from units.access import Perm
@@ -61,7 +62,8 @@ def _sniff(uploaded) -> tuple[str, str]:
     return kind.mime, ALLOWED_EVIDENCE_TYPES[kind.mime]
 
 
-def _store_blob(uploaded) -> EvidenceFile:
+def _check_upload(uploaded) -> tuple[str, str]:
+    """Size and type of an upload, read from its bytes: (mime type, extension)."""
     limit = settings.ZI_EVIDENCE_MAX_BYTES
     if uploaded.size is not None and uploaded.size > limit:
         raise ValidationError(
@@ -70,7 +72,11 @@ def _store_blob(uploaded) -> EvidenceFile:
         )
     if not uploaded.size:
         raise ValidationError(_("Berkas kosong."))
-    mime, extension = _sniff(uploaded)
+    return _sniff(uploaded)
+
+
+def _store_blob(uploaded, mime: str, extension: str) -> EvidenceFile:
+    """The upload's blob (the existing one for the same bytes); call after every check."""
     digest = hashlib.sha256()
     for chunk in uploaded.chunks():
         digest.update(chunk)
@@ -78,17 +84,17 @@ def _store_blob(uploaded) -> EvidenceFile:
     existing = EvidenceFile.objects.filter(sha256=sha256).first()
     if existing is not None:
         return existing  # the same bytes are stored once
-    uploaded.seek(0)
     blob = EvidenceFile(sha256=sha256, size=uploaded.size, content_type=mime, extension=extension)
-    # The bytes are in storage before the row exists, so a row never names a missing file.
-    blob.file.save(sha256, File(uploaded), save=False)
     try:
         with transaction.atomic():
+            # The row is named now; its bytes are written once the request's rows commit
+            # (lib.files.save_on_commit), so a refusal anywhere later leaves no file.
+            save_on_commit(blob.file, sha256, File(uploaded))
             blob.save()
     except IntegrityError:
         # Someone stored the same bytes a moment ago (another app server, same file): theirs
-        # is the one. Ours stays in storage unnamed by any row; content-addressed, it is
-        # the same bytes, and deleting it could delete theirs under the same name.
+        # is the one. Ours is never written: the write was to happen on commit of the
+        # savepoint just rolled back, and Django drops it with the savepoint.
         return EvidenceFile.objects.get(sha256=sha256)
     return blob
 
@@ -96,7 +102,10 @@ def _store_blob(uploaded) -> EvidenceFile:
 def _clean_name(name: str, extension: str) -> str:
     """A safe download name: no directories (either slash), no leading dots, the real extension."""
     stem = Path((name or "bukti").replace("\\", "/")).stem[:120]
-    cleaned = get_valid_filename(stem).lstrip(".") or "bukti"
+    try:
+        cleaned = get_valid_filename(stem).lstrip(".") or "bukti"
+    except SuspiciousFileOperation:  # nothing usable is left ("🙂", "..")
+        cleaned = "bukti"
     return f"{cleaned}.{extension}"
 
 
@@ -118,22 +127,23 @@ def evidence_upload(
     """
     if by is not None:
         access.check(by, unit, Perm.EDIT_SELF)
-    blob = _store_blob(uploaded_file)
+    mime, extension = _check_upload(uploaded_file)
+    evidence = Evidence(
+        unit=unit,
+        title=title.strip() or Path(uploaded_file.name or "").stem[:255] or _("Bukti dukung"),
+        document_type=document_type,
+        valid_until=valid_until,
+        description=description,
+        original_name=_clean_name(uploaded_file.name, extension),
+        uploaded_by=by,
+    )
+    evidence.full_clean(exclude=["blob"])  # every check before the first write
+    blob = _store_blob(uploaded_file, mime, extension)
     existing = Evidence.objects.filter(unit=unit, blob=blob).order_by("pk").first()
     if existing is not None:
         existing.reused = True
         return existing
-    evidence = Evidence(
-        unit=unit,
-        title=title.strip() or Path(uploaded_file.name or "").stem or _("Bukti dukung"),
-        document_type=document_type,
-        valid_until=valid_until,
-        description=description,
-        blob=blob,
-        original_name=_clean_name(uploaded_file.name, blob.extension),
-        uploaded_by=by,
-    )
-    evidence.full_clean()
+    evidence.blob = blob
     record(evidence, by=by, reason="evidence_upload")
     evidence.save()
     evidence.reused = False
@@ -145,12 +155,68 @@ def evidence_replace(*, evidence: Evidence, uploaded_file, by=None) -> Evidence:
     """Give the document a new file; the old file and version stay in the history."""
     if by is not None:
         access.check(by, evidence.unit, Perm.EDIT_SELF)
-    blob = _store_blob(uploaded_file)
-    evidence.blob = blob
-    evidence.original_name = _clean_name(uploaded_file.name, blob.extension)
+    mime, extension = _check_upload(uploaded_file)
+    evidence.original_name = _clean_name(uploaded_file.name, extension)
+    evidence.blob = _store_blob(uploaded_file, mime, extension)
     evidence.uploaded_by = by
     record(evidence, by=by, reason="evidence_replace")
     evidence.save()
+    return evidence
+
+
+def _check_answer_editable(cycle: Cycle, question: Question, layer: str, by) -> None:
+    if by is not None:
+        access.check(by, cycle.unit, workflow.LAYER_PERMS[layer])
+        editable, reason = workflow.layer_edit_state(cycle, layer, by, question=question)
+        if not editable:
+            raise PermissionDenied(reason)
+
+
+@transaction.atomic
+def answer_evidence_upload(
+    *,
+    cycle: Cycle,
+    question: Question,
+    uploaded_file,
+    title: str = "",
+    document_type: str = "lainnya",
+    valid_until: datetime.date | None = None,
+    description: str = "",
+    layer: str = Layer.SELF,
+    by=None,
+) -> Evidence:
+    """Upload a document into the unit's library and attach it to a question, in one go.
+
+    The question must be open to the person first: a refused attach stores
+    neither the library entry nor the file (the bytes are written on commit).
+    """
+    _check_answer_editable(cycle, question, layer, by)
+    evidence = evidence_upload(
+        unit=cycle.unit,
+        uploaded_file=uploaded_file,
+        title=title,
+        document_type=document_type,
+        valid_until=valid_until,
+        description=description,
+        by=by,
+    )
+    try:
+        answer_evidence_set(
+            cycle=cycle, question=question, evidence=evidence, attach=True, layer=layer, by=by
+        )
+    except ValidationError as refused:
+        if not evidence.reused:
+            raise
+        # The same file again: say which library document holds it, then why nothing changed.
+        raise ValidationError(
+            [
+                _(
+                    "Berkas yang sama sudah ada di pustaka sebagai “%(title)s”; dokumen itu yang dipakai."
+                )
+                % {"title": evidence.title},
+                *refused.messages,
+            ]
+        ) from None
     return evidence
 
 
@@ -167,11 +233,7 @@ def answer_evidence_set(
     """Attach (or detach) one of the unit's documents to a question's answer."""
     if evidence.unit_id != cycle.unit_id:
         raise ValidationError(_("Bukti dukung harus milik unit siklus ini."))
-    if by is not None:
-        access.check(by, cycle.unit, workflow.LAYER_PERMS[layer])
-        editable, reason = workflow.layer_edit_state(cycle, layer, by, question=question)
-        if not editable:
-            raise PermissionDenied(reason)
+    _check_answer_editable(cycle, question, layer, by)
     answer, _created = Answer.objects.get_or_create(cycle=cycle, question=question, layer=layer)
     if attach and answer.evidence.filter(pk=evidence.pk).exists():
         raise ValidationError(

@@ -45,6 +45,7 @@ from change_areas.models import (
     Stage,
 )
 from change_areas.services.cycles import cycle_refresh_summary
+from change_areas.services.evidence import evidence_upload
 from change_areas.services.followups import recommendations_released
 from change_areas.services.history import locked
 from change_areas.services.predicates import predicate_award
@@ -471,19 +472,26 @@ def proposal_create(
     year: int,
     letter_number: str,
     letter_date: datetime.date,
-    sptjm: Evidence,
     cycles: list[Cycle],
     by,
+    sptjm: Evidence | None = None,
+    sptjm_upload=None,
     note: str = "",
 ) -> Proposal:
-    """One proposal letter of an instansi to the TPN, for the cycles that meet every requirement."""
+    """One proposal letter of an instansi to the TPN, for the cycles that meet every requirement.
+
+    The SPTJM is a document of the instansi's library (`sptjm`) or a file to add to it
+    (`sptjm_upload`), stored only once every check has passed, in the same transaction.
+    """
     if by is not None:
         access.check(by, instansi, Perm.ADMINISTER)
     if instansi.depth != 1:
         raise ValidationError(_("Surat usulan dibuat oleh instansi (unit teratas)."))
     if not cycles:
         raise ValidationError(_("Pilih sekurang-kurangnya satu unit untuk diusulkan."))
-    if sptjm.unit_id != instansi.pk:
+    if sptjm is None and sptjm_upload is None:
+        raise ValidationError(_("Lampirkan SPTJM yang ditandatangani pimpinan instansi."))
+    if sptjm is not None and sptjm.unit_id != instansi.pk:
         raise ValidationError(_("SPTJM harus diunggah sebagai dokumen instansi."))
     problems = []
     moves = []
@@ -501,6 +509,15 @@ def proposal_create(
             moves.append((cycle, workflow.require(cycle, "propose", by, facts=facts)))
     if problems:
         raise ValidationError(problems)
+    if sptjm is None:
+        sptjm = evidence_upload(
+            unit=instansi,
+            uploaded_file=sptjm_upload,
+            title=_("SPTJM %(instansi)s %(year)s")
+            % {"instansi": instansi.short_name or instansi.name, "year": year},
+            document_type="sk",
+            by=by,
+        )
     proposal = Proposal(
         instansi=instansi,
         year=year,

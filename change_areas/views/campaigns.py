@@ -223,20 +223,12 @@ def proposals(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            sptjm = services.evidence_upload(
-                unit=chosen,
-                uploaded_file=form.cleaned_data["sptjm"],
-                title=_("SPTJM %(instansi)s %(year)s")
-                % {"instansi": chosen.short_name or chosen.name, "year": year},
-                document_type="sk",
-                by=request.user,
-            )
             proposal = services.proposal_create(
                 instansi=chosen,
                 year=year,
                 letter_number=form.cleaned_data["letter_number"],
                 letter_date=form.cleaned_data["letter_date"],
-                sptjm=sptjm,
+                sptjm_upload=form.cleaned_data["sptjm"],
                 cycles=list(form.cleaned_data["cycles"]),
                 note=form.cleaned_data["note"],
                 by=request.user,

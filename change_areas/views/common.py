@@ -23,6 +23,7 @@ from change_areas.models import (
     QuestionReview,
     ReviewStatus,
 )
+from lib.concurrency import posted_revision
 from units import access
 from units.access import Perm
 
@@ -171,12 +172,14 @@ def question_views(cycle: Cycle, question: Question, layer: str, **options):
     )[question.code]
 
 
-def posted_version(request: HttpRequest) -> int | None:
-    """The answer version the form was loaded with (0: the question had no answer yet)."""
-    try:
-        return int(request.POST["version"])
-    except (KeyError, ValueError):
-        return None
+def posted_version(request: HttpRequest) -> int:
+    """The answer version the form was loaded with (0: the question had no answer yet).
+
+    Every answer form sends it; a post without it, or with anything but a
+    number, is refused with a 400 before anything is read or written, never
+    saved over whatever is there (lib.concurrency.posted_revision).
+    """
+    return posted_revision(request.POST, "version")
 
 
 def moved_figures(summary: dict, question: Question) -> list[tuple[str, float | None]]:

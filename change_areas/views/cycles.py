@@ -24,6 +24,7 @@ from change_areas.models import (
     counted_rows,
 )
 from change_areas.views import common
+from lib.forms import id_from
 from units import access
 from units.access import Perm, unit_permission
 from units.models import Unit
@@ -158,7 +159,9 @@ def prerequisites(request: HttpRequest, cycle: Cycle) -> HttpResponse:
     status = 200
     if request.method == "POST":
         prerequisite = get_object_or_404(
-            Prerequisite, pk=request.POST.get("prerequisite") or 0, framework=cycle.framework
+            Prerequisite,
+            pk=id_from(request.POST.get("prerequisite")) or 0,
+            framework=cycle.framework,
         )
         try:
             services.prerequisite_record_save(

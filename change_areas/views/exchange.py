@@ -123,7 +123,7 @@ def lke_import(request: HttpRequest, cycle: Cycle) -> HttpResponse:
                 dataset = read_dataset(upload.read(), file_name=upload.name)
                 written = lke.import_dataset(cycle, Layer.SELF, dataset, by=request.user)
             except ImportFileError as error:
-                errors = [str(error)]
+                errors = error.errors
             except lke.LkeImportError as error:
                 errors = error.errors
             else:
@@ -182,7 +182,7 @@ def lke_workbook_import(request: HttpRequest, cycle: Cycle) -> HttpResponse:
                     cycle, upload.read(), layer=Layer.SELF, by=request.user
                 )
             except ImportFileError as error:
-                errors = [str(error)]
+                errors = error.errors
             except lke.LkeImportError as error:
                 errors = error.errors
             else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -125,26 +126,28 @@ def follow_up_report(request: HttpRequest, recommendation: Recommendation) -> Ht
     form = forms.FollowUpForm(request.POST, request.FILES, unit=cycle.unit)
     if form.is_valid():
         try:
-            evidence = form.cleaned_data["evidence"]
-            upload = form.cleaned_data["file"]
-            if upload is not None:
-                evidence = services.evidence_upload(
-                    unit=cycle.unit, uploaded_file=upload, title="", by=request.user
-                )
-                if getattr(evidence, "reused", False):
-                    messages.info(
-                        request,
-                        _(
-                            "Berkas yang sama sudah ada di pustaka sebagai “%(title)s”; dokumen itu yang dipakai."
-                        )
-                        % {"title": evidence.title},
+            # One transaction: a report refused after its upload keeps no document.
+            with transaction.atomic():
+                evidence = form.cleaned_data["evidence"]
+                upload = form.cleaned_data["file"]
+                if upload is not None:
+                    evidence = services.evidence_upload(
+                        unit=cycle.unit, uploaded_file=upload, title="", by=request.user
                     )
-            services.follow_up_report(
-                recommendation=recommendation,
-                note=form.cleaned_data["note"],
-                evidence=evidence,
-                by=request.user,
-            )
+                    if getattr(evidence, "reused", False):
+                        messages.info(
+                            request,
+                            _(
+                                "Berkas yang sama sudah ada di pustaka sebagai “%(title)s”; dokumen itu yang dipakai."
+                            )
+                            % {"title": evidence.title},
+                        )
+                services.follow_up_report(
+                    recommendation=recommendation,
+                    note=form.cleaned_data["note"],
+                    evidence=evidence,
+                    by=request.user,
+                )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from change_areas import forms, scopes, selectors, services, workflow
 from change_areas.models import Cycle, Evidence, Layer, ProgressEntry, WorkPlanItem
 from change_areas.views import common
+from lib.forms import id_from
 from units.access import Perm, perm_by, unit_permission
 
 
@@ -125,9 +126,11 @@ def _save_answer(
 ) -> HttpResponse:
     """The one answer-save path of every layer: parse, save through the service, respond."""
     question = common.question_of(cycle, question_code)
-    spec = selectors.question_spec(question)
-    data, errors = forms.parse_answer(spec, request.POST)
-    note = request.POST.get("note", "")
+    expected_version = common.posted_version(request)
+    form = forms.AnswerForm(request.POST, question=selectors.question_spec(question))
+    errors = [] if form.is_valid() else form.messages()
+    data = form.answer() if not errors else None
+    note = form.cleaned_data.get("note", "")
     conflict = None
     if not errors:
         try:
@@ -138,9 +141,9 @@ def _save_answer(
                 option=data.option,
                 number=data.number,
                 inputs=data.inputs,
-                note=note[:5000],
+                note=note,
                 by=request.user,
-                expected_version=common.posted_version(request),
+                expected_version=expected_version,
             )
         except ValidationError as error:
             errors = error.messages
@@ -188,8 +191,9 @@ def answer_evidence(request: HttpRequest, cycle: Cycle, question_code: str) -> H
             if not form.is_valid():
                 errors = [e for field_errors in form.errors.values() for e in field_errors]
             else:
-                evidence = services.evidence_upload(
-                    unit=cycle.unit,
+                evidence = services.answer_evidence_upload(
+                    cycle=cycle,
+                    question=question,
                     uploaded_file=form.cleaned_data["file"],
                     title=form.cleaned_data["title"],
                     document_type=form.cleaned_data["document_type"],
@@ -204,12 +208,9 @@ def answer_evidence(request: HttpRequest, cycle: Cycle, question_code: str) -> H
                         )
                         % {"title": evidence.title}
                     )
-                services.answer_evidence_set(
-                    cycle=cycle, question=question, evidence=evidence, attach=True, by=request.user
-                )
         else:
             evidence = Evidence.objects.filter(
-                unit=cycle.unit, pk=request.POST.get("evidence") or 0
+                unit=cycle.unit, pk=id_from(request.POST.get("evidence")) or 0
             ).first()
             if evidence is None:
                 errors = [_("Pilih bukti dukung dari pustaka unit.")]

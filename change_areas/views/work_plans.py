@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -142,23 +143,26 @@ def progress_entry_add(request: HttpRequest, cycle: Cycle, item_id: int) -> Http
         data = dict(form.cleaned_data)
         upload = data.pop("file", None)
         try:
-            if upload is not None:
-                data["evidence"] = services.evidence_upload(
-                    unit=cycle.unit,
-                    uploaded_file=upload,
-                    title=data.pop("file_title", "") or "",
-                    by=request.user,
-                )
-                if data["evidence"].reused:
-                    messages.info(
-                        request,
-                        _(
-                            "Berkas yang sama sudah ada di pustaka sebagai “%(title)s”; dokumen itu yang dipakai."
-                        )
-                        % {"title": data["evidence"].title},
+            # One transaction: an entry refused after its upload keeps no document (and
+            # the bytes, written on commit by lib.files, are never stored).
+            with transaction.atomic():
+                if upload is not None:
+                    data["evidence"] = services.evidence_upload(
+                        unit=cycle.unit,
+                        uploaded_file=upload,
+                        title=data.pop("file_title", "") or "",
+                        by=request.user,
                     )
-            data.pop("file_title", None)
-            services.progress_entry_add(item=item, by=request.user, **data)
+                    if data["evidence"].reused:
+                        messages.info(
+                            request,
+                            _(
+                                "Berkas yang sama sudah ada di pustaka sebagai “%(title)s”; dokumen itu yang dipakai."
+                            )
+                            % {"title": data["evidence"].title},
+                        )
+                data.pop("file_title", None)
+                services.progress_entry_add(item=item, by=request.user, **data)
         except ValidationError as error:
             form.add_error(None, error)
         else:

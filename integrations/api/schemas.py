@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime
 
 from ninja import Field, Schema
+from pydantic import ConfigDict, field_validator
+
+from lib.text import clean
 
 
 class Problem(Schema):
@@ -85,7 +88,23 @@ class AnswerOut(Schema):
     updated_at: datetime.datetime
 
 
-class AnswerIn(Schema):
+class CleanIn(Schema):
+    """A request body: its text without control characters (lib.text, as the front door
+    cleans every form), and no infinite or NaN numbers (JSON's 1e309)."""
+
+    model_config = ConfigDict(allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _clean_text(cls, value):
+        if isinstance(value, str):
+            return clean(value)
+        if isinstance(value, dict):
+            return {clean(k) if isinstance(k, str) else k: v for k, v in value.items()}
+        return value
+
+
+class AnswerIn(CleanIn):
     option: str | None = Field(None, description="Kunci pilihan: Ya/Tidak, A, B, …")
     number: float | None = Field(None, description="Persentase 0–100 atau nilai survei 0–4")
     inputs: dict[str, float | None] | None = Field(
@@ -115,7 +134,7 @@ class WorkPlanItemOut(Schema):
     progress: list[ProgressOut]
 
 
-class ProgressIn(Schema):
+class ProgressIn(CleanIn):
     percent: int = Field(ge=0, le=100)
     note: str = Field(min_length=1)
     date: datetime.date | None = None

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django import template
 from django.template.defaultfilters import floatformat
+from django.utils import formats
 
 register = template.Library()
 
@@ -45,6 +48,21 @@ def plain(value) -> str:
     if value is None or value == "":
         return "0"
     return format(float(value), ".4f").rstrip("0").rstrip(".") or "0"
+
+
+@register.filter
+def typed(value) -> str:
+    """A stored number as a person types it in the active language, for a text input that a
+    localized form field reads back: 1234 → "1.234", 3.7500 → "3,75" (Indonesian); "" if none."""
+    if value is None or value == "":
+        return ""
+    try:
+        number = Decimal(str(value)).normalize()
+    except InvalidOperation:
+        return ""
+    if number == number.to_integral_value():
+        number = number.quantize(Decimal(1))
+    return formats.number_format(number, use_l10n=True)
 
 
 @register.filter

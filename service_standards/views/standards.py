@@ -96,12 +96,11 @@ def service_edit(request: HttpRequest, service: Service) -> HttpResponse:
 def version_create(request: HttpRequest, service: Service) -> HttpResponse:
     """A new draft, copied from the published version (or the newest one) when there is one."""
     code = service.unit.code
-    existing = service.versions.drafts().first()
-    if existing is not None:
+    version, created = services.version_draft(service=service, by=request.user)
+    if not created:
         messages.info(request, _("Layanan ini sudah memiliki draf; lanjutkan draf itu."))
-        return redirect("service_standards:version_edit", code=code, version_id=existing.pk)
-    source = service.versions.published().first() or service.versions.order_by("-number").first()
-    version = services.version_create(service=service, by=request.user, copy_from=source)
+        return redirect("service_standards:version_edit", code=code, version_id=version.pk)
+    source = version.based_on
     if source is not None:
         messages.success(
             request,

@@ -124,7 +124,7 @@ def survey_import(request: HttpRequest, survey: SatisfactionSurvey) -> HttpRespo
         try:
             parsed = respondent_files.parse_file(uploaded.read(), file_name=uploaded.name)
         except ImportFileError as error:
-            errors = [str(error)]
+            errors = error.errors
         else:
             if parsed.ok:
                 survey = services.survey_replace_respondents(

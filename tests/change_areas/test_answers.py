@@ -16,6 +16,7 @@ from change_areas import services
 from change_areas.models import Answer, Cycle, Layer, Question, Stage
 from change_areas.services import answers as answer_services
 from tests.change_areas.helpers import HTMX, QUESTION_COUNT, area_url, fresh, question, save_url
+from tests.clock import on
 from tests.factories import AnswerFactory, CycleFactory, EvidenceFactory
 from tests.pages import messages_of
 
@@ -306,7 +307,9 @@ def test_plain_post_without_javascript_saves_and_redirects_to_the_question(
 
 
 def test_plain_post_of_a_hasil_question_goes_back_to_the_hasil_page(cycle, staff, client_for):
-    response = client_for(staff).post(save_url(cycle, "B.BBA.a.1"), {"number": "3,5"})
+    response = client_for(staff).post(
+        save_url(cycle, "B.BBA.a.1"), {"number": "3,5", "version": "0"}
+    )
 
     assert response["Location"] == (
         reverse("change_areas:hasil", kwargs={"pk": cycle.pk}) + "#q-B-BBA-a-1"
@@ -449,7 +452,9 @@ def test_anonymous_is_sent_to_the_login_page(cycle, client_for):
 def test_unit_members_with_the_edit_right_may_save(cycle, client_for, request, role):
     person = request.getfixturevalue(role)
 
-    response = client_for(person).post(save_url(cycle, "A.MP.PMN.i.a"), {"option": "Ya"})
+    response = client_for(person).post(
+        save_url(cycle, "A.MP.PMN.i.a"), {"option": "Ya", "version": "0"}
+    )
 
     assert response.status_code == 302
     assert Answer.objects.get(cycle=cycle).updated_by == person
@@ -484,7 +489,7 @@ def test_after_the_fill_window_closed_saving_is_refused_and_the_page_says_since_
     )
     client = client_for(staff)
 
-    response = client.post(save_url(cycle, "A.MP.PMN.i.a"), {"option": "Ya"})
+    response = client.post(save_url(cycle, "A.MP.PMN.i.a"), {"option": "Ya", "version": "0"})
     assert response.status_code == 403
     assert not Answer.objects.filter(cycle=cycle).exists()
     with pytest.raises(PermissionDenied):
@@ -498,18 +503,20 @@ def test_after_the_fill_window_closed_saving_is_refused_and_the_page_says_since_
 def test_before_the_fill_window_opens_saving_is_refused_and_the_page_says_when(
     unit, staff, client_for
 ):
-    cycle = CycleFactory(
-        unit=unit,
-        year=2090,
-        fill_opens=datetime.date(2090, 6, 1),
-        fill_closes=datetime.date(2090, 7, 1),
-    )
-    client = client_for(staff)
+    with on(datetime.date(2026, 3, 2)):
+        cycle = CycleFactory(
+            unit=unit,
+            year=2027,
+            fill_opens=datetime.date(2027, 6, 1),
+            fill_closes=datetime.date(2027, 7, 1),
+        )
+        client = client_for(staff)
 
-    assert client.post(save_url(cycle, "A.MP.PMN.i.a"), {"option": "Ya"}).status_code == 403
-    assert not Answer.objects.filter(cycle=cycle).exists()
-    page = client.get(area_url(cycle)).content.decode()
-    assert "Pengisian baru dibuka pada Kamis, 1 Juni 2090." in page
+        saving = client.post(save_url(cycle, "A.MP.PMN.i.a"), {"option": "Ya", "version": "0"})
+        assert saving.status_code == 403
+        assert not Answer.objects.filter(cycle=cycle).exists()
+        page = client.get(area_url(cycle)).content.decode()
+        assert "Pengisian baru dibuka pada Selasa, 1 Juni 2027." in page
 
 
 def test_inside_the_fill_window_saving_works_and_the_page_says_until_when(unit, staff, client_for):
@@ -522,7 +529,8 @@ def test_inside_the_fill_window_saving_works_and_the_page_says_until_when(unit, 
     )
     client = client_for(staff)
 
-    assert client.post(save_url(cycle, "A.MP.PMN.i.a"), {"option": "Ya"}).status_code == 302
+    saving = client.post(save_url(cycle, "A.MP.PMN.i.a"), {"option": "Ya", "version": "0"})
+    assert saving.status_code == 302
     assert Answer.objects.filter(cycle=cycle).count() == 1
     assert "Pengisian dibuka sampai" in client.get(area_url(cycle)).content.decode()
 

@@ -110,6 +110,7 @@ def test_90_2021_codes_values_and_rules_are_data(catalogs):
         "denominator": "n1",
         "cap": 1,
         "if_zero_denominator": 0,
+        "limits": {},  # more changes than change agents: 100 %, not an error
     }
     assert [i.code for i in question.inputs.order_by("order")] == [
         "A.MP.RFM.i.a.n1",

@@ -9,11 +9,14 @@ import io
 import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from change_areas import services
-from change_areas.models import Answer, Evidence, EvidenceFile
-from tests.change_areas.helpers import question
+from change_areas.models import Answer, Evidence, EvidenceFile, Stage
+from tests.change_areas.helpers import force_stage, question
 from tests.factories import CycleFactory, EvidenceFactory
 from tests.files import pdf_bytes, png_bytes, stored_bytes, upload
 from tests.pages import messages_of
@@ -48,10 +51,11 @@ def library_url(unit) -> str:
 # Upload: checked by content, stored once
 
 
-def test_real_pdf_is_accepted_with_its_sha256(unit, staff):
-    evidence = services.evidence_upload(
-        unit=unit, uploaded_file=upload("laporan.pdf"), title="Laporan", by=staff
-    )
+def test_real_pdf_is_accepted_with_its_sha256(unit, staff, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        evidence = services.evidence_upload(
+            unit=unit, uploaded_file=upload("laporan.pdf"), title="Laporan", by=staff
+        )
 
     blob = evidence.blob
     assert blob.sha256 == hashlib.sha256(pdf_bytes()).hexdigest()
@@ -282,8 +286,11 @@ def test_tpi_reviewer_on_the_parent_unit_can_download(document, province_tpi_rev
         ("..\\..\\windows\\win.ini.pdf", None),
     ],
 )
-def test_file_names_are_sanitised_when_stored_and_served(unit, staff, client_for, name, stored):
-    evidence = services.evidence_upload(unit=unit, uploaded_file=upload(name), title="Bukti")
+def test_file_names_are_sanitised_when_stored_and_served(
+    unit, staff, client_for, name, stored, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        evidence = services.evidence_upload(unit=unit, uploaded_file=upload(name), title="Bukti")
 
     original = evidence.original_name
     if stored is not None:
@@ -479,3 +486,80 @@ def test_library_shows_where_each_document_is_used(cycle, document, staff, clien
     assert response.status_code == 200
     assert "SK Tim ZI" in html
     assert "A.MP.PMN.i.a · 2026" in html and "A.MP.PMN.ii.a · 2026" in html
+
+
+# --------------------------------------------------------------------------
+# A refused upload leaves nothing: checks first, one transaction, bytes on commit
+
+
+def evidence_url(cycle, code: str = "A.MP.PMN.i.a") -> str:
+    return reverse("change_areas:answer_evidence", kwargs={"pk": cycle.pk, "question_code": code})
+
+
+def stored_name(content: bytes) -> str:
+    digest = hashlib.sha256(content).hexdigest()
+    return f"evidence/{digest[:2]}/{digest}"
+
+
+def test_uploading_to_a_locked_question_stores_neither_the_file_nor_the_library_entry(
+    cycle, staff, client_for, django_capture_on_commit_callbacks
+):
+    force_stage(cycle, Stage.EVALUASI_TPI)
+    content = pdf_bytes("SK terlambat")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(staff).post(
+            evidence_url(cycle),
+            {"action": "upload", "file": upload("sk.pdf", content), "document_type": "sk"},
+        )
+
+    assert response.status_code == 403
+    assert not Evidence.objects.filter(unit=cycle.unit).exists()
+    assert not EvidenceFile.objects.filter(sha256=hashlib.sha256(content).hexdigest()).exists()
+    assert not default_storage.exists(stored_name(content))
+
+
+def test_uploading_to_an_open_question_stores_and_attaches_once_committed(
+    cycle, staff, client_for, django_capture_on_commit_callbacks
+):
+    content = pdf_bytes("SK tepat waktu")
+
+    with django_capture_on_commit_callbacks(execute=True) as written:
+        response = client_for(staff).post(
+            evidence_url(cycle),
+            {"action": "upload", "file": upload("sk.pdf", content), "document_type": "sk"},
+        )
+
+    assert response.status_code == 302
+    evidence = Evidence.objects.get(unit=cycle.unit)
+    assert list(Answer.objects.get(cycle=cycle).evidence.all()) == [evidence]
+    assert len(written) == 1  # the bytes: written when the transaction committed
+    with evidence.blob.file.open("rb") as stored:
+        assert stored.read() == content
+
+
+def test_bytes_of_an_upload_whose_transaction_rolls_back_are_never_written(unit, staff):
+    content = pdf_bytes("Dibatalkan")
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.evidence_upload(unit=unit, uploaded_file=upload("x.pdf", content), title="X")
+        raise RuntimeError("a later check refused")
+
+    assert not default_storage.exists(stored_name(content))
+    assert not EvidenceFile.objects.filter(sha256=hashlib.sha256(content).hexdigest()).exists()
+
+
+def test_a_refused_upload_checks_everything_before_its_first_write(unit, staff):
+    # found by the fuzz run: the blob was inserted before a check that refused (then rolled back)
+    with CaptureQueriesContext(connection) as captured, pytest.raises(ValidationError):
+        services.evidence_upload(
+            unit=unit, uploaded_file=upload("sk.pdf"), title="x" * 300, by=staff
+        )
+
+    assert not [q for q in captured.captured_queries if q["sql"].startswith(("INSERT", "UPDATE"))]
+
+
+def test_a_file_name_with_nothing_usable_is_stored_as_bukti(document, staff):
+    services.evidence_replace(evidence=document, uploaded_file=upload("🙂.pdf"), by=staff)
+
+    assert document.original_name == "bukti.pdf"

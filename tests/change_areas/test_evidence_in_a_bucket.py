@@ -26,15 +26,16 @@ def streamed(response) -> bytes:
 
 
 def test_an_upload_in_the_browser_lands_in_the_bucket_and_comes_back_through_the_view(
-    s3, settings, unit, staff, viewer, outsider, client_for
+    s3, settings, unit, staff, viewer, outsider, client_for, django_capture_on_commit_callbacks
 ):
     content = pdf_bytes("SK Tim ZI di bucket")
     sha256 = hashlib.sha256(content).hexdigest()
 
-    response = client_for(staff).post(
-        library_url(unit),
-        {"file": upload("sk-tim.pdf", content), "title": "SK Tim ZI", "document_type": "sk"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the bytes go up on commit
+        response = client_for(staff).post(
+            library_url(unit),
+            {"file": upload("sk-tim.pdf", content), "title": "SK Tim ZI", "document_type": "sk"},
+        )
 
     assert response.status_code == 302
     evidence = Evidence.objects.get(title="SK Tim ZI")
@@ -54,14 +55,15 @@ def test_an_upload_in_the_browser_lands_in_the_bucket_and_comes_back_through_the
 
 
 def test_a_large_upload_streams_from_the_bucket_through_a_temporary_file(
-    s3, unit, staff, client_for
+    s3, unit, staff, client_for, django_capture_on_commit_callbacks
 ):
     # Past FILE_UPLOAD_MAX_MEMORY_SIZE the upload arrives as a temporary file, and past the
     # storage's max_memory_size the download spools to one: both are temporary, neither is MEDIA_ROOT.
     content = pdf_bytes() + b"%" + b"x" * 3_000_000
-    evidence = services.evidence_upload(
-        unit=unit, uploaded_file=upload("besar.pdf", content), title="Besar", by=staff
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        evidence = services.evidence_upload(
+            unit=unit, uploaded_file=upload("besar.pdf", content), title="Besar", by=staff
+        )
 
     response = client_for(staff).get(download_url(evidence))
 
@@ -69,18 +71,26 @@ def test_a_large_upload_streams_from_the_bucket_through_a_temporary_file(
     assert hashlib.sha256(streamed(response)).hexdigest() == evidence.blob.sha256
 
 
-def test_the_same_bytes_uploaded_twice_are_one_object_in_the_bucket(s3, unit, other_unit):
-    first = services.evidence_upload(unit=unit, uploaded_file=upload("a.pdf"), title="A")
-    second = services.evidence_upload(unit=other_unit, uploaded_file=upload("b.pdf"), title="B")
+def test_the_same_bytes_uploaded_twice_are_one_object_in_the_bucket(
+    s3, unit, other_unit, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.evidence_upload(unit=unit, uploaded_file=upload("a.pdf"), title="A")
+    with django_capture_on_commit_callbacks(execute=True):
+        second = services.evidence_upload(unit=other_unit, uploaded_file=upload("b.pdf"), title="B")
 
     assert first.blob_id == second.blob_id
     assert s3.object_keys() == [first.blob.file.name]
 
 
-def test_two_app_servers_storing_the_same_bytes_at_once_both_succeed(s3, unit, other_unit):
+def test_two_app_servers_storing_the_same_bytes_at_once_both_succeed(
+    s3, unit, other_unit, django_capture_on_commit_callbacks
+):
     """The second server looked before the first one's row existed: its row insert collides
-    on the hash, and it takes the first one's blob instead of failing the upload."""
-    first = services.evidence_upload(unit=unit, uploaded_file=upload("a.pdf"), title="A")
+    on the hash, and it takes the first one's blob instead of failing the upload (its own
+    bytes, due on commit of the rolled-back insert, are never written)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.evidence_upload(unit=unit, uploaded_file=upload("a.pdf"), title="A")
     not_there_yet = mock.Mock(first=mock.Mock(return_value=None))
     real_filter = EvidenceFile.objects.filter
 
@@ -89,16 +99,24 @@ def test_two_app_servers_storing_the_same_bytes_at_once_both_succeed(s3, unit, o
             return not_there_yet
         return real_filter(*args, **kwargs)
 
-    with mock.patch.object(EvidenceFile.objects, "filter", side_effect=filter_once_blind):
+    with (
+        mock.patch.object(EvidenceFile.objects, "filter", side_effect=filter_once_blind),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         second = services.evidence_upload(unit=other_unit, uploaded_file=upload("b.pdf"), title="B")
 
     assert second.blob_id == first.blob_id
     assert EvidenceFile.objects.count() == 1
     assert Evidence.objects.count() == 2
+    assert s3.object_keys() == [first.blob.file.name]
 
 
-def test_a_file_lost_from_the_bucket_is_a_404_not_a_500(s3, unit, staff, client_for):
-    evidence = services.evidence_upload(unit=unit, uploaded_file=upload(), title="Hilang")
+def test_a_file_lost_from_the_bucket_is_a_404_not_a_500(
+    s3, unit, staff, client_for, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        evidence = services.evidence_upload(unit=unit, uploaded_file=upload(), title="Hilang")
+    assert s3.object_keys() == [evidence.blob.file.name]
     s3.delete(evidence.blob.file.name)
 
     assert client_for(staff).get(download_url(evidence)).status_code == 404

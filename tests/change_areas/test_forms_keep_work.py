@@ -4,9 +4,11 @@ questions each document supports and filters by area."""
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from django.urls import reverse
+from django.utils import timezone
 
 from change_areas import services
 from change_areas.models import Area, Evidence, ProgressEntry, WorkPlanItem
@@ -72,7 +74,11 @@ def test_a_bad_progress_entry_keeps_its_note(cycle, staff, client_for):
     item = WorkPlanItemFactory(cycle=cycle, title="Survei")
     response = client_for(staff).post(
         reverse("change_areas:progress_entry_add", kwargs={"pk": cycle.pk, "item_id": item.pk}),
-        {"date": "2099-01-01", "percent": "40", "note": "Kuesioner disebar ke 40 responden"},
+        {
+            "date": (timezone.localdate() + datetime.timedelta(days=60)).isoformat(),
+            "percent": "40",
+            "note": "Kuesioner disebar ke 40 responden",
+        },
     )
 
     html = response.content.decode()

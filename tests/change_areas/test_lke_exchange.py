@@ -33,8 +33,9 @@ def fill_every_question(cycle: Cycle) -> None:
             keys = list(question.options)
             data = scoring.AnswerData(option=keys[number % len(keys)])
         elif question.inputs:
+            # each count below the one before: parts never exceed their whole
             typed = {
-                spec_input.key: float(3 + (number + position) % 7)
+                spec_input.key: float(20 - 3 * position - number % 3)
                 for position, spec_input in enumerate(question.typed_inputs)
             }
             data = scoring.AnswerData(inputs=typed)

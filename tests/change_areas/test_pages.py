@@ -155,7 +155,8 @@ def test_area_page_shows_the_right_control_per_answer_type(cycle, staff, client_
     )  # computed input shown, not typed
     assert 'name="input-n1"' not in re.sub(r"(?s).*?A-PW-RFM-iii-LHKPN-a", "", pw, count=1)[:3000]
     hasil = client.get(reverse("change_areas:hasil", kwargs={"pk": cycle.pk})).content.decode()
-    assert 'name="number"' in hasil and 'max="4"' in hasil
+    # a text field read in the person's language ("3,75"), its range in its label
+    assert 'name="number" inputmode="decimal"' in hasil and "Nilai survei (0–4)" in hasil
 
 
 def test_viewer_sees_the_area_page_read_only(cycle, viewer, client_for):

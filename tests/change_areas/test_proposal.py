@@ -3,12 +3,16 @@ the instansi, the SPTJM, and the TPN layer it opens."""
 
 from __future__ import annotations
 
+import datetime
+import hashlib
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.http import Http404
 
 from change_areas import services, workflow
-from change_areas.models import Answer, Layer, Proposal, Stage
+from change_areas.models import Answer, Evidence, Layer, Proposal, Stage
 from tests.change_areas.helpers import (
     QUESTION_COUNT,
     RETURNED,
@@ -23,7 +27,7 @@ from tests.change_areas.helpers import (
     sptjm_of,
 )
 from tests.factories import AnswerFactory, member
-from tests.files import upload
+from tests.files import pdf_bytes, upload
 from units.models import Role
 
 PROPOSALS = "/pengusulan/?instansi=KL&tahun=2026"
@@ -233,3 +237,39 @@ def test_a_blocked_cycle_cannot_be_posted_for_proposal(finalised, instansi_admin
     assert response.status_code == 400
     assert fresh(finalised).stage == Stage.PENGUSULAN
     assert not Proposal.objects.exists()
+
+
+def test_a_refused_proposal_stores_no_sptjm(
+    finalised, instansi_admin, root_unit, django_capture_on_commit_callbacks
+):
+    content = pdf_bytes("SPTJM ditolak")  # prerequisites unmet: the proposal is refused
+
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
+        services.proposal_create(
+            instansi=root_unit,
+            year=2026,
+            letter_number="B/46/KL/2026",
+            letter_date=datetime.date(2026, 5, 21),
+            cycles=[finalised],
+            sptjm_upload=upload("sptjm.pdf", content),
+            by=instansi_admin,
+        )
+
+    assert not Evidence.objects.filter(unit=root_unit).exists()
+    digest = hashlib.sha256(content).hexdigest()
+    assert not default_storage.exists(f"evidence/{digest[:2]}/{digest}")
+
+
+def test_the_sptjm_uploaded_with_the_proposal_joins_the_instansi_library(
+    finalised, instansi_admin, root_unit, tpn_reviewer, client_for
+):
+    meet_prerequisites(finalised)
+
+    client_for(instansi_admin).post("/pengusulan/", proposal_form(finalised))
+
+    sptjm = Proposal.objects.get().sptjm
+    assert (sptjm.unit, sptjm.title, sptjm.document_type) == (
+        root_unit,
+        "SPTJM Kementerian Contoh 2026",
+        "sk",
+    )

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from change_areas import selectors, services
 from change_areas.models import (
+    Answer,
     Layer,
     Notification,
     QuestionReview,
@@ -280,7 +281,14 @@ def test_during_a_round_the_review_page_stays_open_for_the_tpi(returned, tpi_rev
     client = client_for(tpi_reviewer)
 
     page = client.get(review_url(returned))
-    saved = client.post(review_save_url(returned, "A.MP.PMN.i.b"), {"option": "B"}, headers=HTMX)
+    opened = Answer.objects.filter(
+        cycle=returned, question__code="A.MP.PMN.i.b", layer=Layer.TPI
+    ).first()
+    saved = client.post(
+        review_save_url(returned, "A.MP.PMN.i.b"),
+        {"option": "B", "version": opened.version if opened else 0},
+        headers=HTMX,
+    )
 
     html = page.content.decode()
     assert f'action="{review_save_url(returned, "A.MP.PMN.i.b")}"' in html
@@ -311,8 +319,18 @@ def test_during_a_round_the_area_page_opens_only_the_returned_question(
 def test_during_a_round_saving_another_question_is_403(returned, staff, client_for):
     client = client_for(staff)
 
-    refused = client.post(save_url(returned, "A.MP.PMN.i.b"), {"option": "C"})
-    saved = client.post(save_url(returned, RETURNED), {"option": "Ya", "note": "SK terlampir"})
+    locked = answer_of(returned, "A.MP.PMN.i.b", Layer.SELF)
+    refused = client.post(
+        save_url(returned, "A.MP.PMN.i.b"), {"option": "C", "version": locked.version}
+    )
+    saved = client.post(
+        save_url(returned, RETURNED),
+        {
+            "option": "Ya",
+            "note": "SK terlampir",
+            "version": answer_of(returned, RETURNED, Layer.SELF).version,
+        },
+    )
 
     assert refused.status_code == 403
     assert answer_of(returned, "A.MP.PMN.i.b", Layer.SELF).option == "A"
@@ -346,7 +364,10 @@ def test_resubmitting_unchanged_without_confirming_changes_nothing(
 def test_the_coordinator_resubmits_one_question_from_its_card(
     returned, coordinator, staff, client_for
 ):
-    client_for(staff).post(save_url(returned, RETURNED), {"option": "Tidak"})
+    client_for(staff).post(
+        save_url(returned, RETURNED),
+        {"option": "Tidak", "version": answer_of(returned, RETURNED, Layer.SELF).version},
+    )
 
     page = f"/siklus/{returned.pk}/area/A.MP/"
     response = client_for(coordinator).post(

@@ -234,7 +234,7 @@ def test_the_tpn_layer_cannot_be_saved_during_the_tpi_evaluation(
     submitted, tpn_reviewer, client_for
 ):
     response = client_for(tpn_reviewer).post(
-        review_save_url(submitted, layer=Layer.TPN), {"option": "Tidak"}
+        review_save_url(submitted, layer=Layer.TPN), {"option": "Tidak", "version": "0"}
     )
 
     assert response.status_code == 403

@@ -21,7 +21,8 @@ LARGEST_PERCENT_COUNT = 40
 
 
 def random_answers(spec: scoring.CatalogSpec, rng: random.Random) -> dict[str, scoring.AnswerData]:
-    """A random answer set: any option, counts, percentages and survey indices; some left out."""
+    """A random answer set: any option, counts (a part never above its whole, as the rule's
+    limits require), percentages and survey indices; some left out."""
     answers: dict[str, scoring.AnswerData] = {}
     for question in spec.questions:
         if rng.random() < 0.1:
@@ -33,6 +34,9 @@ def random_answers(spec: scoring.CatalogSpec, rng: random.Random) -> dict[str, s
                 spec_input.key: float(rng.randint(0, LARGEST_PERCENT_COUNT))
                 for spec_input in question.typed_inputs
             }
+            for limit in scoring.input_constraints(question).limits:  # a part within its whole
+                whole = scoring.computed_inputs(question, typed)[limit.at_most]
+                typed[limit.key] = min(typed[limit.key], whole)
             answers[question.code] = scoring.AnswerData(inputs=typed)
         elif question.answer_type == "nilai_0_4":
             answers[question.code] = scoring.AnswerData(number=round(rng.uniform(0, 4), 2))
@@ -285,6 +289,37 @@ def test_one_bad_row_imports_nothing_and_names_the_workbook_row(unit, coordinato
     assert raised.value.errors[0].startswith(f"Baris {rows['A.MP.PMN.i.b']} (A.MP.PMN.i.b)")
     assert any(f"Baris {rows['A.MP.RFM.i.a.n1']}" in error for error in raised.value.errors)
     assert not target.answers.exists()
+
+
+def test_a_formula_where_a_value_is_typed_is_refused_by_its_row(unit, coordinator):
+    """The workbook's own formulas (a percentage, a sum of inputs) are read as blank, but a
+    formula in a cell a person fills would be read as nothing: refused, never a cleared answer."""
+    source = CycleFactory(unit=unit, year=2025, filled=True)
+    book, rows = _filled_sheet(source)
+    sheet = book[workbook.SHEET]
+    sheet[f"K{rows['A.MP.PMN.i.b']}"] = '=IF(1=1,"A","B")'
+    sheet[f"K{rows['A.MP.RFM.i.a.n1']}"] = "=2+3"
+    target = CycleFactory(unit=unit, year=2026)
+    with pytest.raises(lke.LkeImportError) as raised:
+        workbook.import_workbook(target, _bytes(book), by=coordinator)
+    assert raised.value.errors == [
+        f'Baris {rows["A.MP.PMN.i.b"]} (A.MP.PMN.i.b): berisi rumus (=IF(1=1,"A","B")); '
+        "isi sel dengan nilainya, bukan rumus.",
+        f"Baris {rows['A.MP.RFM.i.a.n1']} (A.MP.RFM.i.a.n1): berisi rumus (=2+3); "
+        "isi sel dengan nilainya, bukan rumus.",
+    ]
+    assert not target.answers.exists()
+
+
+def test_a_count_cell_is_read_as_the_number_it_holds(unit, coordinator):
+    """A numeric cell is a number, never text a reader could take for thousands: 1,234 typed
+    in a spreadsheet set to English is 1.234, not 1234 (and not a count)."""
+    source = CycleFactory(unit=unit, year=2025, filled=True)
+    book, rows = _filled_sheet(source)
+    book[workbook.SHEET][f"K{rows['A.MP.RFM.i.a.n1']}"] = 1.234
+    target = CycleFactory(unit=unit, year=2026)
+    with pytest.raises(lke.LkeImportError, match="bilangan bulat"):
+        workbook.import_workbook(target, _bytes(book), by=coordinator)
 
 
 def test_a_file_that_is_no_workbook_gets_a_message(cycle):

@@ -275,3 +275,23 @@ def test_an_out_of_date_form_on_a_finalised_declaration_hears_that_it_is_frozen(
             declaration=draft, by=unit_admin, expected_revision=stale, title="X"
         )
     assert error.value.code == "frozen"
+
+
+@pytest.mark.parametrize("revision", [None, "", "abc", "1e3"])
+def test_a_save_without_a_readable_revision_is_a_400_and_changes_nothing(
+    client_for, draft, unit_admin, revision
+):
+    data = form_data(open_page(client_for(unit_admin), draft), containing="revision")
+    data["title"] = ["Ditimpa tanpa versi"]
+    if revision is None:
+        del data["revision"]
+    else:
+        data["revision"] = [revision]
+    before = (draft.title, draft.revision)
+
+    response = client_for(unit_admin).post(edit_url(draft), data)
+
+    assert response.status_code == 400
+    assert "tidak membawa versi" in response.content.decode()
+    draft.refresh_from_db()
+    assert (draft.title, draft.revision) == before

@@ -114,7 +114,7 @@ def test_missing_columns_are_named(draft):
     ("content", "name", "message"),
     [
         (b"\x00\x01garbage", "s.xlsx", "Berkas tidak dapat dibaca"),
-        (b"name\n", "s.csv", "Berkas tidak berisi satu baris pun."),
+        (b"name\n", "s.csv", "Berkas hanya berisi baris judul"),
         ("nama\nÉlan\n".encode("latin-1"), "s.csv", "UTF-8"),
         (b"name\nA\n", "s.pdf", "Berkas harus berformat .xlsx atau .csv."),
     ],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from declarations import services
@@ -236,6 +237,7 @@ def test_editing_a_draft_saves_fields_and_people(client_for, draft, unit_admin):
         title="Piagam Baru",
         body="Kami di {city} siap, {date}.",
         event_date="2021-06-11",
+        revision=draft.revision,
     )
     data |= formset_data(
         "penanda",
@@ -287,7 +289,12 @@ def test_editing_a_draft_saves_fields_and_people(client_for, draft, unit_admin):
 
 def test_a_bad_nip_in_the_declarants_is_shown_and_nothing_changes(client_for, draft, unit_admin):
     declarant = draft.declarants.get()
-    data = form_data(framework=draft.framework_id, units=[draft.unit_id], title="Tidak Disimpan")
+    data = form_data(
+        framework=draft.framework_id,
+        units=[draft.unit_id],
+        title="Tidak Disimpan",
+        revision=draft.revision,
+    )
     data |= formset_data(
         "penanda",
         [
@@ -424,3 +431,33 @@ def test_an_untouched_template_text_follows_the_chosen_kind(
     declaration = Declaration.objects.get()
     assert declaration.title == "Pakta Integritas"
     assert declaration.body == texts.SHIPPED_TEMPLATES["pakta_integritas"].body
+
+
+def test_a_declaration_dated_1900_is_refused_with_the_reason(
+    client_for, headed_unit, unit_admin, catalogs
+):
+    url = reverse("declarations:create", kwargs={"code": headed_unit.code})
+
+    response = client_for(unit_admin).post(
+        url,
+        form_data(
+            framework=catalogs["permenpan-rb-90-2021"].pk,
+            units=[headed_unit.pk],
+            event_date="1900-01-01",
+        ),
+    )
+
+    assert response.status_code == 400
+    assert "terlalu lampau; yang paling awal 1 Januari 2000" in response.content.decode()
+    assert not Declaration.objects.exists()
+
+
+def test_a_draft_dated_1900_before_dates_were_checked_is_not_finalised(draft, unit_admin):
+    Declaration.objects.filter(pk=draft.pk).update(event_date=datetime.date(1900, 1, 1))
+
+    with pytest.raises(ValidationError) as refused:
+        services.declaration_finalise(declaration=draft, by=unit_admin)
+
+    assert "Tanggal 1 Januari 1900 terlalu lampau" in " ".join(refused.value.messages)
+    draft.refresh_from_db()
+    assert draft.status == DeclarationStatus.DRAFT and not draft.document_number

@@ -122,14 +122,18 @@ DATA = {
         "is_active": "on",
         "position": "1",
     },
-    "version_edit": lambda w: {"requirements": "KTP", "is_free": "on"},
+    "version_edit": lambda w: {
+        "requirements": "KTP",
+        "is_free": "on",
+        "revision": _draft(w).revision,
+    },
     "version_publish": lambda w: {
         "decree_number": "SK-M",
         "decree_date": "2024-01-02",
         "effective_date": "2024-01-03",
     },
     "consultation": lambda w: {"held_on": "2024-01-05", "title": "FGD", "participants": "A"},
-    "maklumat_edit": lambda w: {"text": "Kami sanggup."},
+    "maklumat_edit": lambda w: {"text": "Kami sanggup.", "revision": "0"},
     "maklumat_sign": lambda w: {
         "signer_name": "Kepala",
         "signer_position": "Kepala Satker",

@@ -115,3 +115,29 @@ def test_a_maklumat_draft_created_while_another_person_had_the_empty_form_open_i
 
     assert refused.status_code == 409
     assert Maklumat.objects.get(unit=unit).text == "Rumusan pertama."
+
+
+@pytest.mark.parametrize("revision", [None, "", "x1", "-1"])
+def test_a_draft_standard_saved_without_a_readable_revision_is_a_400(
+    unit, draft, staff, client_for, revision
+):
+    address = url("version_edit", unit, version_id=draft.pk)
+    data = form_data(open_page(client_for(staff), address), containing="revision", staff_count="7")
+    if revision is None:
+        del data["revision"]
+    else:
+        data["revision"] = [revision]
+
+    response = client_for(staff).post(address, data)
+
+    assert response.status_code == 400
+    assert "tidak membawa versi" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.staff_count == 2
+
+
+def test_a_maklumat_saved_without_a_revision_is_a_400(unit, staff, client_for):
+    response = client_for(staff).post(url("maklumat_edit", unit), {"text": "Kami sanggup."})
+
+    assert response.status_code == 400
+    assert not Maklumat.objects.filter(unit=unit).exists()

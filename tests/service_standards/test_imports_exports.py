@@ -6,6 +6,7 @@ import tablib
 from django.urls import reverse
 
 from lib.imports import import_dataset
+from service_standards import services
 from service_standards.models import Service, StandardVersion
 from service_standards.resources import ServiceResource, StandardVersionResource
 from tests.factories import ServiceFactory, StandardVersionFactory
@@ -96,17 +97,24 @@ def test_versions_import_creates_drafts_updates_drafts_and_never_changes_publish
 
     by_number[draft.number]["requirements"] = "KTP\nSurat pengantar"
     new = {**by_number[published.number], "number": "", "duration_value": "5"}
-    report = import_dataset(
-        StandardVersionResource(),
-        dataset(headers, [tuple(r[h] for h in headers) for r in (by_number[draft.number], new)]),
-        user=superuser,
-    )
-    assert report.ok, report.errors
-    assert report.created == 1 and report.updated == 1
+    rows = [tuple(r[h] for h in headers) for r in (by_number[draft.number], new)]
+    report = import_dataset(StandardVersionResource(), dataset(headers, rows), user=superuser)
+    # one draft per service: a new one while draft 2 is open is refused by its row
+    assert report.errors == ["Baris 3: Layanan ini sudah memiliki draf (versi 2); ubah draf itu."]
+    draft.refresh_from_db()
+    assert draft.requirements != ["KTP", "Surat pengantar"]
+
+    report = import_dataset(StandardVersionResource(), dataset(headers, rows[:1]), user=superuser)
+    assert report.ok and report.updated == 1
     draft.refresh_from_db()
     assert draft.requirements == ["KTP", "Surat pengantar"]
-    assert service.versions.get(number=3).duration_value == 5
-    assert service.versions.get(number=3).is_draft
+    services.version_delete(version=draft, by=None)
+    report = import_dataset(StandardVersionResource(), dataset(headers, rows[1:]), user=superuser)
+    assert report.ok and report.created == 1
+    draft = service.versions.drafts().get()  # the new draft (the discarded one's number again)
+    assert draft.duration_value == 5
+    assert draft.number > published.number
+    by_number[draft.number] = {**new, "number": str(draft.number)}
 
     changed = {**by_number[published.number], "duration_value": "1"}
     missing = {**by_number[published.number], "number": "99"}
@@ -121,7 +129,7 @@ def test_versions_import_creates_drafts_updates_drafts_and_never_changes_publish
     assert "Baris 3" in text and "Versi 99 tidak ada" in text
     assert "Baris 4" in text and "bukan besaran rupiah" in text
     assert StandardVersion.objects.get(pk=published.pk).duration_value == 30
-    assert service.versions.count() == 3
+    assert service.versions.count() == 2  # the published version and the new draft
 
 
 def test_export_costs_a_constant_number_of_queries(unit, django_assert_num_queries):

@@ -84,19 +84,16 @@ def test_the_database_refuses_a_second_published_version(service):
 
 def test_a_racing_publisher_with_a_stale_view_is_refused_by_the_database(service, coordinator):
     """Someone read the service before another person published: their save must fail."""
-    StandardVersionFactory(service=service, published=True)
-    stale = StandardVersionFactory(service=service)
+    stale = StandardVersionFactory(service=service, published=True)
     other = StandardVersionFactory(service=service)
     services.version_publish(version=other, by=coordinator, **PUBLISH)  # meanwhile
 
-    # The racing process still believes version 1 is the only published one and
-    # writes its row without going through the locking service.
-    stale.status = StandardVersion.Status.PUBLISHED
-    stale.decree_number, stale.decree_date = "SK-race", datetime.date(2025, 1, 1)
-    stale.effective_date, stale.published_at = datetime.date(2025, 1, 1), timezone.now()
+    # The racing process still believes version 1 is the one in force and writes its
+    # row back without going through the locking service.
+    stale.decree_number, stale.published_at = "SK-race", timezone.now()
     with pytest.raises(IntegrityError), transaction.atomic():
         stale.save()
-    assert published_versions(service) == [3]
+    assert published_versions(service) == [2]
 
 
 def test_published_and_superseded_versions_cannot_be_changed(service, staff, coordinator):
@@ -230,6 +227,7 @@ def test_editing_a_draft_through_the_form_keeps_lists_one_per_line(service, staf
             "is_free": "",
             "fee_amount": "1.500.000,00",
             "fee_legal_basis": "PP 7/2015",
+            "revision": draft.revision,
         }
     )
     response = client_for(staff).post(url, data)
@@ -246,7 +244,14 @@ def test_a_bad_form_changes_nothing(service, staff, client_for):
         "service_standards:version_edit", kwargs={"code": service.unit.code, "version_id": draft.pk}
     )
     response = client_for(staff).post(
-        url, {"requirements": "KTP", "duration_value": "30", "duration_unit": "", "is_free": ""}
+        url,
+        {
+            "requirements": "KTP",
+            "duration_value": "30",
+            "duration_unit": "",
+            "is_free": "",
+            "revision": draft.revision,
+        },
     )
     assert response.status_code == 400
     content = response.content.decode()

@@ -107,3 +107,16 @@ def test_memberships_import_and_reject_unknown_people(unit):
     assert not report.ok
     assert "Baris 3" in report.errors[0] and "siapa" in report.errors[0]
     assert Membership.objects.filter(user__username="budi").count() == 1
+
+
+def test_a_code_that_differs_only_in_case_is_refused_by_row(unit):
+    rows = [("uNiT", "Satker Tiruan", "satker", "", "", "", "", "")]
+
+    report = import_dataset(UnitResource(), dataset(rows))
+
+    assert not report.ok
+    assert report.errors == [
+        "Baris 2: code: Kode uNiT sudah dipakai Satker Contoh (UNIT); huruf besar dan kecil "
+        "dianggap sama."
+    ]
+    assert not Unit.objects.filter(name="Satker Tiruan").exists()

@@ -68,10 +68,10 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     """After the password: the code from the authenticator app, for people who turned it on."""
     device = _otp_device(request.user, confirmed=True)
     next_url = request.GET.get("next") or request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        next_url = "/"
+        next_url = "/"  # a path of this site only (a bare word would be taken for a view name)
     if device is None or request.user.is_verified():
         return redirect(next_url)
     form = TokenForm(request.POST or None)

@@ -123,7 +123,7 @@ def invitations_import(request: HttpRequest, unit: Unit) -> HttpResponse:
         try:
             dataset = read_dataset(upload.read(), file_name=upload.name)
         except ImportFileError as error:
-            form.add_error("file", str(error))
+            form.add_error("file", error.errors)
         else:
             report = import_dataset(
                 InvitationResource(unit=unit, by=request.user), dataset, user=request.user

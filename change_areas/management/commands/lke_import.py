@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from change_areas import lke, services
@@ -29,16 +30,16 @@ class Command(BaseCommand):
             dataset = read_dataset(file.read_bytes(), file_name=file.name)
         except (OSError, ImportFileError) as error:
             raise CommandError(str(error)) from None
-        cycle = find_cycle(unit, year, framework)
-        opened = False
-        if cycle is None:
-            cycle = services.cycle_open(unit=unit, framework=find_framework(framework), year=year)
-            opened = True
         try:
-            written = lke.import_dataset(cycle, layer, dataset)
+            with transaction.atomic():  # a cycle opened for a refused file is not left behind
+                cycle = find_cycle(unit, year, framework)
+                opened = cycle is None
+                if opened:
+                    cycle = services.cycle_open(
+                        unit=unit, framework=find_framework(framework), year=year
+                    )
+                written = lke.import_dataset(cycle, layer, dataset)
         except lke.LkeImportError as error:
-            if opened:
-                cycle.delete()
             raise CommandError(
                 "\n".join([_("Berkas memuat kesalahan; tidak ada yang diimpor:"), *error.errors])
             ) from None

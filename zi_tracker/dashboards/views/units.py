@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lib.forms import id_from
 from lib.pdf import image_data_uri, render_pdf
 from units import access
 from units.access import Perm, signed_in, unit_permission
@@ -31,10 +32,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _unit_context(request: HttpRequest, unit: Unit) -> dict:
-    cycle_id = request.GET.get("siklus")
-    board = selectors.unit_dashboard(
-        unit, int(cycle_id) if cycle_id and cycle_id.isdigit() else None
-    )
+    board = selectors.unit_dashboard(unit, id_from(request.GET.get("siklus")))
     context = {
         "unit": unit,
         "board": board,
