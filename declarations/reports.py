@@ -308,7 +308,9 @@ def report_issue(
         created_by=by,
     )
     report.full_clean(exclude=["pdf", "pdf_sha256"])
-    electronic = signing.key_status().usable
+    # Signed with the key of the reviewing team's unit (its own or an ancestor's), else the
+    # installation's default key, as a declaration is with its organiser's.
+    electronic = signing.key_status(issuer).usable
     rendered = render(report, electronic=electronic)
     report.pdf_sha256 = hashlib.sha256(rendered.content).hexdigest()
     report.pdf.save(rendered.filename, ContentFile(rendered.content), save=False)
@@ -343,8 +345,11 @@ def _sign(report: EvaluationReport, *, by) -> EvaluationReport:
         )
     signed = signing.sign_pdf(
         content,
+        unit=report.issuer,
         reason=f"{_('Laporan Hasil Evaluasi')} {_('Nomor')} {report.number}",
         location=report.place or settings.ZI_SIGNING_LOCATION,
+        document=f"{_('Laporan Hasil Evaluasi')} {report.number}"[:300],
+        by=by,
     )
     name = report.pdf.name.rsplit("/", 1)[-1].removesuffix(".pdf") + "-ttd.pdf"
     report.signed_pdf.save(name, ContentFile(signed.content), save=False)

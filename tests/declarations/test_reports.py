@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from change_areas import services
 from change_areas.models import Area, Decision, Layer
-from declarations import reports
+from declarations import keys, reports
 from declarations.models import EvaluationReport
 from declarations.verification import Verdict, verify
 from tests.change_areas.helpers import accept_all, meet_prerequisites, propose, question, sptjm_of
@@ -136,17 +136,18 @@ def test_the_inspectorate_is_offered_first_once_used(final_cycle, lead, inspecto
 
 
 def test_without_a_key_it_is_issued_unsigned_and_signed_later(
-    final_cycle, lead, inspectorate, settings, signing_key_files
+    final_cycle, lead, inspectorate, no_signing_key, pkcs12_file
 ):
-    settings.ZI_SIGNING_PKCS12_FILE = ""
     report = issue(final_cycle, lead, inspectorate)
     assert not report.is_signed
     assert "Ditandatangani secara elektronik" not in pdf_text(stored_bytes(report.pdf))
     assert verify(report, stored_bytes(report.pdf)).verdict == Verdict.ISSUED_UNSIGNED
 
-    key, password = signing_key_files
-    settings.ZI_SIGNING_PKCS12_FILE = str(key)
-    settings.ZI_SIGNING_PKCS12_PASSWORD_FILE = str(password)
+    data, password = pkcs12_file  # the national admin uploads the institution's certificate
+    key = keys.signing_key_upload(
+        name="Sertifikat uji", pkcs12=data, passphrase=password, owner=None, by=None
+    )
+    keys.signing_key_make_default(key=key, by=None)
     reports.report_sign(report=report, by=lead)
 
     assert EvaluationReport.objects.get(pk=report.pk).is_signed
