@@ -10,9 +10,11 @@ from django.urls import reverse
 
 from change_areas import scoring
 from change_areas import services as change_services
-from change_areas.models import Layer
+from change_areas.models import Area, Layer
+from declarations import reports
 from declarations import services as declaration_services
 from service_standards import services as standard_services
+from tests.change_areas.helpers import accept_all, question
 from tests.factories import (
     CycleFactory,
     DeclarantFactory,
@@ -118,3 +120,41 @@ def test_the_recap_and_the_dashboards_with_long_names_stay_on_the_paper(long_uni
         response = client.get(url)
         assert response.status_code == 200, url
         assert_on_the_paper(response.content)
+
+
+def test_an_evaluation_report_with_long_words_stays_on_the_paper(long_unit):
+    root = Unit.objects.get(code="PANJANG")
+    lead = member(root, Role.TPI_REVIEWER)
+    cycle = CycleFactory(unit=long_unit, filled=True)
+    change_services.cycle_submit(cycle=cycle, by=member(long_unit, Role.COORDINATOR))
+    change_services.answer_save(
+        cycle=cycle,
+        question=question("A.MP.PMN.i.a"),
+        layer=Layer.TPI,
+        option="Tidak",
+        note=long(),
+        by=lead,
+    )
+    change_services.recommendation_add(
+        cycle=cycle,
+        layer=Layer.TPI,
+        area=Area.objects.get(framework=cycle.framework, code="A.MP"),
+        text=long(),
+        by=lead,
+    )
+    accept_all(cycle, Layer.TPI, lead)
+    change_services.cycle_finalise_tpi(cycle=cycle, by=lead)
+
+    report = reports.report_issue(
+        cycle=cycle,
+        layer=Layer.TPI,
+        by=lead,
+        number="LHE-1/TPI/2026",
+        issued_on=datetime.date(2026, 6, 2),
+        place=long(100),
+        issuer=UnitFactory(code="PANJANG-IU", name=long(), address=long(), parent=root),
+        signer_position=long(200),
+    )
+
+    with report.pdf.open("rb") as stored:
+        assert_on_the_paper(stored.read())
