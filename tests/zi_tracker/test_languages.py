@@ -100,6 +100,10 @@ class StoredTexts:
             if isinstance(value, str):
                 if len(value.strip()) >= 3:
                     found.add(value.strip())
+                # a text of several lines is shown line by line (linebreaksbr): each is data
+                for line in value.splitlines()[1:] if "\n" in value else ():
+                    if len(line.strip()) >= 3:
+                        found.add(line.strip())
             elif isinstance(value, dict):
                 for item in value.values():
                     walk(item)
@@ -312,7 +316,13 @@ KEPT_AS_IS = {
     "SPTJM %(instansi)s %(year)s", "NIP", "NIP. %(nip)s", "SOP", "ZI Tracker",
     # the same word in both languages, or no word at all
     "A/B/C", "A/B/C/D", "A/B/C/D/E", "Area", "area", "Final", "Home", "Logo", "No.", "PDF",
-    "SHA-256", "Status", "status", "Target", "target", "Total", "label", "unit", "—",
+    "SHA-256", "Status", "status", "Target", "target", "Total", "label", "unit", "Unit", "—",
+    "area %(code)s",
+    # evaluasi mandiri (PermenPAN-RB 5/2024), a term of art as "Evaluasi mandiri: …" shows it
+    "Evaluasi mandiri",
+    # the single sign-on settings, in OpenID Connect's own English words
+    "Issuer", "issuer", "client ID", "Client secret", "client secret", "scope",
+    "authorization endpoint", "token endpoint", "userinfo endpoint", "JWKS URI",
 }  # fmt: skip
 
 
