@@ -70,8 +70,31 @@ def question_spec(question: Question) -> scoring.QuestionSpec:
     )
 
 
+# The catalogs as the scoring engine reads them, per (framework, catalog revision). A write
+# to a catalog row gives the framework a new revision (`models.catalog.catalog_changed`), which
+# every process sees with the framework's row, so none keeps serving an old catalog.
+_SPECS: dict[tuple[int, object], scoring.CatalogSpec] = {}
+_SPECS_KEPT = 16
+
+
 def catalog_spec(framework: Framework) -> scoring.CatalogSpec:
-    """The framework's active catalog as plain data for the scoring engine. 7 queries."""
+    """The framework's active catalog as plain data for the scoring engine.
+
+    Built once per catalog revision and kept in memory: no query when the
+    framework's revision was seen before, 7 queries otherwise.
+    """
+    key = (framework.pk, framework.catalog_revision)
+    spec = _SPECS.get(key)
+    if spec is None:
+        spec = _build_catalog_spec(framework)
+        if len(_SPECS) >= _SPECS_KEPT:
+            _SPECS.pop(next(iter(_SPECS)), None)
+        _SPECS[key] = spec
+    return spec
+
+
+def _build_catalog_spec(framework: Framework) -> scoring.CatalogSpec:
+    """The framework's active catalog read from the database. 7 queries."""
     active = {"framework": framework, "is_active": True}
     questions = with_spec_relations(Question.objects.filter(**active).order_by("order", "code"))
     return scoring.CatalogSpec(

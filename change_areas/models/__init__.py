@@ -49,6 +49,7 @@ from change_areas.models.reviews import (
     ReminderLog,
     ReviewStatus,
 )
+from change_areas.models.tallies import BranchTally, CalibrationPair, CalibrationTally
 from change_areas.models.work_plans import (
     OPEN_STATUSES,
     ProgressEntry,
@@ -65,6 +66,9 @@ __all__ = [
     "Answer",
     "AnswerType",
     "Area",
+    "BranchTally",
+    "CalibrationPair",
+    "CalibrationTally",
     "Campaign",
     "CatalogItem",
     "Comment",

@@ -10,6 +10,7 @@ keys other installations exchange LKE files by.
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from django.db import models
@@ -64,8 +65,12 @@ class Framework(models.Model):
         help_text=_("Dipakai untuk siklus baru bila kerangka tidak disebutkan."),
     )
     is_active = models.BooleanField(_("aktif"), default=True)
+    # A new random value on every write to the catalog's rows (`catalog_changed`): the scoring
+    # engine's copy of the catalog is kept in memory per (framework, revision). Random, not a
+    # counter, so a rolled-back edit can never bring back a revision already seen.
+    catalog_revision = models.UUIDField(_("revisi katalog"), default=uuid.uuid4, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["source_data"])
+    history = HistoricalRecords(excluded_fields=["source_data", "catalog_revision"])
     objects = FrameworkQuerySet.as_manager()
 
     class Meta:
@@ -79,6 +84,15 @@ class Framework(models.Model):
     @property
     def has_lke(self) -> bool:
         return self.kind == FrameworkKind.LKE
+
+
+def catalog_changed(sender, instance, **kwargs) -> None:
+    """A catalog row was saved or deleted: its framework's catalog gets a new revision.
+
+    Connected to every CatalogItem model's post_save and post_delete (ChangeAreasConfig.ready),
+    so the admin, imports and `load_catalogs` all invalidate the cached catalog.
+    """
+    Framework.objects.filter(pk=instance.framework_id).update(catalog_revision=uuid.uuid4())
 
 
 class CatalogItem(models.Model):

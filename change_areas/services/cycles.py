@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from change_areas import scoring, selectors
+from change_areas import scoring, selectors, tallies
 from change_areas.models import (
     Campaign,
     Cycle,
@@ -161,6 +161,7 @@ def campaign_open(
     ]
     created = bulk_create_with_history(cycles, Cycle, batch_size=500, default_user=by)
     _store_area_scores(created, Layer.SELF, empty)
+    tallies.follow_many(created)
     CycleEvent.objects.bulk_create(
         [
             CycleEvent(
@@ -176,7 +177,8 @@ def campaign_open(
 def cycle_refresh_summary(
     *, cycle: Cycle, layer: str, spec: scoring.CatalogSpec | None = None
 ) -> scoring.Scorecard:
-    """Recompute the layer's scorecard and store its summary on the cycle."""
+    """Recompute the layer's scorecard and store its summary on the cycle, its area rows and
+    (last, as the rows above the unit are shared) the tallies of the units above it."""
     card = selectors.scorecard(cycle, layer, spec=spec)
     summaries = dict(cycle.summaries or {})
     summaries[layer] = selectors.summary_of(card)
@@ -193,8 +195,11 @@ def cycle_refresh_summary(
             f"{layer}_wbk_eligible",
             f"{layer}_wbbm_eligible",
         ]
+    difference = tallies.refresh(cycle)
+    fields.append("tallied")
     Cycle.objects.filter(pk=cycle.pk).update(**{name: getattr(cycle, name) for name in fields})
     _store_area_scores([cycle], layer, summaries[layer])
+    tallies.add(cycle, difference)
     return card
 
 

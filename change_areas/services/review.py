@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from change_areas import notifications, workflow
+from change_areas import notifications, tallies, workflow
 from change_areas.models import (
     Answer,
     Comment,
@@ -55,7 +55,9 @@ def _move(
     before = cycle.stage
     cycle.stage = to or transition.target_of(cycle)
     record(cycle, by=by, reason=transition.name)
-    cycle.save(update_fields=["stage", *fields])
+    difference = tallies.refresh(cycle)
+    cycle.save(update_fields=["stage", "tallied", *fields])
+    tallies.add(cycle, difference)
     return CycleEvent.objects.create(
         cycle=cycle,
         action=transition.name,
@@ -313,6 +315,7 @@ def cycle_finalise_tpi(*, cycle: Cycle, by) -> Cycle:
     cycle.tpi_finalised_at = timezone.now()
     _move(cycle, transition, by=by, fields=("tpi_finalised_at",))
     cycle_refresh_summary(cycle=cycle, layer=Layer.TPI)
+    tallies.calibrate(cycle)
     total = cycle.summary(Layer.TPI).get("total", 0)
     notifications.notify(
         notifications.unit_team(cycle),
@@ -442,6 +445,7 @@ def cycle_decide(
         note=Decision(decision).label,
         fields=("decision", "decided_at", "decision_note"),
     )
+    tallies.calibrate(cycle)
     notifications.notify(
         [
             *notifications.unit_team(cycle),

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from benchmarks import data as benchmark_data
-from change_areas import services
+from change_areas import services, tallies
 from change_areas.models import (
     OPTION_ANSWER_TYPES,
     Cycle,
@@ -71,7 +71,13 @@ def small_world(catalogs):
     cycle = CycleFactory(unit=leaf)
     answer_everything(cycle)
     answer_everything(cycle, Layer.TPI, option="B")
-    Cycle.objects.filter(pk=cycle.pk).update(stage=Stage.EVALUASI_TPI)
+    # The TPI's evaluation final (as `cycle_finalise_tpi` leaves it): its pairs count in calibration.
+    Cycle.objects.filter(pk=cycle.pk).update(
+        stage=Stage.PENGUSULAN, tpi_finalised_at=noon(datetime.date(2026, 7, 1))
+    )
+    cycle = Cycle.objects.select_related("unit").get(pk=cycle.pk)
+    tallies.follow(cycle)
+    tallies.calibrate(cycle)
     PredicateAwardFactory(
         unit=leaf, year=2025, decree_number="KEP/1/2025", decree_date=datetime.date(2025, 12, 1)
     )
