@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -70,11 +70,24 @@ def question_spec(question: Question) -> scoring.QuestionSpec:
     )
 
 
-# The catalogs as the scoring engine reads them, per (framework, catalog revision). A write
-# to a catalog row gives the framework a new revision (`models.catalog.catalog_changed`), which
-# every process sees with the framework's row, so none keeps serving an old catalog.
-_SPECS: dict[tuple[int, object], scoring.CatalogSpec] = {}
-_SPECS_KEPT = 16
+# The catalogs as the scoring engine reads them (and the question rows a question card shows),
+# per (framework, catalog revision). A write to a catalog row gives the framework a new
+# revision (`models.catalog.catalog_changed`), which every process sees with the framework's
+# row, so none keeps serving an old catalog. The cached rows are shared: read them, never
+# change them.
+_CATALOGS: dict[tuple[str, int, object], object] = {}
+_CATALOGS_KEPT = 32
+
+
+def _per_revision(kind: str, framework: Framework, build):
+    key = (kind, framework.pk, framework.catalog_revision)
+    found = _CATALOGS.get(key)
+    if found is None:
+        found = build(framework)
+        if len(_CATALOGS) >= _CATALOGS_KEPT:
+            _CATALOGS.pop(next(iter(_CATALOGS)), None)
+        _CATALOGS[key] = found
+    return found
 
 
 def catalog_spec(framework: Framework) -> scoring.CatalogSpec:
@@ -83,14 +96,35 @@ def catalog_spec(framework: Framework) -> scoring.CatalogSpec:
     Built once per catalog revision and kept in memory: no query when the
     framework's revision was seen before, 7 queries otherwise.
     """
-    key = (framework.pk, framework.catalog_revision)
-    spec = _SPECS.get(key)
-    if spec is None:
-        spec = _build_catalog_spec(framework)
-        if len(_SPECS) >= _SPECS_KEPT:
-            _SPECS.pop(next(iter(_SPECS)), None)
-        _SPECS[key] = spec
-    return spec
+    return _per_revision("spec", framework, _build_catalog_spec)
+
+
+def catalog_question_specs(framework: Framework) -> dict[str, scoring.QuestionSpec]:
+    """The active questions' specs by code (from `catalog_spec`)."""
+    return _per_revision(
+        "question-specs",
+        framework,
+        lambda framework: {
+            question.code: question for question in catalog_spec(framework).questions
+        },
+    )
+
+
+def catalog_questions(framework: Framework) -> dict[str, Question]:
+    """The active question rows by code, with their indicator, area, component, active options
+    and inputs loaded: what a question card shows. Kept per catalog revision (4 queries once)."""
+    return _per_revision(
+        "questions",
+        framework,
+        lambda framework: {
+            question.code: question
+            for question in with_spec_relations(
+                Question.objects.filter(framework=framework, is_active=True).select_related(
+                    "indicator__area__component"
+                )
+            )
+        },
+    )
 
 
 def _build_catalog_spec(framework: Framework) -> scoring.CatalogSpec:
@@ -195,14 +229,16 @@ def scorecard(
     *,
     spec: scoring.CatalogSpec | None = None,
     answers: dict[str, Answer] | None = None,
+    held: set[str] | None = None,
 ) -> scoring.Scorecard:
-    """The layer's scorecard, computed now. ~9 queries (fewer with spec/answers given)."""
+    """The layer's scorecard, computed now. Two queries (answers, held predicates), none for
+    what is given; the catalog is cached per revision."""
     spec = spec or catalog_spec(cycle.framework)
     answers = answers if answers is not None else layer_answers(cycle, layer)
     return scoring.score(
         spec,
         {code: answer_data(answer) for code, answer in answers.items()},
-        held_predicates=held_predicates(cycle.unit),
+        held_predicates=held_predicates(cycle.unit) if held is None else held,
     )
 
 
@@ -441,19 +477,24 @@ def question_views(
     *,
     review_layer: str | None = None,
     with_comments: bool = False,
+    answers: dict[int, Answer] | None = None,
 ) -> dict[str, QuestionView]:
     """Questions (options and inputs prefetched) with the layer's answers and evidence.
 
-    2 queries, +1 with `review_layer` (the reviews of that layer), +1 with comments.
+    2 queries (1 with `answers` given by question id: only their evidence), +1 with
+    `review_layer` (the reviews of that layer), +1 with comments.
     """
-    answers = {
-        answer.question_id: answer
-        for answer in Answer.objects.filter(
-            cycle=cycle, layer=layer, question__in=[q.pk for q in questions]
-        )
-        .select_related("updated_by")
-        .prefetch_related("evidence")
-    }
+    if answers is not None:
+        prefetch_related_objects(list(answers.values()), "evidence")
+    else:
+        answers = {
+            answer.question_id: answer
+            for answer in Answer.objects.filter(
+                cycle=cycle, layer=layer, question__in=[q.pk for q in questions]
+            )
+            .select_related("updated_by")
+            .prefetch_related("evidence")
+        }
     views = {}
     for question in questions:
         answer = answers.get(question.pk)

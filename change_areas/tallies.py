@@ -297,7 +297,8 @@ def calibrate(cycle: Cycle) -> None:
         return
     sums = pair_sums(cycle, new)
     _add_pairs(cycle.unit.ancestor_paths, cycle.framework_id, cycle.year, sums)
-    cycle.tallied = {**(cycle.tallied or {}), "pairs": sorted(done | set(new))}
+    pairs = [pair for pair in PAIR_LAYERS if pair in done or pair in new]
+    cycle.tallied = {**(cycle.tallied or {}), "pairs": pairs}
     Cycle.objects.filter(pk=cycle.pk).update(tallied=cycle.tallied)
 
 

@@ -175,11 +175,17 @@ def campaign_open(
 
 
 def cycle_refresh_summary(
-    *, cycle: Cycle, layer: str, spec: scoring.CatalogSpec | None = None
+    *,
+    cycle: Cycle,
+    layer: str,
+    spec: scoring.CatalogSpec | None = None,
+    card: scoring.Scorecard | None = None,
 ) -> scoring.Scorecard:
-    """Recompute the layer's scorecard and store its summary on the cycle, its area rows and
-    (last, as the rows above the unit are shared) the tallies of the units above it."""
-    card = selectors.scorecard(cycle, layer, spec=spec)
+    """Recompute the layer's scorecard (or take `card`, just computed) and store its summary
+    on the cycle, the area rows that changed, and (last, as the rows above the unit are
+    shared) the tallies of the units above it. Four queries with `card`."""
+    card = card or selectors.scorecard(cycle, layer, spec=spec)
+    before = cycle.summary(layer).get("areas")
     summaries = dict(cycle.summaries or {})
     summaries[layer] = selectors.summary_of(card)
     cycle.summaries = summaries
@@ -198,9 +204,39 @@ def cycle_refresh_summary(
     difference = tallies.refresh(cycle)
     fields.append("tallied")
     Cycle.objects.filter(pk=cycle.pk).update(**{name: getattr(cycle, name) for name in fields})
-    _store_area_scores([cycle], layer, summaries[layer])
+    if before is None:
+        _store_area_scores([cycle], layer, summaries[layer])
+    else:
+        _update_area_scores(cycle, layer, before, summaries[layer].get("areas", {}))
     tallies.add(cycle, difference)
     return card
+
+
+def _update_area_scores(cycle: Cycle, layer: str, before: dict, after: dict) -> None:
+    """Write the area rows whose figures changed (one query), remove those gone (rare)."""
+    changed = [code for code, node in after.items() if before.get(code) != node]
+    if changed:
+        CycleAreaScore.objects.bulk_create(
+            [_area_score(cycle, layer, code, after[code]) for code in changed],
+            update_conflicts=True,
+            unique_fields=["cycle", "layer", "area_code"],
+            update_fields=["value", "weight", "answered", "questions"],
+        )
+    gone = [code for code in before if code not in after]
+    if gone:
+        CycleAreaScore.objects.filter(cycle=cycle, layer=layer, area_code__in=gone).delete()
+
+
+def _area_score(cycle: Cycle, layer: str, code: str, node: dict) -> CycleAreaScore:
+    return CycleAreaScore(
+        cycle=cycle,
+        layer=layer,
+        area_code=code,
+        value=Decimal(str(node["value"])),
+        weight=Decimal(str(node["weight"])),
+        answered=node["answered"],
+        questions=node["questions"],
+    )
 
 
 def _store_area_scores(cycles: list[Cycle], layer: str, summary: dict) -> None:
@@ -208,15 +244,7 @@ def _store_area_scores(cycles: list[Cycle], layer: str, summary: dict) -> None:
     CycleAreaScore.objects.filter(cycle__in=cycles, layer=layer).delete()
     CycleAreaScore.objects.bulk_create(
         [
-            CycleAreaScore(
-                cycle=cycle,
-                layer=layer,
-                area_code=code,
-                value=Decimal(str(node["value"])),
-                weight=Decimal(str(node["weight"])),
-                answered=node["answered"],
-                questions=node["questions"],
-            )
+            _area_score(cycle, layer, code, node)
             for cycle in cycles
             for code, node in summary.get("areas", {}).items()
         ],

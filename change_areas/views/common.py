@@ -10,7 +10,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from change_areas import selectors, services, workflow
-from change_areas.models import Area, ComponentKind, Cycle, Evidence, Layer, Question, ReviewStatus
+from change_areas.models import (
+    Answer,
+    Area,
+    ComponentKind,
+    Cycle,
+    Layer,
+    Question,
+    ReviewStatus,
+)
 from units import access
 from units.access import Perm
 
@@ -64,22 +72,12 @@ def areas_of(cycle: Cycle, area_code: str) -> tuple[list[Area], str]:
 
 
 def question_of(cycle: Cycle, code: str) -> Question:
-    """An active question of the cycle's catalog by its code, else 404. One query."""
-    return get_object_or_404(
-        Question.objects.select_related("indicator__area__component"),
-        framework=cycle.framework,
-        code=code,
-        is_active=True,
-    )
-
-
-def prefetched(question: Question) -> Question:
-    """The question again with its options and inputs, as a question card shows it."""
-    return (
-        Question.objects.select_related("indicator__area")
-        .prefetch_related("options", "inputs")
-        .get(pk=question.pk)
-    )
+    """An active question of the cycle's catalog by its code, else 404: the row with its
+    indicator, area, options and inputs, kept per catalog revision (no query once kept)."""
+    question = selectors.catalog_questions(cycle.framework).get(code)
+    if question is None:
+        raise Http404
+    return question
 
 
 def area_page_code(question: Question) -> str:
@@ -152,9 +150,9 @@ def conflict_page(
 
 def question_views(cycle: Cycle, question: Question, layer: str, **options):
     """The card of one question of one layer, with its comments (for an htmx fragment)."""
-    return selectors.question_views(
-        cycle, [prefetched(question)], layer, with_comments=True, **options
-    )[question.code]
+    return selectors.question_views(cycle, [question], layer, with_comments=True, **options)[
+        question.code
+    ]
 
 
 def posted_version(request: HttpRequest) -> int | None:
@@ -166,14 +164,33 @@ def posted_version(request: HttpRequest) -> int | None:
 
 
 def question_fragment(
-    request: HttpRequest, cycle: Cycle, question: Question, layer: str, **extra
+    request: HttpRequest,
+    cycle: Cycle,
+    question: Question,
+    layer: str,
+    *,
+    saved_answer: Answer | None = None,
+    **extra,
 ) -> HttpResponse:
-    """The question card of the layer and its area's score, swapped in by htmx."""
-    cycle.refresh_from_db()
+    """The question card of the layer and its area's score, swapped in by htmx.
+
+    After a save, `saved_answer` (whose `cycle` is the cycle as the save left it)
+    spares reading both again.
+    """
+    answers = None
+    if saved_answer is not None:
+        cycle = saved_answer.cycle
+        answers = {question.pk: saved_answer}
+    else:
+        cycle = Cycle.objects.select_related("unit", "framework").get(pk=cycle.pk)
     area = question.indicator.area
     if layer == Layer.SELF:
         card = question_views(
-            cycle, question, Layer.SELF, review_layer=workflow.shown_review_layer(cycle)
+            cycle,
+            question,
+            Layer.SELF,
+            review_layer=workflow.shown_review_layer(cycle),
+            answers=answers,
         )
         lock_unreturned(cycle, [card])
         editable, reason = workflow.layer_edit_state(cycle, Layer.SELF, request.user)
@@ -181,21 +198,14 @@ def question_fragment(
             "q": card,
             "editable": editable,
             "edit_reason": reason,
-            "library": list(
-                Evidence.objects.for_unit(cycle.unit).only("pk", "title", "valid_until")
-            )
-            if editable
-            else [],
             # `node`: the name the page's area_summary partial reads its figures from
             "node": cycle.summary(Layer.SELF).get("areas", {}).get(area.code, {}),
         }
         template = "change_areas/area_page.html#question_update"
     else:
         marks = layer if layer in workflow.MARKING_LAYERS else None
-        card = question_views(cycle, question, layer, review_layer=marks)
-        card.counterpart = selectors.question_views(cycle, [prefetched(question)], Layer.SELF)[
-            question.code
-        ]
+        card = question_views(cycle, question, layer, review_layer=marks, answers=answers)
+        card.counterpart = selectors.question_views(cycle, [question], Layer.SELF)[question.code]
         editable, _reason = workflow.layer_edit_state(cycle, layer, request.user)
         context = {
             "q": card,

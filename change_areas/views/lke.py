@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -62,18 +62,12 @@ def _area_page(
             )
         )
     work_plans.attach_item_forms(cycle, items, can_edit=context["can_edit"])
-    library = (
-        list(Evidence.objects.for_unit(cycle.unit).only("pk", "title", "valid_until"))
-        if context["editable"]
-        else []
-    )
     context.update(
         {
             "sections": sections,
             "areas": areas,
             "title": title,
             "current": current,
-            "library": library,
             "items": items,
             "item_form": forms.WorkPlanItemForm(cycle=cycle, initial={"area": areas[0]})
             if context["can_edit"] and cycle.work_plan_framework_id == cycle.framework_id
@@ -115,13 +109,14 @@ def _save_answer(
 ) -> HttpResponse:
     """The one answer-save path of every layer: parse, save through the service, respond."""
     question = common.question_of(cycle, question_code)
-    spec = selectors.question_spec(question)
+    spec = selectors.catalog_question_specs(cycle.framework)[question.code]
     data, errors = forms.parse_answer(spec, request.POST)
     note = request.POST.get("note", "")
     conflict = None
+    saved = None
     if not errors:
         try:
-            services.answer_save(
+            saved, _card = services.answer_save(
                 cycle=cycle,
                 question=question,
                 layer=layer,
@@ -142,9 +137,10 @@ def _save_answer(
             cycle,
             question,
             layer,
+            saved_answer=saved,
             errors=errors,
             conflict=conflict,
-            saved=not errors and not conflict,
+            saved=saved is not None,
         )
     back = common.back_to_question(cycle, question, layer)
     if conflict:
@@ -212,3 +208,31 @@ def answer_evidence(request: HttpRequest, cycle: Cycle, question_code: str) -> H
     if not errors:
         messages.success(request, _("Bukti dukung %(code)s diperbarui.") % {"code": question.code})
     return redirect(common.back_to_question(cycle, question))
+
+
+# How many documents a search of the library lists; the person narrows the words for more.
+SEARCH_RESULTS = 10
+
+
+@unit_permission(Perm.EDIT_SELF, scope=scopes.CYCLE)
+def evidence_search(request: HttpRequest, cycle: Cycle, question_code: str) -> HttpResponse:
+    """Documents of the unit's library whose title or description holds the words typed,
+    newest first, each with a button that attaches it to the question. htmx gets the list
+    alone (the question card asks as the person types); a plain GET the page around it."""
+    question = common.question_of(cycle, question_code)
+    words = request.GET.get("q", "").strip()[:100]
+    found = Evidence.objects.for_unit(cycle.unit).only("pk", "title", "valid_until", "created_at")
+    for word in words.split()[:5]:
+        found = found.filter(Q(title__icontains=word) | Q(description__icontains=word))
+    documents = list(found.order_by("-created_at", "-pk")[: SEARCH_RESULTS + 1])
+    context = {
+        "cycle": cycle,
+        "unit": cycle.unit,
+        "question": question,
+        "words": words,
+        "documents": documents[:SEARCH_RESULTS],
+        "more": len(documents) > SEARCH_RESULTS,
+        "back": common.back_to_question(cycle, question),
+    }
+    template = "change_areas/evidence_search.html"
+    return render(request, f"{template}#results" if request.htmx else template, context)

@@ -235,6 +235,34 @@ def test_portfolio_rolls_up_by_child_of_the_root(large_world, client_for):
     assert sum(context["distribution"]["self"]) == 120
 
 
+@pytest.mark.parametrize("target", ["root", "province", "leaf"])
+def test_the_kept_tallies_hold_what_reading_every_cycle_computes(target, large_world):
+    unit = large_world[target]
+    for year in (2025, 2026):
+        filters = selectors.PortfolioFilters(year=year, framework=Framework.objects.current())
+        areas = selectors.scored_areas(filters.framework)
+        kept = selectors.portfolio_summary(unit, filters, areas)
+        rows = selectors.rollup(unit, filters)
+        histogram = selectors.histogram(unit, filters)
+        averages = selectors.area_averages(selectors.portfolio_cycles(unit, filters), areas)
+
+        def plain(row):
+            return (row.path, row.is_root, row.units, row.with_cycle, row.stages, row.wbk_self,
+                    row.wbk_tpi, row.wbbm_tpi, round(row.average_self or 0, 3),
+                    round(row.average_tpi or 0, 3))  # fmt: skip
+
+        assert [plain(row) for row in kept.rollup] == [plain(row) for row in rows]
+        for layer in ("self", "tpi"):
+            assert kept.distribution[layer] == histogram[layer]
+            assert kept.distribution[f"{layer}_average"] == pytest.approx(
+                histogram[f"{layer}_average"], abs=1e-6
+            )
+        for mine, theirs in zip(kept.averages, averages, strict=True):
+            assert (mine.code, mine.count) == (theirs.code, theirs.count)
+            for name in ("self_value", "tpi_value", "tpn_share"):
+                assert getattr(mine, name) == pytest.approx(getattr(theirs, name), abs=1e-6)
+
+
 def test_portfolio_area_averages_come_from_the_stored_area_rows(small_world, client_for):
     context = (
         client_for(viewer_of(small_world["root"]))
