@@ -320,7 +320,7 @@ def _medan(
         last, instansi=Unit.objects.get(code="BPS"), by=None, lhkpn_lhkasn="100", lama_membangun="2"
     )
     services.cycle_submit(cycle=last, by=None)
-    areas = {area.code: area for area in Area.objects.filter(framework=framework)}
+    areas = {area.code: area for area in Area.objects.filter(framework=previous)}
     for code, text in (
         ("A.PP", "Perluas kanal pengaduan daring dan umumkan tindak lanjutnya setiap triwulan."),
         ("A.PW", "Terapkan whistle-blowing system di seluruh bidang, lengkap dengan laporannya."),

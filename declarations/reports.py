@@ -308,7 +308,7 @@ def report_issue(
         created_by=by,
     )
     report.full_clean(exclude=["pdf", "pdf_sha256"])
-    electronic = signing.key_status().usable
+    electronic = signing.key_status(signing_unit(report)).usable
     rendered = render(report, electronic=electronic)
     report.pdf_sha256 = hashlib.sha256(rendered.content).hexdigest()
     report.pdf.save(rendered.filename, ContentFile(rendered.content), save=False)
@@ -332,6 +332,12 @@ def report_issue(
     return report
 
 
+def signing_unit(report: EvaluationReport):
+    """The unit whose key signs the report: the reviewing team's unit on its letterhead
+    (the inspectorate), else the evaluated unit (`signing.signer_for` walks up from it)."""
+    return report.issuer or report.cycle.unit
+
+
 def _sign(report: EvaluationReport, *, by) -> EvaluationReport:
     with report.pdf.open("rb") as handle:
         content = handle.read()
@@ -343,8 +349,11 @@ def _sign(report: EvaluationReport, *, by) -> EvaluationReport:
         )
     signed = signing.sign_pdf(
         content,
+        unit=signing_unit(report),
         reason=f"{_('Laporan Hasil Evaluasi')} {_('Nomor')} {report.number}",
         location=report.place or settings.ZI_SIGNING_LOCATION,
+        document=f"LHE {report.number}"[:300],
+        by=by,
     )
     name = report.pdf.name.rsplit("/", 1)[-1].removesuffix(".pdf") + "-ttd.pdf"
     report.signed_pdf.save(name, ContentFile(signed.content), save=False)

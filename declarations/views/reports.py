@@ -65,7 +65,7 @@ def _page(request: HttpRequest, cycle: Cycle, layer: Layer, form=None, status: i
             "final": cycle.layer_counts(layer),
             "may_issue": may_issue,
             "form": form,
-            "key": signing.key_status() if may_issue else None,
+            "key": signing.key_status(cycle.unit) if may_issue else None,
         },
         status=status,
     )

@@ -183,8 +183,10 @@ def test_a_whole_year_run_by_its_own_people(page, live_server, fresh_install, lo
     page.get_by_role("link", name=DISTAN).click()
     for area in ("MP", "TL", "SDM", "AK", "PW", "PP", "Hasil"):
         page.locator(".subnav").get_by_role("link", name=area, exact=True).click()
-        page.get_by_role("button", name="Terima semua yang belum ditinjau di halaman ini").click()
-        expect(page.locator("ul.messages")).to_contain_text("diterima")
+        page.get_by_role(
+            "button", name="Tandai ditinjau semua yang menunggu di halaman ini"
+        ).click()
+        expect(page.locator("ul.messages")).to_contain_text("ditandai ditinjau")
     page.get_by_role("button", name="Finalkan penilaian TPI").click()
     expect(page.locator("ul.messages")).to_contain_text("difinalkan")
     expect(page.locator(".tpi-final")).to_contain_text("Penilaian TPI final sejak")

@@ -135,21 +135,27 @@ def test_the_inspectorate_is_offered_first_once_used(final_cycle, lead, inspecto
     assert reports.issuer_choices(final_cycle, lead)[0] == inspectorate
 
 
-def test_without_a_key_it_is_issued_unsigned_and_signed_later(
-    final_cycle, lead, inspectorate, settings, signing_key_files
+def test_without_a_key_it_is_issued_unsigned_and_signed_later_with_the_issuers_key(
+    final_cycle, lead, inspectorate, no_signing_key, pkcs12_file
 ):
-    settings.ZI_SIGNING_PKCS12_FILE = ""
+    from declarations import keys
+
     report = issue(final_cycle, lead, inspectorate)
     assert not report.is_signed
     assert "Ditandatangani secara elektronik" not in pdf_text(stored_bytes(report.pdf))
     assert verify(report, stored_bytes(report.pdf)).verdict == Verdict.ISSUED_UNSIGNED
 
-    key, password = signing_key_files
-    settings.ZI_SIGNING_PKCS12_FILE = str(key)
-    settings.ZI_SIGNING_PKCS12_PASSWORD_FILE = str(password)
+    # The inspectorate's own certificate, assigned to it: the LHE on its letterhead signs with it.
+    data, password = pkcs12_file
+    key = keys.signing_key_upload(
+        name="Sertifikat Inspektorat", pkcs12=data, passphrase=password, owner=inspectorate, by=None
+    )
+    keys.signing_key_assign(key=key, unit=inspectorate, by=None)
     reports.report_sign(report=report, by=lead)
 
-    assert EvaluationReport.objects.get(pk=report.pk).is_signed
+    signed = EvaluationReport.objects.get(pk=report.pk)
+    assert signed.is_signed
+    assert key.uses.get().document == f"LHE {report.number}"
 
 
 def test_issuing_again_supersedes_the_earlier_report(final_cycle, lead, inspectorate, signing_key):

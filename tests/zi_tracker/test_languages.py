@@ -100,6 +100,9 @@ class StoredTexts:
             if isinstance(value, str):
                 if len(value.strip()) >= 3:
                     found.add(value.strip())
+                for line in value.splitlines()[1:] and value.splitlines():
+                    if len(line.strip()) >= 3:  # a text shown line by line
+                        found.add(line.strip())
             elif isinstance(value, dict):
                 for item in value.values():
                     walk(item)
@@ -311,8 +314,11 @@ KEPT_AS_IS = {
     "Maklumat", "Maklumat:", "TPI", "TPN", "IKM", "SKM", "SKM %(period)s", "SPTJM",
     "SPTJM %(instansi)s %(year)s", "NIP", "NIP. %(nip)s", "SOP", "ZI Tracker",
     # the same word in both languages, or no word at all
-    "A/B/C", "A/B/C/D", "A/B/C/D/E", "Area", "area", "Final", "Home", "Logo", "No.", "PDF",
-    "SHA-256", "Status", "status", "Target", "target", "Total", "label", "unit", "—",
+    "A/B/C", "A/B/C/D", "area %(code)s", "A/B/C/D/E", "Area", "area", "Final", "Home", "Logo", "No.", "PDF",
+    "SHA-256", "Status", "status", "Target", "target", "Total", "label", "Unit", "unit", "—",
+    # OpenID Connect's own terms, as a provider's settings name them
+    "Issuer", "issuer", "Client secret", "client secret", "client ID", "scope",
+    "authorization endpoint", "token endpoint", "userinfo endpoint", "JWKS URI",
 }  # fmt: skip
 
 
