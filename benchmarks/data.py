@@ -66,15 +66,13 @@ CURRENT_STAGES = [
     (Stage.PEMBANGUNAN, 10),
     (Stage.PENILAIAN_MANDIRI, 25),
     (Stage.PENILAIAN_PENDAHULUAN, 4),
-    (Stage.EVALUASI_TPI, 25),
-    (Stage.PERBAIKAN, 10),
+    (Stage.EVALUASI_TPI, 35),
     (Stage.PENGUSULAN, 10),
     (Stage.EVALUASI_TPN, 10),
     (Stage.KEPUTUSAN, 6),
 ]
 PAST_STAGES = [
-    (Stage.EVALUASI_TPI, 3),
-    (Stage.PERBAIKAN, 2),
+    (Stage.EVALUASI_TPI, 5),
     (Stage.PENGUSULAN, 5),
     (Stage.EVALUASI_TPN, 5),
     (Stage.KEPUTUSAN, 85),
@@ -588,17 +586,20 @@ def seed(
                         )
                         + "}"
                     )
+                    # A reviewer layer's figures count once final (LAYER_FINAL_FIELD): its
+                    # columns, area rows and share of the tallies are written only then.
+                    decided = bool(tpn_set and decision)
                     shape = SimpleNamespace(
                         stage=stage,
                         self_total=self_set["total"],
                         self_wbk_eligible=self_set["wbk"],
                         self_wbbm_eligible=self_set["wbbm"],
-                        tpi_total=tpi_set["total"],
-                        tpi_wbk_eligible=tpi_set["wbk"],
-                        tpi_wbbm_eligible=tpi_set["wbbm"],
-                        tpn_total=tpn_set["total"] if tpn_set else None,
-                        tpn_wbk_eligible=tpn_set["wbk"] if tpn_set else None,
-                        tpn_wbbm_eligible=tpn_set["wbbm"] if tpn_set else None,
+                        tpi_total=tpi_set["total"] if finalised else None,
+                        tpi_wbk_eligible=tpi_set["wbk"] if finalised else None,
+                        tpi_wbbm_eligible=tpi_set["wbbm"] if finalised else None,
+                        tpn_total=tpn_set["total"] if decided else None,
+                        tpn_wbk_eligible=tpn_set["wbk"] if decided else None,
+                        tpn_wbbm_eligible=tpn_set["wbbm"] if decided else None,
                         tpi_finalised_at=NOW if finalised else None,
                         decided_at=NOW if decision else None,
                     )
@@ -626,12 +627,14 @@ def seed(
                         decision, now if decision else None,
                         str(self_set["total"]), str(self_set["completeness"]),
                         self_set["wbk"], self_set["wbbm"],
-                        str(tpi_set["total"]), str(tpi_set["completeness"]),
-                        tpi_set["wbk"], tpi_set["wbbm"],
-                        str(tpn_set["total"]) if tpn_set else None,
-                        str(tpn_set["completeness"]) if tpn_set else None,
-                        tpn_set["wbk"] if tpn_set else None,
-                        tpn_set["wbbm"] if tpn_set else None,
+                        str(tpi_set["total"]) if finalised else None,
+                        str(tpi_set["completeness"]) if finalised else None,
+                        tpi_set["wbk"] if finalised else None,
+                        tpi_set["wbbm"] if finalised else None,
+                        str(tpn_set["total"]) if decided else None,
+                        str(tpn_set["completeness"]) if decided else None,
+                        tpn_set["wbk"] if decided else None,
+                        tpn_set["wbbm"] if decided else None,
                         summaries, str(rng.randint(0, 100)), json.dumps(tallied),
                     )  # fmt: skip
                     for layer, chosen in layers:
@@ -652,6 +655,8 @@ def seed(
                                 )
                                 for qid, option, number, inputs, value in chosen["rows"]
                             )
+                        if not tallies.counts_layer(shape, layer):
+                            continue  # the layer's per-area rows are written once it counts
                         score_rows.extend(
                             (cycle_id, layer, code, str(value), str(weight), done, questions)
                             for code, value, weight, done, questions in chosen["areas"]

@@ -22,7 +22,6 @@ import time
 from pathlib import Path
 
 import django
-from django.conf import settings
 from django.core.management import call_command
 from pypdf import PdfReader
 
@@ -77,8 +76,7 @@ WORKDIR = Path(tempfile.mkdtemp(prefix="zi-bench-"))
 setup(WORKDIR)
 
 from change_areas.models import Framework  # noqa: E402
-from declarations import documents, services, signing  # noqa: E402
-from declarations.management.commands.create_signing_key import build_pkcs12  # noqa: E402
+from declarations import documents, keys, services, signing  # noqa: E402
 from declarations.models import Declaration, DeclarationKind, Witness  # noqa: E402
 from declarations.selectors import with_participants  # noqa: E402
 from units import services as unit_services  # noqa: E402
@@ -86,14 +84,7 @@ from units.models import UnitKind  # noqa: E402
 
 
 def main(args: argparse.Namespace, workdir: Path) -> None:
-    key = workdir / "key.p12"
-    key.write_bytes(
-        build_pkcs12(
-            common_name="ZI Tracker Benchmark", organisation="ZI Tracker", password=b"pw", days=30
-        )
-    )
-    settings.ZI_SIGNING_PKCS12_FILE = str(key)
-    settings.ZI_SIGNING_PKCS12_PASSWORD = "pw"
+    keys.signing_key_create_trial(by=None)
 
     regency = unit_services.unit_create(
         parent=None,
@@ -151,10 +142,14 @@ def main(args: argparse.Namespace, workdir: Path) -> None:
         return documents.render(declaration, draft=False, snapshot=snapshot).content
 
     def sign():
-        return signing.sign_pdf(first, reason="Benchmark", location="Polewali").content
+        return signing.sign_pdf(
+            first, unit=regency, reason="Benchmark", location="Polewali"
+        ).content
 
     def render_and_sign():
-        return signing.sign_pdf(render(), reason="Benchmark", location="Polewali").content
+        return signing.sign_pdf(
+            render(), unit=regency, reason="Benchmark", location="Polewali"
+        ).content
 
     sign()  # warm-up: loads the key
     report("unsigned (render)", timed(render, args.runs))

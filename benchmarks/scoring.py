@@ -88,6 +88,12 @@ def main(args: argparse.Namespace) -> None:
     )
     per_card = [t / len(data) for t in timed(lambda: [scoring.score(spec, d) for d in data], 5)]
     report("scoring.score() per scorecard", per_card)
+    cards = [scoring.score(spec, d) for d in data]
+    planned = iter(cards * 3)
+    report(
+        "scoring.plan() — every rule of Menuju WBK",
+        timed(lambda: scoring.plan(spec, next(planned), "wbk"), args.repeat),
+    )
     report(
         "catalog_spec() — catalog from the database",
         timed(lambda: selectors.catalog_spec(framework), args.repeat),
@@ -135,6 +141,14 @@ def main(args: argparse.Namespace) -> None:
             lambda: ok(
                 client.get(reverse("change_areas:cycle_overview", kwargs={"pk": next(it).pk}))
             ),
+            args.repeat,
+        ),
+    )
+    it = iter(cycles * 3)
+    report(
+        "GET gap planner page",
+        timed(
+            lambda: ok(client.get(reverse("change_areas:gap_planner", kwargs={"pk": next(it).pk}))),
             args.repeat,
         ),
     )

@@ -10,13 +10,14 @@ class ChangeAreasConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save, pre_delete
 
         from change_areas import panels as change_area_panels
-        from change_areas import tallies
+        from change_areas import selectors, tallies
         from change_areas.models import Cycle
         from change_areas.models.catalog import CatalogItem, catalog_changed
-        from units import panels
+        from units import access, panels
         from units.services import unit_moved
 
         panels.register(change_area_panels.cycles_panel)
+        access.register_invite_policy(selectors.coordinators_may_invite)
         # Every write to a catalog row gives its framework a new catalog revision.
         for model in self.get_models():
             if issubclass(model, CatalogItem):

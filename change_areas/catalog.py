@@ -18,6 +18,7 @@ The format is described in docs/catalogs.md.
 from __future__ import annotations
 
 import hashlib
+import string
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -29,20 +30,20 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import IntegrityError, models, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from change_areas import catalog_schema, expressions, scoring
 from change_areas.models import (
-    OPTION_ANSWER_TYPES,
+    NUMBER_ANSWER_TYPES,
+    AnswerType,
     Area,
     Component,
-    ComponentKind,
     Framework,
     FrameworkKind,
     Indicator,
     Part,
-    PartKind,
     Predicate,
     Prerequisite,
-    PrerequisiteLevel,
     PrerequisiteSource,
     PrerequisiteValueType,
     Question,
@@ -53,7 +54,6 @@ from change_areas.models import (
     ThresholdScope,
 )
 
-FORMAT = 1
 TOLERANCE = 1e-6
 
 # Apply order: parents before children. Keys of the flattened catalog.
@@ -88,7 +88,31 @@ REFERENCES: dict[str, dict[str, str]] = {
     "option": {"question": "question"},
     "input": {"question": "question"},
 }
-DECIMAL_FIELDS = {"weight", "value", "minimum"}
+DECIMAL_FIELDS = {"weight", "value", "minimum", "number_min", "number_max"}
+# Placeholders a threshold kind's sentence may use (scoring._sentence fills them).
+PLACEHOLDERS = {"label", "name", "value", "weight", "share", "minimum", "predicate"}
+# Framework fields a file may set besides the plain ones, with their value when it does not.
+FRAMEWORK_EXTRAS = {
+    "answer_scales": dict,
+    "threshold_kinds": dict,
+    "wbk_set_by_instansi": str,
+    "code_map": dict,
+}
+
+
+def kind_names() -> dict[str, str]:
+    """The kinds of catalog rows as people call them, in the interface language."""
+    return {
+        "component": _("komponen"),
+        "area": _("area"),
+        "part": _("bagian"),
+        "indicator": _("indikator"),
+        "question": _("pertanyaan"),
+        "option": _("pilihan"),
+        "input": _("isian"),
+        "threshold": _("nilai ambang"),
+        "prerequisite": _("syarat"),
+    }
 
 
 class CatalogError(Exception):
@@ -97,7 +121,7 @@ class CatalogError(Exception):
     def __init__(self, path: str, problems: list[str]) -> None:
         self.path = path
         self.problems = problems
-        super().__init__(f"{path}: " + "; ".join(problems))
+        super().__init__(f"{path}:\n  " + "\n  ".join(problems))
 
 
 @dataclass
@@ -107,6 +131,7 @@ class Catalog:
     framework: dict[str, Any]
     records: dict[str, dict[str, dict[str, Any]]]  # kind -> key -> fields
     sha256: str
+    lines: dict[tuple, int] = field(default_factory=dict)  # YAML path -> line, for messages
 
     @property
     def code(self) -> str:
@@ -135,21 +160,23 @@ class LoadResult:
         return self.status != "unchanged"
 
     def summary(self) -> str:
+        """One line in the interface language, e.g. "… v2: diperbarui — diubah 1 pertanyaan"."""
+        head = f"{self.code} v{self.version}"
         if not self.changed:
-            return f"{self.code} v{self.version}: no change"
+            return _("%(catalog)s: tidak berubah") % {"catalog": head}
         parts = []
         for label, counter in (
-            ("created", self.created),
-            ("updated", self.updated),
-            ("deactivated", self.retired),
-            ("deleted", self.deleted),
+            (_("dibuat"), self.created),
+            (_("diubah"), self.updated),
+            (_("dinonaktifkan"), self.retired),
+            (_("dihapus"), self.deleted),
         ):
             if counter:
-                items = ", ".join(f"{n} {kind}" for kind, n in counter.items())
+                names = kind_names()
+                items = ", ".join(f"{n} {names[kind]}" for kind, n in counter.items())
                 parts.append(f"{label} {items}")
-        return f"{self.code} v{self.version}: {self.status}" + (
-            " — " + "; ".join(parts) if parts else ""
-        )
+        status = _("dimuat") if self.status == "created" else _("diperbarui")
+        return f"{head}: {status}" + (" — " + "; ".join(parts) if parts else "")
 
 
 # --------------------------------------------------------------------------
@@ -157,14 +184,19 @@ class LoadResult:
 
 
 def read_catalog(path: Path) -> Catalog:
-    """Parse and check one catalog file. Raises CatalogError listing every problem."""
+    """Parse and check one catalog file. Raises CatalogError listing every problem with its line."""
     raw = path.read_bytes()
     try:
         data = yaml.safe_load(raw)
     except yaml.YAMLError as error:
-        raise CatalogError(str(path), [f"not valid YAML: {error}"]) from None
-    parser = _Parser(str(path))
-    catalog = parser.parse(data)
+        raise CatalogError(
+            str(path), [_("bukan YAML yang sah: %(error)s") % {"error": error}]
+        ) from None
+    lines = catalog_schema.line_index(raw)
+    problems = catalog_schema.validate(data, lines)
+    if problems:
+        raise CatalogError(str(path), problems)
+    catalog = _Parser(str(path), lines).parse(data)
     catalog.sha256 = hashlib.sha256(raw).hexdigest()
     return catalog
 
@@ -173,71 +205,34 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) < TOLERANCE
 
 
-ALLOWED_KEYS = {
-    "component": {"code", "kind", "name", "weight", "areas", "note"},
-    "area": {"code", "short_name", "name", "weight", "description", "note", "parts", "indicators"},
-    "part": {"code", "kind", "name", "weight", "indicators", "note"},
-    "indicator": {"code", "number", "name", "weight", "note", "questions", "sub_indicators"},
-    "question": {
-        "code",
-        "number",
-        "text",
-        "type",
-        "criterion",
-        "options",
-        "rule",
-        "inputs",
-        "note",
-    },
-    "input": {"key", "label", "computed", "note"},
-    "threshold": {"code", "kind", "target", "minimum", "scope", "label", "note"},
-    "prerequisite": {
-        "code",
-        "level",
-        "name",
-        "description",
-        "value_type",
-        "source",
-        "grades",
-        "requirement",
-        "note",
-    },
-}
+def _text(value: Any) -> str:
+    return ("" if value is None else str(value)).strip()
 
 
 class _Parser:
-    def __init__(self, path: str) -> None:
+    """What the schema cannot check: sums, unique codes, references, rules. Each problem with its line."""
+
+    def __init__(self, path: str, lines: dict[tuple, int]) -> None:
         self.path = path
+        self.lines = lines
         self.problems: list[str] = []
         self.records: dict[str, dict[str, dict[str, Any]]] = {kind: {} for kind in KINDS}
         self.order = 0
+        self.scales: dict[str, dict[str, Any]] = {}
 
-    def problem(self, where: str, message: str) -> None:
-        self.problems.append(f"{where}: {message}")
+    def problem(self, path: tuple, message: str) -> None:
+        self.problems.append(catalog_schema.at(self.lines, path, message))
 
-    def add(self, kind: str, key: str, fields: dict[str, Any], where: str) -> None:
+    def add(self, kind: str, key: str, fields: dict[str, Any], path: tuple) -> None:
         if key in self.records[kind]:
-            self.problem(where, f"duplicate {kind} code {key!r}")
+            self.problem(path, _("kode %(code)r dipakai dua kali") % {"code": key})
             return
-        self.check_lengths(MODELS[kind], {"code": key, **fields}, where)
+        self.check_lengths(MODELS[kind], {"code": key, **fields}, path)
         self.order += 1
         fields.setdefault("order", self.order)
         self.records[kind][key] = fields
 
-    def check_keys(self, kind: str, data: Any, where: str) -> bool:
-        """Refuse entries that are not mappings or carry unknown keys (a typo, or an
-        unquoted comma in a YAML flow mapping that split a value)."""
-        if not isinstance(data, dict):
-            self.problem(where, f"a {kind} must be a mapping, not {data!r}")
-            return False
-        unknown = set(map(str, data)) - ALLOWED_KEYS[kind]
-        if unknown:
-            self.problem(
-                where, f"unknown keys {sorted(unknown)} (quote values that contain commas)"
-            )
-        return True
-
-    def check_lengths(self, model: type[models.Model], fields: dict[str, Any], where: str) -> None:
+    def check_lengths(self, model: type[models.Model], fields: dict[str, Any], path: tuple) -> None:
         """Text that would not fit its column (SQLite would accept it, PostgreSQL would not)."""
         for name, value in fields.items():
             if not isinstance(value, str):
@@ -247,185 +242,255 @@ class _Parser:
             except FieldDoesNotExist:
                 continue
             if limit and len(value) > limit:
-                self.problem(where, f"{name} is {len(value)} characters long; at most {limit} fit")
+                self.problem(
+                    (*path, name),
+                    _("%(name)s %(length)d karakter; paling banyak %(limit)d")
+                    % {"name": name, "length": len(value), "limit": limit},
+                )
 
-    def number(self, value: Any, where: str, name: str) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            self.problem(where, f"{name} must be a number, not {value!r}")
-            return 0.0
-        return float(value)
+    def sums_to(self, items: list, expected: float, path: tuple, what: str) -> None:
+        total = sum(float(item.get("weight") or 0) for item in items)
+        if items and not _close(total, expected):
+            self.problem(
+                path,
+                _("bobot %(what)s berjumlah %(total)s, bukan %(expected)s")
+                % {"what": what, "total": f"{total:g}", "expected": f"{expected:g}"},
+            )
 
-    def parse(self, data: Any) -> Catalog:
-        if not isinstance(data, dict):
-            raise CatalogError(self.path, ["the file must hold a mapping at the top"])
-        if data.get("format") != FORMAT:
-            raise CatalogError(self.path, [f"format must be {FORMAT}, not {data.get('format')!r}"])
-        for required in ("code", "version", "kind", "name", "short_name"):
-            if not data.get(required):
-                self.problem("top", f"{required} is missing")
-        kind = data.get("kind")
-        if kind not in FrameworkKind.values:
-            self.problem("top", f"kind must be one of {FrameworkKind.values}, not {kind!r}")
-        if self.problems:
-            raise CatalogError(self.path, self.problems)
+    def parse(self, data: dict) -> Catalog:
+        kind = data["kind"]
         framework = {
-            "code": str(data["code"]),
-            "version": int(data["version"]),
+            "code": data["code"],
+            "version": data["version"],
             "kind": kind,
             "name": data["name"],
             "short_name": data["short_name"],
-            "regulation": (data.get("regulation") or "").strip(),
-            "description": (data.get("description") or "").strip(),
+            "regulation": _text(data.get("regulation")),
+            "description": _text(data.get("description")),
             "is_current": bool(data.get("current", False)),
         }
-        self.check_lengths(Framework, framework, "top")
-        self.answer_types = self.parse_answer_types(data.get("answer_types") or {})
+        self.check_lengths(Framework, framework, ())
+        self.scales = self.parse_answer_types(data.get("answer_types") or {})
+        kinds = self.parse_threshold_kinds(data.get("threshold_kinds") or {})
+        extras = {
+            "answer_scales": {
+                name: scale
+                for name, scale in self.scales.items()
+                if name in (data.get("answer_types") or {})
+            },
+            "threshold_kinds": kinds,
+            "wbk_set_by_instansi": data.get("wbk_set_by_instansi", ""),
+            "supersedes": data.get("supersedes", ""),
+            "code_map": dict(data.get("renamed") or {}),
+        }
+        # Keys only files that use them carry, so an older file's snapshot stays the same.
+        framework.update({name: value for name, value in extras.items() if value})
         if kind == FrameworkKind.LKE:
             components = data.get("components") or []
             if not components:
-                self.problem("top", "an LKE catalog needs components")
-            total = sum(
-                self.number(c.get("weight"), f"component {c.get('code')}", "weight")
-                for c in components
-            )
-            if components and not _close(total, 100):
-                self.problem("components", f"weights add up to {total:g}, not 100")
-            for component in components:
-                self.parse_component(component)
-            self.parse_thresholds(data.get("thresholds") or {})
+                self.problem(("kind",), _("katalog LKE memerlukan components"))
+            self.sums_to(components, 100, ("components",), _("komponen"))
+            for index, component in enumerate(components):
+                self.parse_component(component, ("components", index))
+            self.parse_thresholds(data.get("thresholds") or {}, kinds)
             self.parse_prerequisites(data.get("prerequisites") or [])
         else:
-            for area in data.get("areas") or []:
-                self.parse_area(area, component=None)
+            for index, area in enumerate(data.get("areas") or []):
+                self.parse_area(area, ("areas", index), component=None)
+        codes = {
+            code
+            for kind in ("component", "area", "part", "indicator", "question", "input")
+            for code in self.records[kind]
+        }
+        for old, new in (data.get("renamed") or {}).items():
+            if new not in codes:
+                self.problem(
+                    ("renamed", old),
+                    _("kode baru %(code)r tidak ada di katalog ini") % {"code": new},
+                )
+        if data.get("renamed") and not data.get("supersedes"):
+            self.problem(("renamed",), _("renamed memerlukan supersedes (versi yang diganti)"))
         if self.problems:
             raise CatalogError(self.path, self.problems)
-        return Catalog(framework=framework, records=self.records, sha256="")
+        return Catalog(framework=framework, records=self.records, sha256="", lines=self.lines)
 
-    def parse_answer_types(self, answer_types: dict) -> dict[str, list[tuple[str, float]]]:
-        parsed = {}
-        for name, options in answer_types.items():
-            if name not in OPTION_ANSWER_TYPES:
-                self.problem("answer_types", f"{name!r} is not an option answer type")
+    # -- answer scales and threshold kinds -------------------------------
+
+    def parse_answer_types(self, answer_types: dict) -> dict[str, dict[str, Any]]:
+        """Every scale the file's questions may use: built-in number types and the declared ones.
+
+        Short form: `abc: {A: 1, B: 0.5, C: 0}`. Long form: `{label: …, options: {…}}` or
+        `{label: …, number: {min: 0, max: 4}}`. Option values lie within 0..1.
+        """
+        scales: dict[str, dict[str, Any]] = {
+            name: {"kind": "number", "min": low, "max": high}
+            for name, (low, high) in NUMBER_ANSWER_TYPES.items()
+        }
+        for name, declared in answer_types.items():
+            path = ("answer_types", name)
+            if name == AnswerType.PERSEN or not isinstance(name, str) or not name.isidentifier():
+                self.problem(path, _("nama skala %(name)r tidak dapat dipakai") % {"name": name})
                 continue
+            if not isinstance(declared, dict) or not declared:
+                self.problem(path, _("skala harus pemetaan pilihan → nilai"))
+                continue
+            label = str(declared.get("label", "")) if "label" in declared else ""
+            if "number" in declared:
+                bounds = declared["number"] or {}
+                low, high = bounds.get("min"), bounds.get("max")
+                if (
+                    not all(
+                        isinstance(v, int | float) and not isinstance(v, bool) for v in (low, high)
+                    )
+                    or low >= high
+                ):
+                    self.problem((*path, "number"), _("rentang angka memerlukan min < max"))
+                    continue
+                scales[name] = {"kind": "number", "min": low, "max": high, "label": label}
+                continue
+            options = declared.get("options") if "options" in declared else declared
+            extra = set(declared) - {"options", "label"} if "options" in declared else set()
+            if extra:
+                self.problem(path, _("kunci tidak dikenal %(keys)s") % {"keys": sorted(extra)})
             values = []
             for key, value in (options or {}).items():
-                number = self.number(value, f"answer_types.{name}", f"value of {key}")
-                if not 0 <= number <= 1:
-                    self.problem(f"answer_types.{name}", f"value of {key} must be within 0..1")
-                values.append((str(key), number))
-            parsed[name] = values
+                if isinstance(value, bool) or not isinstance(value, int | float):
+                    self.problem(
+                        (*path, key), _("nilai pilihan %(key)s harus angka") % {"key": key}
+                    )
+                    continue
+                if not 0 <= value <= 1:
+                    self.problem(
+                        (*path, key),
+                        _("nilai pilihan %(key)s harus di antara 0 dan 1") % {"key": key},
+                    )
+                values.append([str(key), float(value)])
+            if len(values) < 2:
+                self.problem(path, _("skala pilihan memerlukan sekurang-kurangnya dua pilihan"))
+            scales[name] = {"kind": "options", "options": values, "label": label}
+        return scales
+
+    def parse_threshold_kinds(self, kinds: dict) -> dict[str, dict[str, str]]:
+        parsed = {}
+        for name, declared in kinds.items():
+            path = ("threshold_kinds", name)
+            if name in scoring.BUILTIN_THRESHOLD_KINDS or not str(name).isidentifier():
+                self.problem(path, _("nama jenis %(name)r tidak dapat dipakai") % {"name": name})
+                continue
+            placeholders = {
+                field_name
+                for _text_part, field_name, _spec, _conv in string.Formatter().parse(
+                    declared["message"]
+                )
+                if field_name
+            }
+            unknown = placeholders - PLACEHOLDERS
+            if unknown:
+                self.problem(
+                    (*path, "message"),
+                    _("penanda %(unknown)s tidak dikenal; yang tersedia: %(known)s")
+                    % {"unknown": sorted(unknown), "known": sorted(PLACEHOLDERS)},
+                )
+            parsed[str(name)] = {
+                "label": declared["label"],
+                "subjects": declared["subjects"],
+                "measure": declared.get("measure", "value"),
+                "message": declared["message"],
+            }
         return parsed
 
-    def parse_component(self, data: dict) -> None:
-        if not self.check_keys("component", data, "component"):
-            return
-        code = data.get("code")
-        where = f"component {code}"
-        if data.get("kind") not in ComponentKind.values:
-            self.problem(where, f"kind must be one of {ComponentKind.values}")
-        weight = self.number(data.get("weight"), where, "weight")
+    # -- the tree --------------------------------------------------------
+
+    def parse_component(self, data: dict, path: tuple) -> None:
+        code = data["code"]
         self.add(
             "component",
             code,
-            {"kind": data.get("kind"), "name": data.get("name", ""), "weight": weight},
-            where,
+            {"kind": data["kind"], "name": data["name"], "weight": float(data["weight"])},
+            path,
         )
         areas = data.get("areas") or []
-        total = sum(self.number(a.get("weight"), f"area {a.get('code')}", "weight") for a in areas)
-        if not _close(total, weight):
-            self.problem(where, f"area weights add up to {total:g}, not {weight:g}")
-        for area in areas:
-            self.parse_area(area, component=code)
+        self.sums_to(areas, float(data["weight"]), path, _("area %(code)s") % {"code": code})
+        for index, area in enumerate(areas):
+            self.parse_area(area, (*path, "areas", index), component=code)
 
-    def parse_area(self, data: dict, *, component: str | None) -> None:
-        if not self.check_keys("area", data, "area"):
-            return
-        code = data.get("code")
-        where = f"area {code}"
+    def parse_area(self, data: dict, path: tuple, *, component: str | None) -> None:
+        code = data["code"]
         weight = data.get("weight")
         fields = {
             "component": component,
             "short_name": data.get("short_name", ""),
-            "name": data.get("name", ""),
-            "description": (data.get("description") or "").strip(),
-            "weight": None if weight is None else self.number(weight, where, "weight"),
-            "note": (data.get("note") or "").strip(),
+            "name": data["name"],
+            "description": _text(data.get("description")),
+            "weight": None if weight is None else float(weight),
+            "note": _text(data.get("note")),
         }
         if component is not None and weight is None:
-            self.problem(where, "weight is missing")
-        self.add("area", code, fields, where)
+            self.problem((*path, "code"), _("area %(code)s: weight wajib diisi") % {"code": code})
+        self.add("area", code, fields, path)
         parts = data.get("parts") or []
         indicators = data.get("indicators") or []
         if component is None:
             if parts or indicators:
-                self.problem(where, "areas of a work-plan framework carry no indicators")
+                self.problem(path, _("area kerangka rencana kerja tidak memuat indikator"))
             return
         if parts and indicators:
-            self.problem(where, "an area has either parts or indicators, not both")
+            self.problem(path, _("area memuat parts atau indicators, tidak keduanya"))
         if parts:
-            total = sum(
-                self.number(p.get("weight"), f"part {p.get('code')}", "weight") for p in parts
+            self.sums_to(
+                parts, fields["weight"] or 0, path, _("bagian area %(code)s") % {"code": code}
             )
-            if not _close(total, fields["weight"]):
-                self.problem(where, f"part weights add up to {total:g}, not {fields['weight']:g}")
-            for part in parts:
-                self.parse_part(part, area=code)
+            for index, part in enumerate(parts):
+                self.parse_part(part, (*path, "parts", index), area=code)
         else:
             self.parse_indicators(
-                indicators, area=code, part=None, parent=None, weight=fields["weight"], where=where
+                indicators,
+                (*path, "indicators"),
+                area=code,
+                part=None,
+                parent=None,
+                weight=fields["weight"] or 0,
             )
 
-    def parse_part(self, data: dict, *, area: str) -> None:
-        if not self.check_keys("part", data, f"area {area}"):
-            return
-        code = data.get("code")
-        where = f"part {code}"
-        if data.get("kind") not in PartKind.values:
-            self.problem(where, f"kind must be one of {PartKind.values}")
-        weight = self.number(data.get("weight"), where, "weight")
+    def parse_part(self, data: dict, path: tuple, *, area: str) -> None:
+        code = data["code"]
         self.add(
             "part",
             code,
             {
                 "area": area,
-                "kind": data.get("kind"),
-                "name": data.get("name", ""),
-                "weight": weight,
+                "kind": data["kind"],
+                "name": data["name"],
+                "weight": float(data["weight"]),
             },
-            where,
+            path,
         )
         self.parse_indicators(
             data.get("indicators") or [],
+            (*path, "indicators"),
             area=area,
             part=code,
             parent=None,
-            weight=weight,
-            where=where,
+            weight=float(data["weight"]),
         )
 
     def parse_indicators(
         self,
         indicators: list,
+        path: tuple,
         *,
         area: str,
         part: str | None,
         parent: str | None,
         weight: float,
-        where: str,
     ) -> None:
         if not indicators:
-            self.problem(where, "has no indicators")
+            self.problem(path, _("tidak memuat indikator"))
             return
-        total = sum(
-            self.number(i.get("weight"), f"indicator {i.get('code')}", "weight") for i in indicators
-        )
-        if not _close(total, weight):
-            self.problem(where, f"indicator weights add up to {total:g}, not {weight:g}")
-        for data in indicators:
-            if not self.check_keys("indicator", data, where):
-                continue
-            code = data.get("code")
-            here = f"indicator {code}"
+        self.sums_to(indicators, weight, path[:-1], _("indikator"))
+        for index, data in enumerate(indicators):
+            here = (*path, index)
+            code = data["code"]
             self.add(
                 "indicator",
                 code,
@@ -434,58 +499,75 @@ class _Parser:
                     "part": part,
                     "parent": parent,
                     "number": str(data.get("number", "")),
-                    "name": data.get("name", ""),
-                    "weight": self.number(data.get("weight"), here, "weight"),
-                    "note": (data.get("note") or "").strip(),
+                    "name": data["name"],
+                    "weight": float(data["weight"]),
+                    "note": _text(data.get("note")),
                 },
                 here,
             )
             subs = data.get("sub_indicators") or []
             questions = data.get("questions") or []
             if subs and questions:
-                self.problem(here, "an indicator has either questions or sub_indicators")
+                self.problem(
+                    here, _("indikator memuat questions atau sub_indicators, tidak keduanya")
+                )
             if subs:
                 self.parse_indicators(
                     subs,
+                    (*here, "sub_indicators"),
                     area=area,
                     part=part,
                     parent=code,
-                    weight=float(data.get("weight") or 0),
-                    where=here,
+                    weight=float(data["weight"]),
                 )
             elif not questions:
-                self.problem(here, "has no questions")
-            for question in questions:
-                self.parse_question(question, indicator=code)
+                self.problem(here, _("indikator %(code)s tidak memuat pertanyaan") % {"code": code})
+            for number, question in enumerate(questions):
+                self.parse_question(question, (*here, "questions", number), indicator=code)
 
-    def parse_question(self, data: dict, *, indicator: str) -> None:
-        if not self.check_keys("question", data, f"indicator {indicator}"):
-            return
-        code = data.get("code")
-        where = f"question {code}"
-        answer_type = data.get("type")
+    def parse_question(self, data: dict, path: tuple, *, indicator: str) -> None:
+        code = data["code"]
+        answer_type = data["type"]
         fields = {
             "indicator": indicator,
             "number": str(data.get("number", "")),
-            "text": (data.get("text") or "").strip(),
-            "criterion": (data.get("criterion") or "").strip(),
+            "text": _text(data.get("text")),
+            "criterion": _text(data.get("criterion")),
             "answer_type": answer_type,
             "value_rule": data.get("rule") or {},
-            "note": (data.get("note") or "").strip(),
+            "note": _text(data.get("note")),
         }
+        # Only what differs from the defaults, so that older files keep their records.
+        if float(data.get("weight", 1)) != 1:
+            fields["weight"] = float(data["weight"])
+        if float(data.get("weight", 1)) <= 0:
+            self.problem((*path, "weight"), _("bobot pertanyaan harus lebih dari 0"))
         if not fields["text"]:
-            self.problem(where, "text is missing")
-        self.add("question", code, fields, where)
-        if answer_type in OPTION_ANSWER_TYPES:
-            defaults = self.answer_types.get(answer_type)
-            if defaults is None:
-                self.problem(where, f"answer type {answer_type!r} has no values in answer_types")
-                return
+            self.problem((*path, "text"), _("teks pertanyaan kosong"))
+        scale = self.scales.get(answer_type)
+        if scale and scale["kind"] == "number":
+            fields["number_min"] = float(scale["min"])
+            fields["number_max"] = float(scale["max"])
+        self.add("question", code, fields, path)
+        if answer_type == AnswerType.PERSEN:
+            self.parse_inputs(data, path, code, fields["value_rule"])
+        elif scale is None:
+            self.problem(
+                (*path, "type"),
+                _("jenis jawaban %(type)r tidak dikenal; nyatakan di answer_types")
+                % {"type": answer_type},
+            )
+        elif scale["kind"] == "options":
             criteria = data.get("options") or {}
-            unknown = set(map(str, criteria)) - {key for key, _ in defaults}
+            keys = [key for key, _value in scale["options"]]
+            unknown = set(map(str, criteria)) - set(keys)
             if unknown:
-                self.problem(where, f"options {sorted(unknown)} are not keys of {answer_type}")
-            for key, value in defaults:
+                self.problem(
+                    (*path, "options"),
+                    _("pilihan %(unknown)s bukan pilihan skala %(type)s")
+                    % {"unknown": sorted(unknown), "type": answer_type},
+                )
+            for key, value in scale["options"]:
                 self.add(
                     "option",
                     f"{code}:{key}",
@@ -493,138 +575,156 @@ class _Parser:
                         "question": code,
                         "key": key,
                         "value": value,
-                        "criterion": (criteria.get(key) or "").strip(),
+                        "criterion": _text(criteria.get(key)),
                     },
-                    where,
+                    path,
                 )
-        elif answer_type == "persen":
-            inputs = data.get("inputs") or []
-            keys = [str(i.get("key")) for i in inputs]
-            if not inputs:
-                self.problem(where, "a persen question needs inputs")
-            for item in inputs:
-                if not self.check_keys("input", item, where):
-                    continue
-                computed = item.get("computed") or {}
-                for source in computed.get("sum", []):
-                    if source not in keys:
-                        self.problem(
-                            where, f"input {item.get('key')} sums unknown input {source!r}"
-                        )
-                self.add(
-                    "input",
-                    f"{code}.{item.get('key')}",
-                    {
-                        "question": code,
-                        "key": str(item.get("key")),
-                        "label": item.get("label", ""),
-                        "computed": computed,
-                        "note": (item.get("note") or "").strip(),
-                    },
-                    where,
-                )
-            self.check_rule(fields["value_rule"], keys, where)
-        elif answer_type not in ("persentase", "nilai_0_4"):
-            self.problem(where, f"unknown answer type {answer_type!r}")
+        if answer_type != AnswerType.PERSEN and (data.get("inputs") or data.get("rule")):
+            self.problem(path, _("hanya pertanyaan persen yang memuat inputs dan rule"))
 
-    def check_rule(self, rule: dict, keys: list[str], where: str) -> None:
-        kind = rule.get("kind")
-        if kind == "ratio":
-            names = ("numerator", "denominator")
-        elif kind == "decrease":
-            names = ("previous", "current")
-        else:
-            self.problem(where, f"rule kind must be ratio or decrease, not {kind!r}")
+    def parse_inputs(self, data: dict, path: tuple, code: str, rule: dict) -> None:
+        inputs = data.get("inputs") or []
+        keys = [str(item["key"]) for item in inputs]
+        if not inputs:
+            self.problem(path, _("pertanyaan persen memerlukan inputs"))
+        for index, item in enumerate(inputs):
+            computed = item.get("computed") or {}
+            for source in computed.get("sum", []):
+                if source not in keys:
+                    self.problem(
+                        (*path, "inputs", index, "computed"),
+                        _("isian %(key)s menjumlahkan isian yang tidak ada: %(source)r")
+                        % {"key": item["key"], "source": source},
+                    )
+            self.add(
+                "input",
+                f"{code}.{item['key']}",
+                {
+                    "question": code,
+                    "key": str(item["key"]),
+                    "label": item["label"],
+                    "computed": computed,
+                    "note": _text(item.get("note")),
+                },
+                (*path, "inputs", index),
+            )
+        if not rule:
+            self.problem(path, _("pertanyaan persen memerlukan rule"))
             return
-        for name in names:
-            if rule.get(name) not in keys:
-                self.problem(
-                    where, f"rule {name} {rule.get(name)!r} is not one of the inputs {keys}"
-                )
+        try:
+            expression = expressions.preset(rule)
+        except (expressions.ExpressionError, KeyError) as error:
+            self.problem((*path, "rule"), _("aturan tidak lengkap: %(error)s") % {"error": error})
+            return
+        where = (
+            (*path, "rule", "expression") if rule.get("kind") == "expression" else (*path, "rule")
+        )
+        for problem in expressions.check(expression, frozenset(keys)):
+            self.problem(where, problem)
 
-    def parse_thresholds(self, thresholds: dict) -> None:
-        nodes = {*self.records["component"], *self.records["area"], *self.records["indicator"]}
+    # -- thresholds and prerequisites ------------------------------------
+
+    def parse_thresholds(self, thresholds: dict, kinds: dict[str, dict]) -> None:
+        nodes = {
+            *self.records["component"],
+            *self.records["area"],
+            *self.records["part"],
+            *self.records["indicator"],
+        }
         for predicate, rules in thresholds.items():
             if predicate not in Predicate.values:
-                self.problem("thresholds", f"unknown predicate {predicate!r}")
+                self.problem(
+                    ("thresholds", predicate),
+                    _("predikat %(name)r tidak dikenal") % {"name": predicate},
+                )
                 continue
-            for rule in rules or []:
-                if not self.check_keys("threshold", rule, f"thresholds.{predicate}"):
-                    continue
-                code = rule.get("code")
-                where = f"threshold {predicate}.{code}"
-                kind = rule.get("kind")
+            for index, rule in enumerate(rules or []):
+                path = ("thresholds", predicate, index)
+                kind = rule["kind"]
+                subjects = (kinds.get(kind) or {}).get("subjects") or getattr(
+                    scoring.BUILTIN_THRESHOLD_KINDS.get(kind), "subjects", None
+                )
                 target = str(rule.get("target") or "")
-                if kind not in ThresholdKind.values:
-                    self.problem(where, f"kind must be one of {ThresholdKind.values}")
+                if subjects is None:
+                    self.problem(
+                        (*path, "kind"),
+                        _("jenis %(kind)r tidak dikenal; nyatakan di threshold_kinds")
+                        % {"kind": kind},
+                    )
+                elif subjects == "predicate":
+                    if target not in Predicate.values:
+                        self.problem(
+                            (*path, "target"),
+                            _("sasaran harus predikat, bukan %(target)r") % {"target": target},
+                        )
+                elif subjects in ("areas", "parts"):
+                    if target not in self.records["component"]:
+                        self.problem(
+                            (*path, "target"),
+                            _("sasaran %(target)r harus komponen") % {"target": target},
+                        )
+                elif subjects in ("target", "indicators") and target not in nodes:
+                    self.problem(
+                        (*path, "target"),
+                        _("sasaran %(target)r bukan komponen, area, bagian atau indikator")
+                        % {"target": target},
+                    )
+                if subjects not in (None, "predicate") and rule.get("minimum") is None:
+                    self.problem((*path, "minimum"), _("minimum wajib diisi"))
                 if (
-                    kind in (ThresholdKind.MIN_NODE, ThresholdKind.MIN_AREA_SHARE)
-                    and target not in nodes
+                    kind == ThresholdKind.MIN_AREA_SHARE
+                    and rule.get("scope", "") not in ThresholdScope.values
                 ):
-                    self.problem(where, f"target {target!r} is not a component, area or indicator")
-                if kind == ThresholdKind.MIN_AREA_SHARE and target not in self.records["component"]:
-                    self.problem(where, "min_area_share needs a component as target")
-                if kind == ThresholdKind.REQUIRES_PREDICATE and target not in Predicate.values:
-                    self.problem(where, f"target must be a predicate, not {target!r}")
-                scope = rule.get("scope", "")
-                if kind == ThresholdKind.MIN_AREA_SHARE and scope not in ThresholdScope.values:
-                    self.problem(where, f"scope must be one of {ThresholdScope.values}")
+                    self.problem((*path, "scope"), _("scope harus area atau part"))
                 minimum = rule.get("minimum")
-                if kind != ThresholdKind.REQUIRES_PREDICATE:
-                    minimum = self.number(minimum, where, "minimum")
                 self.add(
                     "threshold",
-                    f"{predicate}:{code}",
+                    f"{predicate}:{rule['code']}",
                     {
                         "predicate": predicate,
                         "kind": kind,
                         "target": target,
-                        "minimum": minimum,
-                        "scope": scope,
-                        "label": rule.get("label", ""),
-                        "note": (rule.get("note") or "").strip(),
+                        "minimum": None if minimum is None else float(minimum),
+                        "scope": rule.get("scope", ""),
+                        "label": rule["label"],
+                        "note": _text(rule.get("note")),
                     },
-                    where,
+                    path,
                 )
 
     def parse_prerequisites(self, prerequisites: list) -> None:
-        for item in prerequisites:
-            if not self.check_keys("prerequisite", item, "prerequisites"):
-                continue
-            code = item.get("code")
-            where = f"prerequisite {code}"
-            value_type = item.get("value_type")
-            if item.get("level") not in PrerequisiteLevel.values:
-                self.problem(where, f"level must be one of {PrerequisiteLevel.values}")
-            if value_type not in PrerequisiteValueType.values:
-                self.problem(where, f"value_type must be one of {PrerequisiteValueType.values}")
-            source = item.get("source", PrerequisiteSource.MANUAL)
-            if source not in PrerequisiteSource.values:
-                self.problem(where, f"source must be one of {PrerequisiteSource.values}")
+        for index, item in enumerate(prerequisites):
+            path = ("prerequisites", index)
+            value_type = item["value_type"]
             grades = [str(g) for g in item.get("grades") or []]
             requirement = item.get("requirement") or {}
             for predicate, minima in requirement.items():
                 if predicate not in Predicate.values:
-                    self.problem(where, f"unknown predicate {predicate!r}")
+                    self.problem(
+                        (*path, "requirement"),
+                        _("predikat %(name)r tidak dikenal") % {"name": predicate},
+                    )
                 for minimum in (minima or {}).values():
                     if value_type == PrerequisiteValueType.GRADE and str(minimum) not in grades:
                         self.problem(
-                            where, f"minimum {minimum!r} is not one of the grades {grades}"
+                            (*path, "requirement"),
+                            _("minimal %(minimum)r bukan salah satu peringkat %(grades)s")
+                            % {"minimum": minimum, "grades": grades},
                         )
             self.add(
                 "prerequisite",
-                code,
+                item["code"],
                 {
-                    "level": item.get("level"),
-                    "name": item.get("name", ""),
-                    "description": (item.get("description") or "").strip(),
+                    "level": item["level"],
+                    "name": item["name"],
+                    "description": _text(item.get("description")),
                     "value_type": value_type,
-                    "source": source,
+                    "source": item.get("source", PrerequisiteSource.MANUAL),
                     "grades": grades,
                     "requirement": requirement,
-                    "note": (item.get("note") or "").strip(),
+                    "note": _text(item.get("note")),
                 },
-                where,
+                path,
             )
 
 
@@ -663,10 +763,14 @@ def load_catalog(catalog: Catalog, *, force: bool = False) -> LoadResult:
     old_records = previous.get("records") or {}
 
     framework_changed = force or old_framework != catalog.framework or framework.pk is None
+    supersedes = _superseded(catalog)
     if framework_changed:
         for name, value in catalog.framework.items():
-            if name != "code":
+            if name not in ("code", "supersedes", *FRAMEWORK_EXTRAS):
                 setattr(framework, name, value)
+        for name, empty in FRAMEWORK_EXTRAS.items():
+            setattr(framework, name, catalog.framework.get(name, empty()))
+        framework.supersedes = supersedes
     framework.source_sha256 = catalog.sha256
     framework.source_data = catalog.snapshot()
     framework.loaded_at = timezone.now()
@@ -704,6 +808,61 @@ def load_catalog(catalog: Catalog, *, force: bool = False) -> LoadResult:
     ):
         result.status = "unchanged"
     return result
+
+
+def _superseded(catalog: Catalog) -> Framework | None:
+    """The version the catalog supersedes (loaded before it), its renamed codes checked."""
+    code = catalog.framework.get("supersedes")
+    if not code:
+        return None
+    previous = Framework.objects.filter(code=code).first()
+    if previous is None:
+        raise CatalogError(
+            catalog.code,
+            [
+                catalog_schema.at(
+                    catalog.lines,
+                    ("supersedes",),
+                    _("versi %(code)r belum dimuat; muat katalog itu lebih dahulu")
+                    % {"code": code},
+                )
+            ],
+        )
+    known = {
+        key
+        for kind in ("component", "area", "part", "indicator", "question", "input")
+        for key in (previous.source_data or {}).get("records", {}).get(kind, {})
+    }
+    problems = [
+        catalog_schema.at(
+            catalog.lines,
+            ("renamed", old),
+            _("kode lama %(code)r tidak ada di %(previous)s") % {"code": old, "previous": code},
+        )
+        for old in catalog.framework.get("code_map", {})
+        if old not in known
+    ]
+    if problems:
+        raise CatalogError(catalog.code, problems)
+    return previous
+
+
+def load_order(catalogs: list[Catalog]) -> list[Catalog]:
+    """Catalogs in an order that loads every superseded version before the one replacing it."""
+    by_code = {catalog.code: catalog for catalog in catalogs}
+    ordered: list[Catalog] = []
+
+    def visit(catalog: Catalog, seen: frozenset[str] = frozenset()) -> None:
+        if catalog in ordered or catalog.code in seen:
+            return
+        previous = by_code.get(catalog.framework.get("supersedes", ""))
+        if previous is not None:
+            visit(previous, seen | {catalog.code})
+        ordered.append(catalog)
+
+    for catalog in catalogs:
+        visit(catalog)
+    return ordered
 
 
 def _key(kind: str, obj: models.Model) -> str:

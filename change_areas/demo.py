@@ -13,6 +13,7 @@ import random
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from change_areas import scoring, selectors, services, tallies
 from change_areas.models import (
@@ -31,7 +32,10 @@ from change_areas.models import (
 from lib.pdf import render_pdf
 from units.models import Unit, User
 
-FRAMEWORK = "permenpan-rb-90-2021"
+# This year's cycles and campaign use the LKE as evaluated in 2026; Medan's cycle of last
+# year ran on the 2021 text, so its two years compare across versions (by the code map).
+FRAMEWORK = "permenpan-rb-90-2021-lke-2026"
+PREVIOUS_FRAMEWORK = "permenpan-rb-90-2021"
 
 
 def _answers(spec: scoring.CatalogSpec, *, seed: int, quality: float, coverage: float) -> dict:
@@ -52,25 +56,17 @@ def _answers(spec: scoring.CatalogSpec, *, seed: int, quality: float, coverage: 
                 scoring.AnswerData(number=round(3.2 + quality * 0.6 - rng.random() * 0.3, 2)),
                 "",
             )
-        elif question.answer_type == "persentase":
-            answers[question.code] = (scoring.AnswerData(number=round(70 + quality * 30)), "")
+        elif question.range:
+            low, high = question.range
+            answers[question.code] = (
+                scoring.AnswerData(number=round(low + (high - low) * (0.7 + quality * 0.3))),
+                "",
+            )
         else:
-            rule = question.rule
-            typed = {
-                spec_input.key: float(rng.randint(2, 6)) for spec_input in question.typed_inputs
-            }
-            if rule["kind"] == "decrease":
-                typed[rule["previous"]] = float(rng.randint(4, 9))
-                typed[rule["current"]] = float(rng.randint(0, 3))
-            else:
-                denominator = (
-                    scoring.computed_inputs(question, typed).get(rule["denominator"], 10) or 10
-                )
-                typed[rule["numerator"]] = float(
-                    min(denominator, round(denominator * (0.6 + quality * 0.4)))
-                )
-                if rule["numerator"] in {i.key for i in question.inputs if i.computed_sum}:
-                    typed.pop(rule["numerator"])
+            # counts whose rule (whatever the catalog writes) gives about `quality`
+            wanted = min(1.0, 0.6 + quality * 0.4 - rng.random() * 0.2)
+            samples = [s for s in scoring.input_samples(question) if sum(s[1].values())]
+            _value, typed = min(samples, key=lambda s: (abs(s[0] - wanted), rng.random()))
             answers[question.code] = (scoring.AnswerData(inputs=typed), "")
     return answers
 
@@ -107,15 +103,16 @@ WORK_PLAN = [
 @transaction.atomic
 def seed(log=print) -> bool:
     framework = Framework.objects.filter(code=FRAMEWORK).first()
-    if framework is None:
-        log("Demo cycles skipped: load the catalogs first (python manage.py load_catalogs).")
+    previous = Framework.objects.filter(code=PREVIOUS_FRAMEWORK).first()
+    if framework is None or previous is None:
+        log(_("Siklus demo dilewati: muat katalog lebih dahulu (python manage.py load_catalogs)."))
         return False
     units = {
         unit.code: unit
         for unit in Unit.objects.filter(code__in=["BPS", "BPS-9171", "BPS-1275", "POLMAN"])
     }
     if len(units) < 4:
-        log("Demo cycles skipped: the demo units are missing.")
+        log(_("Siklus demo dilewati: unit demo belum ada."))
         return False
     coordinator = User.objects.filter(username="koordinator").first()
     staff = User.objects.filter(username="staf").first()
@@ -185,7 +182,7 @@ def seed(log=print) -> bool:
                 cycle=cycle,
                 area=areas[area],
                 title=title,
-                person_in_charge=["Dewi Lestari, S.ST.", "Yosep Mambrasar, A.Md."][index % 2],
+                assignee=[coordinator, staff][index % 2],
                 start_date=today + datetime.timedelta(days=start),
                 due_date=today + datetime.timedelta(days=due),
                 status=WorkPlanStatus.PLANNED,
@@ -202,11 +199,12 @@ def seed(log=print) -> bool:
                     by=staff,
                 )
         _prerequisites(cycle, instansi=units["BPS"], by=admin)
+        _assignments(cycle, areas, coordinator=coordinator, staff=staff, today=today)
         created = True
 
     medan = units["BPS-1275"]
     if not Cycle.objects.filter(unit=medan, year=year, framework=framework).exists():
-        _medan(medan, framework, spec, year=year, today=today)
+        _medan(medan, framework, spec, previous=previous, year=year, today=today)
         created = True
 
     polman = units["POLMAN"]
@@ -240,10 +238,32 @@ def seed(log=print) -> bool:
             )
         created = True
     log(
-        "Demo cycles, answers, evidence and work plans: "
-        + ("created." if created else "already present, unchanged.")
+        _("Siklus, jawaban, bukti dukung dan rencana kerja demo: dibuat.")
+        if created
+        else _("Siklus, jawaban, bukti dukung dan rencana kerja demo: sudah ada, tidak diubah.")
     )
     return created
+
+
+def _assignments(cycle: Cycle, areas: dict, *, coordinator, staff, today) -> None:
+    """The coordinator shares out the change areas (when the demo people exist)."""
+    if coordinator is None or staff is None:
+        return
+    for code, person, days in (
+        ("A.MP", staff, 14),
+        ("A.TL", staff, 21),
+        ("A.SDM", coordinator, 21),
+        ("A.AK", coordinator, 28),
+        ("A.PW", staff, -3),
+        ("A.PP", coordinator, 28),
+    ):
+        services.assignment_set(
+            cycle=cycle,
+            area=areas[code],
+            assignee=person,
+            due_date=today + datetime.timedelta(days=days),
+            by=coordinator,
+        )
 
 
 def _prerequisites(cycle: Cycle, *, instansi: Unit, by, **overrides: str) -> None:
@@ -266,15 +286,25 @@ def _prerequisites(cycle: Cycle, *, instansi: Unit, by, **overrides: str) -> Non
         )
 
 
-def _medan(medan: Unit, framework: Framework, spec, *, year: int, today: datetime.date) -> None:
-    """BPS Kota Medan: Menuju WBK awarded last year, now reviewed by the TPI toward Menuju WBBM."""
-    last = services.cycle_open(unit=medan, framework=framework, year=year - 1, target="wbk")
+def _medan(
+    medan: Unit,
+    framework: Framework,
+    spec,
+    *,
+    previous: Framework,
+    year: int,
+    today: datetime.date,
+) -> None:
+    """BPS Kota Medan: Menuju WBK awarded last year (on the 2021 LKE), now reviewed by the
+    TPI toward Menuju WBBM on this year's version."""
+    last = services.cycle_open(unit=medan, framework=previous, year=year - 1, target="wbk")
+    last_spec = selectors.catalog_spec(previous)
     services.answers_save_many(
         cycle=last,
         layer=Layer.SELF,
-        answers=_answers(spec, seed=1274, quality=0.9, coverage=1.0),
+        answers=_answers(last_spec, seed=1274, quality=0.9, coverage=1.0),
         reason="seed_demo",
-        spec=spec,
+        spec=last_spec,
     )
     services.answers_save_many(
         cycle=last,
@@ -285,14 +315,22 @@ def _medan(medan: Unit, framework: Framework, spec, *, year: int, today: datetim
             "B.PPP.a.1": (scoring.AnswerData(number=3.68), "Survei eksternal IPKP"),
         },
         reason="seed_demo",
-        spec=spec,
+        spec=last_spec,
     )
     _prerequisites(
         last, instansi=Unit.objects.get(code="BPS"), by=None, lhkpn_lhkasn="100", lama_membangun="2"
     )
     services.cycle_submit(cycle=last, by=None)
+    areas = {area.code: area for area in Area.objects.filter(framework=previous)}
+    for code, text in (
+        ("A.PP", "Perluas kanal pengaduan daring dan umumkan tindak lanjutnya setiap triwulan."),
+        ("A.PW", "Terapkan whistle-blowing system di seluruh bidang, lengkap dengan laporannya."),
+    ):
+        services.recommendation_add(
+            cycle=last, layer=Layer.TPI, area=areas[code], text=text, by=None
+        )
     services.review_accept_open(
-        cycle=last, layer=Layer.TPI, area_codes=[area.code for area in spec.areas], by=None
+        cycle=last, layer=Layer.TPI, area_codes=[area.code for area in last_spec.areas], by=None
     )
     services.cycle_finalise_tpi(cycle=last, by=None)
     bps = Unit.objects.get(code="BPS")

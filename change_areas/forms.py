@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from change_areas import scoring
 from change_areas.models import (
+    WINDOWS,
     Area,
     ComponentKind,
     Cycle,
@@ -18,11 +19,13 @@ from change_areas.models import (
     Evidence,
     Framework,
     Predicate,
+    Question,
     WorkPlanItem,
     WorkPlanStatus,
 )
+from change_areas.selectors import TEAM_ROLES
 from change_areas.services import CAMPAIGN_DEFAULT_KINDS
-from units.models import Unit, UnitKind
+from units.models import Unit, UnitKind, User
 
 
 class DateInput(forms.DateInput):
@@ -32,24 +35,72 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-def _year_choices() -> list[tuple[int, int]]:
+def _year_choices() -> list[tuple[int, str]]:
+    # Labels as text: an integer label is localised like a number ("2.026").
     this_year = timezone.localdate().year
-    return [(year, year) for year in range(this_year + 1, this_year - 8, -1)]
+    return [(year, str(year)) for year in range(this_year + 1, this_year - 8, -1)]
 
 
 class WindowsMixin(forms.Form):
     def clean(self):
         data = super().clean()
-        for opens, closes, label in (
-            ("fill_opens", "fill_closes", _("pengisian")),
-            ("review_opens", "review_closes", _("penilaian TPI")),
-        ):
-            if data.get(opens) and data.get(closes) and data[closes] < data[opens]:
+        for window in WINDOWS.values():
+            opens, closes = data.get(window.opens_field), data.get(window.closes_field)
+            if opens and closes and closes < opens and window.closes_field in self.fields:
                 self.add_error(
-                    closes,
-                    _("Tanggal penutupan %(what)s harus sesudah tanggal pembukaannya.")
-                    % {"what": label},
+                    window.closes_field,
+                    _("%(window)s harus ditutup pada atau sesudah tanggal pembukaannya.")
+                    % {"window": window.label},
                 )
+        return data
+
+
+class CampaignScheduleForm(WindowsMixin):
+    """What a campaign's owner may change after opening it: its name, windows and options."""
+
+    name = forms.CharField(label=_("Nama kampanye"), max_length=200)
+    fill_opens = forms.DateField(label=_("Pengisian dibuka"), widget=DateInput())
+    fill_closes = forms.DateField(label=_("Pengisian ditutup"), widget=DateInput())
+    review_opens = forms.DateField(label=_("Penilaian TPI dibuka"), widget=DateInput())
+    review_closes = forms.DateField(label=_("Penilaian TPI ditutup"), widget=DateInput())
+    tpn_opens = forms.DateField(label=_("Evaluasi TPN dibuka"), required=False, widget=DateInput())
+    tpn_closes = forms.DateField(
+        label=_("Evaluasi TPN ditutup"), required=False, widget=DateInput()
+    )
+    early_review = forms.BooleanField(
+        label=_(
+            "Ajukan lebih awal, dinilai lebih awal: penilaian unit yang sudah diajukan "
+            "langsung dapat dinilai TPI"
+        ),
+        required=False,
+    )
+    coordinators_invite = forms.BooleanField(
+        label=_("Koordinator unit peserta boleh mengundang anggota tim yang belum memiliki akun"),
+        required=False,
+    )
+
+
+class CycleWindowForm(forms.Form):
+    """One unit's window moved by the campaign's owner, with the reason."""
+
+    window = forms.ChoiceField(label=_("Jadwal"), choices=())
+    opens = forms.DateField(label=_("Dibuka"), required=False, widget=DateInput())
+    closes = forms.DateField(label=_("Ditutup"), required=False, widget=DateInput())
+    reason = forms.CharField(
+        label=_("Alasan"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Tercatat di riwayat dan diberitahukan kepada tim unit dan penilainya."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["window"].choices = [(key, w.label) for key, w in WINDOWS.items()]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opens") and data.get("closes") and data["closes"] < data["opens"]:
+            self.add_error("closes", _("Tanggal penutupan harus sesudah tanggal pembukaan."))
         return data
 
 
@@ -94,7 +145,7 @@ class CampaignForm(WindowsMixin):
         label=_("Untuk semua unit di bawah"), queryset=Unit.objects.none()
     )
     framework = forms.ModelChoiceField(
-        label=_("Kerangka LKE"), queryset=Framework.objects.none(), empty_label=None
+        label=_("Versi LKE"), queryset=Framework.objects.none(), empty_label=None
     )
     year = forms.TypedChoiceField(label=_("Tahun"), coerce=int, choices=())
     kinds = forms.MultipleChoiceField(
@@ -107,10 +158,22 @@ class CampaignForm(WindowsMixin):
     fill_closes = forms.DateField(label=_("Pengisian ditutup"), widget=DateInput())
     review_opens = forms.DateField(label=_("Penilaian TPI dibuka"), widget=DateInput())
     review_closes = forms.DateField(label=_("Penilaian TPI ditutup"), widget=DateInput())
+    tpn_opens = forms.DateField(label=_("Evaluasi TPN dibuka"), required=False, widget=DateInput())
+    tpn_closes = forms.DateField(
+        label=_("Evaluasi TPN ditutup"), required=False, widget=DateInput()
+    )
     pre_assessment = forms.BooleanField(
         label=_("Dengan penilaian pendahuluan (unit provinsi/eselon I menilai lebih dahulu)"),
         required=False,
     )
+    proposal_closes = forms.DateField(
+        label=_("Batas pengusulan ke TPN"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Kosongkan untuk 31 Mei tahun kampanye (PermenPAN-RB 5/2024)."),
+    )
+    early_review = CampaignScheduleForm.base_fields["early_review"]
+    coordinators_invite = CampaignScheduleForm.base_fields["coordinators_invite"]
 
     def __init__(self, *args, roots, **kwargs):
         super().__init__(*args, **kwargs)
@@ -121,6 +184,50 @@ class CampaignForm(WindowsMixin):
         self.fields["framework"].initial = Framework.objects.current()
         self.fields["year"].choices = _year_choices()
         self.fields["year"].initial = timezone.localdate().year
+
+
+class ProposalDeadlineForm(forms.Form):
+    proposal_closes = forms.DateField(label=_("Batas pengusulan ke TPN"), widget=DateInput())
+    basis = forms.CharField(
+        label=_("Dasar perubahan (misalnya nomor surat TPN)"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class InstansiWbkForm(forms.Form):
+    """The instansi sets Menuju WBK: its own decree (keputusan pimpinan instansi)."""
+
+    decree_number = forms.CharField(label=_("Nomor keputusan pimpinan instansi"), max_length=150)
+    decree_date = forms.DateField(label=_("Tanggal keputusan"), widget=DateInput())
+    note = forms.CharField(
+        label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class MandiriDesignationForm(forms.Form):
+    decree_number = forms.CharField(label=_("Nomor keputusan Menteri"), max_length=150)
+    decree_date = forms.DateField(label=_("Tanggal keputusan"), widget=DateInput())
+    valid_from = forms.IntegerField(label=_("Berlaku mulai tahun"), min_value=2024, max_value=2100)
+    valid_until = forms.IntegerField(
+        label=_("Berlaku sampai tahun (kosong: sampai dicabut)"),
+        required=False,
+        min_value=2024,
+        max_value=2100,
+    )
+    note = forms.CharField(
+        label=_("Catatan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("valid_until")
+            and data.get("valid_from")
+            and data["valid_until"] < data["valid_from"]
+        ):
+            self.add_error("valid_until", _("Tahun akhir harus sesudah tahun mulai."))
+        return data
 
 
 class EvidenceUploadForm(forms.Form):
@@ -146,6 +253,7 @@ class WorkPlanItemForm(forms.ModelForm):
             "area",
             "title",
             "description",
+            "assignee",
             "person_in_charge",
             "start_date",
             "due_date",
@@ -166,6 +274,17 @@ class WorkPlanItemForm(forms.ModelForm):
             is_active=True,
         )
         self.fields["status"].initial = WorkPlanStatus.PLANNED
+        self.fields["assignee"].queryset = (
+            User.objects.filter(
+                memberships__unit=cycle.unit, memberships__role__in=TEAM_ROLES, is_active=True
+            )
+            .distinct()
+            .order_by("full_name", "username")
+        )
+        self.fields["assignee"].empty_label = _("— belum ditentukan —")
+        self.fields["person_in_charge"].help_text = _(
+            "Isi hanya bila penanggung jawabnya bukan anggota tim di aplikasi ini."
+        )
 
     def clean(self):
         data = super().clean()
@@ -185,8 +304,14 @@ class ProgressEntryForm(forms.Form):
         label=_("Yang sudah dikerjakan"), widget=forms.Textarea(attrs={"rows": 2})
     )
     evidence = forms.TypedChoiceField(
-        label=_("Bukti dukung"), coerce=int, required=False, empty_value=None
+        label=_("Bukti dukung dari pustaka"), coerce=int, required=False, empty_value=None
     )
+    file = forms.FileField(
+        label=_("Atau unggah bukti baru"),
+        required=False,
+        help_text=_("PDF, gambar atau dokumen Office; masuk ke pustaka unit."),
+    )
+    file_title = forms.CharField(label=_("Judul bukti baru"), max_length=255, required=False)
 
     def __init__(
         self, *args, unit, evidence_choices: list[tuple[int, str]] | None = None, **kwargs
@@ -268,6 +393,14 @@ class DecisionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    override_reason = forms.CharField(
+        label=_(
+            "Pertimbangan (wajib bila predikat ditetapkan walau lapis TPN belum memenuhi nilai ambang)"
+        ),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def clean(self):
         data = super().clean()
@@ -310,3 +443,120 @@ class RevokeForm(forms.Form):
     revoked_on = forms.DateField(label=_("Tanggal pencabutan"), widget=DateInput())
     decree_number = forms.CharField(label=_("Nomor keputusan pencabutan"), max_length=150)
     reason = forms.CharField(label=_("Alasan pencabutan"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RecommendationForm(forms.Form):
+    area = forms.ModelChoiceField(
+        label=_("Area"), queryset=Area.objects.none(), required=False, empty_label=_("Umum")
+    )
+    text = forms.CharField(
+        label=_("Rekomendasi"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    due_date = forms.DateField(label=_("Batas tindak lanjut"), required=False, widget=DateInput())
+
+    def __init__(self, *args, cycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = Area.objects.filter(
+            framework=cycle.framework, is_active=True, component__isnull=False
+        ).order_by("order")
+
+
+class FollowUpForm(forms.Form):
+    note = forms.CharField(
+        label=_("Tindak lanjut yang sudah dilakukan"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    evidence = forms.TypedChoiceField(
+        label=_("Bukti dari pustaka unit"), coerce=int, required=False, empty_value=None
+    )
+    file = forms.FileField(
+        label=_("Atau unggah bukti baru"),
+        required=False,
+        help_text=_("PDF, gambar atau dokumen Office."),
+    )
+
+    def __init__(self, *args, unit, evidence_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unit = unit
+        if evidence_choices is None:
+            evidence_choices = evidence_choices_for(unit)
+        self.fields["evidence"].choices = [("", "—"), *evidence_choices]
+
+    def clean_evidence(self):
+        pk = self.cleaned_data.get("evidence")
+        if pk is None:
+            return None
+        evidence = Evidence.objects.filter(unit=self.unit, pk=pk).first()
+        if evidence is None:
+            raise forms.ValidationError(_("Bukti dukung tidak ditemukan di pustaka unit."))
+        return evidence
+
+
+class VerdictForm(forms.Form):
+    done = forms.TypedChoiceField(
+        label=_("Putusan"),
+        coerce=lambda value: value == "1",
+        choices=[("1", _("Selesai")), ("0", _("Belum selesai"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Catatan (wajib bila belum selesai)"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("done") is False and not (data.get("note") or "").strip():
+            self.add_error("note", _("Tuliskan mengapa tindak lanjut belum memadai."))
+        return data
+
+
+class AssignmentForm(forms.Form):
+    """An area (or one question, by its code) given to a member of the team."""
+
+    area = forms.ModelChoiceField(
+        label=_("Area"), queryset=Area.objects.none(), required=False, empty_label="—"
+    )
+    question = forms.CharField(
+        label=_("Atau satu pertanyaan (kode)"),
+        max_length=80,
+        required=False,
+        help_text=_("Misalnya A.MP.PMN.i.a."),
+    )
+    assignee = forms.TypedChoiceField(label=_("Anggota tim"), coerce=int)
+    due_date = forms.DateField(label=_("Tenggat"), required=False, widget=DateInput())
+    note = forms.CharField(label=_("Catatan"), max_length=500, required=False)
+
+    def __init__(self, *args, cycle, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cycle = cycle
+        self.members = {person.pk: person for person in members}
+        self.fields["area"].queryset = Area.objects.filter(
+            framework=cycle.framework, is_active=True, component__isnull=False
+        ).order_by("order")
+        self.fields["assignee"].choices = [(pk, str(person)) for pk, person in self.members.items()]
+
+    def clean_assignee(self):
+        return self.members[self.cleaned_data["assignee"]]
+
+    def clean_question(self):
+        code = self.cleaned_data["question"].strip()
+        if not code:
+            return None
+        question = Question.objects.filter(
+            framework=self.cycle.framework, code=code, is_active=True
+        ).first()
+        if question is None:
+            raise forms.ValidationError(
+                _("Pertanyaan %(code)s tidak ada di LKE siklus ini.") % {"code": code}
+            )
+        return question
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and (data.get("area") is None) == (data.get("question") is None):
+            raise forms.ValidationError(_("Pilih satu area atau tulis satu kode pertanyaan."))
+        return data

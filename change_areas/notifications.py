@@ -32,9 +32,21 @@ def unit_team(cycle: Cycle) -> list[User]:
     return _people(Membership.objects.filter(unit=cycle.unit, role__in=UNIT_TEAM))
 
 
+def submitters(cycle: Cycle) -> list[User]:
+    """Who submits the unit's self-assessment: its coordinators (on the unit or above it),
+    else the unit's own administrators. One or two queries."""
+    people = _people(Membership.objects.on_lineage_of(cycle.unit).filter(role=Role.COORDINATOR))
+    return people or _people(Membership.objects.filter(unit=cycle.unit, role=Role.UNIT_ADMIN))
+
+
 def reviewers(cycle: Cycle, role: Role) -> list[User]:
     """Reviewers of the given role whose scope covers the unit. One query."""
     return _people(Membership.objects.on_lineage_of(cycle.unit).filter(role=role))
+
+
+def people_of(memberships) -> list[User]:
+    """The active people holding the given memberships, each once. One query."""
+    return _people(memberships)
 
 
 def _people(memberships) -> list[User]:

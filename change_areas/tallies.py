@@ -19,9 +19,14 @@ each area's are added to the ancestors' `CalibrationTally` rows; when the
 TPN's decision is recorded, the (TPI, TPN) and (self, TPN) pairs. A unit's
 own cycle is read from its answers.
 
-Which layers count (`counts_layer`) is decided in one function, so a rule
-such as "the TPI's scores count once the TPI has finalised" is one change
-there (and a `rebuild`).
+A reviewer layer's figures count only once final (`LAYER_FINAL_FIELD`,
+docs/architecture.md "A layer's figures count once final"). The tallies are
+fed from what `cycle_refresh_summary` stores only once a layer counts (the
+`<layer>_total`, eligibility columns and the area rows), and `counts_layer`
+asks the layer's final field besides: a layer's share enters its ancestors'
+sums in the transaction that makes it final (finalise_tpi, award, decline,
+set_by_instansi) and leaves them if it is ever reopened. Calibration pairs are
+added once both of their layers count, and taken out if one stops counting.
 
 All values are kept in ten-thousandths (integers), so sums stay exact.
 `rebuild()` (`manage.py rebuild_tallies`) recomputes everything from the
@@ -38,6 +43,7 @@ from django.db import transaction
 from django.db.models import F, Q
 
 from change_areas.models import (
+    LAYER_FINAL_FIELD,
     Answer,
     BranchTally,
     CalibrationPair,
@@ -45,6 +51,7 @@ from change_areas.models import (
     Cycle,
     CycleAreaScore,
     Layer,
+    counted_layer,
 )
 from units.models import Unit
 
@@ -77,37 +84,40 @@ def band(total) -> int | None:
 # What one cycle contributes
 
 
-def counts_layer(cycle: Cycle, layer: str) -> bool:
-    """Whether the layer's scores of the cycle count on the dashboards.
-
-    The unit's own layer always does; a reviewer layer once it has a stored
-    scorecard. (The one place to change if a reviewer layer should count
-    only once finalised: then `rebuild()`.)
-    """
-    if layer == Layer.SELF:
-        return True
-    return getattr(cycle, f"{layer}_total") is not None
+def is_final(cycle, layer: str) -> bool:
+    """Whether the layer counts on the cycle (LAYER_FINAL_FIELD). Works on any object with the
+    cycle's fields (a historical model in a migration, the benchmark's rows). No query."""
+    field = LAYER_FINAL_FIELD[layer]
+    return field is None or getattr(cycle, field, None) is not None
 
 
-def finished_pairs(cycle: Cycle) -> list[str]:
-    """The calibration pairs whose two layers can no longer change."""
-    pairs = []
-    if cycle.tpi_finalised_at:
-        pairs.append(CalibrationPair.SELF_TPI.value)
-    if cycle.decided_at:
-        pairs += [CalibrationPair.TPI_TPN.value, CalibrationPair.SELF_TPN.value]
-    return pairs
+def counts_layer(cycle, layer: str) -> bool:
+    """Whether the layer's scores of the cycle count on the dashboards: the layer is final
+    (the unit's own layer always is) and its scorecard is stored in the dashboard columns,
+    which `cycle_refresh_summary` writes only once the layer counts."""
+    return is_final(cycle, layer) and getattr(cycle, f"{layer}_total") is not None
+
+
+def finished_pairs(cycle) -> list[str]:
+    """The calibration pairs whose two layers both count (can no longer change)."""
+    return [
+        pair
+        for pair, (first, second) in PAIR_LAYERS.items()
+        if is_final(cycle, first) and is_final(cycle, second)
+    ]
 
 
 def contribution(cycle: Cycle, areas: dict[str, dict[str, object]] | None = None) -> dict:
     """What the cycle adds to its ancestors' dashboard figures (a nested dict of integers).
 
-    `areas` (layer → area code → value) defaults to the cycle's stored summaries.
+    `areas` (layer → area code → value) defaults to the cycle's stored summaries of the
+    layers that count. Layers that do not count add nothing.
     """
     if areas is None:
         areas = {
             layer: {
-                code: node["value"] for code, node in cycle.summary(layer).get("areas", {}).items()
+                code: node["value"]
+                for code, node in cycle.counted_summary(layer).get("areas", {}).items()
             }
             for layer in LAYERS
         }
@@ -286,18 +296,24 @@ def _sums_of(
 
 
 def calibrate(cycle: Cycle) -> None:
-    """Add the pairs of layers finished since the last call to the ancestors' calibration rows.
+    """Bring the ancestors' calibration rows up to the pairs whose layers count now.
 
-    Called when the TPI finalises and when the TPN's decision is recorded. Values
-    of finished layers never change afterwards, so each pair is added once.
+    Called when a layer becomes final (the TPI finalises, the TPN's decision or the
+    instansi's is recorded). Values of final layers never change afterwards, so each
+    pair is added once; a pair whose layer stopped counting (reopened) is taken out.
     """
     done = set((cycle.tallied or {}).get("pairs", []))
-    new = [pair for pair in finished_pairs(cycle) if pair not in done]
-    if not new:
+    finished = set(finished_pairs(cycle))
+    new = [pair for pair in PAIR_LAYERS if pair in finished and pair not in done]
+    gone = [pair for pair in PAIR_LAYERS if pair in done and pair not in finished]
+    if not new and not gone:
         return
-    sums = pair_sums(cycle, new)
-    _add_pairs(cycle.unit.ancestor_paths, cycle.framework_id, cycle.year, sums)
-    pairs = [pair for pair in PAIR_LAYERS if pair in done or pair in new]
+    paths = cycle.unit.ancestor_paths
+    if new:
+        _add_pairs(paths, cycle.framework_id, cycle.year, pair_sums(cycle, new))
+    if gone:
+        _add_pairs(paths, cycle.framework_id, cycle.year, pair_sums(cycle, gone), sign=-1)
+    pairs = [pair for pair in PAIR_LAYERS if pair in finished]
     cycle.tallied = {**(cycle.tallied or {}), "pairs": pairs}
     Cycle.objects.filter(pk=cycle.pk).update(tallied=cycle.tallied)
 
@@ -463,6 +479,8 @@ def subtree_pairs(
     layers = PAIR_LAYERS[pair]
     values: dict[str, dict[str, int]] = defaultdict(dict)
     for code, layer, value in Answer.objects.filter(
+        counted_layer(layers[0], "cycle__"),
+        counted_layer(layers[1], "cycle__"),
         cycle__unit=unit,
         cycle__framework_id=framework_id,
         cycle__year=year,

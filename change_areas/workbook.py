@@ -45,7 +45,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from change_areas import lke, selectors
+from change_areas import expressions, lke, selectors
 from change_areas.models import (
     Area,
     Component,
@@ -153,26 +153,20 @@ def _option_formula(cell: str, options: list[QuestionOption]) -> str:
 
 
 def _persen_formula(question: Question, inputs: dict[str, str]) -> str:
-    """The count rule of a percentage question as a formula over its count cells."""
+    """The percentage rule of the catalog as a formula over the question's count cells.
+
+    The same expression the engine evaluates (`change_areas.expressions`),
+    written in Excel: kept within 0..1, a division by zero giving the rule's
+    `if_division_by_zero`, as `scoring.rule_value` does.
+    """
     rule = question.value_rule or {}
     blank = "OR(" + ",".join(f'{cell}=""' for cell in inputs.values()) + ")"
-    kind = rule.get("kind")
-    if kind == "ratio":
-        numerator, denominator = inputs[rule["numerator"]], inputs[rule["denominator"]]
-        cap = _number(rule.get("cap", 1))
-        zero = _number(rule.get("if_zero_denominator", 0))
-        value = f"IF({denominator}=0,{zero},MIN({cap},MAX(0,{numerator}/{denominator})))"
-    elif kind == "decrease":
-        previous, current = inputs[rule["previous"]], inputs[rule["current"]]
-        both_zero = _number(rule.get("if_both_zero", 1))
-        zero_previous = _number(rule.get("if_zero_previous", 0))
-        value = (
-            f"IF({previous}=0,IF({current}=0,{both_zero},{zero_previous}),"
-            f"MAX(0,MIN(1,({previous}-{current})/{previous})))"
-        )
-    else:
-        raise ValueError(f"unknown value rule {kind!r}")
-    return f'IF({blank},"{NOT_FILLED}",{value})'
+    try:
+        value = expressions.excel_formula(expressions.preset(rule), inputs)
+    except (expressions.ExpressionError, KeyError) as error:
+        raise ValueError(f"the rule of {question.code} cannot be written as a formula") from error
+    zero = _number(rule.get("if_division_by_zero", 0))
+    return f'IF({blank},"{NOT_FILLED}",MIN(1,MAX(0,IFERROR({value},{zero}))))'
 
 
 class _Catalog:

@@ -10,7 +10,14 @@ Read it top to bottom:
   reaches, the capability it needs (on the cycle's unit, or on its instansi
   for a proposal), the window that must be open, and its guard (a function
   that returns the reasons the move may not happen yet, in words a unit
-  understands; none means it may).
+  understands; none means it may);
+- `QUESTION_STATES` — review in rounds, question by question: while a
+  reviewer layer has the cycle, each question's review status says who holds
+  it (the reviewer, or the unit after a return), whether the unit's answer to
+  it is open, and the tone of its badge. A return and a resubmission are
+  moves of the table that keep the cycle in its review stage: they move
+  questions, not the cycle, so the reviewer keeps reviewing the others and
+  may return more in later rounds.
 
 Everyone asks this one table: the services refuse a move it does not allow
 (`require`); views put `allowed(cycle, user)` in the page so templates show
@@ -42,10 +49,20 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from change_areas import selectors
-from change_areas.models import Cycle, Layer, Question, QuestionReview, ReviewStatus, Stage
+from change_areas.models import (
+    WINDOW_OF_LAYER,
+    Cycle,
+    InstansiSetsWbk,
+    Layer,
+    Predicate,
+    Question,
+    QuestionReview,
+    ReviewStatus,
+    Stage,
+)
 from units import access
 from units.access import Perm
 from units.models import Role
@@ -74,8 +91,6 @@ STAGES: dict[Stage, StageRule] = {
     Stage.PENILAIAN_MANDIRI: StageRule(Turn.UNIT, Layer.SELF),
     Stage.PENILAIAN_PENDAHULUAN: StageRule(Turn.PRE, Layer.PRE),
     Stage.EVALUASI_TPI: StageRule(Turn.TPI, Layer.TPI),
-    # Only the questions the reviewer returned open again (`layer_edit_state`).
-    Stage.PERBAIKAN: StageRule(Turn.UNIT, Layer.SELF, tone="warning"),
     Stage.PENGUSULAN: StageRule(Turn.INSTANSI, None),
     Stage.EVALUASI_TPN: StageRule(Turn.TPN, Layer.TPN),
     Stage.KEPUTUSAN: StageRule(Turn.NOBODY, None, tone="ok"),
@@ -101,6 +116,34 @@ LAYER_ROLES: dict[Layer, Role] = {
 }
 # The layers that review question by question (marks, returns, rounds).
 MARKING_LAYERS = (Layer.PRE, Layer.TPI)
+
+
+@dataclass(frozen=True)
+class QuestionState:
+    holder: str  # who has the question now: "reviewer", "unit", or "" (reviewed)
+    markable: bool  # the reviewer may mark it reviewed or perlu perbaikan
+    unit_open: bool  # the unit's answer to it may change
+    tone: str  # badge tone: "muted", "ok", "warning", "danger"
+
+
+# Review in rounds, per question. The reviewer marks a question ditinjau or perlu
+# perbaikan (with a reason); the move `return` sends every question marked perlu
+# perbaikan to the unit as one round (→ dikembalikan, the unit's answer opens);
+# the move `resubmit` hands them back one by one or all at once (→ diperbaiki,
+# or tidak diubah when the answer is as it was returned, which the unit confirms);
+# the reviewer then looks at them again. Finalising needs every question ditinjau.
+QUESTION_STATES: dict[ReviewStatus, QuestionState] = {
+    ReviewStatus.PENDING: QuestionState("reviewer", markable=True, unit_open=False, tone="muted"),
+    ReviewStatus.ACCEPTED: QuestionState("", markable=True, unit_open=False, tone="ok"),
+    ReviewStatus.NEEDS_REVISION: QuestionState(
+        "reviewer", markable=True, unit_open=False, tone="danger"
+    ),
+    ReviewStatus.RETURNED: QuestionState("unit", markable=False, unit_open=True, tone="danger"),
+    ReviewStatus.REVISED: QuestionState("reviewer", markable=True, unit_open=False, tone="warning"),
+    ReviewStatus.UNCHANGED: QuestionState(
+        "reviewer", markable=True, unit_open=False, tone="warning"
+    ),
+}
 
 
 # --------------------------------------------------------------------------
@@ -135,13 +178,18 @@ class Facts:
         )
 
     @cached_property
+    def designation(self):
+        """The Menteri's designation of the cycle's instansi for evaluasi mandiri. Two queries."""
+        return selectors.mandiri_designation(self.cycle)
+
+    @cached_property
     def proposal_reasons(self) -> list[str]:
         """Why the TPI layer and the prerequisites do not allow a proposal yet. ~6 queries."""
         cycle = self.cycle
         reasons = []
         eligibility = cycle.summary(Layer.TPI).get("eligibility", {}).get(cycle.target, {})
         if not eligibility.get("eligible"):
-            reasons += [failure["message"] for failure in eligibility.get("failed", [])] or [
+            reasons += [selectors.failure_text(f) for f in eligibility.get("failed", [])] or [
                 _("Nilai TPI belum memenuhi nilai ambang.")
             ]
         for check in selectors.prerequisite_checklist(cycle):
@@ -181,17 +229,35 @@ def _marked_for_revision(layer: Layer) -> Callable[[Cycle, Facts], list[str]]:
     return guard
 
 
-def _all_accepted(layer: Layer) -> Callable[[Cycle, Facts], list[str]]:
+def _has_returned(cycle: Cycle, facts: Facts) -> list[str]:
+    layer = cycle.revision_layer
+    if not layer or not facts.count(layer, ReviewStatus.RETURNED):
+        return [_("Tidak ada pertanyaan yang dikembalikan untuk diperbaiki.")]
+    return []
+
+
+def _all_reviewed(layer: Layer) -> Callable[[Cycle, Facts], list[str]]:
     def guard(cycle: Cycle, facts: Facts) -> list[str]:
-        remaining = facts.not_accepted(layer)
+        reasons = []
+        returned = facts.count(layer, ReviewStatus.RETURNED)
+        if returned:
+            reasons.append(
+                ngettext(
+                    "%(count)d pertanyaan masih diperbaiki unit.",
+                    "%(count)d pertanyaan masih diperbaiki unit.",
+                    returned,
+                )
+                % {"count": returned}
+            )
+        remaining = facts.not_accepted(layer) - returned
         if remaining:
-            return [
+            reasons.append(
                 _(
-                    "Masih ada %(count)d pertanyaan yang belum diterima; tinjau semuanya atau kembalikan yang perlu diperbaiki."
+                    "Masih ada %(count)d pertanyaan yang belum ditinjau; tinjau semuanya atau kembalikan yang perlu diperbaiki."
                 )
                 % {"count": remaining}
-            ]
-        return []
+            )
+        return reasons
 
     return guard
 
@@ -200,12 +266,58 @@ def _proposable(cycle: Cycle, facts: Facts) -> list[str]:
     return facts.proposal_reasons
 
 
+def proposal_window_reason(cycle: Cycle, today: datetime.date | None = None) -> str | None:
+    """Why a proposal may no longer be made: 31 May (or the date the campaign set) has passed."""
+    today = today or timezone.localdate()
+    if today <= cycle.proposal_deadline:
+        return None
+    return _(
+        "Batas pengusulan ke TPN %(date)s telah lewat; pengusulan hanya dapat dibuat bila "
+        "pemilik kampanye mencatat perpanjangan yang ditetapkan TPN."
+    ) % {"date": date_format(cycle.proposal_deadline, "DATE_FORMAT")}
+
+
+def _tpn_layer_meets_rules(cycle: Cycle, facts: Facts) -> list[str]:
+    """Under 90/2021 the field result prevails: an award the TPN layer does not support
+    needs the decider's consideration on record (the move is overridable)."""
+    eligibility = cycle.summary(Layer.TPN).get("eligibility", {}).get(cycle.target, {})
+    if eligibility.get("eligible"):
+        return []
+    return [failure["message"] for failure in eligibility.get("failed", [])] or [
+        _("Lapis TPN belum memenuhi nilai ambang %(target)s.")
+        % {"target": cycle.get_target_display()}
+    ]
+
+
+def _instansi_may_set_wbk(cycle: Cycle, facts: Facts) -> list[str]:
+    """Evaluasi mandiri (5/2024: a designated instansi) or the head of the agency (52/2014):
+    Menuju WBK only, on a final TPI layer that meets every rule and the prerequisites."""
+    reasons = []
+    if cycle.target != Predicate.WBK:
+        reasons.append(
+            _("Instansi hanya dapat menetapkan Menuju WBK; Menuju WBBM ditetapkan Menteri.")
+        )
+    rule = cycle.framework.wbk_set_by_instansi
+    if rule == InstansiSetsWbk.DESIGNATED and facts.designation is None:
+        reasons.append(
+            _(
+                "Instansi ini belum ditetapkan Menteri untuk melaksanakan evaluasi Menuju WBK "
+                "secara mandiri pada %(year)s."
+            )
+            % {"year": cycle.year}
+        )
+    elif not rule:
+        reasons.append(_("Versi LKE ini tidak memberi instansi wewenang menetapkan Menuju WBK."))
+    return reasons + facts.proposal_reasons
+
+
 def _first_review_stage(cycle: Cycle) -> Stage:
     return Stage.PENILAIAN_PENDAHULUAN if cycle.pre_assessment else Stage.EVALUASI_TPI
 
 
-def _back_to_reviewer(cycle: Cycle) -> Stage:
-    return REVIEW_STAGE[Layer(cycle.revision_layer or Layer.TPI)]
+def _same_stage(cycle: Cycle) -> Stage:
+    """A round: the move changes questions, not the cycle's stage."""
+    return Stage(cycle.stage)
 
 
 def _no_guard(cycle: Cycle, facts: Facts) -> list[str]:
@@ -228,6 +340,11 @@ class Transition:
     layer: Layer | None = None  # the reviewer layer the move belongs to
     window: Layer | None = None  # this layer's window must be open (dates, not only the stage)
     guard: Callable[[Cycle, Facts], list[str]] = _no_guard
+    # The guard's reasons give way to a consideration the person records (kept in history).
+    overridable: bool = False
+    # The proposal deadline (31 May, or the campaign's date) must not have passed; like a
+    # window it binds people, not the system recording history (imports, the demo).
+    deadline: bool = False
 
     def target_of(self, cycle: Cycle) -> Stage:
         return self.target(cycle) if callable(self.target) else self.target
@@ -236,8 +353,8 @@ class Transition:
 TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         "submit",
-        gettext_lazy("Ajukan penilaian mandiri"),
-        gettext_lazy("mengajukan penilaian mandiri"),
+        gettext_lazy("Ajukan penilaian unit"),
+        gettext_lazy("mengajukan penilaian unit"),
         source=(Stage.PEMBANGUNAN, Stage.PENILAIAN_MANDIRI),
         target=_first_review_stage,
         perm=Perm.SUBMIT_SELF,
@@ -248,7 +365,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         gettext_lazy("Kembalikan untuk diperbaiki"),
         gettext_lazy("mengembalikan untuk perbaikan"),
         source=(Stage.PENILAIAN_PENDAHULUAN,),
-        target=Stage.PERBAIKAN,
+        target=_same_stage,
         perm=Perm.REVIEW_PRE,
         layer=Layer.PRE,
         window=Layer.PRE,
@@ -259,7 +376,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         gettext_lazy("Kembalikan untuk diperbaiki"),
         gettext_lazy("mengembalikan untuk perbaikan"),
         source=(Stage.EVALUASI_TPI,),
-        target=Stage.PERBAIKAN,
+        target=_same_stage,
         perm=Perm.REVIEW_TPI,
         layer=Layer.TPI,
         window=Layer.TPI,
@@ -269,9 +386,10 @@ TRANSITIONS: tuple[Transition, ...] = (
         "resubmit",
         gettext_lazy("Ajukan ulang perbaikan"),
         gettext_lazy("mengajukan ulang"),
-        source=(Stage.PERBAIKAN,),
-        target=_back_to_reviewer,
+        source=(Stage.PENILAIAN_PENDAHULUAN, Stage.EVALUASI_TPI),
+        target=_same_stage,
         perm=Perm.SUBMIT_SELF,
+        guard=_has_returned,
     ),
     Transition(
         "pass_pre",
@@ -281,7 +399,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         target=Stage.EVALUASI_TPI,
         perm=Perm.REVIEW_PRE,
         layer=Layer.PRE,
-        guard=_all_accepted(Layer.PRE),
+        guard=_all_reviewed(Layer.PRE),
     ),
     Transition(
         "finalise_tpi",
@@ -291,7 +409,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         target=Stage.PENGUSULAN,
         perm=Perm.REVIEW_TPI,
         layer=Layer.TPI,
-        guard=_all_accepted(Layer.TPI),
+        guard=_all_reviewed(Layer.TPI),
     ),
     Transition(
         "propose",
@@ -302,15 +420,39 @@ TRANSITIONS: tuple[Transition, ...] = (
         perm=Perm.ADMINISTER,
         on_instansi=True,
         guard=_proposable,
+        deadline=True,
     ),
     Transition(
-        "decide",
-        gettext_lazy("Catat keputusan"),
-        gettext_lazy("memutuskan"),
+        "set_by_instansi",
+        gettext_lazy("Tetapkan Menuju WBK oleh instansi"),
+        gettext_lazy("menetapkan Menuju WBK oleh instansi"),
+        source=(Stage.PENGUSULAN,),
+        target=Stage.KEPUTUSAN,
+        perm=Perm.SET_WBK,
+        on_instansi=True,
+        guard=_instansi_may_set_wbk,
+    ),
+    Transition(
+        "award",
+        gettext_lazy("Tetapkan predikat"),
+        gettext_lazy("menetapkan predikat"),
         source=(Stage.EVALUASI_TPN,),
         target=Stage.KEPUTUSAN,
         perm=Perm.REVIEW_TPN,
         layer=Layer.TPN,
+        window=Layer.TPN,
+        guard=_tpn_layer_meets_rules,
+        overridable=True,
+    ),
+    Transition(
+        "decline",
+        gettext_lazy("Predikat tidak diberikan"),
+        gettext_lazy("mencatat bahwa predikat tidak diberikan"),
+        source=(Stage.EVALUASI_TPN,),
+        target=Stage.KEPUTUSAN,
+        perm=Perm.REVIEW_TPN,
+        layer=Layer.TPN,
+        window=Layer.TPN,
     ),
 )
 
@@ -338,6 +480,10 @@ class Move:
             closed = _window_reason(self.cycle, self.transition.window)
             if closed:
                 reasons.append(closed)
+        if self.transition.deadline:
+            closed = proposal_window_reason(self.cycle)
+            if closed:
+                reasons.append(closed)
         return reasons + self.transition.guard(self.cycle, self.facts)
 
     @property
@@ -361,26 +507,62 @@ def _candidates(name: str, layer: str | None) -> list[Transition]:
     return [t for t in TRANSITIONS if t.name == name and (layer is None or t.layer == layer)]
 
 
+_NOT_OPEN = {
+    Layer.SELF: gettext_lazy("Pengisian baru dibuka pada %(date)s."),
+    Layer.TPI: gettext_lazy("Penilaian TPI baru dibuka pada %(date)s."),
+    Layer.TPN: gettext_lazy("Evaluasi TPN baru dibuka pada %(date)s."),
+}
+_CLOSED = {
+    Layer.SELF: gettext_lazy("Pengisian ditutup sejak %(date)s."),
+    Layer.TPI: gettext_lazy("Penilaian TPI ditutup sejak %(date)s."),
+    Layer.TPN: gettext_lazy("Evaluasi TPN ditutup sejak %(date)s."),
+}
+
+
+def window_owner_unit(cycle: Cycle):
+    """The unit whose administrators own the cycle's windows: the campaign's root, or the
+    unit itself for a cycle opened outside a campaign. No query when the campaign's root
+    is loaded (`scopes.CYCLE` loads it)."""
+    return cycle.campaign.root if cycle.campaign_id else cycle.unit
+
+
+def window_owners(cycle: Cycle) -> str:
+    """Who can move the cycle's windows, in words. No query when the campaign's root is loaded."""
+    owner = window_owner_unit(cycle)
+    return _("Admin %(unit)s atau admin nasional dapat mengubah jadwal ini.") % {
+        "unit": owner.short_name or owner.name
+    }
+
+
+def window_opens(cycle: Cycle, layer: Layer) -> datetime.date | None:
+    """When the layer's window opens for this cycle, or None when nothing holds it back.
+
+    With "submit early, review early" (`early_review`), a submitted cycle's TPI
+    review is open from its submission. No query.
+    """
+    window = WINDOW_OF_LAYER.get(layer)
+    if window is None:
+        return None
+    if layer == Layer.TPI and cycle.early_review and cycle.submitted_at:
+        return None
+    return getattr(cycle, window.opens_field)
+
+
 def _window_reason(cycle: Cycle, layer: Layer, today: datetime.date | None = None) -> str | None:
-    """Why the layer's date window is closed now, or None when it is open. No query."""
+    """Why the layer's date window is closed now, when it opens and who can move it; None
+    when it is open. No query once the campaign's root is loaded."""
+    window = WINDOW_OF_LAYER.get(layer)
+    if window is None:
+        return None
     today = today or timezone.localdate()
-    opens, closes = {
-        Layer.SELF: (cycle.fill_opens, cycle.fill_closes),
-        Layer.TPI: (cycle.review_opens, cycle.review_closes),
-    }.get(layer, (None, None))
+    opens, closes = window_opens(cycle, layer), getattr(cycle, window.closes_field)
     if opens and today < opens:
-        return (
-            _("Pengisian baru dibuka pada %(date)s.")
-            if layer == Layer.SELF
-            else _("Penilaian TPI baru dibuka pada %(date)s.")
-        ) % {"date": date_format(opens, "DATE_FORMAT")}
-    if closes and today > closes:
-        return (
-            _("Pengisian ditutup sejak %(date)s.")
-            if layer == Layer.SELF
-            else _("Penilaian TPI ditutup sejak %(date)s.")
-        ) % {"date": date_format(closes, "DATE_FORMAT")}
-    return None
+        message = _NOT_OPEN[layer] % {"date": date_format(opens, "DATE_FORMAT")}
+    elif closes and today > closes:
+        message = _CLOSED[layer] % {"date": date_format(closes, "DATE_FORMAT")}
+    else:
+        return None
+    return f"{message} {window_owners(cycle)}"
 
 
 def allowed(cycle: Cycle, user, *, facts: Facts | None = None) -> dict[str, Move]:
@@ -402,14 +584,22 @@ def allowed(cycle: Cycle, user, *, facts: Facts | None = None) -> dict[str, Move
 
 
 def require(
-    cycle: Cycle, name: str, by, *, layer: str | None = None, facts: Facts | None = None
+    cycle: Cycle,
+    name: str,
+    by,
+    *,
+    layer: str | None = None,
+    facts: Facts | None = None,
+    override: str = "",
 ) -> Transition:
     """The move the table allows `by` to make now; else raise as a refusal should read.
 
     Outsiders 404, insiders without the capability 403 (units.access); a
     move from another stage, or whose window is closed, or whose guard does
-    not hold, a ValidationError with the reasons. `by=None` (the system)
-    skips the capability check only. Call it with the cycle locked.
+    not hold, a ValidationError with the reasons — unless the move is
+    overridable and `override` gives the consideration, which the caller
+    records. `by=None` (the system) skips the capability check only. Call it
+    with the cycle locked.
     """
     candidates = _candidates(name, layer)
     if not candidates:
@@ -426,19 +616,36 @@ def require(
         closed = _window_reason(cycle, transition.window)
         if closed:
             raise PermissionDenied(closed)
+    if by is not None and transition.deadline:
+        closed = proposal_window_reason(cycle)
+        if closed:
+            raise ValidationError(closed)
     reasons = transition.guard(cycle, facts or Facts(cycle))
-    if reasons:
+    if reasons and not (transition.overridable and override.strip()):
+        if transition.overridable:
+            reasons = [
+                *reasons,
+                _("Predikat hanya dapat ditetapkan dengan pertimbangan yang dicatat."),
+            ]
         raise ValidationError(reasons)
     return transition
 
 
-def proposal_blockers(cycle: Cycle, *, facts: Facts | None = None) -> list[str]:
-    """Why the cycle cannot be proposed to the TPN (empty when it can). ~6 queries."""
+def proposal_blockers(
+    cycle: Cycle, *, facts: Facts | None = None, deadline: bool = True
+) -> list[str]:
+    """Why the cycle cannot be proposed to the TPN (empty when it can). ~6 queries.
+
+    `deadline=False` leaves out the proposal deadline, for the system recording a past
+    proposal (the deadline binds people, as `require` applies it)."""
     reasons = []
     if cycle.stage != Stage.PENGUSULAN:
         reasons.append(
             _("Penilaian TPI belum final (tahap %(stage)s).") % {"stage": cycle.get_stage_display()}
         )
+    closed = proposal_window_reason(cycle) if deadline else None
+    if closed:
+        reasons.append(closed)
     return reasons + (facts or Facts(cycle)).proposal_reasons
 
 
@@ -467,7 +674,7 @@ def layer_edit_state(
     layer = Layer(layer)
     if not access.can(user, cycle.unit, LAYER_PERMS[layer]):
         if layer == Layer.SELF:
-            return False, _("Peran Anda pada unit ini tidak mencakup pengisian penilaian mandiri.")
+            return False, _("Peran Anda pada unit ini tidak mencakup pengisian penilaian unit.")
         return False, _("Peran Anda tidak mencakup lapis penilaian ini.")
     rule = STAGES[Stage(cycle.stage)]
     if layer == Layer.SELF:
@@ -491,16 +698,17 @@ def layer_edit_state(
 def _self_edit_state(
     cycle: Cycle, rule: StageRule, *, question: Question | None, today: datetime.date | None
 ) -> tuple[bool, str]:
-    if cycle.stage == Stage.PERBAIKAN:
+    if has_open_returns(cycle):
+        # Outside the filling window on purpose: a returned question is fixed when returned.
         if question is not None and not is_returned(cycle, question):
             return False, _(
                 "Pertanyaan ini tidak dikembalikan untuk diperbaiki; jawabannya terkunci."
             )
         return True, _(
-            "Penilai mengembalikan beberapa pertanyaan untuk diperbaiki; hanya pertanyaan itu yang dapat diubah."
+            "Penilai mengembalikan beberapa pertanyaan untuk diperbaiki; hanya pertanyaan itu yang dapat diubah, sampai diajukan ulang."
         )
     if rule.open_layer != Layer.SELF:
-        return False, _("Penilaian mandiri sudah diajukan (tahap %(stage)s); jawaban terkunci.") % {
+        return False, _("Penilaian unit sudah diajukan (tahap %(stage)s); jawaban terkunci.") % {
             "stage": cycle.get_stage_display()
         }
     closed = _window_reason(cycle, Layer.SELF, today)
@@ -513,26 +721,40 @@ def _self_edit_state(
     return True, ""
 
 
+def has_open_returns(cycle: Cycle) -> bool:
+    """Whether the unit holds returned questions now (its layer opens for them). No query."""
+    return bool(cycle.revision_layer) and cycle.stage == REVIEW_STAGE.get(
+        Layer(cycle.revision_layer)
+    )
+
+
 def is_returned(cycle: Cycle, question: Question) -> bool:
     """Whether the reviewer sent this question back and the unit may change it. One query."""
     return QuestionReview.objects.filter(
         cycle=cycle,
         question=question,
         layer=cycle.revision_layer,
-        status=ReviewStatus.NEEDS_REVISION,
+        status=ReviewStatus.RETURNED,
     ).exists()
 
 
 def returned_reviews(cycle: Cycle) -> dict[int, QuestionReview]:
-    """The questions sent back to the unit in the current revision, by question id. One query."""
-    if cycle.stage != Stage.PERBAIKAN or not cycle.revision_layer:
+    """The questions the unit holds, returned and not resubmitted yet, by question id. One query."""
+    if not has_open_returns(cycle):
         return {}
     return {
         review.question_id: review
         for review in QuestionReview.objects.filter(
-            cycle=cycle, layer=cycle.revision_layer, status=ReviewStatus.NEEDS_REVISION
-        ).select_related("question__indicator__area")
+            cycle=cycle, layer=cycle.revision_layer, status=ReviewStatus.RETURNED
+        )
+        .select_related("question__indicator__area__component")
+        .order_by("question__order", "question__code")
     }
+
+
+def question_state(review: QuestionReview | None) -> QuestionState | None:
+    """The row of QUESTION_STATES for a review (None without one). No query."""
+    return QUESTION_STATES.get(ReviewStatus(review.status)) if review is not None else None
 
 
 # --------------------------------------------------------------------------
@@ -540,9 +762,7 @@ def returned_reviews(cycle: Cycle) -> dict[int, QuestionReview]:
 
 
 def review_layer(cycle: Cycle) -> Layer | None:
-    """The reviewer layer the cycle is with now (or that asked for the revision). No query."""
-    if cycle.stage == Stage.PERBAIKAN:
-        return Layer(cycle.revision_layer or Layer.TPI)
+    """The reviewer layer the cycle is with now. No query."""
     rule = STAGES[Stage(cycle.stage)]
     return rule.open_layer if rule.open_layer in REVIEW_STAGE else None
 
@@ -558,16 +778,19 @@ def shown_review_layer(cycle: Cycle) -> Layer | None:
 
 
 def waiting_for(layer: Layer) -> Q:
-    """Cycles whose next move is the layer's: in its stage, or revising what it returned."""
-    condition = Q(stage=REVIEW_STAGE[layer])
-    if layer in MARKING_LAYERS:
-        condition |= Q(stage=Stage.PERBAIKAN, revision_layer=layer)
-    return condition
+    """Cycles with the layer: in its stage (it keeps reviewing while the unit fixes returns)."""
+    return Q(stage=REVIEW_STAGE[layer])
 
 
 def unit_turn_stages() -> list[Stage]:
     """The stages in which the unit's own team has the next move."""
     return [stage for stage, rule in STAGES.items() if rule.turn == Turn.UNIT]
+
+
+def unit_has_work(prefix: str = "") -> Q:
+    """Cycles where the unit has something to do: its turn, or questions returned to it.
+    `prefix` reaches the cycle from another model ("cycle__")."""
+    return Q(**{f"{prefix}stage__in": unit_turn_stages()}) | ~Q(**{f"{prefix}revision_layer": ""})
 
 
 def tone(stage: str) -> str:

@@ -193,10 +193,6 @@ class DeclarationAdmin(SimpleHistoryAdmin):
 
     @admin.action(description=_("Tandatangani yang final (PAdES)"))
     def sign_selected(self, request, queryset):
-        status = signing.key_status()
-        if not status.usable:
-            self.message_user(request, status.message, messages.ERROR)
-            return
         self._each(
             request,
             queryset.filter(status=DeclarationStatus.FINAL),

@@ -7,7 +7,10 @@ class DeclarationsConfig(AppConfig):
     verbose_name = _("Pencanangan")
 
     def ready(self) -> None:
-        from declarations import panels
+        from change_areas.selectors import register_pencanangan_source
+        from declarations import panels, selectors
         from units.panels import register
 
         register(panels.unit_declarations_panel)
+        # "sejak pencanangan": the proposal prerequisite counts from the declaration's date.
+        register_pencanangan_source(selectors.first_pencanangan)

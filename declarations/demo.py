@@ -17,9 +17,10 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from change_areas.models import Framework
-from declarations import services, signing
+from declarations import keys, services, signing
 from declarations.models import Declaration, DeclarationKind, DeclarationStatus, Witness
 from units.models import Unit
 
@@ -113,12 +114,25 @@ def _polman(frameworks: dict[str, Framework]) -> Declaration | None:
 
 
 def seed(log=print) -> bool:
-    """Create, finalise (and sign, when a key is configured) the two demo declarations."""
+    """Create the trial signing key when the installation has none, then create, finalise
+    and sign the two demo declarations."""
     frameworks = {framework.code: framework for framework in Framework.objects.all()}
     if "permenpan-rb-52-2014" not in frameworks:
-        log("Demo declarations: skipped (load the catalogs first: python manage.py load_catalogs).")
+        log(
+            _(
+                "Pencanangan demo dilewati (muat katalog lebih dahulu: python manage.py load_catalogs)."
+            )
+        )
         return False
-    can_sign = signing.key_status().usable
+    if keys.ensure_trial_key() is not None:
+        log(
+            _(
+                "Penandatanganan: kunci uji coba dibuat (swatanda, ditandai sebagai kunci uji coba "
+                "pada setiap dokumen yang ditandatanganinya); admin mengunggah sertifikat instansi "
+                "di halaman Kunci tanda tangan."
+            )
+        )
+    can_sign = signing.key_status(None).usable
     created, signed = [], []
     for number, build in ((SORONG_NUMBER, _sorong), (POLMAN_NUMBER, _polman)):
         declaration = Declaration.objects.filter(document_number=number).first()
@@ -129,18 +143,18 @@ def seed(log=print) -> bool:
                     continue
                 declaration = services.declaration_finalise(declaration=declaration, by=None)
             created.append(declaration)
-        if can_sign and declaration.status == DeclarationStatus.FINAL:
+        if can_sign and declaration.status == DeclarationStatus.FINAL and not declaration.is_signed:
             services.declaration_sign(declaration=declaration, by=None)
             signed.append(declaration)
     if not created and not signed:
-        log("Demo declarations: already present, unchanged.")
+        log(_("Pencanangan demo: sudah ada, tidak diubah."))
         return False
     parts = []
     if created:
-        parts.append(f"{len(created)} created and finalised")
+        parts.append(_("%(count)d dibuat dan difinalkan") % {"count": len(created)})
     if signed:
-        parts.append(f"{len(signed)} signed")
+        parts.append(_("%(count)d ditandatangani") % {"count": len(signed)})
     elif not can_sign:
-        parts.append("left unsigned (no signing key configured)")
-    log("Demo declarations: " + ", ".join(parts) + ".")
+        parts.append(_("belum ditandatangani (kunci penandatanganan belum dipasang)"))
+    log(_("Pencanangan demo: %(parts)s.") % {"parts": ", ".join(parts)})
     return True

@@ -245,3 +245,113 @@ class VerifyForm(forms.Form):
             "Berkas tidak disimpan; hanya sidik SHA-256 dan tanda tangannya yang diperiksa."
         ),
     )
+
+
+# --- signing keys ----------------------------------------------------------------------------
+
+PKCS12_MAX_BYTES = 200 * 1024
+
+
+class SigningKeyUploadForm(forms.Form):
+    name = forms.CharField(
+        label=_("Nama kunci"),
+        max_length=200,
+        required=False,
+        help_text=_("Misalnya “Sertifikat BSrE Sekretariat Utama”. Kosong: nama pada sertifikat."),
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Dikelola oleh"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("Seluruh instalasi (admin nasional)"),
+        help_text=_(
+            "Admin unit ini dan admin nasional mengelola kunci dan menetapkan pemakaiannya."
+        ),
+    )
+    file = forms.FileField(
+        label=_("Berkas sertifikat (PKCS#12: .p12 atau .pfx)"),
+        help_text=_(
+            "Berisi kunci privat dan sertifikatnya, seperti yang diterbitkan BSrE atau CA lain."
+        ),
+    )
+    passphrase = forms.CharField(
+        label=_("Kata sandi berkas"),
+        required=False,
+        strip=False,
+        max_length=500,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=_("Disimpan terenkripsi dan tidak pernah ditampilkan lagi."),
+    )
+
+    def __init__(self, *args, owners, allow_installation: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        self.fields["owner"].required = not allow_installation
+        if not allow_installation:
+            self.fields["owner"].empty_label = None
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > PKCS12_MAX_BYTES:
+            raise ValidationError(_("Berkas sertifikat terlalu besar (paling besar 200 KB)."))
+        return upload.read()
+
+
+class SigningKeyAssignForm(forms.Form):
+    unit = forms.CharField(
+        label=_("Kode unit"),
+        max_length=40,
+        help_text=_("Kunci ini menandatangani dokumen unit itu dan semua unit di bawahnya."),
+    )
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.units = units
+
+    def clean_unit(self) -> Unit:
+        code = self.cleaned_data["unit"].strip()
+        unit = self.units.filter(code=code).first()
+        if unit is None:
+            raise ValidationError(
+                _("Tidak ada unit dengan kode %(code)s yang dapat Anda tetapkan untuk kunci ini."),
+                params={"code": code},
+            )
+        return unit
+
+
+class ReportForm(forms.Form):
+    """Issuing a Laporan Hasil Evaluasi (LHE): its number and date, the reviewing team's unit
+    whose letterhead it bears, and the signer's title."""
+
+    number = forms.CharField(label=_("Nomor laporan"), max_length=120)
+    issued_on = forms.DateField(
+        label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    place = forms.CharField(label=_("Tempat"), max_length=100)
+    issuer = forms.ModelChoiceField(
+        label=_("Unit tim penilai (kop surat)"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("— tulis nama penerbit di bawah —"),
+        help_text=_("Misalnya Inspektorat: laporan dicetak dengan kop unit ini."),
+    )
+    issuer_name = forms.CharField(
+        label=_("Nama penerbit"),
+        max_length=255,
+        required=False,
+        help_text=_("Kosongkan untuk memakai nama unit tim penilai."),
+    )
+    signer_position = forms.CharField(label=_("Jabatan penanda tangan"), max_length=200)
+
+    def __init__(self, *args, issuers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["issuer"].queryset = Unit.objects.filter(pk__in=[unit.pk for unit in issuers])
+        self.fields["issuer"].choices = [("", self.fields["issuer"].empty_label)] + [
+            (unit.pk, unit.name) for unit in issuers
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("issuer") and not (data.get("issuer_name") or "").strip():
+            self.add_error("issuer_name", _("Pilih unit tim penilai atau tulis nama penerbit."))
+        return data

@@ -239,6 +239,9 @@ class Declaration(models.Model):
     signing_certificate_sha256 = models.CharField(
         _("SHA-256 sertifikat"), max_length=64, blank=True, editable=False
     )
+    signed_with_trial_key = models.BooleanField(
+        _("ditandatangani dengan kunci uji coba"), default=False, editable=False
+    )
 
     # Revocation or supersession: the files stay, the status changes.
     ended_at = models.DateTimeField(_("dicabut/diganti"), null=True, blank=True, editable=False)
@@ -546,3 +549,237 @@ class PrintJob(models.Model):
     def is_pruned(self) -> bool:
         """Made, then its zip deleted to free space: the page offers to print again."""
         return self.status == PrintJobStatus.DONE and not self.file
+
+
+# --- signing keys ---------------------------------------------------------------------------
+
+
+class SigningKey(models.Model):
+    """A PAdES signing key (PKCS#12) kept in the database, encrypted at rest.
+
+    The PKCS#12 and its passphrase are encrypted with `lib.crypto` and never shown
+    again; pages show the certificate's subject, fingerprint and validity. A key is
+    the installation's own (`owner` empty; one of those is the default) or an
+    instansi's (`owner` the unit whose administrators manage it). Which key signs a
+    unit's documents: the nearest assignment on the unit or above it, else the
+    default (`declarations.signing.signer_for`). A retired key stays, so the
+    signatures it made are still recognised as ours.
+    """
+
+    name = models.CharField(_("nama"), max_length=200)
+    owner = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dikelola oleh unit"),
+        help_text=_("Kosong: kunci instalasi, dikelola admin nasional."),
+    )
+    is_trial = models.BooleanField(
+        _("kunci uji coba"),
+        default=False,
+        help_text=_("Swa-tanda-tangan, dibuat oleh ZI Tracker; bukan sertifikat resmi instansi."),
+    )
+    is_default = models.BooleanField(
+        _("kunci bawaan"),
+        default=False,
+        help_text=_("Menandatangani dokumen unit yang tidak ditetapkan kunci lain."),
+    )
+    is_active = models.BooleanField(_("aktif"), default=True)
+    pkcs12_encrypted = models.BinaryField(_("PKCS#12 terenkripsi"), editable=False)
+    passphrase_encrypted = models.BinaryField(_("kata sandi terenkripsi"), editable=False)
+    subject = models.CharField(_("subjek sertifikat"), max_length=500, editable=False)
+    issuer = models.CharField(_("penerbit sertifikat"), max_length=500, editable=False)
+    fingerprint = models.CharField(
+        _("SHA-256 sertifikat"), max_length=64, unique=True, editable=False
+    )
+    not_before = models.DateTimeField(_("berlaku sejak"), editable=False)
+    not_after = models.DateTimeField(_("berlaku sampai"), editable=False)
+    created_by = actor_field(_("diunggah oleh"), editable=False)
+    created_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["pkcs12_encrypted", "passphrase_encrypted"])
+
+    class Meta:
+        verbose_name = _("kunci tanda tangan")
+        verbose_name_plural = _("kunci tanda tangan")
+        ordering = ["-is_default", "owner__path", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=Q(is_default=True),
+                name="signing_key_one_default",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_default=False) | Q(owner__isnull=True, is_active=True),
+                name="signing_key_default_is_an_active_installation_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("declarations:signing_key", kwargs={"pk": self.pk})
+
+    @property
+    def is_expired(self) -> bool:
+        return self.not_after < timezone.now()
+
+    @property
+    def is_usable(self) -> bool:
+        return self.is_active and not self.is_expired and self.not_before <= timezone.now()
+
+
+class SigningKeyAssignment(models.Model):
+    """The key that signs the documents of a unit and of every unit below it."""
+
+    unit = models.OneToOneField(
+        Unit,
+        on_delete=models.CASCADE,
+        related_name="signing_key_assignment",
+        verbose_name=_("unit"),
+    )
+    key = models.ForeignKey(
+        SigningKey,
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        verbose_name=_("kunci tanda tangan"),
+    )
+    assigned_by = actor_field(_("ditetapkan oleh"), editable=False)
+    assigned_at = models.DateTimeField(_("ditetapkan"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("penetapan kunci tanda tangan")
+        verbose_name_plural = _("penetapan kunci tanda tangan")
+        ordering = ["unit__path"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} — {self.key}"
+
+
+class SigningKeyUse(models.Model):
+    """One signature made with a key: when, by whom, on what."""
+
+    key = models.ForeignKey(
+        SigningKey, on_delete=models.CASCADE, related_name="uses", verbose_name=_("kunci")
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("unit"),
+    )
+    document = models.CharField(_("dokumen"), max_length=300)
+    sha256 = models.CharField(_("SHA-256 berkas bertanda tangan"), max_length=64)
+    used_by = actor_field(_("oleh"), editable=False)
+    used_at = models.DateTimeField(_("waktu"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pemakaian kunci tanda tangan")
+        verbose_name_plural = _("pemakaian kunci tanda tangan")
+        ordering = ["-used_at", "-pk"]
+        indexes = [models.Index(fields=["key", "-used_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.key} — {self.document}"
+
+
+def _report_path(report: EvaluationReport, filename: str) -> str:
+    return f"reports/{report.verification_token}/{filename}"
+
+
+class EvaluationReport(models.Model):
+    """A reviewer layer's Laporan Hasil Evaluasi (LHE) of one cycle: numbered, on the
+    letterhead of the reviewing team's unit (the inspectorate for the TPI), addressed to
+    the head of the evaluated unit, signed by the team's lead; its content frozen when
+    issued, its PDF kept with its SHA-256, PAdES-signed, verifiable by QR like a
+    declaration. Issuing again supersedes the earlier report of the same layer."""
+
+    cycle = models.ForeignKey(
+        "change_areas.Cycle",
+        on_delete=models.PROTECT,
+        related_name="evaluation_reports",
+        verbose_name=_("siklus"),
+    )
+    layer = models.CharField(_("lapis"), max_length=10)
+    number = models.CharField(_("nomor"), max_length=120, unique=True)
+    issued_on = models.DateField(_("tanggal"))
+    place = models.CharField(_("tempat"), max_length=100)
+    issuer = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="issued_reports",
+        verbose_name=_("unit tim penilai"),
+    )
+    issuer_name = models.CharField(_("nama penerbit (kop)"), max_length=255)
+    addressee = models.CharField(_("kepada"), max_length=300)
+    signer = actor_field(_("penanda tangan"))
+    signer_name = models.CharField(_("nama penanda tangan"), max_length=200)
+    signer_nip = models.CharField(
+        _("NIP penanda tangan"), max_length=18, blank=True, validators=[validate_nip]
+    )
+    signer_position = models.CharField(_("jabatan penanda tangan"), max_length=200)
+    snapshot = models.JSONField(_("isi yang dibekukan"), default=dict, editable=False)
+    verification_token = models.CharField(
+        _("token verifikasi"),
+        max_length=64,
+        unique=True,
+        default=new_verification_token,
+        editable=False,
+    )
+    pdf = models.FileField(_("PDF"), upload_to=_report_path, editable=False)
+    pdf_sha256 = models.CharField(_("SHA-256 PDF"), max_length=64, editable=False)
+    signed_pdf = models.FileField(
+        _("PDF bertanda tangan"), upload_to=_report_path, blank=True, editable=False
+    )
+    signed_sha256 = models.CharField(
+        _("SHA-256 PDF bertanda tangan"), max_length=64, blank=True, editable=False
+    )
+    signed_at = models.DateTimeField(_("ditandatangani"), null=True, blank=True, editable=False)
+    signing_certificate = models.CharField(
+        _("sertifikat penanda tangan"), max_length=300, blank=True, editable=False
+    )
+    signing_certificate_sha256 = models.CharField(
+        _("SHA-256 sertifikat"), max_length=64, blank=True, editable=False
+    )
+    superseded_by = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supersedes",
+        verbose_name=_("diganti dengan"),
+        editable=False,
+    )
+    created_by = actor_field(_("diterbitkan oleh"), editable=False)
+    created_at = models.DateTimeField(_("diterbitkan"), auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["snapshot"])
+
+    class Meta:
+        verbose_name = _("laporan hasil evaluasi")
+        verbose_name_plural = _("laporan hasil evaluasi")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["cycle", "layer"])]
+
+    def __str__(self) -> str:
+        return f"{self.number} — {self.cycle}"
+
+    def get_verification_path(self) -> str:
+        return reverse("declarations:report_verify", kwargs={"token": self.verification_token})
+
+    @property
+    def is_signed(self) -> bool:
+        return bool(self.signed_sha256)
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_by_id is None

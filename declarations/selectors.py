@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from declarations.models import Declarant, Declaration, DeclaringUnit, Witness
+from declarations.models import (
+    Declarant,
+    Declaration,
+    DeclarationStatus,
+    DeclaringUnit,
+    Witness,
+)
 from units import access
 from units.access import Perm
 from units.models import Unit
@@ -23,6 +29,24 @@ def with_participants(queryset: QuerySet[Declaration]) -> QuerySet[Declaration]:
             "declarants", queryset=Declarant.objects.select_related("unit").order_by("order", "pk")
         ),
         Prefetch("witnesses", queryset=Witness.objects.order_by("order", "pk")),
+    )
+
+
+def first_pencanangan(unit: Unit):
+    """The day the unit — or an instansi or office above it — first declared its Zona
+    Integritas, from the issued declarations on record (not revoked). One query.
+
+    Registered with change_areas (`register_pencanangan_source`), whose "telah membangun ZI
+    sekurang-kurangnya satu tahun" counts from this day.
+    """
+    paths = unit.lineage_paths
+    return (
+        Declaration.objects.issued()
+        .exclude(status=DeclarationStatus.REVOKED)
+        .filter(Q(unit__path__in=paths) | Q(declaring_units__unit__path__in=paths))
+        .order_by("event_date")
+        .values_list("event_date", flat=True)
+        .first()
     )
 
 

@@ -410,7 +410,8 @@ def _signing_reason(declaration: Declaration) -> str:
 
 @transaction.atomic
 def declaration_sign(*, declaration: Declaration, by: User | None) -> Declaration:
-    """Sign the issued PDF with the installation's key (PAdES) and keep the signed copy.
+    """Sign the issued PDF (PAdES) with the key that signs the organiser's documents
+    (`signing.signer_for`) and keep the signed copy.
 
     The unsigned file and its hash stay; the signed file gets its own hash.
     Raises SigningError (with a message for people) when no usable key is set.
@@ -441,12 +442,20 @@ def declaration_sign(*, declaration: Declaration, by: User | None) -> Declaratio
             code="tampered",
         )
     location = declaration.city or settings.ZI_SIGNING_LOCATION
-    signed = signing.sign_pdf(content, reason=_signing_reason(declaration), location=location)
+    signed = signing.sign_pdf(
+        content,
+        unit=declaration.unit,
+        reason=_signing_reason(declaration),
+        location=location,
+        document=str(declaration)[:300],
+        by=by,
+    )
     name = declaration.pdf.name.rsplit("/", 1)[-1].removesuffix(".pdf") + "-ttd.pdf"
     declaration.signed_pdf.save(name, ContentFile(signed.content), save=False)
     declaration.signed_sha256 = signed.sha256
     declaration.signing_certificate = signed.certificate_subject[:300]
     declaration.signing_certificate_sha256 = signed.certificate_sha256
+    declaration.signed_with_trial_key = signed.trial
     declaration.signed_at = timezone.now()
     declaration.signed_by = by
     declaration.status = DeclarationStatus.SIGNED

@@ -1,9 +1,15 @@
-"""PAdES signatures with pyHanko: the installation's key, signing, and reading signatures back.
+"""PAdES signatures with pyHanko: the keys kept in the database, which key signs which
+unit's documents, signing, and reading signatures back.
 
-The key is a PKCS#12 file named in the environment (ZI_SIGNING_PKCS12_FILE)
-with its password in ZI_SIGNING_PKCS12_PASSWORD or in the file named by
-ZI_SIGNING_PKCS12_PASSWORD_FILE. `python manage.py create_signing_key`
-makes a self-signed one for trial installations.
+Keys (`SigningKey`) are PKCS#12 files uploaded by administrators in the
+application (or the trial key `make run` creates), stored encrypted at rest
+(`lib.crypto`). `signer_for(unit)` says which key signs a unit's documents —
+the nearest assignment on the unit or above it, else the installation's
+default key — and `sign_pdf` signs with it and logs the use. Other documents
+(a TPI's report) sign the same way: `sign_pdf(content, unit=..., document=...)`.
+
+A trial key says so everywhere: its certificate's name, the signature's
+reason, the stamp on the page, the verification page.
 
 pyHanko's synchronous API runs its own event loop: call these functions from
 synchronous code (views, services, tasks, commands), never from inside a
@@ -17,12 +23,24 @@ import hashlib
 import io
 import logging
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from django.conf import settings
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from declarations.models import SigningKey, SigningKeyAssignment, SigningKeyUse
+from lib import crypto
+from units.models import Unit
+
 logger = logging.getLogger(__name__)
+
+CRYPTO_PURPOSE = "signing-key"
+TRIAL_MARK = "KUNCI UJI COBA"
 
 
 class SigningError(Exception):
@@ -33,69 +51,190 @@ class SigningKeyMissing(SigningError):
     pass
 
 
+# --- keys: reading a PKCS#12, making a trial one ------------------------------------------
+
+
+@dataclass(frozen=True)
+class CertificateFacts:
+    subject: str
+    issuer: str
+    common_name: str
+    fingerprint: str  # SHA-256 of the certificate (DER), hex
+    not_before: datetime.datetime
+    not_after: datetime.datetime
+
+
+def _name(name: x509.Name) -> str:
+    return ", ".join(f"{attribute.rfc4514_attribute_name}={attribute.value}" for attribute in name)
+
+
+def read_pkcs12(data: bytes, passphrase: bytes | None) -> CertificateFacts:
+    """The certificate of a PKCS#12 that holds a private key; SigningError in plain words."""
+    try:
+        key, certificate, _others = pkcs12.load_key_and_certificates(data, passphrase or None)
+    except (ValueError, TypeError):
+        raise SigningError(
+            _("Berkas PKCS#12 tidak dapat dibuka: berkasnya rusak atau kata sandinya salah.")
+        ) from None
+    if key is None or certificate is None:
+        raise SigningError(_("Berkas PKCS#12 ini tidak memuat kunci privat beserta sertifikatnya."))
+    names = certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    return CertificateFacts(
+        subject=_name(certificate.subject)[:500],
+        issuer=_name(certificate.issuer)[:500],
+        common_name=str(names[0].value) if names else _name(certificate.subject)[:200],
+        fingerprint=certificate.fingerprint(hashes.SHA256()).hex(),
+        not_before=certificate.not_valid_before_utc,
+        not_after=certificate.not_valid_after_utc,
+    )
+
+
+def build_pkcs12(*, common_name: str, organisation: str, password: bytes, days: int) -> bytes:
+    """A PKCS#12 with an EC P-256 key and a self-signed certificate for document signing."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "ID"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation[:64]),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64]),
+        ]
+    )
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=days))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    return pkcs12.serialize_key_and_certificates(
+        common_name[:64].encode("utf-8"),
+        key,
+        certificate,
+        None,
+        serialization.BestAvailableEncryption(password),
+    )
+
+
+# --- which key signs a unit's documents ---------------------------------------------------
+
+
+def signer_for(unit: Unit | None) -> SigningKey | None:
+    """The key that signs `unit`'s documents now: the nearest assignment on the unit or
+    an ancestor whose key is active, else the installation's default key. Two queries
+    at most. None when the installation has no key at all."""
+    if unit is not None:
+        assignment = (
+            SigningKeyAssignment.objects.filter(
+                unit__path__in=unit.lineage_paths, key__is_active=True
+            )
+            .select_related("key")
+            .order_by("-unit__depth")
+            .first()
+        )
+        if assignment is not None:
+            return assignment.key
+    return SigningKey.objects.filter(is_default=True).first()
+
+
 @dataclass(frozen=True)
 class KeyStatus:
-    configured: bool
+    """Whether a unit's documents can be signed now, with which key, in words for people."""
+
     usable: bool
-    subject: str = ""
-    fingerprint: str = ""  # SHA-256 of the certificate (DER), hex
-    not_after: datetime.datetime | None = None
+    key: SigningKey | None = None
     message: str = ""
 
+    @property
+    def is_trial(self) -> bool:
+        return bool(self.key and self.key.is_trial)
 
-def _password() -> bytes | None:
-    password_file = getattr(settings, "ZI_SIGNING_PKCS12_PASSWORD_FILE", "")
-    if password_file:
-        try:
-            return Path(password_file).read_text(encoding="utf-8").rstrip("\r\n").encode("utf-8")
-        except OSError as error:
-            raise SigningError(
-                _("Berkas kata sandi kunci tanda tangan tidak dapat dibaca (%(file)s): %(error)s")
-                % {"file": password_file, "error": error.strerror or error}
-            ) from None
-    password = getattr(settings, "ZI_SIGNING_PKCS12_PASSWORD", "")
-    return password.encode("utf-8") if password else None
+    @property
+    def subject(self) -> str:
+        return self.key.subject if self.key else ""
 
 
-_cache: dict[tuple, object] = {}
+def key_status(unit: Unit | None) -> KeyStatus:
+    """Whether `unit`'s documents can be signed, and why not. No pyHanko, two queries."""
+    key = signer_for(unit)
+    if key is None:
+        return KeyStatus(
+            usable=False,
+            message=_(
+                "Belum ada kunci tanda tangan elektronik. Admin nasional dapat membuat kunci uji "
+                "coba atau mengunggah sertifikat instansi di halaman Kunci tanda tangan."
+            ),
+        )
+    now = timezone.now()
+    if key.not_after < now:
+        return KeyStatus(
+            usable=False,
+            key=key,
+            message=_(
+                "Sertifikat kunci %(name)s kedaluwarsa sejak %(date)s. Unggah sertifikat baru "
+                "di halaman Kunci tanda tangan."
+            )
+            % {"name": key.name, "date": date_format(key.not_after, "DATE_FORMAT")},
+        )
+    if key.not_before > now:
+        return KeyStatus(
+            usable=False,
+            key=key,
+            message=_("Sertifikat kunci %(name)s baru berlaku pada %(date)s.")
+            % {"name": key.name, "date": date_format(key.not_before, "DATE_FORMAT")},
+        )
+    return KeyStatus(usable=True, key=key)
 
 
-def load_signer():
-    """The pyHanko signer for the configured key (cached while the file is unchanged)."""
+_cache: dict[tuple[int, str], object] = {}
+
+
+def load_signer(key: SigningKey):
+    """pyHanko's signer for a stored key (decrypted once per process and kept)."""
     # pyHanko takes a quarter of a second to import: loaded lazily, when a key or PDF is used.
     from pyhanko.sign import signers
 
-    path = getattr(settings, "ZI_SIGNING_PKCS12_FILE", "")
-    if not path:
-        raise SigningKeyMissing(
-            _(
-                "Kunci tanda tangan elektronik belum dipasang. Minta admin sistem mengisi "
-                "ZI_SIGNING_PKCS12_FILE dan kata sandinya (lihat README; untuk uji coba: "
-                "python manage.py create_signing_key)."
-            )
-        )
-    try:
-        stat = Path(path).stat()
-        data = Path(path).read_bytes()
-    except OSError as error:
-        raise SigningError(
-            _("Berkas kunci tanda tangan tidak dapat dibaca (%(file)s): %(error)s")
-            % {"file": path, "error": error.strerror or error}
-        ) from None
-    password = _password()
-    cache_key = (path, stat.st_mtime_ns, stat.st_size, hashlib.sha256(password or b"").hexdigest())
+    cache_key = (key.pk, key.fingerprint)
     if cache_key in _cache:
         return _cache[cache_key]
     try:
-        signer = signers.SimpleSigner.load_pkcs12_data(data, other_certs=[], passphrase=password)
-    except ValueError:
+        data = crypto.decrypt(key.pkcs12_encrypted, purpose=CRYPTO_PURPOSE)
+        passphrase = crypto.decrypt(key.passphrase_encrypted, purpose=CRYPTO_PURPOSE)
+    except crypto.Undecryptable:
         raise SigningError(
             _(
-                "Kunci tanda tangan tidak dapat dibuka: berkas PKCS#12 rusak atau kata sandinya "
-                "salah."
+                "Kunci %(name)s tidak dapat dibuka dengan kunci enkripsi instalasi ini (kunci "
+                "enkripsi telah berubah). Unggah ulang sertifikatnya."
             )
+            % {"name": key.name}
         ) from None
-    _cache.clear()
+    try:
+        signer = signers.SimpleSigner.load_pkcs12_data(
+            data, other_certs=[], passphrase=passphrase or None
+        )
+    except ValueError:
+        raise SigningError(
+            _("Kunci %(name)s tidak dapat dibuka: berkas PKCS#12 rusak.") % {"name": key.name}
+        ) from None
     _cache[cache_key] = signer
     return signer
 
@@ -105,40 +244,14 @@ def certificate_fingerprint(certificate) -> str:
     return hashlib.sha256(certificate.dump()).hexdigest()
 
 
-def key_status() -> KeyStatus:
-    """Whether signing is possible, and with which certificate (for pages and commands)."""
-    try:
-        signer = load_signer()
-    except SigningKeyMissing as error:
-        return KeyStatus(configured=False, usable=False, message=str(error))
-    except SigningError as error:
-        return KeyStatus(configured=True, usable=False, message=str(error))
-    certificate = signer.signing_cert
-    not_after = certificate.not_valid_after
-    if not_after < datetime.datetime.now(datetime.UTC):
-        return KeyStatus(
-            configured=True,
-            usable=False,
-            subject=certificate.subject.human_friendly,
-            fingerprint=certificate_fingerprint(certificate),
-            not_after=not_after,
-            message=_("Sertifikat kunci tanda tangan sudah kedaluwarsa."),
-        )
-    return KeyStatus(
-        configured=True,
-        usable=True,
-        subject=certificate.subject.human_friendly,
-        fingerprint=certificate_fingerprint(certificate),
-        not_after=not_after,
-    )
-
-
 @dataclass(frozen=True)
 class SignedFile:
     content: bytes
     sha256: str
     certificate_subject: str
     certificate_sha256: str
+    key: SigningKey
+    trial: bool
 
 
 def common_name(certificate) -> str:
@@ -150,13 +263,45 @@ def common_name(certificate) -> str:
         return certificate.subject.human_friendly
 
 
-def sign_pdf(content: bytes, *, reason: str, location: str) -> SignedFile:
-    """Apply a PAdES (ETSI.CAdES.detached) signature to `content` with the configured key."""
+def stamp_text(key: SigningKey) -> str:
+    """The words of the visible stamp: who signed, when, and a trial key's warning."""
+    lines = [_("Ditandatangani secara elektronik (PAdES)"), "%(signer)s", "%(ts)s"]
+    if key.is_trial:
+        lines.append(_("%(mark)s - bukan sertifikat resmi instansi") % {"mark": TRIAL_MARK})
+    return "\n".join(lines)
+
+
+# The stamp sits in the top margin of the last page, right, above the letterhead, where no
+# document of ours prints anything (points from the bottom left of an A4 page, 595 x 842).
+STAMP_BOX = (330, 796, 572, 838)
+
+
+def sign_pdf(
+    content: bytes,
+    *,
+    unit: Unit | None,
+    reason: str,
+    location: str,
+    document: str = "",
+    by=None,
+    stamp_box: tuple[int, int, int, int] = STAMP_BOX,
+) -> SignedFile:
+    """Apply a PAdES (ETSI.CAdES.detached) signature with the key that signs `unit`'s
+    documents, with a visible stamp on the last page (`stamp_box`, in points from the
+    page's bottom left, for layouts other than our A4 documents), and log the use."""
     # pyHanko takes a quarter of a second to import: loaded lazily, when a key or PDF is used.
+    from pyhanko import stamp
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.sign import fields, signers
 
-    signer = load_signer()
+    status = key_status(unit)
+    if not status.usable:
+        raise (SigningKeyMissing if status.key is None else SigningError)(status.message)
+    key = status.key
+    signer = load_signer(key)
+    if key.is_trial:
+        reason = f"{reason} ({TRIAL_MARK})"
     metadata = signers.PdfSignatureMetadata(
         field_name="ZiTrackerSignature",
         md_algorithm="sha256",
@@ -167,15 +312,32 @@ def sign_pdf(content: bytes, *, reason: str, location: str) -> SignedFile:
     )
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(content), strict=False)
-        signed = signers.sign_pdf(writer, metadata, signer=signer).getvalue()
+        pdf_signer = signers.PdfSigner(
+            metadata,
+            signer,
+            stamp_style=stamp.TextStampStyle(
+                stamp_text=stamp_text(key),
+                border_width=1,
+                timestamp_format="%d-%m-%Y %H:%M %Z",
+                text_box_style=TextBoxStyle(font_size=7),
+            ),
+            new_field_spec=fields.SigFieldSpec("ZiTrackerSignature", on_page=-1, box=stamp_box),
+        )
+        signed = pdf_signer.sign_pdf(writer).getvalue()
     except Exception as error:  # pyHanko raises many kinds; the caller shows a message
         logger.exception("signing failed")
         raise SigningError(_("Penandatanganan gagal: %(error)s") % {"error": error}) from None
+    digest = hashlib.sha256(signed).hexdigest()
+    SigningKeyUse.objects.create(
+        key=key, unit=unit, document=document[:300] or reason[:300], sha256=digest, used_by=by
+    )
     return SignedFile(
         content=signed,
-        sha256=hashlib.sha256(signed).hexdigest(),
+        sha256=digest,
         certificate_subject=signer.signing_cert.subject.human_friendly,
         certificate_sha256=certificate_fingerprint(signer.signing_cert),
+        key=key,
+        trial=key.is_trial,
     )
 
 
@@ -205,19 +367,10 @@ class PdfInspection:
     problem: str = ""
 
 
-def _our_certificates(extra_fingerprints: set[str]) -> tuple[list, set[str]]:
-    """Trust roots for validation: the configured certificate, plus fingerprints of the
-    certificates earlier declarations were signed with (after a key change)."""
-    roots = []
-    fingerprints = set(extra_fingerprints)
-    try:
-        signer = load_signer()
-    except SigningError:
-        signer = None
-    if signer is not None:
-        roots.append(signer.signing_cert)
-        fingerprints.add(certificate_fingerprint(signer.signing_cert))
-    return roots, fingerprints
+def our_fingerprints(extra: set[str] | None = None) -> set[str]:
+    """Certificates this installation signs with or has signed with (every stored key,
+    retired ones included), plus those recorded on documents. One query."""
+    return set(SigningKey.objects.values_list("fingerprint", flat=True)) | set(extra or ())
 
 
 def inspect_pdf(content: bytes, *, known_certificates: set[str] | None = None) -> PdfInspection:
@@ -233,7 +386,7 @@ def inspect_pdf(content: bytes, *, known_certificates: set[str] | None = None) -
         embedded = list(reader.embedded_signatures)
     except Exception:  # a broken or hostile file: pyHanko raises many kinds
         return PdfInspection(readable=False, problem=_("Berkas PDF rusak atau tidak dapat dibaca."))
-    roots, fingerprints = _our_certificates(known_certificates or set())
+    fingerprints = our_fingerprints(known_certificates)
     reports = []
     for signature in embedded:
         try:
@@ -243,7 +396,8 @@ def inspect_pdf(content: bytes, *, known_certificates: set[str] | None = None) -
         except Exception:
             fingerprint, signer = "", ""
         ours = bool(fingerprint) and fingerprint in fingerprints
-        context_roots = [*roots, certificate] if ours and certificate not in roots else roots
+        # Our own certificate is the trust root of our signatures (self-signed or not).
+        context_roots = [certificate] if ours else []
         intact = False
         covers_whole_file = False
         try:

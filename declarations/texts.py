@@ -24,18 +24,26 @@ from django.utils.translation import gettext_lazy
 
 # Placeholders every kind offers, with what they stand for (shown to admins).
 COMMON_PLACEHOLDERS: dict[str, str] = {
-    "unit": gettext_lazy("nama unit yang mencanangkan (beberapa unit: 'A, B, dan C')"),
+    "unit": gettext_lazy("nama unit yang mencanangkan (beberapa unit disebut berurutan)"),
     "organizer": gettext_lazy("nama unit penyelenggara (kop surat)"),
-    "date": gettext_lazy("hari dan tanggal, misalnya 'Kamis, 10 Juni 2021'"),
-    "day": gettext_lazy("nama hari, misalnya 'Kamis'"),
-    "date_words": gettext_lazy(
-        "tanggal dengan huruf, misalnya 'sepuluh bulan Juni tahun dua ribu dua puluh satu'"
-    ),
-    "year": gettext_lazy("tahun, misalnya '2021'"),
-    "time": gettext_lazy("pukul, misalnya '09.00'"),
+    "date": gettext_lazy("hari dan tanggal"),
+    "day": gettext_lazy("nama hari"),
+    "date_words": gettext_lazy("tanggal dengan huruf"),
+    "year": gettext_lazy("tahun"),
+    "time": gettext_lazy("pukul"),
     "venue": gettext_lazy("tempat acara"),
     "city": gettext_lazy("kota"),
     "framework": gettext_lazy("nama peraturan yang dirujuk"),
+}
+# What a placeholder becomes in the document, which is written in Indonesian whatever the
+# reader's language (shown beside the meaning, marked as Indonesian).
+PLACEHOLDER_EXAMPLES: dict[str, str] = {
+    "unit": "A, B, dan C",
+    "date": "Kamis, 10 Juni 2021",
+    "day": "Kamis",
+    "date_words": "sepuluh bulan Juni tahun dua ribu dua puluh satu",
+    "year": "2021",
+    "time": "09.00",
 }
 # Placeholders of a pakta integritas, filled per signer (one page each).
 PERSON_PLACEHOLDERS: dict[str, str] = {

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Protocol
 
 import filetype
 from django.conf import settings
@@ -20,7 +21,6 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from declarations import signing
-from declarations.models import Declaration
 
 
 class Verdict(StrEnum):
@@ -30,7 +30,7 @@ class Verdict(StrEnum):
         "signed_then_changed"  # our intact signature over our signed file, bytes appended
     )
     SIGNATURE_INTACT_OTHER = (
-        "signature_intact_other"  # our intact signature, but not this declaration's file
+        "signature_intact_other"  # our intact signature, but not this document's file
     )
     SIGNATURE_BROKEN = (
         "signature_broken"  # carries our signature, but the signed bytes were altered
@@ -71,6 +71,24 @@ def max_upload_bytes() -> int:
     return settings.ZI_VERIFY_MAX_UPLOAD_BYTES
 
 
+def too_large() -> VerificationResult:
+    """The answer to an upload over the size limit."""
+    return VerificationResult(
+        Verdict.TOO_LARGE,
+        _("Berkas terlalu besar: paling besar %(limit)s.")
+        % {"limit": filesizeformat(max_upload_bytes())},
+    )
+
+
+def body_too_large(request) -> bool:
+    """Whether a request's body is over the upload limit, read before Django reads the body."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    return length > max_upload_bytes() + 64 * 1024  # room for the form's other fields
+
+
 def read_upload(upload) -> bytes | VerificationResult:
     """The uploaded bytes, or a result that explains why they are not looked at."""
     limit = max_upload_bytes()
@@ -90,8 +108,19 @@ def read_upload(upload) -> bytes | VerificationResult:
     return content
 
 
-def verify(declaration: Declaration, content: bytes) -> VerificationResult:
-    """Compare `content` with the files issued for `declaration`."""
+class IssuedDocument(Protocol):
+    """What verification reads of an issued document: a declaration, an evaluation report."""
+
+    pdf_sha256: str
+    signed_sha256: str
+    signing_certificate_sha256: str
+
+    @property
+    def is_signed(self) -> bool: ...
+
+
+def verify(declaration: IssuedDocument, content: bytes) -> VerificationResult:
+    """Compare `content` with the files issued for a document (a declaration or a report)."""
     size = len(content)
     if not content:
         return VerificationResult(
@@ -102,7 +131,7 @@ def verify(declaration: Declaration, content: bytes) -> VerificationResult:
     if kind is None or kind.mime != "application/pdf":
         return VerificationResult(
             Verdict.NOT_PDF,
-            _("Berkas ini bukan PDF. Unggah berkas PDF pencanangan yang ingin diperiksa."),
+            _("Berkas ini bukan PDF. Unggah berkas PDF yang ingin diperiksa."),
             sha256=digest,
             size=size,
         )
@@ -155,7 +184,9 @@ def verify(declaration: Declaration, content: bytes) -> VerificationResult:
             details.append(_("Berkas ini tidak memuat tanda tangan elektronik ZI Tracker."))
         return VerificationResult(
             Verdict.DIFFERENT,
-            _("Tidak cocok: berkas ini bukan dokumen yang diterbitkan untuk pencanangan ini."),
+            _(
+                "Tidak cocok: berkas ini bukan dokumen yang diterbitkan dengan alamat verifikasi ini."
+            ),
             details=details,
             sha256=digest,
             size=size,
@@ -192,11 +223,9 @@ def verify(declaration: Declaration, content: bytes) -> VerificationResult:
         Verdict.SIGNATURE_INTACT_OTHER,
         _(
             "Tidak cocok: berkas ini bertanda tangan elektronik ZI Tracker yang utuh, tetapi bukan "
-            "dokumen yang diterbitkan untuk pencanangan ini."
+            "dokumen yang diterbitkan dengan alamat verifikasi ini."
         ),
-        details=[
-            _("Mungkin ini dokumen pencanangan lain; periksa dengan kode QR pada dokumennya.")
-        ],
+        details=[_("Mungkin ini dokumen lain; periksa dengan kode QR pada dokumennya.")],
         sha256=digest,
         size=size,
         signatures=inspection.signatures,

@@ -69,7 +69,7 @@ def fill_windows(user, today: datetime.date) -> list[Deadline]:
             start=cycle.fill_opens or cycle.fill_closes,
             end=cycle.fill_closes,
             url=absolute_url(cycle.get_absolute_url()),
-            description=_("Batas akhir penilaian mandiri dan pengajuan ke TPI."),
+            description=_("Batas akhir penilaian unit dan pengajuan ke TPI."),
         )
         for cycle in _open_cycles(user, TEAM_ROLES, today).filter(fill_closes__isnull=False)[:LIMIT]
     ]

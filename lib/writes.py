@@ -5,15 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+# django-simple-history keeps a change reason in 100 characters.
+REASON_LENGTH = 100
+
 
 def record(instance, *, by, reason: str) -> None:
     """Name the actor and the reason on the history row the next save writes.
 
     `by=None` (the system: a command, the demo, an import run by no one)
     leaves the user to django-simple-history's request middleware, if any.
+    A reason longer than the history's column is shortened (PostgreSQL would
+    refuse it); the full text belongs on the record itself.
     """
     if by is not None:
         instance._history_user = by
+    if len(reason) > REASON_LENGTH:
+        reason = reason[: REASON_LENGTH - 1] + "…"
     instance._change_reason = reason
 
 

@@ -16,6 +16,7 @@ import random
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from service_standards import services
 from service_standards.models import (
@@ -538,6 +539,8 @@ def _seed_sorong(unit: Unit, log) -> bool:
             note=note,
         )
         survey = services.survey_replace_respondents(survey=survey, by=None, rows=rows)
+        # 160 users in the semester: Krejcie–Morgan asks for 113 respondents, 120 answered.
+        survey = services.survey_set_population(survey=survey, population=160, by=None)
         services.survey_publish(survey=survey, by=None)
         created = True
     return created
@@ -603,5 +606,9 @@ def seed(log=print) -> bool:
         created |= _seed_sorong(units[SORONG], log)
     if MEDAN in units:
         created |= _seed_medan(units[MEDAN])
-    log("Demo service standards: " + ("created." if created else "already present, unchanged."))
+    log(
+        _("Standar pelayanan demo: dibuat.")
+        if created
+        else _("Standar pelayanan demo: sudah ada, tidak diubah.")
+    )
     return created

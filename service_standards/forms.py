@@ -348,3 +348,12 @@ class AveragesForm(forms.Form):
 
 def today() -> datetime.date:
     return timezone.localdate()
+
+
+class PopulationForm(forms.Form):
+    population = forms.IntegerField(
+        label=_("Populasi penerima layanan"),
+        min_value=1,
+        required=False,
+        help_text=_("Jumlah penerima layanan pada periode itu; kosongkan bila belum diketahui."),
+    )

@@ -787,6 +787,15 @@ class SatisfactionSurvey(models.Model):
     )
 
     respondent_count = models.PositiveIntegerField(_("jumlah responden"), default=0)
+    population = models.PositiveIntegerField(
+        _("populasi penerima layanan"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Jumlah penerima layanan pada periode itu (atau periode sebelumnya); ukuran sampel "
+            "minimal dihitung dari angka ini dengan tabel Krejcie–Morgan (PermenPAN-RB 14/2017)."
+        ),
+    )
     nrr_u1 = _nrr_field(1)
     nrr_u2 = _nrr_field(2)
     nrr_u3 = _nrr_field(3)
@@ -895,6 +904,51 @@ class SatisfactionSurvey(models.Model):
     def performance(self) -> str:
         return str(GRADE_PERFORMANCE.get(self.grade, ""))
 
+    @property
+    def minimum_sample(self) -> int | None:
+        """Respondents the population needs (Krejcie–Morgan); None without a population."""
+        return None if self.population is None else skm.sample_size(self.population)
+
+    @property
+    def sample_warning(self) -> str:
+        """Why the sample may be too small to publish, or "" when it is large enough. No query."""
+        if not self.has_result:
+            return ""
+        if self.population is None:
+            return str(
+                _(
+                    "Populasi penerima layanan belum diisi, sehingga kecukupan sampel tidak "
+                    "dapat diperiksa (PermenPAN-RB 14/2017 menentukan sampel dari populasi)."
+                )
+            )
+        if self.respondent_count < self.minimum_sample:
+            return str(
+                _(
+                    "%(count)d responden kurang dari sampel minimal %(minimum)d untuk populasi "
+                    "%(population)s (tabel Krejcie–Morgan, PermenPAN-RB 14/2017); mutu pelayanan "
+                    "dari sampel ini belum mewakili."
+                )
+                % {
+                    "count": self.respondent_count,
+                    "minimum": self.minimum_sample,
+                    "population": self.population,
+                }
+            )
+        return ""
+
+    @property
+    def ikm_rounded_weight(self) -> Decimal | None:
+        """The index a spreadsheet weighting each element 0,111 would show. No query."""
+        values = self.nrr_values
+        if any(value is None for value in values):
+            return None
+        return skm.ikm_with_rounded_weight(values)
+
+    @property
+    def grade_rounded_weight(self) -> str:
+        ikm = self.ikm_rounded_weight
+        return "" if ikm is None else skm.band_for(ikm).grade
+
     def clean(self) -> None:
         super().clean()
         if self.period_kind and self.period_number:
@@ -923,15 +977,16 @@ class Respondent(models.Model):
         verbose_name=_("survei"),
     )
     row_number = models.PositiveIntegerField(_("baris"))
-    u1 = models.PositiveSmallIntegerField("U1")
-    u2 = models.PositiveSmallIntegerField("U2")
-    u3 = models.PositiveSmallIntegerField("U3")
-    u4 = models.PositiveSmallIntegerField("U4")
-    u5 = models.PositiveSmallIntegerField("U5")
-    u6 = models.PositiveSmallIntegerField("U6")
-    u7 = models.PositiveSmallIntegerField("U7")
-    u8 = models.PositiveSmallIntegerField("U8")
-    u9 = models.PositiveSmallIntegerField("U9")
+    # Blank where the respondent did not answer the element (averaged over the answers given).
+    u1 = models.PositiveSmallIntegerField("U1", null=True, blank=True)
+    u2 = models.PositiveSmallIntegerField("U2", null=True, blank=True)
+    u3 = models.PositiveSmallIntegerField("U3", null=True, blank=True)
+    u4 = models.PositiveSmallIntegerField("U4", null=True, blank=True)
+    u5 = models.PositiveSmallIntegerField("U5", null=True, blank=True)
+    u6 = models.PositiveSmallIntegerField("U6", null=True, blank=True)
+    u7 = models.PositiveSmallIntegerField("U7", null=True, blank=True)
+    u8 = models.PositiveSmallIntegerField("U8", null=True, blank=True)
+    u9 = models.PositiveSmallIntegerField("U9", null=True, blank=True)
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices, blank=True)
     age = models.PositiveSmallIntegerField(_("umur"), null=True, blank=True)
     education = models.CharField(_("pendidikan"), max_length=60, blank=True)
@@ -946,7 +1001,8 @@ class Respondent(models.Model):
             models.UniqueConstraint(fields=["survey", "row_number"], name="respondent_row_unique"),
             *[
                 models.CheckConstraint(
-                    condition=Q(**{f"{code}__gte": 1, f"{code}__lte": 4}),
+                    condition=Q(**{f"{code}__isnull": True})
+                    | Q(**{f"{code}__gte": 1, f"{code}__lte": 4}),
                     name=f"respondent_{code}_1_to_4",
                 )
                 for code in skm.ELEMENT_CODES

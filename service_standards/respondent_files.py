@@ -142,7 +142,7 @@ def parse_dataset(dataset: tablib.Dataset) -> ParsedFile:
             cell = cells[element_index[code]] if element_index[code] < len(cells) else None
             text = _text(cell)
             if text == "":
-                row_errors.append(_("%(code)s kosong") % {"code": code.upper()})
+                values.append(None)  # left blank: averaged over the answers given (14/2017)
                 continue
             number = _integer(cell)
             if number is None:
@@ -158,6 +158,8 @@ def parse_dataset(dataset: tablib.Dataset) -> ParsedFile:
                 )
                 continue
             values.append(number)
+        if values and all(value is None for value in values) and not row_errors:
+            row_errors.append(_("tidak ada unsur U1–U9 yang dijawab"))
         extra = {}
         for name, position in optional_index.items():
             text = _text(cells[position]) if position < len(cells) else ""
@@ -213,7 +215,13 @@ def template_xlsx() -> bytes:
         cell.font = Font(bold=True)
     sheet.append([1, 4, 3, 3, 4, 3, 4, 4, 3, 3, "P", 34, "S1", "Mahasiswa", "Perpustakaan"])
     notes = workbook.create_sheet("petunjuk")
-    notes.append([_("Satu baris per responden. U1–U9 wajib, nilai 1 sampai 4.")])
+    notes.append(
+        [
+            _(
+                "Satu baris per responden. U1–U9 bernilai 1 sampai 4; unsur yang tidak dijawab boleh kosong."
+            )
+        ]
+    )
     for code, label in zip(skm.ELEMENT_CODES, _element_labels(), strict=True):
         notes.append([code.upper(), label])
     notes.append([_("jenis_kelamin: L atau P; umur: tahun; kolom lain boleh kosong.")])

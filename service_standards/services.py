@@ -550,7 +550,7 @@ def _store_result(survey: SatisfactionSurvey, result: skm.SkmResult) -> None:
 @dataclass
 class RespondentRow:
     row_number: int
-    values: tuple[int, ...]
+    values: tuple[int | None, ...]  # None where the respondent left the element blank
     sex: str = ""
     age: int | None = None
     education: str = ""
@@ -568,7 +568,7 @@ def survey_replace_respondents(
     _ensure_survey_draft(survey)
     if not rows:
         raise ValidationError(_("Berkas tidak berisi responden."))
-    result = skm.compute(row.values for row in rows)
+    result = _computed(row.values for row in rows)
     survey.respondents.all().delete()
     Respondent.objects.bulk_create(
         [
@@ -639,7 +639,7 @@ def survey_recompute(*, survey: SatisfactionSurvey, by: User | None) -> Satisfac
     if survey.source != SatisfactionSurvey.Source.RESPONDENTS:
         return survey
     rows = survey.respondents.values_list(*skm.ELEMENT_CODES)
-    result = skm.compute(rows)
+    result = _computed(rows)
     _store_result(survey, result)
     survey.full_clean()
     record(survey, by=by, reason="survey_recompute")
@@ -647,8 +647,41 @@ def survey_recompute(*, survey: SatisfactionSurvey, by: User | None) -> Satisfac
     return survey
 
 
+def _computed(rows) -> skm.SkmResult:
+    try:
+        return skm.compute(rows)
+    except skm.UnansweredElements as error:
+        raise ValidationError(
+            _(
+                "Unsur %(codes)s tidak dijawab satu responden pun; rata-ratanya tidak dapat dihitung."
+            )
+            % {"codes": ", ".join(code.upper() for code in error.codes)}
+        ) from None
+
+
 @transaction.atomic
-def survey_publish(*, survey: SatisfactionSurvey, by: User | None) -> SatisfactionSurvey:
+def survey_set_population(
+    *, survey: SatisfactionSurvey, population: int | None, by: User | None
+) -> SatisfactionSurvey:
+    """Record the period's population of service users, from which the sample is sized."""
+    _authorise(by, survey.unit, Perm.EDIT_SELF)
+    survey = SatisfactionSurvey.objects.select_for_update().get(pk=survey.pk)
+    if population is not None and population < 1:
+        raise ValidationError({"population": _("Populasi paling sedikit 1.")})
+    survey.population = population
+    survey.full_clean()
+    record(survey, by=by, reason="survey_set_population")
+    survey.save(update_fields=["population", "updated_at"])
+    return survey
+
+
+@transaction.atomic
+def survey_publish(
+    *, survey: SatisfactionSurvey, by: User | None, small_sample_confirmed: bool = False
+) -> SatisfactionSurvey:
+    """Publish the period's result. A sample smaller than the population needs
+    (Krejcie–Morgan), or a period without its population, is published only when the
+    person confirms it after the warning; the warning is kept in history."""
     _authorise(by, survey.unit, Perm.SUBMIT_SELF)
     survey = SatisfactionSurvey.objects.select_for_update().get(pk=survey.pk)
     if survey.is_published:
@@ -657,10 +690,17 @@ def survey_publish(*, survey: SatisfactionSurvey, by: User | None) -> Satisfacti
         raise ValidationError(
             _("Belum ada hasil: impor data responden atau isi rata-rata per unsur.")
         )
+    warning = survey.sample_warning
+    if warning and not small_sample_confirmed:
+        raise ValidationError(
+            [warning, _("Centang konfirmasi untuk tetap mempublikasikan hasil ini.")]
+        )
     survey.status = SatisfactionSurvey.Status.PUBLISHED
     survey.published_at = timezone.now()
     survey.published_by = by
-    record(survey, by=by, reason="survey_publish")
+    record(
+        survey, by=by, reason="survey_publish" + (f" (dikonfirmasi: {warning})" if warning else "")
+    )
     survey.save()
     return survey
 

@@ -1,7 +1,10 @@
 """Survei Kepuasan Masyarakat (PermenPAN-RB 14/2017): the arithmetic, with no ORM.
 
 Nine elements (*unsur*) U1…U9 are asked on a 1–4 scale. For each element the
-NRR (*nilai rata-rata*) is the mean of the respondents' values; the index is
+NRR (*nilai rata-rata*) is the mean of the values the respondents gave for it —
+a respondent who left an element blank still counts for the others, and the
+blank is not a value (14/2017: "nilai rata-rata per unsur" = the element's
+total ÷ the respondents who filled it in); the index is
 
     IKM = Σ (NRR_i × 1/9) × 25 = mean(NRR) × 25          (range 25–100)
 
@@ -17,6 +20,11 @@ rounded value is compared with each band's lower edge. So 88,305 → 88,31 → A
 person reads always matches the grade beside it.
 
 The bands are data (`SKM_GRADE_BANDS`), not code paths.
+
+Sample size: 14/2017 sizes the sample from the population of service users with
+the Krejcie–Morgan table; `sample_size(population)` is that table's formula
+(χ² = 3,841 for one degree of freedom at 95 %, P = 0,5, d = 0,05, rounded to the
+nearest whole respondent: 100 → 80, 1.000 → 278, 1.000.000 → 384).
 """
 
 from __future__ import annotations
@@ -25,6 +33,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+
+from lib.rounding import shown
 
 ELEMENT_CODES = ("u1", "u2", "u3", "u4", "u5", "u6", "u7", "u8", "u9")
 SCALE_MIN, SCALE_MAX = 1, 4
@@ -61,10 +71,8 @@ BAND_BY_GRADE = {band.grade: band for band in SKM_GRADE_BANDS}
 
 
 def round_ikm(value: Fraction | Decimal) -> Decimal:
-    """Half-up to two decimals, exactly (no binary floating point on the way)."""
-    if isinstance(value, Fraction):
-        value = Decimal(value.numerator) / Decimal(value.denominator)
-    return value.quantize(IKM_PLACES, rounding=ROUND_HALF_UP)
+    """Half-up to two decimals, exactly: the same rule as every LKE verdict (lib.rounding)."""
+    return shown(value)
 
 
 def band_for(ikm: Decimal | Fraction) -> GradeBand:
@@ -81,6 +89,7 @@ class SkmResult:
     respondent_count: int
     nrr: tuple[Fraction, ...]  # per element, exact
     ikm_exact: Fraction
+    answers: tuple[int, ...] = ()  # per element: how many respondents answered it
 
     @property
     def ikm(self) -> Decimal:
@@ -109,22 +118,73 @@ def ikm_from_nrr(nrr: Sequence[Fraction | Decimal]) -> Fraction:
     return total / len(nrr) * CONVERSION_FACTOR
 
 
-def compute(rows: Iterable[Sequence[int]]) -> SkmResult:
-    """NRR per element and the IKM of respondent rows (each nine values 1–4)."""
+def compute(rows: Iterable[Sequence[int | None]]) -> SkmResult:
+    """NRR per element and the IKM of respondent rows (nine values 1–4, None where blank).
+
+    Each element is averaged over the respondents who answered it. A row with every
+    element blank is no respondent; an element nobody answered has no average.
+    """
     sums = [0] * len(ELEMENT_CODES)
+    answers = [0] * len(ELEMENT_CODES)
     count = 0
     for row in rows:
         if len(row) != len(ELEMENT_CODES):
             raise ValueError("each respondent needs nine values")
+        if all(value is None for value in row):
+            continue
         for index, value in enumerate(row):
+            if value is None:
+                continue
             if not SCALE_MIN <= value <= SCALE_MAX:
                 raise ValueError(f"value {value} outside {SCALE_MIN}–{SCALE_MAX}")
             sums[index] += value
+            answers[index] += 1
         count += 1
     if count == 0:
         raise ValueError("no respondents")
-    nrr = tuple(Fraction(total, count) for total in sums)
-    return SkmResult(count, nrr, ikm_from_nrr(nrr))
+    unanswered = [code for code, n in zip(ELEMENT_CODES, answers, strict=True) if not n]
+    if unanswered:
+        raise UnansweredElements(unanswered)
+    nrr = tuple(Fraction(total, n) for total, n in zip(sums, answers, strict=True))
+    return SkmResult(count, nrr, ikm_from_nrr(nrr), answers=tuple(answers))
+
+
+class UnansweredElements(ValueError):
+    """Elements no respondent answered: no average can be computed for them."""
+
+    def __init__(self, codes: list[str]) -> None:
+        self.codes = codes
+        super().__init__(", ".join(code.upper() for code in codes))
+
+
+# --------------------------------------------------------------------------
+# Sample size (Krejcie & Morgan 1970, the table 14/2017 prescribes)
+
+CHI_SQUARE = Decimal("3.841")  # 1 degree of freedom, 95 % confidence
+PROPORTION = Decimal("0.5")
+MARGIN = Decimal("0.05")
+
+
+def sample_size(population: int) -> int:
+    """The minimum number of respondents for a population of service users."""
+    if population <= 0:
+        return 0
+    n = Decimal(population)
+    spread = CHI_SQUARE * PROPORTION * (1 - PROPORTION)
+    size = CHI_SQUARE * n * PROPORTION * (1 - PROPORTION) / (MARGIN**2 * (n - 1) + spread)
+    return int(size.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+# --------------------------------------------------------------------------
+# The weight convention
+
+ROUNDED_WEIGHT = Decimal("0.111")  # what many spreadsheets type for 1/9
+
+
+def ikm_with_rounded_weight(nrr: Sequence[Fraction | Decimal]) -> Decimal:
+    """The index as a spreadsheet weighting each element 0,111 instead of 1/9 would show it."""
+    total = sum((Fraction(value) for value in nrr), Fraction(0))
+    return shown(total * Fraction(ROUNDED_WEIGHT) * CONVERSION_FACTOR)
 
 
 def from_averages(averages: Sequence[Decimal], *, respondent_count: int = 0) -> SkmResult:

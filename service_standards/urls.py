@@ -66,6 +66,9 @@ urlpatterns = [
     path(f"{unit}skm/<int:survey_id>/rata-rata/", surveys.survey_averages, name="survey_averages"),
     path(f"{unit}skm/<int:survey_id>/publikasikan/", surveys.survey_publish, name="survey_publish"),
     path(f"{unit}skm/<int:survey_id>/tarik/", surveys.survey_unpublish, name="survey_unpublish"),
+    path(
+        f"{unit}skm/<int:survey_id>/populasi/", surveys.survey_population, name="survey_population"
+    ),
     # Public (no login): only what is published.
     path(
         "layanan/<unitcode:code>/maklumat.pdf",

@@ -13,6 +13,7 @@ import datetime
 
 import factory
 from django.core.management import call_command
+from django.utils import timezone
 
 from change_areas import scoring, selectors, tallies
 from change_areas import services as cycle_services
@@ -28,6 +29,7 @@ from change_areas.models import (
     ReviewStatus,
     WorkPlanItem,
 )
+from change_areas.models.cycles import default_proposal_deadline
 from declarations import services as declaration_services
 from declarations.models import Declarant, Declaration, DeclarationKind, Witness
 from service_standards import services as standard_services
@@ -38,7 +40,7 @@ from service_standards.models import (
     Service,
     StandardVersion,
 )
-from tests.files import upload
+from tests.files import pdf_bytes, upload
 from units import services
 from units.models import Membership, Role, Unit, UnitKind, User
 
@@ -167,25 +169,7 @@ def current_framework() -> Framework:
 
 def best_answers(spec: scoring.CatalogSpec) -> dict[str, scoring.AnswerData]:
     """The best possible answer to every question of the catalog (a scorecard of 100)."""
-    answers = {}
-    for question in spec.questions:
-        if question.options:
-            data = scoring.AnswerData(option=max(question.options, key=question.options.get))
-        elif question.answer_type == "nilai_0_4":
-            data = scoring.AnswerData(number=4)
-        elif question.answer_type == "persentase":
-            data = scoring.AnswerData(number=100)
-        else:  # persen: ratios at 100 %, no violations in either year
-            inputs = {spec_input.key: 10 for spec_input in question.typed_inputs}
-            if question.rule["kind"] == "decrease":
-                inputs[question.rule["previous"]] = 0
-                inputs[question.rule["current"]] = 0
-            else:
-                every = scoring.computed_inputs(question, inputs)
-                inputs[question.rule["numerator"]] = every[question.rule["denominator"]]
-            data = scoring.AnswerData(inputs=inputs)
-        answers[question.code] = data
-    return answers
+    return {question.code: scoring.best_answer(question) for question in spec.questions}
 
 
 class CycleFactory(factory.django.DjangoModelFactory):
@@ -196,6 +180,11 @@ class CycleFactory(factory.django.DjangoModelFactory):
     puts the cycle in that stage directly, without the workflow, for tests that
     only need the stage. The cycle comes back as a page loads it (unit and framework
     joined).
+
+    The proposal deadline (31 May of the year unless the TPN sets another) is kept
+    open — today at the earliest — unless `proposal_closes=` names it, so that
+    tests of other rules do not depend on the day they run; the deadline's own
+    tests set it (tests/change_areas/test_time_rules.py).
     """
 
     class Meta:
@@ -214,9 +203,14 @@ class CycleFactory(factory.django.DjangoModelFactory):
         options: dict[str, str] | None = None,
         leave_out: tuple[str, ...] = (),
         stage: str | None = None,
+        proposal_closes: datetime.date | None = None,
         **kwargs,
     ):
         cycle = cycle_services.cycle_open(**kwargs)
+        Cycle.objects.filter(pk=cycle.pk).update(
+            proposal_closes=proposal_closes
+            or max(timezone.localdate(), default_proposal_deadline(cycle.year))
+        )
         if filled:
             spec = selectors.catalog_spec(cycle.framework)
             answers = best_answers(spec)
@@ -276,7 +270,13 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
 
     unit = factory.SubFactory(UnitFactory)
     title = factory.Sequence(lambda n: f"Bukti dukung {n}")
-    uploaded_file = factory.LazyAttribute(lambda evidence: upload(evidence.file_name))
+    # Each document its own bytes (a note after the end of the same PDF): the same bytes
+    # uploaded twice are one document of the unit (`evidence_upload`).
+    uploaded_file = factory.LazyAttribute(
+        lambda evidence: upload(
+            evidence.file_name, pdf_bytes() + f"\n% {evidence.title}\n".encode()
+        )
+    )
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):

@@ -74,7 +74,7 @@ def build_world() -> World:
             unit=parent, role=role, user=UserFactory(username=f"{name}-parent")
         ).user
     users["superuser"] = UserFactory(username="root", is_staff=True, is_superuser=True)
-    target = UserFactory(username="newcomer")
+    target = UserFactory(username="newcomer", nip="199001012015011001")
     staff_membership = Membership.objects.get(user=users["staff"], unit=unit)
     world = World(unit, parent, other, users, target, staff_membership)
     _change_areas_world(world)
@@ -112,6 +112,15 @@ def _change_areas_world(world: World) -> None:
     tpi_cycle.refresh_from_db()
     services.copy_layer(tpi_cycle, Layer.SELF, Layer.TPI, by=None)
     services.open_reviews(tpi_cycle, Layer.TPI)
+    recommendation = services.recommendation_add(
+        cycle=tpi_cycle, layer=Layer.TPI, text="Susun SOP pengaduan.", by=None
+    )
+    assignment = services.assignment_set(
+        cycle=cycle,
+        area=Area.objects.get(framework=framework, code="A.TL"),
+        assignee=world.users["staff"],
+        by=None,
+    )
     award = PredicateAward.objects.create(
         unit=world.unit,
         predicate="wbk",
@@ -128,6 +137,8 @@ def _change_areas_world(world: World) -> None:
             "framework": framework,
             "tpi_cycle": tpi_cycle,
             "award": award,
+            "recommendation": recommendation,
+            "assignment": assignment,
         }
     )
 
@@ -146,6 +157,10 @@ def item_kwargs(world: World) -> dict:
 
 def tpi_kwargs(world: World, **extra) -> dict:
     return {"pk": world.extra["tpi_cycle"].pk, **extra}
+
+
+def recommendation_kwargs(world: World) -> dict:
+    return tpi_kwargs(world, layer="tpi", rec_id=world.extra["recommendation"].pk)
 
 
 def evidence_kwargs(world: World) -> dict:
@@ -244,7 +259,19 @@ def only_owner(owner: str, status: int) -> dict[str, int | str]:
 # fmt: off
 ROWS: list[Row] = [
     #                                                                       anon   outsider staff coord tpi  tpn  viewer uadmin super
-    Row("home", "GET", no_kwargs, statuses(                                 LOGIN, 200,     200,  200,  200, 200, 200,   200,   200)),
+    Row("home", "GET", no_kwargs, statuses(                                 200,   200,     200,  200,  200, 200, 200,   200,   200)),
+    Row("favicon", "GET", no_kwargs, statuses(                              301,   301,     301,  301,  301, 301, 301,   301,   301)),
+    # Development only: the mailbox page exists when DEBUG is on (tests run without it).
+    Row("dev_mailbox", "GET", no_kwargs, statuses(                          404,   404,     404,  404,  404, 404, 404,   404,   404)),
+    Row("invitation_accept", "GET", lambda world: {"uidb64": "MA", "token": "x-y"}, statuses(
+                                                                            200,   200,     200,  200,  200, 200, 200,   200,   200)),
+    Row("password_reset", "GET", no_kwargs, statuses(                       200,   200,     200,  200,  200, 200, 200,   200,   200)),
+    Row("password_reset", "POST", no_kwargs, statuses(                      302,   302,     302,  302,  302, 302, 302,   302,   302),
+        data=lambda world: {"email": "siapa@example.go.id"}),
+    Row("password_reset_done", "GET", no_kwargs, statuses(                  200,   200,     200,  200,  200, 200, 200,   200,   200)),
+    Row("password_reset_confirm", "GET", lambda world: {"uidb64": "MA", "token": "x-y"}, statuses(
+                                                                            200,   200,     200,  200,  200, 200, 200,   200,   200)),
+    Row("password_reset_complete", "GET", no_kwargs, statuses(              200,   200,     200,  200,  200, 200, 200,   200,   200)),
     Row("login", "GET", no_kwargs, statuses(                                200,   302,     302,  302,  302, 302, 302,   302,   302)),
     Row("logout", "POST", no_kwargs, statuses(                              302,   302,     302,  302,  302, 302, 302,   302,   302)),
     Row("password_change", "GET", no_kwargs, statuses(                      LOGIN, 200,     200,  200,  200, 200, 200,   200,   200)),
@@ -257,8 +284,20 @@ ROWS: list[Row] = [
     Row("units:list", "GET", no_kwargs, statuses(                           LOGIN, 200,     200,  200,  200, 200, 200,   200,   200)),
     Row("units:detail", "GET", unit_kwargs, statuses(                       LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
     Row("units:team", "GET", unit_kwargs, statuses(                         LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    # A person from elsewhere is found by exact NIP and e-mail (a transfer).
     Row("units:membership_grant", "POST", unit_kwargs, statuses(            LOGIN, 404,     403,  302,  403, 403, 403,   302,   302),
-        data=lambda world: {"person": world.target_user.username, "role": Role.STAFF}),
+        data=lambda world: {"person": world.target_user.nip, "email": world.target_user.email, "role": Role.STAFF}),
+    # Coordinators invite only where a campaign allows it (none does here).
+    Row("units:person_invite", "POST", unit_kwargs, statuses(               LOGIN, 404,     403,  403,  403, 403, 403,   302,   302),
+        data=lambda world: {"full_name": "Orang Baru", "email": "baru@example.go.id", "nip": "", "position": "", "role": Role.STAFF}),
+    Row("units:invitations_import", "POST", unit_kwargs, statuses(          LOGIN, 404,     403,  403,  403, 403, 403,   302,   302),
+        data=lambda world: {"file": upload("orang.csv", b"nama,nip,surel,jabatan,peran,unit\nOrang Baru,,baru@example.go.id,,staff,\n")}),
+    Row("units:invitation_resend", "POST",
+        lambda world: {"code": world.unit.code, "membership_id": world.staff_membership.pk}, statuses(
+                                                                            LOGIN, 404,     403,  403,  403, 403, 403,   302,   302)),
+    Row("units:user_deactivate", "POST",
+        lambda world: {"code": world.unit.code, "membership_id": world.staff_membership.pk}, statuses(
+                                                                            LOGIN, 404,     403,  403,  403, 403, 403,   302,   302)),
     Row("units:membership_revoke", "POST",
         lambda world: {"code": world.unit.code, "membership_id": world.staff_membership.pk}, statuses(
                                                                             LOGIN, 404,     403,  302,  403, 403, 403,   302,   302)),
@@ -308,6 +347,31 @@ ROWS: list[Row] = [
                                                                             LOGIN, 404,     403,  403,  302, 403, 403,   403,   302, pre=403)),
     Row("change_areas:cycle_return", "POST", lambda world: tpi_kwargs(world, layer="tpi"), statuses(
                                                                             LOGIN, 404,     403,  403,  302, 403, 403,   403,   302, pre=403)),
+    Row("change_areas:review_rounds", "GET", lambda world: tpi_kwargs(world, layer="tpi"), statuses(
+                                                                            LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("change_areas:cycle_notify_submitters", "POST", cycle_kwargs, statuses(
+                                                                            LOGIN, 404,     302,  302,  403, 403, 403,   302,   302)),
+    Row("change_areas:followups", "GET", tpi_kwargs, statuses(              LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("change_areas:recommendation_add", "POST", lambda world: tpi_kwargs(world, layer="tpi"), statuses(
+                                                                            LOGIN, 404,     403,  403,  302, 403, 403,   403,   302, pre=403),
+        data=lambda world: {"text": "Perbarui SK tim."}),
+    Row("change_areas:recommendation_delete", "POST", recommendation_kwargs, statuses(
+                                                                            LOGIN, 404,     403,  403,  302, 403, 403,   403,   302, pre=403)),
+    Row("change_areas:follow_up_report", "POST", recommendation_kwargs, statuses(
+                                                                            LOGIN, 404,     302,  302,  403, 403, 403,   302,   302),
+        data=lambda world: {"note": "SOP disusun."}),
+    Row("change_areas:follow_up_verdict", "POST", recommendation_kwargs, statuses(
+                                                                            LOGIN, 404,     403,  403,  302, 403, 403,   403,   302, pre=403),
+        data=lambda world: {"done": "1"}),
+    Row("change_areas:cycle_tasks", "GET", cycle_kwargs, statuses(          LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("change_areas:assignment_save", "POST", cycle_kwargs, statuses(     LOGIN, 404,     403,  302,  403, 403, 403,   302,   302),
+        data=lambda world: {"area": world.extra["item"].area_id, "assignee": world.users["staff"].pk}),
+    Row("change_areas:assignment_delete", "POST",
+        lambda world: {**cycle_kwargs(world), "assignment_id": world.extra["assignment"].pk}, statuses(
+                                                                            LOGIN, 404,     403,  302,  403, 403, 403,   302,   302)),
+    Row("change_areas:person_nudge", "POST", cycle_kwargs, statuses(        LOGIN, 404,     403,  302,  403, 403, 403,   302,   302),
+        data=lambda world: {"person": world.users["staff"].pk}),
+    Row("change_areas:team_nudge", "POST", cycle_kwargs, statuses(          LOGIN, 404,     403,  302,  403, 403, 403,   302,   302)),
     Row("change_areas:cycle_pass_pre", "POST", tpi_kwargs, statuses(        LOGIN, 404,     403,  403,  403, 403, 403,   403,   302, pre=302)),
     Row("change_areas:cycle_finalise", "POST", tpi_kwargs, statuses(        LOGIN, 404,     403,  403,  302, 403, 403,   403,   302, pre=403)),
     Row("change_areas:comment_add", "POST", question_kwargs, statuses(      LOGIN, 404,     302,  302,  302, 302, 403,   302,   302),
@@ -316,7 +380,6 @@ ROWS: list[Row] = [
     Row("change_areas:cycle_resubmit", "POST", cycle_kwargs, statuses(      LOGIN, 404,     403,  302,  403, 403, 403,   302,   302)),
     Row("change_areas:cycle_decide", "GET", cycle_kwargs, statuses(         LOGIN, 404,     403,  403,  403, 200, 403,   403,   200, pre=403)),
     Row("change_areas:comparison", "GET", tpi_kwargs, statuses(             LOGIN, 404,     403,  403,  200, 200, 403,   200,   200)),
-    Row("change_areas:tpi_report_pdf", "GET", tpi_kwargs, statuses(         LOGIN, 404,     403,  403,  200, 200, 403,   200,   200)),
     Row("change_areas:proposals", "GET", no_kwargs, statuses(               LOGIN, 403,     403,  403,  403, 403, 403,   403,   200)),
     Row("change_areas:predicates", "GET", unit_kwargs, statuses(            LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
     Row("change_areas:predicate_revoke", "POST", lambda world: {"pk": world.extra["award"].pk}, statuses(
@@ -326,6 +389,24 @@ ROWS: list[Row] = [
     Row("change_areas:campaign_list", "GET", no_kwargs, statuses(           LOGIN, 200,     200,  200,  200, 200, 200,   200,   200)),
     Row("change_areas:campaign_detail", "GET", lambda world: {"pk": world.extra["campaign"].pk}, statuses(
                                                                             LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("change_areas:campaign_deadline", "POST", lambda world: {"pk": world.extra["campaign"].pk}, statuses(
+                                                                            LOGIN, 404,     403,  403,  403, 403, 403,   302,   302),
+        data=lambda world: {"proposal_closes": "2027-06-30", "basis": "Surat TPN B/1/2027"}),
+    # Setting Menuju WBK by the instansi needs SET_WBK on the instansi (KL): no role of the unit has it.
+    Row("change_areas:instansi_wbk", "GET", cycle_kwargs, statuses(         LOGIN, 404,     403,  403,  403, 403, 403,   403,   200)),
+    Row("change_areas:mandiri", "GET", unit_kwargs, statuses(               LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("change_areas:mandiri_add", "POST", unit_kwargs, statuses(          LOGIN, 404,     403,  403,  403, 403, 403,   403,   302),
+        data=lambda world: {"decree_number": "KEP/5/2025", "decree_date": "2025-02-01", "valid_from": "2025"}),
+    Row("change_areas:versions", "GET", no_kwargs, statuses(                LOGIN, 200,     200,  200,  200, 200, 200,   200,   200)),
+    Row("change_areas:version_compare", "GET",
+        lambda world: {"old": "permenpan-rb-90-2021", "new": "permenpan-rb-90-2021-lke-2026"}, statuses(
+                                                                            LOGIN, 200,     200,  200,  200, 200, 200,   200,   200)),
+    Row("change_areas:campaign_schedule", "POST", lambda world: {"pk": world.extra["campaign"].pk}, statuses(
+                                                                            LOGIN, 404,     403,  403,  403, 403, 403,   302,   302),
+        data=lambda world: {"name": "Kampanye uji", "fill_opens": "2027-01-01", "fill_closes": "2027-04-30",
+                            "review_opens": "2027-05-01", "review_closes": "2027-06-30", "early_review": "on"}),
+    Row("change_areas:cycle_window", "POST", cycle_kwargs, statuses(        LOGIN, 404,     403,  403,  403, 403, 403,   302,   302),
+        data=lambda world: {"window": "fill", "opens": "2026-01-01", "closes": "2026-12-31", "reason": "Banjir"}),
     # --- service_standards ----------------------------------------------------------------------------------------
     # (`ss` is tests/service_standards/matrix.py: it builds each row's data.)
     Row("service_standards:services", "GET",
@@ -387,9 +468,13 @@ ROWS: list[Row] = [
                                                                             LOGIN, 404,     302,  302,  403, 403, 403,   302,   302),
         data=ss.data("survey_averages")),
     Row("service_standards:survey_publish", "POST", ss.kw("survey"), statuses(LOGIN, 404,    403,  302,  403, 403, 403,   302,   302)),
+    Row("service_standards:survey_population", "POST", ss.kw("survey"), statuses(LOGIN, 404, 302,  302,  403, 403, 403,   302,   302),
+        data=lambda world: {"population": "120"}),
     Row("service_standards:survey_unpublish", "POST", ss.kw("survey_published"), statuses(
                                                                             LOGIN, 404,     403,  302,  403, 403, 403,   302,   302)),
     # Public pages: everyone, signed in or not, inside or outside the unit.
+    Row("public:home", "GET", no_kwargs, statuses(                          200,   200,     200,  200,  200, 200, 200,   200,   200)),
+    Row("public:search", "GET", no_kwargs, statuses(                        200,   200,     200,  200,  200, 200, 200,   200,   200)),
     Row("public:index", "GET", no_kwargs, statuses(                         200,   200,     200,  200,  200, 200, 200,   200,   200)),
     Row("public:unit", "GET", ss.kw("public_unit"), statuses(
                                                                             200,   200,     200,  200,  200, 200, 200,   200,   200)),
@@ -405,6 +490,7 @@ ROWS: list[Row] = [
     Row("declarations:list", "GET", no_kwargs, statuses(                    LOGIN, 200,     200,  200,  200, 200, 200,   200,   200)),
     Row("declarations:create", "GET", unit_kwargs, statuses(                LOGIN, 404,     403,  403,  403, 403, 403,   200,   200)),
     Row("declarations:print_unit", "POST", unit_kwargs, statuses(           LOGIN, 404,     403,  403,  403, 403, 403,   302,   302)),
+    Row("declarations:print_list", "POST", no_kwargs, statuses(             LOGIN, 403,     403,  403,  403, 403, 403,   302,   302)),
     Row("declarations:detail", "GET", dm.final_kwargs, statuses(            LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
     Row("declarations:detail", "GET", dm.draft_kwargs, statuses(            LOGIN, 404,     403,  403,  403, 403, 403,   200,   200)),
     Row("declarations:edit", "GET", dm.draft_kwargs, statuses(              LOGIN, 404,     403,  403,  403, 403, 403,   200,   200)),
@@ -424,9 +510,28 @@ ROWS: list[Row] = [
     Row("declarations:print_job", "GET", dm.job_kwargs, statuses(           LOGIN, 404,     404,  404,  404, 404, 404,   404,   200)),
     Row("declarations:print_job_retry", "POST", dm.job_kwargs, statuses(     LOGIN, 404,     404,  404,  404, 404, 404,   404,   302)),
     Row("declarations:print_job_download", "GET", dm.job_kwargs, statuses(  LOGIN, 404,     404,  404,  404, 404, 404,   404,   200)),
+    Row("declarations:reports", "GET", lambda world: tpi_kwargs(world, layer="tpi"), statuses(
+                                                                            LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("declarations:report_issue", "POST", lambda world: tpi_kwargs(world, layer="tpi"), statuses(
+                                                                            LOGIN, 404,     403,  403,  400, 403, 403,   403,   400, pre=403),
+        data=lambda world: {"number": "LHE-1/IU/2025", "issued_on": "2026-05-20", "place": "Sorong",
+                            "issuer_name": "Inspektorat", "signer_position": "Ketua"}),
+    Row("declarations:report_download", "GET", dm.report_kwargs, statuses(   LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("declarations:report_sign", "POST", dm.report_kwargs, statuses(      LOGIN, 404,     403,  403,  302, 403, 403,   403,   302, pre=403)),
+    Row("declarations:report_verify", "GET", dm.report_token_kwargs, statuses(
+                                                                            200,   200,     200,  200,  200, 200, 200,   200,   200)),
     Row("declarations:verify", "GET", dm.token_kwargs, statuses(            200,   200,     200,  200,  200, 200, 200,   200,   200)),
     Row("declarations:verify", "POST", dm.token_kwargs, statuses(           200,   200,     200,  200,  200, 200, 200,   200,   200),
         data=dm.upload_data),
+    Row("declarations:verify_lookup", "GET", no_kwargs, statuses(           200,   200,     200,  200,  200, 200, 200,   200,   200)),
+    # Signing keys: the installation's for national admins, a unit's for its administrators.
+    Row("declarations:signing_keys", "GET", no_kwargs, statuses(            LOGIN, 403,     403,  403,  403, 403, 403,   200,   200)),
+    Row("declarations:signing_key_trial", "POST", no_kwargs, statuses(      LOGIN, 403,     403,  403,  403, 403, 403,   403,   302)),
+    Row("declarations:signing_key", "GET", dm.key_kwargs, statuses(         LOGIN, 404,     403,  403,  403, 403, 403,   200,   200)),
+    Row("declarations:signing_key_default", "POST", dm.key_kwargs, statuses(LOGIN, 404,     403,  403,  403, 403, 403,   403,   302)),
+    Row("declarations:signing_key_retire", "POST", dm.key_kwargs, statuses( LOGIN, 404,     403,  403,  403, 403, 403,   302,   302)),
+    Row("declarations:signing_key_unassign", "POST", dm.assignment_kwargs, statuses(
+                                                                            LOGIN, 404,     403,  403,  403, 403, 403,   302,   302)),
     # --- zi_tracker dashboards ------------------------------------------------------------------------------------
     Row("dashboards:index", "GET", no_kwargs, statuses(                     LOGIN, 200,     200,  200,  200, 200, 200,   200,   200)),
     Row("dashboards:unit", "GET", unit_kwargs, statuses(                    LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),

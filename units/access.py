@@ -54,6 +54,7 @@ class Perm(StrEnum):
     REVIEW_PRE = "review_pre"  # pre-assess for a provincial or eselon I office
     REVIEW_TPI = "review_tpi"  # score as the internal assessment team
     REVIEW_TPN = "review_tpn"  # record the national evaluation
+    SET_WBK = "set_wbk"  # set Menuju WBK for the instansi (evaluasi mandiri; 52/2014: pimpinan)
     ADMINISTER = "administer"  # units, campaigns, declarations, printing and signing
     NATIONAL = "national"  # national decisions: recording and revoking predicates (superusers)
 
@@ -65,6 +66,7 @@ ROLE_PERMS: dict[Role, frozenset[Perm]] = {
     Role.TPI_REVIEWER: frozenset({Perm.VIEW, Perm.REVIEW_TPI}),
     Role.TPN_REVIEWER: frozenset({Perm.VIEW, Perm.REVIEW_TPN}),
     Role.VIEWER: frozenset({Perm.VIEW}),
+    Role.INSTANSI_EVALUATOR: frozenset({Perm.VIEW, Perm.SET_WBK}),
     Role.UNIT_ADMIN: frozenset(
         {Perm.VIEW, Perm.EDIT_SELF, Perm.SUBMIT_SELF, Perm.MANAGE_TEAM, Perm.ADMINISTER}
     ),
@@ -131,6 +133,44 @@ def grantable_roles(user, unit: Unit) -> list[Role]:
     if Perm.MANAGE_TEAM in perms:
         return list(TEAM_ROLES)
     return []
+
+
+# Whether a unit's coordinators may invite new people (unit admins always may). Apps above
+# `units` allow it by registering a policy in their AppConfig.ready(): an evaluation
+# campaign's option does (change_areas). No policy: only administrators invite.
+_invite_policies: list[Callable[[Unit], bool]] = []
+
+
+def register_invite_policy(policy: Callable[[Unit], bool]) -> Callable[[Unit], bool]:
+    if policy not in _invite_policies:
+        _invite_policies.append(policy)
+    return policy
+
+
+def can_invite(user, unit: Unit) -> bool:
+    """May the person invite new people (new accounts) into roles on the unit?"""
+    perms = perms_on(user, unit)
+    if Perm.ADMINISTER in perms:
+        return True
+    return Perm.MANAGE_TEAM in perms and any(policy(unit) for policy in _invite_policies)
+
+
+def team_paths(user) -> list[str] | None:
+    """The subtrees whose people the person manages (None: everywhere, for superusers)."""
+    if user.is_superuser:
+        return None
+    return [
+        m.unit.path for m in memberships_of(user) if Perm.MANAGE_TEAM in ROLE_PERMS[Role(m.role)]
+    ]
+
+
+def administered_paths(user) -> list[str] | None:
+    """The subtrees the person administers (None: everywhere, for superusers)."""
+    if user.is_superuser:
+        return None
+    return [
+        m.unit.path for m in memberships_of(user) if Perm.ADMINISTER in ROLE_PERMS[Role(m.role)]
+    ]
 
 
 def is_reviewer(user) -> bool:

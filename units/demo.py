@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from units import services
 from units.models import Membership, Role, Unit, UnitKind, User
@@ -29,6 +30,19 @@ UNITS = [
         "Dr. Rahmat Santoso, M.Si.",
         "196805121990031002",
         "Kepala Badan Pusat Statistik",
+    ),
+    (
+        "BPS-IU",
+        "BPS",
+        UnitKind.UNIT_UTAMA,
+        "Inspektorat Utama Badan Pusat Statistik",
+        "Inspektorat Utama BPS",
+        "DKI Jakarta",
+        "Jakarta Pusat",
+        "Jl. Dr. Sutomo No. 6-8, Jakarta 10710",
+        "Drs. Akhmad Jaelani, M.M.",
+        "196702141990031003",
+        "Inspektur Utama",
     ),
     (
         "BPS-1600",
@@ -292,7 +306,11 @@ def seed(log=print) -> bool:
             if not Membership.objects.filter(user=user, unit=units[code], role=login.role).exists():
                 services.membership_grant(unit=units[code], user=user, role=login.role, by=None)
                 created_any = True
-    log("Demo units and people: " + ("created." if created_any else "already present, unchanged."))
+    log(
+        _("Unit dan orang demo: dibuat.")
+        if created_any
+        else _("Unit dan orang demo: sudah ada, tidak diubah.")
+    )
     return created_any
 
 

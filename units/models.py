@@ -56,6 +56,13 @@ class User(AbstractUser):
     )
     full_name = models.CharField(_("nama lengkap"), max_length=200, blank=True)
     position = models.CharField(_("jabatan"), max_length=200, blank=True)
+    invited_at = models.DateTimeField(
+        _("diundang"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Kapan undangan terakhir dikirim; kosong bila akun dibuat tanpa undangan."),
+    )
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
@@ -84,6 +91,11 @@ class User(AbstractUser):
             cached = list(Membership.objects.filter(user=self).select_related("unit"))
             self.__dict__[_MEMBERSHIPS_CACHE] = cached
         return cached
+
+    @property
+    def invitation_pending(self) -> bool:
+        """Invited and has not set a password yet. No query."""
+        return self.invited_at is not None and not self.has_usable_password()
 
     def forget_unit_memberships(self) -> None:
         self.__dict__.pop(_MEMBERSHIPS_CACHE, None)
@@ -239,6 +251,9 @@ class Role(models.TextChoices):
     TPN_REVIEWER = "tpn_reviewer", _("Penilai TPN")
     VIEWER = "viewer", _("Pimpinan / pemantau")
     UNIT_ADMIN = "unit_admin", _("Admin unit")
+    # The instansi's own evaluation team that sets Menuju WBK where the regulation lets the
+    # instansi do so: evaluasi mandiri (5/2024) or the head of the agency (52/2014).
+    INSTANSI_EVALUATOR = "instansi_evaluator", _("Tim evaluasi mandiri instansi")
 
 
 class MembershipQuerySet(models.QuerySet):

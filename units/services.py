@@ -7,17 +7,31 @@ same everywhere.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mass_mail
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.dispatch import Signal
+from django.http import Http404
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from lib.pdf import absolute_url
 from lib.writes import record, refuse_unknown
 from units import access
+from units.access import Perm
 from units.models import Membership, Role, Unit, User
+from units.tokens import invitation_token
 
 # Sent inside the transaction of `unit_move`, after the move, with `unit` (its new path),
 # `old_ancestors` and `new_ancestors` (lists of unit ids, root first). Apps above that keep
@@ -169,4 +183,211 @@ def user_create(
     user.full_clean()
     record(user, by=by, reason="user_create")
     user.save()
+    return user
+
+
+# --------------------------------------------------------------------------
+# People: invitations, finding someone to add, deactivation.
+
+
+def _username_for(*, nip: str | None, email: str) -> str:
+    """NIP when there is one (people sign in with it anyway), else the e-mail's local part,
+    made unique."""
+    base = nip or re.sub(r"[^\w.@+-]", "", email.split("@", 1)[0].lower())[:140] or "pegawai"
+    candidate, number = base, 1
+    while User.objects.filter(username=candidate).exists():
+        number += 1
+        candidate = f"{base}{number}"
+    return candidate
+
+
+def _check_new_person(*, email: str, nip: str | None) -> None:
+    """Refuse an address or NIP that already has an account, without naming its owner."""
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError(
+            {
+                "email": _(
+                    "Surel ini sudah dipakai sebuah akun. Bila orangnya pindah ke unit Anda, "
+                    "tambahkan dengan NIP dan surelnya pada “Tambah orang yang sudah "
+                    "memiliki akun”."
+                )
+            }
+        )
+    if nip and User.objects.filter(nip=nip).exists():
+        raise ValidationError(
+            {
+                "nip": _(
+                    "NIP ini sudah dipakai sebuah akun. Bila orangnya pindah ke unit Anda, "
+                    "tambahkan dengan NIP dan surelnya pada “Tambah orang yang sudah "
+                    "memiliki akun”."
+                )
+            }
+        )
+
+
+@transaction.atomic
+def person_invite(
+    *,
+    unit: Unit,
+    role: Role | str,
+    email: str,
+    nip: str | None = None,
+    full_name: str,
+    position: str = "",
+    by: User | None,
+) -> Membership:
+    """A new account for someone who has none, the role on `unit`, and the invitation e-mail
+    (after commit) whose link lets them set their own password.
+
+    `by` must be allowed to invite on the unit (`access.can_invite`) and to grant the role.
+    """
+    if by is not None and not access.can_invite(by, unit):
+        access.check(by, unit, Perm.MANAGE_TEAM)
+        raise PermissionDenied(_("Undangan untuk orang baru dikirim oleh admin unit."))
+    email = email.strip()
+    nip = (nip or "").strip() or None
+    _check_new_person(email=email, nip=nip)
+    user = User(
+        username=_username_for(nip=nip, email=email),
+        email=email,
+        nip=nip,
+        full_name=full_name.strip(),
+        position=position.strip(),
+        invited_at=timezone.now(),
+    )
+    user.set_unusable_password()
+    user.full_clean()
+    record(user, by=by, reason="person_invite")
+    user.save()
+    membership = membership_grant(unit=unit, user=user, role=role, by=by)
+    _send_invitation(user, unit=unit, role=Role(role), by=by)
+    return membership
+
+
+def invitation_link(user: User) -> str:
+    """The address that lets the invited person set a password (absolute, for e-mails)."""
+    path = reverse(
+        "invitation_accept",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": invitation_token.make_token(user),
+        },
+    )
+    return absolute_url(path)
+
+
+def _send_invitation(user: User, *, unit: Unit, role: Role, by: User | None) -> None:
+    link = invitation_link(user)
+    inviter = (by.get_full_name() or by.username) if by is not None else "ZI Tracker"
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("[ZI Tracker] Undangan bergabung dengan tim %(unit)s") % {"unit": unit.name}
+        body = render_to_string(
+            "registration/invitation_email.txt",
+            {
+                "user": user,
+                "unit": unit,
+                "role": role.label,
+                "inviter": inviter,
+                "link": link,
+                "days": settings.ZI_INVITATION_DAYS,
+            },
+        )
+    message = (subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    transaction.on_commit(lambda: send_mass_mail([message], fail_silently=False))
+
+
+@transaction.atomic
+def invitation_resend(*, user: User, unit: Unit, by: User | None) -> User:
+    """The invitation e-mail again, with a fresh link, for someone who has not set a password
+    yet (an earlier link still works until it expires; whichever is used first, the other
+    dies with it, as the password changes)."""
+    if by is not None:
+        if not access.can_invite(by, unit):
+            raise PermissionDenied(_("Undangan untuk orang baru dikirim oleh admin unit."))
+        if not Membership.objects.filter(user=user, unit=unit).exists():
+            raise Http404
+    if not user.invitation_pending:
+        raise ValidationError(_("Orang ini sudah menetapkan kata sandinya."))
+    membership = Membership.objects.filter(user=user, unit=unit).first()
+    user.invited_at = timezone.now()
+    record(user, by=by, reason="invitation_resend")
+    user.save(update_fields=["invited_at"])
+    _send_invitation(
+        user, unit=unit, role=Role(membership.role) if membership else Role.STAFF, by=by
+    )
+    return user
+
+
+def find_for_team(*, identifier: str, email: str = "", by: User) -> User | None:
+    """Someone the person may add to a team: an active account of the people in the subtrees
+    they manage, by user name or NIP; or anyone by exact NIP *and* e-mail (a transfer from
+    elsewhere). None otherwise, and nothing about anyone outside is revealed. One query."""
+    identifier = identifier.strip()
+    email = email.strip()
+    if not identifier:
+        return None
+    people = User.objects.filter(is_active=True)
+    by_name = Q(username=identifier) | Q(nip=identifier)
+    paths = access.team_paths(by)
+    inside = Q()
+    if paths is not None:
+        inside = Q(pk__in=[])
+        for path in paths:
+            inside |= Q(memberships__unit__path__startswith=path)
+    condition = by_name & inside
+    if email:
+        condition |= Q(nip=identifier, email__iexact=email)
+    return people.filter(condition).distinct().order_by("pk").first()
+
+
+def _sessions_of(user: User) -> list[str]:
+    """The keys of the live database sessions signed in as `user`."""
+    keys = []
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get(SESSION_KEY)) == str(user.pk):
+            keys.append(session.session_key)
+    return keys
+
+
+def _may_deactivate(by: User, user: User) -> None:
+    if by.pk == user.pk:
+        raise PermissionDenied(_("Anda tidak dapat menonaktifkan akun Anda sendiri."))
+    if by.is_superuser:
+        return
+    if user.is_superuser:
+        raise PermissionDenied(_("Akun admin nasional hanya diubah oleh admin nasional."))
+    paths = access.administered_paths(by) or []
+    units = [m.unit for m in user.unit_memberships()]
+    if not units:
+        raise PermissionDenied(_("Orang ini tidak memegang peran di unit Anda."))
+    if not all(any(unit.path.startswith(path) for path in paths) for unit in units):
+        raise PermissionDenied(
+            _(
+                "Orang ini juga memegang peran di luar unit yang Anda kelola; mintalah admin "
+                "nasional menonaktifkannya, atau cabut perannya di unit Anda."
+            )
+        )
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, by: User | None) -> int:
+    """Close the account: it can no longer sign in, and every session it has ends now.
+    Its roles and its history stay. Returns the number of sessions ended."""
+    if by is not None:
+        _may_deactivate(by, user)
+    user.is_active = False
+    record(user, by=by, reason="user_deactivate")
+    user.save(update_fields=["is_active"])
+    keys = _sessions_of(user)
+    Session.objects.filter(session_key__in=keys).delete()
+    return len(keys)
+
+
+@transaction.atomic
+def user_reactivate(*, user: User, by: User | None) -> User:
+    if by is not None:
+        _may_deactivate(by, user)
+    user.is_active = True
+    record(user, by=by, reason="user_reactivate")
+    user.save(update_fields=["is_active"])
     return user

@@ -1,18 +1,30 @@
 from django.urls import path
 
-from units import views
+from units.views import team, units
 
 app_name = "units"
 
 urlpatterns = [
-    path("", views.unit_list, name="list"),
-    path("<unitcode:code>/", views.unit_detail, name="detail"),
-    path("<unitcode:code>/tim/", views.unit_team, name="team"),
-    path("<unitcode:code>/tim/tambah/", views.membership_grant, name="membership_grant"),
+    path("", units.unit_list, name="list"),
+    path("<unitcode:code>/", units.unit_detail, name="detail"),
+    path("<unitcode:code>/tim/", team.unit_team, name="team"),
+    path("<unitcode:code>/tim/tambah/", team.membership_grant, name="membership_grant"),
+    path("<unitcode:code>/tim/undang/", team.person_invite, name="person_invite"),
+    path("<unitcode:code>/tim/impor/", team.invitations_import, name="invitations_import"),
+    path(
+        "<unitcode:code>/tim/<int:membership_id>/undang-ulang/",
+        team.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "<unitcode:code>/tim/<int:membership_id>/aktif/",
+        team.user_deactivate,
+        name="user_deactivate",
+    ),
     path(
         "<unitcode:code>/tim/<int:membership_id>/cabut/",
-        views.membership_revoke,
+        team.membership_revoke,
         name="membership_revoke",
     ),
-    path("<unitcode:code>/logo/", views.unit_logo, name="logo"),
+    path("<unitcode:code>/logo/", units.unit_logo, name="logo"),
 ]

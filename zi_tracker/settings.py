@@ -180,6 +180,10 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 # Optional TOTP second factor (django-otp) for administrators and reviewers.
 OTP_TOTP_ISSUER = env.str("ZI_OTP_ISSUER", default="ZI Tracker")
+# An invitation link lets the person set a password once, for this many days; a password
+# reset link, for PASSWORD_RESET_TIMEOUT seconds.
+ZI_INVITATION_DAYS = env.int("ZI_INVITATION_DAYS", default=14)
+PASSWORD_RESET_TIMEOUT = env.int("ZI_PASSWORD_RESET_HOURS", default=24) * 60 * 60
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -260,14 +264,14 @@ TASKS = {
     }
 }
 
+# In development every message is printed and kept for the browser (`/dev/surel/`, lib.mail).
 EMAIL_BACKEND = env.str(
     "DJANGO_EMAIL_BACKEND",
     default=(
-        "django.core.mail.backends.console.EmailBackend"
-        if DEBUG
-        else "django.core.mail.backends.smtp.EmailBackend"
+        "lib.mail.DevelopmentBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend"
     ),
 )
+ZI_DEV_MAIL_DIR = env.str("ZI_DEV_MAIL_DIR", default="") or str(BASE_DIR / "var" / "mail")
 EMAIL_HOST = env.str("DJANGO_EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("DJANGO_EMAIL_HOST_USER", default="")
@@ -361,11 +365,10 @@ LOGGING = {
 ZI_SERVICE_UPLOAD_MAX_BYTES = env.int("ZI_SERVICE_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 
 # --- declarations -----------------------------------------------------------------------
-# PAdES signing key of this installation: a PKCS#12 file and its password (in a variable or
-# in a file). `python manage.py create_signing_key` makes a self-signed one for trials.
-ZI_SIGNING_PKCS12_FILE = env.str("ZI_SIGNING_PKCS12_FILE", default="")
-ZI_SIGNING_PKCS12_PASSWORD = env.str("ZI_SIGNING_PKCS12_PASSWORD", default="")
-ZI_SIGNING_PKCS12_PASSWORD_FILE = env.str("ZI_SIGNING_PKCS12_PASSWORD_FILE", default="")
+# Signing keys are uploaded by administrators in the application and stored encrypted in the
+# database (`lib.crypto`), with this key; empty: derived from SECRET_KEY. Set it in production
+# so that rotating SECRET_KEY does not make the stored keys unreadable.
+ZI_KEY_ENCRYPTION_KEY = env.str("ZI_KEY_ENCRYPTION_KEY", default="")
 ZI_SIGNING_REASON = env.str(
     "ZI_SIGNING_REASON",
     default="Dokumen pencanangan Zona Integritas diterbitkan melalui ZI Tracker",

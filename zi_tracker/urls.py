@@ -11,9 +11,9 @@ from django.views.i18n import set_language
 from integrations import api, sso
 from lib import operations
 from lib.view_permissions import public, signed_in
-from units import views as unit_views
 from units.converters import UnitCodeConverter
 from units.forms import LoginForm
+from units.views import accounts
 from zi_tracker import views
 
 register_converter(UnitCodeConverter, "unitcode")
@@ -32,10 +32,41 @@ urlpatterns = [
         signed_in(auth_views.PasswordChangeDoneView.as_view()),
         name="password_change_done",
     ),
-    path("akun/dua-langkah/", unit_views.second_factor, name="second_factor"),
-    path("masuk/kode/", unit_views.otp_verify, name="otp_verify"),
+    path(
+        "akun/undangan/<uidb64>/<token>/",
+        public(accounts.InvitationAcceptView.as_view()),
+        name="invitation_accept",
+    ),
+    path("akun/lupa-sandi/", public(accounts.PasswordResetView.as_view()), name="password_reset"),
+    path(
+        "akun/lupa-sandi/terkirim/",
+        public(
+            auth_views.PasswordResetDoneView.as_view(
+                template_name="registration/password_reset_done.html"
+            )
+        ),
+        name="password_reset_done",
+    ),
+    path(
+        "akun/lupa-sandi/<uidb64>/<token>/",
+        public(accounts.PasswordResetConfirmView.as_view()),
+        name="password_reset_confirm",
+    ),
+    path(
+        "akun/lupa-sandi/selesai/",
+        public(
+            auth_views.PasswordResetCompleteView.as_view(
+                template_name="registration/password_reset_complete.html"
+            )
+        ),
+        name="password_reset_complete",
+    ),
+    path("akun/dua-langkah/", accounts.second_factor, name="second_factor"),
+    path("masuk/kode/", accounts.otp_verify, name="otp_verify"),
     path("bahasa/", public(set_language), name="set_language"),
     path("healthz", operations.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("dev/surel/", views.dev_mailbox, name="dev_mailbox"),
     path("unit/", include("units.urls")),
     path("", include("zi_tracker.public_urls")),
     path("", include("change_areas.urls")),

@@ -1,21 +1,28 @@
-"""Pages of the project as a whole: the home page."""
+"""Pages of the project as a whole: the home page, and the development mailbox."""
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 
 from change_areas.models import Notification
+from lib import mail
+from lib.view_permissions import public
 from units import access
-from units.access import signed_in
 from units.models import Unit
+from zi_tracker import public as public_portal
 from zi_tracker.dashboards.home import home_tasks
 
 
-@signed_in
+@public
 def home(request: HttpRequest) -> HttpResponse:
-    """What the person has to do now, their units and roles, and new notifications.
+    """Anonymous visitors: the public home. Signed in: what the person has to do now,
+    their units and roles, and new notifications.
 
     A constant number of queries whatever the data (see `home_tasks`).
     """
+    if not request.user.is_authenticated:
+        return public_portal.home(request)
     by_unit: dict[int, dict] = {}
     for membership in access.memberships_of(request.user):
         entry = by_unit.setdefault(membership.unit_id, {"unit": membership.unit, "roles": []})
@@ -33,3 +40,18 @@ def home(request: HttpRequest) -> HttpResponse:
             "tasks": home_tasks(request.user),
         },
     )
+
+
+@public
+def dev_mailbox(request: HttpRequest) -> HttpResponse:
+    """Development only (DEBUG): the e-mails this installation sent, newest first, so that
+    invitations and password resets can be followed without a mail server. 404 otherwise."""
+    if not settings.DEBUG:
+        raise Http404
+    return render(request, "dev_mailbox.html", {"messages_kept": mail.recent()})
+
+
+@public
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says; send them to the static one."""
+    return redirect(static("img/favicon.ico"), permanent=True)

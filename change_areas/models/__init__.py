@@ -1,7 +1,9 @@
 """Models of `change_areas`: regulation catalogs, cycles and answers, evidence,
 work plans, prerequisites and predicates. Import them from here."""
 
+from change_areas.models.assignments import Assignment
 from change_areas.models.catalog import (
+    NUMBER_ANSWER_TYPES,
     OPTION_ANSWER_TYPES,
     AnswerType,
     Area,
@@ -11,6 +13,7 @@ from change_areas.models.catalog import (
     Framework,
     FrameworkKind,
     Indicator,
+    InstansiSetsWbk,
     Part,
     PartKind,
     Predicate,
@@ -27,18 +30,33 @@ from change_areas.models.catalog import (
 )
 from change_areas.models.cycles import (
     DASHBOARD_COLUMNS,
+    LAYER_FINAL_FIELD,
+    LAYER_SHORT_LABELS,
     STAGE_ORDER,
+    WINDOW_OF_LAYER,
+    WINDOWS,
     Answer,
     Campaign,
     Cycle,
     CycleAreaScore,
     CycleEvent,
     Decision,
+    DecisionRoute,
     Layer,
     Stage,
+    Window,
+    WindowDates,
+    counted_layer,
+    counted_rows,
 )
 from change_areas.models.evidence import DocumentType, Evidence, EvidenceFile
-from change_areas.models.predicates import PredicateAward
+from change_areas.models.followups import (
+    FollowUp,
+    Recommendation,
+    RecommendationStatus,
+    Verdict,
+)
+from change_areas.models.predicates import MandiriDesignation, PredicateAward
 from change_areas.models.prerequisites import PrerequisiteRecord
 from change_areas.models.reviews import (
     OPEN_REVIEW_STATUSES,
@@ -47,7 +65,10 @@ from change_areas.models.reviews import (
     Proposal,
     QuestionReview,
     ReminderLog,
+    ReturnedQuestion,
+    ReviewRound,
     ReviewStatus,
+    RoundOutcome,
 )
 from change_areas.models.tallies import BranchTally, CalibrationPair, CalibrationTally
 from change_areas.models.work_plans import (
@@ -59,13 +80,19 @@ from change_areas.models.work_plans import (
 
 __all__ = [
     "DASHBOARD_COLUMNS",
+    "LAYER_FINAL_FIELD",
+    "LAYER_SHORT_LABELS",
+    "NUMBER_ANSWER_TYPES",
     "OPEN_REVIEW_STATUSES",
     "OPEN_STATUSES",
     "OPTION_ANSWER_TYPES",
     "STAGE_ORDER",
+    "WINDOWS",
+    "WINDOW_OF_LAYER",
     "Answer",
     "AnswerType",
     "Area",
+    "Assignment",
     "BranchTally",
     "CalibrationPair",
     "CalibrationTally",
@@ -78,13 +105,17 @@ __all__ = [
     "CycleAreaScore",
     "CycleEvent",
     "Decision",
+    "DecisionRoute",
     "DocumentType",
     "Evidence",
     "EvidenceFile",
+    "FollowUp",
     "Framework",
     "FrameworkKind",
     "Indicator",
+    "InstansiSetsWbk",
     "Layer",
+    "MandiriDesignation",
     "Notification",
     "Part",
     "PartKind",
@@ -101,12 +132,22 @@ __all__ = [
     "QuestionInput",
     "QuestionOption",
     "QuestionReview",
+    "Recommendation",
+    "RecommendationStatus",
     "ReminderLog",
+    "ReturnedQuestion",
+    "ReviewRound",
     "ReviewStatus",
+    "RoundOutcome",
     "Stage",
     "ThresholdKind",
     "ThresholdRule",
     "ThresholdScope",
+    "Verdict",
+    "Window",
+    "WindowDates",
     "WorkPlanItem",
     "WorkPlanStatus",
+    "counted_layer",
+    "counted_rows",
 ]

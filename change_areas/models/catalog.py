@@ -13,9 +13,12 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from change_areas import expressions
 
 
 class Predicate(models.TextChoices):
@@ -26,6 +29,17 @@ class Predicate(models.TextChoices):
 class FrameworkKind(models.TextChoices):
     LKE = "lke", _("LKE: penilaian Zona Integritas")
     WORK_PLAN = "work_plan", _("Area perubahan untuk rencana kerja (tanpa LKE)")
+
+
+class InstansiSetsWbk(models.TextChoices):
+    """Who may set Menuju WBK besides the Menteri on the TPN's evaluation."""
+
+    NO = "", _("Hanya Menteri atas evaluasi TPN")
+    DESIGNATED = (
+        "designated",
+        _("Instansi yang ditetapkan Menteri (evaluasi mandiri, PermenPAN-RB 5/2024)"),
+    )
+    ALWAYS = "always", _("Pimpinan instansi (PermenPAN-RB 52/2014)")
 
 
 class FrameworkQuerySet(models.QuerySet):
@@ -65,6 +79,43 @@ class Framework(models.Model):
         help_text=_("Dipakai untuk siklus baru bila kerangka tidak disebutkan."),
     )
     is_active = models.BooleanField(_("aktif"), default=True)
+    supersedes = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("menggantikan versi"),
+        help_text=_("Versi LKE sebelumnya dari regulasi yang sama."),
+    )
+    code_map = models.JSONField(
+        _("peta kode"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Kode butir versi sebelumnya yang berganti kode di versi ini: {kode lama: kode baru}."
+        ),
+    )
+    answer_scales = models.JSONField(
+        _("skala jawaban"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Skala jawaban yang dinyatakan katalog: pilihan dan nilainya, atau rentang angka."
+        ),
+    )
+    threshold_kinds = models.JSONField(
+        _("jenis nilai ambang"),
+        default=dict,
+        blank=True,
+        help_text=_("Jenis aturan nilai ambang yang dinyatakan katalog di samping jenis bawaan."),
+    )
+    wbk_set_by_instansi = models.CharField(
+        _("Menuju WBK dapat ditetapkan instansi"),
+        max_length=20,
+        choices=InstansiSetsWbk.choices,
+        blank=True,
+    )
     # A new random value on every write to the catalog's rows (`catalog_changed`): the scoring
     # engine's copy of the catalog is kept in memory per (framework, revision). Random, not a
     # counter, so a rolled-back edit can never bring back a revision already seen.
@@ -81,9 +132,26 @@ class Framework(models.Model):
     def __str__(self) -> str:
         return self.short_name or self.name
 
+    def save(self, *args, **kwargs) -> None:
+        # The engine reads catalog data kept on the framework itself too (threshold kinds),
+        # so every save of the framework is a new catalog revision.
+        self.catalog_revision = uuid.uuid4()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "catalog_revision"}
+        super().save(*args, **kwargs)
+
     @property
     def has_lke(self) -> bool:
         return self.kind == FrameworkKind.LKE
+
+    def lineage(self) -> list[Framework]:
+        """This version and the versions it supersedes, newest first. One query a step."""
+        versions, seen, current = [], set(), self
+        while current is not None and current.pk not in seen:
+            versions.append(current)
+            seen.add(current.pk)
+            current = current.supersedes
+        return versions
 
 
 def catalog_changed(sender, instance, **kwargs) -> None:
@@ -257,6 +325,8 @@ class Indicator(CatalogItem):
 
 
 class AnswerType(models.TextChoices):
+    """The answer types every catalog knows; a catalog may declare more (`answer_types:`)."""
+
     YA_TIDAK = "ya_tidak", _("Ya/Tidak")
     ABC = "abc", _("A/B/C")
     ABCD = "abcd", _("A/B/C/D")
@@ -269,14 +339,18 @@ class AnswerType(models.TextChoices):
 OPTION_ANSWER_TYPES = frozenset(
     {AnswerType.YA_TIDAK, AnswerType.ABC, AnswerType.ABCD, AnswerType.ABCDE}
 )
+# Answer types with a number on a fixed range, valid in every catalog: (min, max).
+NUMBER_ANSWER_TYPES = {AnswerType.PERSENTASE: (0, 100), AnswerType.NILAI_0_4: (0, 4)}
 
 
 class Question(CatalogItem):
     """A scored LKE question.
 
-    Option questions take their value from their options; `persen` questions
-    compute it from their count inputs with `value_rule`; `persentase` and
-    `nilai_0_4` questions take a number (÷ 100, ÷ 4).
+    Option questions (any scale the catalog declares) take their value from
+    their options; `persen` questions compute it from their count inputs with
+    `value_rule` (an expression, `change_areas.expressions`); number questions
+    take a number on their range (`number_min`..`number_max`: ÷ 100 for a
+    percentage, ÷ 4 for a survey index).
     """
 
     framework = models.ForeignKey(
@@ -288,14 +362,31 @@ class Question(CatalogItem):
     number = models.CharField(_("nomor resmi"), max_length=20, blank=True)
     text = models.TextField(_("pertanyaan"))
     criterion = models.TextField(_("kriteria"), blank=True)
-    answer_type = models.CharField(_("jenis jawaban"), max_length=20, choices=AnswerType.choices)
+    answer_type = models.CharField(
+        _("jenis jawaban"),
+        max_length=30,
+        help_text=_("Jenis bawaan (ya_tidak, abc, abcd, abcde, persen, …) atau skala katalog."),
+    )
+    weight = models.DecimalField(
+        _("bobot dalam indikator"),
+        max_digits=7,
+        decimal_places=3,
+        default=Decimal(1),
+        help_text=_("Nilai indikator = rata-rata nilai pertanyaan tertimbang bobot ini × bobot."),
+    )
+    number_min = models.DecimalField(
+        _("angka terendah"), max_digits=9, decimal_places=4, null=True, blank=True
+    )
+    number_max = models.DecimalField(
+        _("angka tertinggi"), max_digits=9, decimal_places=4, null=True, blank=True
+    )
     value_rule = models.JSONField(
         _("aturan nilai"),
         default=dict,
         blank=True,
         help_text=_(
-            'Untuk jenis persentase dari isian, misalnya {"kind": "ratio", '
-            '"numerator": "n2", "denominator": "n1", "cap": 1, "if_zero_denominator": 0}.'
+            'Untuk jenis persentase dari isian, misalnya {"kind": "expression", '
+            '"expression": "0 if n1 == 0 else min(1, n2 / n1)"}.'
         ),
     )
 
@@ -311,7 +402,38 @@ class Question(CatalogItem):
 
     @property
     def has_options(self) -> bool:
-        return self.answer_type in OPTION_ANSWER_TYPES
+        return self.answer_type != AnswerType.PERSEN and not self.is_number
+
+    @property
+    def is_number(self) -> bool:
+        return self.number_max is not None
+
+    @property
+    def number_label(self) -> str:
+        """The label of a number answer's field: its type's name, or its range."""
+        if self.answer_type in NUMBER_ANSWER_TYPES:
+            return str(AnswerType(self.answer_type).label)
+        return _("Nilai (%(low)s–%(high)s)") % {
+            "low": _plain(self.number_min),
+            "high": _plain(self.number_max),
+        }
+
+    def clean(self) -> None:
+        """A rule an admin edits must stay within the expression language and name real inputs."""
+        super().clean()
+        if self.answer_type == AnswerType.PERSEN and self.pk:
+            keys = set(self.inputs.values_list("key", flat=True))
+            try:
+                problems = expressions.check(expressions.preset(self.value_rule or {}), keys)
+            except (expressions.ExpressionError, KeyError) as error:
+                problems = [str(error)]
+            if problems:
+                raise ValidationError({"value_rule": problems})
+
+
+def _plain(value) -> str:
+    number = Decimal(value or 0).normalize()
+    return format(number, "f")
 
 
 class QuestionOption(CatalogItem):
@@ -368,6 +490,8 @@ class QuestionInput(CatalogItem):
 
 
 class ThresholdKind(models.TextChoices):
+    """The threshold kinds every catalog knows; a catalog may declare more (`threshold_kinds:`)."""
+
     MIN_TOTAL = "min_total", _("Nilai total minimal")
     MIN_NODE = "min_node", _("Nilai minimal komponen/area/indikator")
     MIN_AREA_SHARE = "min_area_share", _("Persentase minimal setiap area")
@@ -389,7 +513,11 @@ class ThresholdRule(CatalogItem):
         verbose_name=_("kerangka"),
     )
     predicate = models.CharField(_("predikat"), max_length=10, choices=Predicate.choices)
-    kind = models.CharField(_("jenis"), max_length=30, choices=ThresholdKind.choices)
+    kind = models.CharField(
+        _("jenis"),
+        max_length=40,
+        help_text=_("Jenis bawaan (min_total, min_node, …) atau jenis yang dinyatakan katalog."),
+    )
     target = models.CharField(
         _("sasaran"),
         max_length=80,

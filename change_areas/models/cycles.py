@@ -8,6 +8,8 @@ dashboards never recompute scorecards.
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -16,7 +18,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from change_areas.models.catalog import Framework, Predicate, Question
@@ -27,10 +31,11 @@ class Stage(models.TextChoices):
     """The life of a unit's programme in one year (DESIGN §1)."""
 
     PEMBANGUNAN = "pembangunan", _("Pembangunan")
-    PENILAIAN_MANDIRI = "penilaian_mandiri", _("Penilaian mandiri")
+    # Stored value kept from before 5/2024 gave "mandiri" its own meaning (evaluasi
+    # Menuju WBK secara mandiri by an instansi); the unit's own layer is "penilaian unit".
+    PENILAIAN_MANDIRI = "penilaian_mandiri", _("Penilaian unit")
     PENILAIAN_PENDAHULUAN = "penilaian_pendahuluan", _("Penilaian pendahuluan")
     EVALUASI_TPI = "evaluasi_tpi", _("Evaluasi TPI")
-    PERBAIKAN = "perbaikan", _("Perbaikan oleh unit")
     PENGUSULAN = "pengusulan", _("Menunggu pengusulan ke TPN")
     EVALUASI_TPN = "evaluasi_tpn", _("Evaluasi TPN")
     KEPUTUSAN = "keputusan", _("Keputusan")
@@ -60,15 +65,63 @@ DASHBOARD_COLUMNS = (
 class Layer(models.TextChoices):
     """Who answered: the unit, the pre-assessor, the TPI, the TPN."""
 
-    SELF = "self", _("Penilaian mandiri unit")
+    SELF = "self", _("Penilaian unit")
     PRE = "pre", _("Penilaian pendahuluan")
     TPI = "tpi", _("Penilaian TPI")
     TPN = "tpn", _("Penilaian TPN")
 
 
+# When a layer's figures count as that layer's judgement (DESIGN §5: "a TPI score is
+# the TPI's, once given"): the unit's own at once; a reviewer layer — prefilled
+# with a copy of the layer before it when its review opens — only once its
+# reviewers have finalised it. Until then dashboards, calibration, the registry
+# and exports leave it out, and pages say the review is under way. The stored
+# dashboard columns (`tpi_total`, …) and `CycleAreaScore` rows of a layer are
+# written only once it counts (`services.cycle_refresh_summary`); readers of raw
+# answers filter with `counted_layer`.
+LAYER_FINAL_FIELD: dict[str, str | None] = {
+    "self": None,
+    "pre": "pre_passed_at",
+    "tpi": "tpi_finalised_at",
+    "tpn": "decided_at",
+}
+
+
+def counted_layer(layer: str, prefix: str = "") -> Q:
+    """The cycles whose `layer` counts (see LAYER_FINAL_FIELD); `prefix` reaches the cycle
+    from another model ("cycle__"). Q() for the unit's own layer."""
+    field = LAYER_FINAL_FIELD[layer]
+    return Q(**{f"{prefix}{field}__isnull": False}) if field else Q()
+
+
+def counted_rows(prefix: str = "cycle__", layer_field: str = "layer") -> Q:
+    """Rows of any layer (answers, area scores) whose layer counts on their cycle."""
+    condition = Q(pk__in=[])
+    for layer in LAYER_FINAL_FIELD:
+        condition |= Q(**{layer_field: layer}) & counted_layer(layer, prefix)
+    return condition
+
+
+# A layer's name where space is short (a column, a label beside a figure).
+LAYER_SHORT_LABELS = {
+    "self": pgettext_lazy("layer", "Unit"),
+    "pre": _("Pendahuluan"),
+    "tpi": _("TPI"),
+    "tpn": _("TPN"),
+}
+
+
 class Decision(models.TextChoices):
     AWARDED = "diberikan", _("Predikat diberikan")
     NOT_AWARDED = "tidak_diberikan", _("Predikat tidak diberikan")
+
+
+class DecisionRoute(models.TextChoices):
+    """Who set the predicate, on what evaluation."""
+
+    TPN = "tpn", _("Keputusan Menteri atas evaluasi TPN")
+    MANDIRI = "mandiri", _("Evaluasi Menuju WBK secara mandiri oleh instansi (PermenPAN-RB 5/2024)")
+    PIMPINAN = "pimpinan", _("Penetapan pimpinan instansi (PermenPAN-RB 52/2014)")
 
 
 class Campaign(models.Model):
@@ -89,10 +142,39 @@ class Campaign(models.Model):
     fill_closes = models.DateField(_("pengisian ditutup"))
     review_opens = models.DateField(_("penilaian TPI dibuka"))
     review_closes = models.DateField(_("penilaian TPI ditutup"))
+    tpn_opens = models.DateField(_("evaluasi TPN dibuka"), null=True, blank=True)
+    tpn_closes = models.DateField(_("evaluasi TPN ditutup"), null=True, blank=True)
     pre_assessment = models.BooleanField(
         _("dengan penilaian pendahuluan"),
         default=False,
         help_text=_("Unit provinsi/eselon I menilai lebih dahulu sebelum TPI."),
+    )
+    proposal_closes = models.DateField(
+        _("batas pengusulan ke TPN"),
+        null=True,
+        blank=True,
+        help_text=_("31 Mei tahun kampanye kecuali TPN menetapkan lain (PermenPAN-RB 5/2024)."),
+    )
+    proposal_extension = models.TextField(
+        _("dasar perpanjangan batas pengusulan"),
+        blank=True,
+        help_text=_("Misalnya nomor surat TPN yang menetapkan waktu lain."),
+    )
+    early_review = models.BooleanField(
+        _("ajukan lebih awal, dinilai lebih awal"),
+        default=False,
+        help_text=_(
+            "Penilaian unit yang sudah diajukan langsung dapat dinilai TPI, tanpa menunggu "
+            "tanggal pembukaan penilaian TPI."
+        ),
+    )
+    coordinators_invite = models.BooleanField(
+        _("koordinator boleh mengundang orang baru"),
+        default=False,
+        help_text=_(
+            "Koordinator unit peserta dapat mengundang anggota tim yang belum memiliki akun; "
+            "tanpa ini hanya admin unit yang mengundang."
+        ),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -121,6 +203,15 @@ class Campaign(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("change_areas:campaign_detail", kwargs={"pk": self.pk})
+
+    @property
+    def proposal_deadline(self) -> datetime.date:
+        """31 May of the campaign's year unless the owner recorded another date. No query."""
+        return self.proposal_closes or default_proposal_deadline(self.year)
+
+    def windows(self) -> list[WindowDates]:
+        """Each window with its dates on this campaign. No query."""
+        return [window.dates_of(self) for window in WINDOWS.values()]
 
 
 class CycleQuerySet(models.QuerySet):
@@ -175,8 +266,17 @@ class Cycle(models.Model):
     fill_closes = models.DateField(_("pengisian ditutup"), null=True, blank=True)
     review_opens = models.DateField(_("penilaian TPI dibuka"), null=True, blank=True)
     review_closes = models.DateField(_("penilaian TPI ditutup"), null=True, blank=True)
+    proposal_closes = models.DateField(_("batas pengusulan ke TPN"), null=True, blank=True)
+    tpn_opens = models.DateField(_("evaluasi TPN dibuka"), null=True, blank=True)
+    tpn_closes = models.DateField(_("evaluasi TPN ditutup"), null=True, blank=True)
     pre_assessment = models.BooleanField(_("dengan penilaian pendahuluan"), default=False)
+    early_review = models.BooleanField(
+        _("ajukan lebih awal, dinilai lebih awal"),
+        default=False,
+        help_text=_("Setelah diajukan, TPI dapat menilai tanpa menunggu pembukaan penilaian TPI."),
+    )
     submitted_at = models.DateTimeField(_("diajukan ke TPI"), null=True, blank=True)
+    # The reviewer layer whose returned questions the unit has open now ("" when none).
     revision_layer = models.CharField(
         _("dikembalikan oleh lapis"), max_length=10, choices=Layer.choices, blank=True
     )
@@ -254,20 +354,88 @@ class Cycle(models.Model):
         return reverse("change_areas:cycle_overview", kwargs={"pk": self.pk})
 
     def summary(self, layer: str) -> dict:
-        """The stored scorecard summary of a layer ({} before any answer). No query."""
+        """The stored scorecard summary of a layer ({} before any answer). No query.
+
+        A reviewer layer's summary is its working state (its reviewers' pages show
+        it as provisional); what other readers show comes from `counted_summary`.
+        """
         return (self.summaries or {}).get(layer, {})
+
+    @property
+    def proposal_deadline(self) -> datetime.date:
+        """The last day a proposal to the TPN may be dated: 31 May unless set otherwise. No query."""
+        return self.proposal_closes or default_proposal_deadline(self.year)
+
+    def windows(self) -> list[WindowDates]:
+        """Each window with its dates on this cycle. No query."""
+        return [window.dates_of(self) for window in WINDOWS.values()]
+
+    def layer_counts(self, layer: str) -> bool:
+        """Whether the layer's figures count as its judgement (LAYER_FINAL_FIELD). No query."""
+        field = LAYER_FINAL_FIELD[layer]
+        return field is None or getattr(self, field) is not None
+
+    def counted_summary(self, layer: str) -> dict:
+        """The layer's summary once it counts, else {}. No query."""
+        return self.summary(layer) if self.layer_counts(layer) else {}
+
+
+def default_proposal_deadline(year: int) -> datetime.date:
+    """PermenPAN-RB 5/2024 Lampiran II Bab II: "paling lambat pada tanggal 31 Mei" each year."""
+    return datetime.date(year, 5, 31)
+
+
+# --------------------------------------------------------------------------
+# Windows: the date ranges in which a layer may be worked on. Campaigns and cycles carry
+# the same fields; a campaign's dates are copied to its cycles, and one unit's cycle may
+# have its own (an extension, recorded with its reason). A window is a key here, so more
+# (a proposal deadline) can be added as data.
+
+
+@dataclass(frozen=True)
+class Window:
+    key: str
+    label: str | Promise
+    layer: str | None  # the layer of answers the window opens (None: not a layer's window)
+    opens_field: str
+    closes_field: str
+
+    def dates_of(self, obj) -> WindowDates:
+        return WindowDates(self, getattr(obj, self.opens_field), getattr(obj, self.closes_field))
+
+
+@dataclass(frozen=True)
+class WindowDates:
+    window: Window
+    opens: datetime.date | None
+    closes: datetime.date | None
+
+
+WINDOWS: dict[str, Window] = {
+    window.key: window
+    for window in (
+        Window("fill", _("Penilaian unit"), "self", "fill_opens", "fill_closes"),
+        Window("review", _("Penilaian TPI"), "tpi", "review_opens", "review_closes"),
+        Window("tpn", _("Evaluasi TPN"), "tpn", "tpn_opens", "tpn_closes"),
+    )
+}
+WINDOW_OF_LAYER: dict[str, Window] = {w.layer: w for w in WINDOWS.values() if w.layer}
 
 
 EVENT_LABELS = {
     "cycle_open": _("Siklus dibuka"),
-    "self_assessment_start": _("Penilaian mandiri dimulai"),
-    "submit": _("Penilaian mandiri diajukan untuk dinilai"),
-    "return": _("Dikembalikan kepada unit untuk perbaikan"),
+    "window_change": _("Jadwal diubah"),
+    "self_assessment_start": _("Penilaian unit dimulai"),
+    "submit": _("Penilaian unit diajukan untuk dinilai"),
+    "return": _("Pertanyaan dikembalikan kepada unit untuk perbaikan"),
     "resubmit": _("Perbaikan diajukan kembali"),
     "pass_pre": _("Lulus penilaian pendahuluan"),
     "finalise_tpi": _("Penilaian TPI difinalkan"),
     "propose": _("Diusulkan ke TPN"),
     "decide": _("Keputusan TPN dicatat"),
+    "award": _("Predikat ditetapkan atas evaluasi TPN"),
+    "decline": _("Predikat tidak diberikan"),
+    "set_by_instansi": _("Menuju WBK ditetapkan oleh instansi"),
     "revoke": _("Predikat dicabut"),
 }
 

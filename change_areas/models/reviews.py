@@ -13,13 +13,23 @@ from change_areas.models.cycles import Cycle, Layer
 
 
 class ReviewStatus(models.TextChoices):
+    """Where one question stands in a reviewer layer's review (the rounds: `workflow.QUESTION_STATES`).
+
+    "Ditinjau" means the reviewer has looked at the question and settled its own
+    score; whether that score agrees with the unit's ("sesuai") or not
+    ("dikoreksi") is read from the two answers, not from this status.
+    """
+
     PENDING = "menunggu", _("Belum ditinjau")
-    ACCEPTED = "diterima", _("Diterima")
-    NEEDS_REVISION = "perlu_perbaikan", _("Perlu perbaikan")
-    REVISED = "diperbaiki", _("Sudah diperbaiki unit")
+    ACCEPTED = "diterima", _("Ditinjau")
+    NEEDS_REVISION = "perlu_perbaikan", _("Perlu perbaikan")  # marked; goes with the next return
+    RETURNED = "dikembalikan", _("Dikembalikan ke unit")  # with the unit, open for it
+    REVISED = "diperbaiki", _("Diperbaiki unit")  # resubmitted with a changed answer
+    UNCHANGED = "tidak_diubah", _("Diajukan ulang tanpa perubahan")
 
 
-OPEN_REVIEW_STATUSES = (ReviewStatus.PENDING, ReviewStatus.REVISED)
+# What waits for the reviewer's look: never reviewed, or back from the unit.
+OPEN_REVIEW_STATUSES = (ReviewStatus.PENDING, ReviewStatus.REVISED, ReviewStatus.UNCHANGED)
 
 
 class QuestionReview(models.Model):
@@ -52,7 +62,8 @@ class QuestionReview(models.Model):
                 fields=["cycle", "question", "layer"], name="review_one_per_question_and_layer"
             ),
             models.CheckConstraint(
-                condition=~models.Q(status="perlu_perbaikan") | ~models.Q(reason=""),
+                condition=~models.Q(status__in=["perlu_perbaikan", "dikembalikan"])
+                | ~models.Q(reason=""),
                 name="review_revision_needs_reason",
             ),
         ]
@@ -60,6 +71,112 @@ class QuestionReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle} {self.question.code} [{self.layer}] {self.status}"
+
+    @property
+    def is_returned(self) -> bool:
+        """Sent back to the unit and not resubmitted yet: the unit's answer is open."""
+        return self.status == ReviewStatus.RETURNED
+
+    @property
+    def is_reviewed(self) -> bool:
+        return self.status == ReviewStatus.ACCEPTED
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ReviewStatus.PENDING
+
+    @property
+    def is_marked(self) -> bool:
+        """Marked perlu perbaikan, to go with the next return."""
+        return self.status == ReviewStatus.NEEDS_REVISION
+
+
+class ReviewRound(models.Model):
+    """One return of questions to the unit by a reviewer layer: the round's number, who
+    sent it and when. The questions it returned are its `items`; the review goes on
+    meanwhile, and further rounds may follow."""
+
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="review_rounds", verbose_name=_("siklus")
+    )
+    layer = models.CharField(_("lapis"), max_length=10, choices=Layer.choices)
+    number = models.PositiveSmallIntegerField(_("putaran ke"))
+    note = models.TextField(_("catatan"), blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dikembalikan oleh"),
+    )
+    returned_at = models.DateTimeField(_("dikembalikan"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("putaran perbaikan")
+        verbose_name_plural = _("putaran perbaikan")
+        ordering = ["cycle", "layer", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "layer", "number"], name="review_round_number_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} [{self.layer}] #{self.number}"
+
+
+class RoundOutcome(models.TextChoices):
+    OPEN = "", _("Belum diajukan ulang")
+    REVISED = "diperbaiki", _("Diperbaiki")
+    UNCHANGED = "tidak_diubah", _("Tanpa perubahan")
+
+
+class ReturnedQuestion(models.Model):
+    """One question of a round: why it went back, the unit's answer then (`before`) and
+    when resubmitted (`after`), each as `selectors.answer_snapshot` writes it."""
+
+    round = models.ForeignKey(
+        ReviewRound, on_delete=models.CASCADE, related_name="items", verbose_name=_("putaran")
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="+", verbose_name=_("pertanyaan")
+    )
+    reason = models.TextField(_("alasan"))
+    before = models.JSONField(_("jawaban saat dikembalikan"), default=dict, blank=True)
+    after = models.JSONField(_("jawaban saat diajukan ulang"), null=True, blank=True)
+    outcome = models.CharField(
+        _("hasil"), max_length=20, choices=RoundOutcome.choices, default="", blank=True
+    )
+    resubmitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diajukan ulang oleh"),
+    )
+    resubmitted_at = models.DateTimeField(_("diajukan ulang"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pertanyaan yang dikembalikan")
+        verbose_name_plural = _("pertanyaan yang dikembalikan")
+        ordering = ["round__number", "question__order", "question__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "question"], name="returned_once_per_round")
+        ]
+        indexes = [models.Index(fields=["question", "outcome"])]
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.question.code}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.outcome == RoundOutcome.OPEN
+
+    @property
+    def is_revised(self) -> bool:
+        return self.outcome == RoundOutcome.REVISED
 
 
 class Comment(models.Model):

@@ -40,9 +40,9 @@ class BranchTally(models.Model):
 class CalibrationPair(models.TextChoices):
     """Two layers compared: the first's value against the second's."""
 
-    SELF_TPI = "self-tpi", _("Penilaian mandiri dibanding TPI")
+    SELF_TPI = "self-tpi", _("Penilaian unit dibanding TPI")
     TPI_TPN = "tpi-tpn", _("TPI dibanding TPN")
-    SELF_TPN = "self-tpn", _("Penilaian mandiri dibanding TPN")
+    SELF_TPN = "self-tpn", _("Penilaian unit dibanding TPN")
 
 
 class CalibrationTally(models.Model):

@@ -44,7 +44,20 @@ class WorkPlanItem(models.Model):
     )
     title = models.CharField(_("kegiatan"), max_length=255)
     description = models.TextField(_("uraian"), blank=True)
-    person_in_charge = models.CharField(_("penanggung jawab"), max_length=200, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("penanggung jawab"),
+        help_text=_("Anggota tim yang mengerjakan kegiatan ini; ia yang diingatkan."),
+    )
+    # Kept for activities whose person in charge is no member of the team (or was typed
+    # before people could be chosen and matched nobody).
+    person_in_charge = models.CharField(
+        _("penanggung jawab di luar tim"), max_length=200, blank=True
+    )
     start_date = models.DateField(_("mulai"), null=True, blank=True)
     due_date = models.DateField(_("tenggat"), null=True, blank=True)
     status = models.CharField(
@@ -75,6 +88,12 @@ class WorkPlanItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def person_label(self) -> str:
+        """Who is in charge, as pages show it: the member, else the name typed. No query
+        when `assignee` was loaded."""
+        return str(self.assignee) if self.assignee_id else self.person_in_charge
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from change_areas import scoring, selectors, tallies
 from change_areas.models import (
@@ -20,6 +20,7 @@ from change_areas.models import (
     FrameworkKind,
     Layer,
 )
+from change_areas.models.cycles import default_proposal_deadline
 from change_areas.services.history import event
 from lib.writes import record
 from units import access
@@ -106,6 +107,11 @@ def campaign_open(
     kinds=CAMPAIGN_DEFAULT_KINDS,
     pre_assessment: bool = False,
     target: str = "wbk",
+    proposal_closes: datetime.date | None = None,
+    tpn_opens: datetime.date | None = None,
+    tpn_closes: datetime.date | None = None,
+    early_review: bool = False,
+    coordinators_invite: bool = False,
 ) -> tuple[Campaign, int, int]:
     """Open `framework`/`year` for every active unit of the given kinds below `root`.
 
@@ -118,8 +124,14 @@ def campaign_open(
     if framework.kind != FrameworkKind.LKE:
         raise ValidationError(_("Kampanye memerlukan kerangka dengan LKE."))
     _check_windows(fill_opens, fill_closes, review_opens, review_closes)
+    proposal_closes = proposal_closes or default_proposal_deadline(year)
+    if tpn_opens and tpn_closes and tpn_closes < tpn_opens:
+        raise ValidationError(
+            _("Tanggal penutupan evaluasi TPN harus sesudah tanggal pembukaannya.")
+        )
     campaign = Campaign(
         name=name,
+        proposal_closes=proposal_closes,
         root=root,
         framework=framework,
         year=year,
@@ -127,7 +139,11 @@ def campaign_open(
         fill_closes=fill_closes,
         review_opens=review_opens,
         review_closes=review_closes,
+        tpn_opens=tpn_opens,
+        tpn_closes=tpn_closes,
         pre_assessment=pre_assessment,
+        early_review=early_review,
+        coordinators_invite=coordinators_invite,
         created_by=by,
     )
     campaign.full_clean()
@@ -152,7 +168,11 @@ def campaign_open(
             fill_closes=fill_closes,
             review_opens=review_opens,
             review_closes=review_closes,
+            proposal_closes=proposal_closes,
+            tpn_opens=tpn_opens,
+            tpn_closes=tpn_closes,
             pre_assessment=pre_assessment,
+            early_review=early_review,
             created_by=by,
             summaries={Layer.SELF: empty},
         )
@@ -174,6 +194,41 @@ def campaign_open(
     return campaign, len(created), len(units) - len(created)
 
 
+@transaction.atomic
+def campaign_set_proposal_deadline(
+    *, campaign: Campaign, proposal_closes: datetime.date, basis: str, by
+) -> Campaign:
+    """Move the campaign's proposal deadline (the TPN may set another than 31 May,
+    PermenPAN-RB 5/2024), for the campaign and its cycles; the basis is kept in history.
+
+    The campaign owner does it: ADMINISTER on the campaign's root unit.
+    """
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if by is not None:
+        access.check(by, campaign.root, Perm.ADMINISTER)
+    basis = basis.strip()
+    if not basis:
+        raise ValidationError(
+            _("Tuliskan dasar perubahan batas pengusulan (misalnya nomor surat TPN).")
+        )
+    if proposal_closes.year != campaign.year:
+        raise ValidationError(
+            _("Batas pengusulan harus jatuh pada tahun kampanye (%(year)s).")
+            % {"year": campaign.year}
+        )
+    campaign.proposal_closes = proposal_closes
+    campaign.proposal_extension = basis
+    campaign.full_clean()
+    record(campaign, by=by, reason=f"campaign_set_proposal_deadline {proposal_closes}: {basis}")
+    campaign.save(update_fields=["proposal_closes", "proposal_extension"])
+    cycles = list(Cycle.objects.filter(campaign=campaign))
+    for cycle in cycles:
+        cycle.proposal_closes = proposal_closes
+        record(cycle, by=by, reason=f"campaign_set_proposal_deadline {proposal_closes}")
+    bulk_update_with_history(cycles, Cycle, ["proposal_closes"], batch_size=500, default_user=by)
+    return campaign
+
+
 def cycle_refresh_summary(
     *,
     cycle: Cycle,
@@ -182,30 +237,40 @@ def cycle_refresh_summary(
     card: scoring.Scorecard | None = None,
 ) -> scoring.Scorecard:
     """Recompute the layer's scorecard (or take `card`, just computed) and store its summary
-    on the cycle, the area rows that changed, and (last, as the rows above the unit are
-    shared) the tallies of the units above it. Four queries with `card`."""
+    on the cycle.
+
+    The summary (JSON) is always the layer's working state. The dashboard columns
+    (`<layer>_total`, …) and the per-area rows are the figures others read, so
+    they are written only once the layer counts (`Cycle.layer_counts`): before a
+    reviewer layer is final they stay empty. Last, as the rows above the unit are
+    shared, the tallies of the units above it follow (`tallies.refresh/add`, which
+    read only what counts). Four queries with `card` for the unit's own layer.
+    """
     card = card or selectors.scorecard(cycle, layer, spec=spec)
-    before = cycle.summary(layer).get("areas")
+    # The unit's own layer always counts, so its area rows are its stored summary's areas
+    # and only those that changed are written. A reviewer layer's rows appear and go with
+    # its finalisation: they are replaced whole.
+    before = cycle.summary(layer).get("areas") if layer == Layer.SELF else None
     summaries = dict(cycle.summaries or {})
     summaries[layer] = selectors.summary_of(card)
     cycle.summaries = summaries
     fields = ["summaries"]
+    counts = cycle.layer_counts(layer)
     if layer in (Layer.SELF, Layer.TPI, Layer.TPN):
-        setattr(cycle, f"{layer}_total", Decimal(str(round(card.total, 4))))
-        setattr(cycle, f"{layer}_completeness", Decimal(str(round(card.completeness, 4))))
-        setattr(cycle, f"{layer}_wbk_eligible", card.eligibility["wbk"].eligible)
-        setattr(cycle, f"{layer}_wbbm_eligible", card.eligibility["wbbm"].eligible)
-        fields += [
-            f"{layer}_total",
-            f"{layer}_completeness",
-            f"{layer}_wbk_eligible",
-            f"{layer}_wbbm_eligible",
-        ]
+        values = {
+            f"{layer}_total": Decimal(str(round(card.total, 4))),
+            f"{layer}_completeness": Decimal(str(round(card.completeness, 4))),
+            f"{layer}_wbk_eligible": card.eligibility["wbk"].eligible,
+            f"{layer}_wbbm_eligible": card.eligibility["wbbm"].eligible,
+        }
+        for name, value in values.items():
+            setattr(cycle, name, value if counts else None)
+        fields += list(values)
     difference = tallies.refresh(cycle)
     fields.append("tallied")
     Cycle.objects.filter(pk=cycle.pk).update(**{name: getattr(cycle, name) for name in fields})
     if before is None:
-        _store_area_scores([cycle], layer, summaries[layer])
+        _store_area_scores([cycle], layer, summaries[layer] if counts else {})
     else:
         _update_area_scores(cycle, layer, before, summaries[layer].get("areas", {}))
     tallies.add(cycle, difference)

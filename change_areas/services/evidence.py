@@ -111,10 +111,18 @@ def evidence_upload(
     description: str = "",
     by=None,
 ) -> Evidence:
-    """Store an uploaded document for the unit, checked by content and size."""
+    """Store an uploaded document for the unit, checked by content and size.
+
+    The same bytes uploaded again are recognised: the unit's document that already
+    holds them is returned (its `reused` is True) and no second one is made.
+    """
     if by is not None:
         access.check(by, unit, Perm.EDIT_SELF)
     blob = _store_blob(uploaded_file)
+    existing = Evidence.objects.filter(unit=unit, blob=blob).order_by("pk").first()
+    if existing is not None:
+        existing.reused = True
+        return existing
     evidence = Evidence(
         unit=unit,
         title=title.strip() or Path(uploaded_file.name or "").stem or _("Bukti dukung"),
@@ -128,6 +136,7 @@ def evidence_upload(
     evidence.full_clean()
     record(evidence, by=by, reason="evidence_upload")
     evidence.save()
+    evidence.reused = False
     return evidence
 
 
@@ -164,6 +173,10 @@ def answer_evidence_set(
         if not editable:
             raise PermissionDenied(reason)
     answer, _created = Answer.objects.get_or_create(cycle=cycle, question=question, layer=layer)
+    if attach and answer.evidence.filter(pk=evidence.pk).exists():
+        raise ValidationError(
+            _("“%(title)s” sudah terlampir pada pertanyaan ini.") % {"title": evidence.title}
+        )
     record(answer, by=by, reason="answer_evidence_attach" if attach else "answer_evidence_detach")
     if attach:
         answer.evidence.add(evidence)

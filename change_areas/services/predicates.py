@@ -11,7 +11,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from change_areas import selectors
-from change_areas.models import Cycle, CycleEvent, PredicateAward
+from change_areas.models import (
+    Cycle,
+    CycleEvent,
+    DecisionRoute,
+    MandiriDesignation,
+    PredicateAward,
+)
 from lib.writes import record
 from units import access
 from units.access import Perm
@@ -28,7 +34,13 @@ def predicate_award(
     decree_date: datetime.date | None,
     by,
     cycle: Cycle | None = None,
+    decided_by=None,
+    route: str = DecisionRoute.TPN,
+    basis: str = "",
+    override_reason: str = "",
 ) -> PredicateAward:
+    """Record an awarded predicate. `by` a person: only national admins; the workflow's
+    moves (TPN decision, evaluasi mandiri) call it as the system with `decided_by`."""
     if by is not None and not by.is_superuser:
         raise PermissionDenied(_("Predikat dicatat oleh TPN atau admin nasional."))
     if not decree_number.strip() or decree_date is None:
@@ -43,7 +55,8 @@ def predicate_award(
         PredicateAward.objects.filter(
             unit=unit,
             revoked_on__isnull=False,
-            revoked_on__gt=decree_date - datetime.timedelta(days=730),
+            revoked_on__lte=decree_date,
+            revoked_on__gt=decree_date - datetime.timedelta(days=2 * selectors.DAYS_PER_YEAR),
         )
         .order_by("-revoked_on")
         .first()
@@ -62,9 +75,17 @@ def predicate_award(
         decree_number=decree_number.strip(),
         decree_date=decree_date,
         cycle=cycle,
+        decided_by=decided_by or by,
+        route=route,
+        basis=basis,
+        override_reason=override_reason,
     )
     award.full_clean()
-    record(award, by=by, reason="predicate_award")
+    record(
+        award,
+        by=by or decided_by,
+        reason="predicate_award" + (f": {override_reason}" if override_reason else ""),
+    )
     award.save()
     return award
 
@@ -99,3 +120,37 @@ def predicate_revoke(
             cycle_id=award.cycle_id, action="revoke", note=award.revocation_reason, actor=by
         )
     return award
+
+
+@transaction.atomic
+def mandiri_designation_add(
+    *,
+    instansi: Unit,
+    decree_number: str,
+    decree_date: datetime.date | None,
+    valid_from: int,
+    valid_until: int | None = None,
+    note: str = "",
+    by,
+) -> MandiriDesignation:
+    """Record the Menteri's designation of an instansi that may evaluate Menuju WBK itself
+    (PermenPAN-RB 5/2024 Lampiran II Bab II B). National admins only, like awards."""
+    if by is not None and not by.is_superuser:
+        access.check(by, instansi, Perm.NATIONAL)
+    if instansi.depth != 1:
+        raise ValidationError(_("Evaluasi mandiri ditetapkan untuk instansi (unit teratas)."))
+    if not decree_number.strip() or decree_date is None:
+        raise ValidationError(_("Nomor dan tanggal keputusan Menteri wajib diisi."))
+    designation = MandiriDesignation(
+        instansi=instansi,
+        decree_number=decree_number.strip(),
+        decree_date=decree_date,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        note=note.strip(),
+        recorded_by=by,
+    )
+    designation.full_clean()
+    record(designation, by=by, reason="mandiri_designation_add")
+    designation.save()
+    return designation

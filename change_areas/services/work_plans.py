@@ -8,9 +8,12 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Avg
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from change_areas import notifications, selectors
 from change_areas.models import (
     Cycle,
     Evidence,
@@ -46,8 +49,14 @@ def work_plan_item_save(
     item = item or WorkPlanItem(cycle=cycle, created_by=by)
     if item.cycle_id != cycle.pk:
         raise ValidationError(_("Kegiatan ini milik siklus lain."))
+    previous_assignee = item.assignee_id
     for name, value in fields.items():
         setattr(item, name, value)
+    if item.assignee_id and item.assignee not in selectors.team_members(cycle):
+        raise ValidationError(
+            _("%(person)s bukan anggota tim %(unit)s.")
+            % {"person": item.assignee, "unit": cycle.unit}
+        )
     if item.area.framework_id != cycle.work_plan_framework_id:
         raise ValidationError(_("Area harus berasal dari kerangka rencana kerja siklus ini."))
     if item.status == WorkPlanStatus.DONE:
@@ -58,6 +67,28 @@ def work_plan_item_save(
     record(item, by=by, reason="work_plan_item_save")
     item.save()
     _refresh_work_plan_percent(cycle)
+    if item.assignee_id and item.assignee_id != previous_assignee:
+        notifications.notify(
+            [item.assignee],
+            verb="assignment",
+            subject=_("Kegiatan baru: %(title)s") % {"title": item.title},
+            message=(
+                _(
+                    "Anda penanggung jawab kegiatan “%(title)s” (%(unit)s %(year)s), tenggat %(date)s."
+                )
+                if item.due_date
+                else _("Anda penanggung jawab kegiatan “%(title)s” (%(unit)s %(year)s).")
+            )
+            % {
+                "title": item.title,
+                "unit": cycle.unit,
+                "year": cycle.year,
+                "date": date_format(item.due_date, "DATE_FORMAT") if item.due_date else "",
+            },
+            url=reverse("change_areas:work_plan", kwargs={"pk": cycle.pk}) + f"#kegiatan-{item.pk}",
+            cycle=cycle,
+            exclude=by,
+        )
     return item
 
 

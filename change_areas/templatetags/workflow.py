@@ -14,3 +14,10 @@ def stage_tone(stage: str) -> str:
     """The badge class of a stage (" warning" while the unit revises, " ok" once decided)."""
     tone = workflow.tone(stage)
     return f" {tone}" if tone else ""
+
+
+@register.filter
+def review_tone(review) -> str:
+    """The badge class of a question's review status (its row of QUESTION_STATES)."""
+    state = workflow.question_state(review)
+    return state.tone if state else "muted"

@@ -12,9 +12,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from change_areas import forms, scopes, services, workflow
-from change_areas.models import Campaign, Cycle, Stage
+from change_areas.models import Campaign, Cycle, Layer, Stage
 from units import access
 from units.access import Perm, signed_in, unit_permission
 from units.models import Unit
@@ -73,11 +74,107 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 @unit_permission(Perm.VIEW, scope=scopes.CAMPAIGN)
 def campaign_detail(request: HttpRequest, campaign: Campaign) -> HttpResponse:
+    """The campaign's units with their stage, scores and how far each is, its windows, and
+    for its owners (administrators of its root) the form that changes them; a reminder for
+    a lagging unit's team for those who manage its people."""
     cycles = Cycle.objects.filter(campaign=campaign).select_related("unit").order_by("unit__path")
     page = Paginator(cycles, 100).get_page(request.GET.get("halaman"))
+    owner = access.can(request.user, campaign.root, Perm.ADMINISTER)
     return render(
-        request, "change_areas/campaign_detail.html", {"campaign": campaign, "page": page}
+        request,
+        "change_areas/campaign_detail.html",
+        _detail_context(request.user, campaign, page, owner=owner),
     )
+
+
+@unit_permission(Perm.ADMINISTER, scope=scopes.CAMPAIGN)
+@require_POST
+def campaign_deadline(request: HttpRequest, campaign: Campaign) -> HttpResponse:
+    """The campaign owner moves the proposal deadline, with the TPN's basis on record."""
+    form = forms.ProposalDeadlineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.campaign_set_proposal_deadline(
+                campaign=campaign, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Batas pengusulan diubah untuk semua siklus kampanye ini."))
+    else:
+        for field_errors in form.errors.values():
+            for message in field_errors:
+                messages.error(request, message)
+    return redirect(campaign)
+
+
+@unit_permission(Perm.ADMINISTER, scope=scopes.CAMPAIGN)
+@require_POST
+def campaign_schedule(request: HttpRequest, campaign: Campaign) -> HttpResponse:
+    """The owner changes the campaign's windows and options; every unit that follows the
+    campaign's dates moves with it, and the people affected are told."""
+    form = forms.CampaignScheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            campaign, moved = services.campaign_update(
+                campaign=campaign, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Jadwal kampanye disimpan; %(count)d siklus unit ikut berubah dan timnya diberi tahu."
+                )
+                % {"count": moved},
+            )
+            return redirect(campaign)
+    cycles = Cycle.objects.filter(campaign=campaign).select_related("unit").order_by("unit__path")
+    page = Paginator(cycles, 100).get_page(1)
+    return render(
+        request,
+        "change_areas/campaign_detail.html",
+        _detail_context(request.user, campaign, page, owner=True, form=form),
+        status=400,
+    )
+
+
+def _detail_context(user, campaign: Campaign, page, *, owner: bool, form=None) -> dict:
+    """The campaign page: its cycles with how far each is, and for its owners the schedule
+    and the deadline forms."""
+    for cycle in page.object_list:
+        summary = cycle.summary(Layer.SELF)
+        cycle.unanswered = max(0, summary.get("questions", 0) - summary.get("answered", 0))
+        cycle.unit_turn = cycle.stage in workflow.unit_turn_stages()
+    if owner and form is None:
+        form = forms.CampaignScheduleForm(
+            initial={
+                name: getattr(campaign, name)
+                for name in (*services.WINDOW_FIELDS, *services.CAMPAIGN_OPTIONS)
+            }
+        )
+    return {
+        "campaign": campaign,
+        "page": page,
+        "owner": owner,
+        "can_nudge": access.can(user, campaign.root, Perm.MANAGE_TEAM),
+        "form": form if owner else None,
+        "deadline_form": forms.ProposalDeadlineForm(
+            initial={"proposal_closes": campaign.proposal_closes}
+        )
+        if owner
+        else None,
+    }
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 def _administered_instansi(user) -> list[Unit]:

@@ -4,19 +4,23 @@ the cycle's catalog, and the way back to a question after a plain form."""
 
 from __future__ import annotations
 
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from change_areas import selectors, services, workflow
+from change_areas import forms, selectors, services, workflow
 from change_areas.models import (
+    LAYER_SHORT_LABELS,
     Answer,
     Area,
     ComponentKind,
     Cycle,
     Layer,
     Question,
+    QuestionReview,
     ReviewStatus,
 )
 from units import access
@@ -108,11 +112,11 @@ def question_cards(indicator_view):
 
 
 def lock_unreturned(cycle: Cycle, cards) -> None:
-    """While the unit revises, only the questions returned to it stay open."""
-    if not cycle.revision_layer:
+    """While the unit holds returned questions, only those are open for it."""
+    if not workflow.has_open_returns(cycle):
         return
     for card in cards:
-        card.editable = bool(card.review and card.review.status == ReviewStatus.NEEDS_REVISION)
+        card.editable = bool(card.review and card.review.is_returned)
 
 
 def own_page(request: HttpRequest, cycle: Cycle, fallback: str) -> str:
@@ -163,6 +167,26 @@ def posted_version(request: HttpRequest) -> int | None:
         return None
 
 
+def moved_figures(summary: dict, question: Question) -> list[tuple[str, float | None]]:
+    """The (HTML id, value) of the indicator figures and the part figure that an answer to
+    `question` moves, read from a stored summary. Needs the question's indicator."""
+    indicator = question.indicator
+    figures = []
+    for code in filter(None, [indicator.code, getattr(indicator.parent, "code", None)]):
+        figures.append(
+            (
+                f"ind-{code.replace('.', '-')}",
+                summary.get("indicators", {}).get(code, {}).get("value"),
+            )
+        )
+    if indicator.part_id:
+        code = indicator.part.code
+        figures.append(
+            (f"part-{code.replace('.', '-')}", summary.get("parts", {}).get(code, {}).get("value"))
+        )
+    return figures
+
+
 def question_fragment(
     request: HttpRequest,
     cycle: Cycle,
@@ -172,7 +196,7 @@ def question_fragment(
     saved_answer: Answer | None = None,
     **extra,
 ) -> HttpResponse:
-    """The question card of the layer and its area's score, swapped in by htmx.
+    """The question card of the layer, and out of band every figure the answer moves.
 
     After a save, `saved_answer` (whose `cycle` is the cycle as the save left it)
     spares reading both again.
@@ -185,11 +209,13 @@ def question_fragment(
         cycle = Cycle.objects.select_related("unit", "framework").get(pk=cycle.pk)
     area = question.indicator.area
     if layer == Layer.SELF:
+        shown = workflow.shown_review_layer(cycle)
         card = question_views(
             cycle,
             question,
             Layer.SELF,
-            review_layer=workflow.shown_review_layer(cycle),
+            review_layer=shown,
+            rounds_layer=shown,
             answers=answers,
         )
         lock_unreturned(cycle, [card])
@@ -200,20 +226,39 @@ def question_fragment(
             "edit_reason": reason,
             # `node`: the name the page's area_summary partial reads its figures from
             "node": cycle.summary(Layer.SELF).get("areas", {}).get(area.code, {}),
+            "summary": cycle.summary(Layer.SELF),
+            "oob_figures": moved_figures(cycle.summary(Layer.SELF), question),
+            "moves": workflow.allowed(cycle, request.user),
         }
         template = "change_areas/area_page.html#question_update"
     else:
         marks = layer if layer in workflow.MARKING_LAYERS else None
-        card = question_views(cycle, question, layer, review_layer=marks, answers=answers)
+        card = question_views(
+            cycle, question, layer, review_layer=marks, rounds_layer=marks, answers=answers
+        )
         card.counterpart = selectors.question_views(cycle, [question], Layer.SELF)[question.code]
         editable, _reason = workflow.layer_edit_state(cycle, layer, request.user)
         context = {
             "q": card,
             "layer": layer,
+            "layer_label": Layer(layer).label,
+            "layer_short": LAYER_SHORT_LABELS[layer],
+            "layer_final": cycle.layer_counts(layer),
             "review_editable": editable,
             "marks": bool(marks),
             "layer_node": cycle.summary(layer).get("areas", {}).get(area.code, {}),
             "self_node": cycle.summary(Layer.SELF).get("areas", {}).get(area.code, {}),
+            "layer_summary": cycle.summary(layer),
+            "self_summary": cycle.summary(Layer.SELF),
+            "counts": review_counts(cycle, marks) if marks else {},
+            "oob_figures": moved_figures(cycle.summary(layer), question),
+            "moves": workflow.allowed(cycle, request.user),
+            # the page the card sits on, for the actions swapped out of band with it
+            "current": area_page_code(question),
+            "page_path": reverse(
+                "change_areas:review",
+                kwargs={"pk": cycle.pk, "layer": layer, "area_code": area_page_code(question)},
+            ),
         }
         template = "change_areas/review_area.html#question_update"
     context.update(
@@ -226,3 +271,38 @@ def question_fragment(
         }
     )
     return render(request, template, context)
+
+
+def review_counts(cycle: Cycle, layer: str) -> dict[str, int]:
+    """How many questions of the layer's review stand in each status, and in all. One query."""
+    counts = {status: 0 for status in ReviewStatus.values}
+    for row in (
+        QuestionReview.objects.filter(cycle=cycle, layer=layer)
+        .values("status")
+        .annotate(n=Count("pk"))
+    ):
+        counts[row["status"]] = row["n"]
+    counts["total"] = sum(counts.values())
+    return counts
+
+
+def attach_item_forms(
+    cycle: Cycle, items: list, *, can_edit: bool, bound: dict | None = None
+) -> None:
+    """Mark overdue items and give each a progress form with ids of its own (one query).
+
+    `bound` maps an item's id to the form a person just sent with errors: it is shown
+    again, with what they typed and why it was refused.
+    """
+    today = timezone.localdate()
+    choices = forms.evidence_choices_for(cycle.unit) if can_edit and items else []
+    for item in items:
+        item.overdue = item.is_overdue(today)
+        item.progress_form = (
+            (bound or {}).get(item.pk)
+            or forms.ProgressEntryForm(
+                unit=cycle.unit, evidence_choices=choices, auto_id=f"p{item.pk}_%s"
+            )
+            if can_edit
+            else None
+        )

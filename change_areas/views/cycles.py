@@ -7,11 +7,22 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from change_areas import forms, scopes, scoring, selectors, services, workflow
-from change_areas.models import ComponentKind, Cycle, Layer, Prerequisite, Question, WorkPlanItem
+from change_areas import forms, notifications, scopes, scoring, selectors, services, workflow
+from change_areas.models import (
+    ComponentKind,
+    Cycle,
+    Layer,
+    Predicate,
+    Prerequisite,
+    Question,
+    Recommendation,
+    WorkPlanItem,
+    counted_rows,
+)
 from change_areas.views import common
 from units import access
 from units.access import Perm, unit_permission
@@ -73,6 +84,9 @@ def cycle_overview(request: HttpRequest, cycle: Cycle) -> HttpResponse:
         for area in context["nav_areas"]
     ]
     checks = selectors.prerequisite_checklist(cycle)
+    returned = selectors.returned_questions(cycle, list(workflow.returned_reviews(cycle).values()))
+    for row in returned:
+        row.url = common.back_to_question(cycle, row.review.question)
     context.update(
         {
             "pengungkit": [
@@ -82,11 +96,60 @@ def cycle_overview(request: HttpRequest, cycle: Cycle) -> HttpResponse:
             "checks": checks,
             "checks_unmet": sum(1 for check in checks if check.met is not True),
             "overdue": WorkPlanItem.objects.filter(cycle=cycle).overdue().count(),
-            "returned": list(workflow.returned_reviews(cycle).values()),
+            "returned": returned,
+            "returned_unchanged": [row.review.question.code for row in returned if row.unchanged],
+            "unit_turn": cycle.stage in workflow.unit_turn_stages(),
+            "submitters": [str(person) for person in notifications.submitters(cycle)],
+            "open_recommendations": list(
+                Recommendation.objects.open()
+                .filter(counted_rows(), cycle__unit=cycle.unit, cycle__year__lte=cycle.year)
+                .select_related("cycle", "area")
+                .order_by("cycle__year", "due_date", "pk")[:11]
+            ),
             "events": list(cycle.events.select_related("actor").order_by("-created_at")[:8]),
         }
     )
+    context.update(_schedule_context(request, cycle))
     return render(request, "change_areas/cycle_overview.html", context)
+
+
+def _schedule_context(request: HttpRequest, cycle: Cycle, form=None) -> dict:
+    """The cycle's windows, who may move them, and for them the form. No query."""
+    owner = workflow.window_owner_unit(cycle)
+    may_move = access.can(request.user, owner, Perm.ADMINISTER)
+    return {
+        "windows": cycle.windows(),
+        "window_owners": workflow.window_owners(cycle),
+        "window_form": (form or forms.CycleWindowForm()) if may_move else None,
+        "today": timezone.localdate(),
+    }
+
+
+@unit_permission(Perm.ADMINISTER, scope=scopes.CYCLE_WINDOWS)
+@require_POST
+def cycle_window(request: HttpRequest, cycle: Cycle) -> HttpResponse:
+    """The campaign's owner moves one unit's window (extends it, opens it early), with why."""
+    form = forms.CycleWindowForm(request.POST)
+    if form.is_valid():
+        try:
+            services.cycle_window_change(cycle=cycle, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for name, errors in error.error_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("Jadwal unit ini diubah; tim unit dan penilainya diberi tahu.")
+            )
+            return redirect(cycle)
+    for field, errors in form.errors.items():
+        for error in errors:
+            messages.error(
+                request, error if field == "__all__" else f"{form[field].label}: {error}"
+            )
+    return redirect(f"{cycle.get_absolute_url()}#jadwal")
 
 
 @unit_permission(Perm.VIEW, scope=scopes.CYCLE)
@@ -126,51 +189,61 @@ def prerequisites(request: HttpRequest, cycle: Cycle) -> HttpResponse:
 
 @unit_permission(Perm.VIEW, scope=scopes.CYCLE)
 def gap_planner(request: HttpRequest, cycle: Cycle) -> HttpResponse:
-    """The questions whose improvement adds the most points toward the target."""
+    """Which questions to improve, in order, until every rule of the chosen predicate holds
+    (`scoring.plan`), then what else adds points. The failing rules it plans toward are
+    those of the eligibility check on the same answers."""
+    predicate = request.GET.get("predikat", "")
+    if predicate not in Predicate.values:
+        predicate = cycle.target
     spec = selectors.catalog_spec(cycle.framework)
-    card = selectors.scorecard(cycle, Layer.SELF, spec=spec)
-    gaps = scoring.gaps(spec, card)[:30]
+    held = selectors.held_predicates(cycle.unit)
+    card = selectors.scorecard(cycle, Layer.SELF, spec=spec, held=held)
+    plan = scoring.plan(spec, card, predicate, held_predicates=held)
+    planned = {step.question for step in plan.steps}
+    others = [gap for gap in scoring.gaps(spec, card) if gap.question not in planned][:20]
+    codes = planned | {gap.question for gap in others}
     questions = {
         q.code: q
-        for q in Question.objects.filter(
-            framework=cycle.framework, code__in=[g.question for g in gaps]
-        ).select_related("indicator__area__component")
+        for q in Question.objects.filter(framework=cycle.framework, code__in=codes).select_related(
+            "indicator__area__component"
+        )
     }
-    rows = [
-        {
-            "gap": gap,
-            "question": questions[gap.question],
-            "url": common.back_to_question(cycle, questions[gap.question]),
-        }
-        for gap in gaps
-    ]
-    target_rule = next(
-        (
-            rule
-            for rule in spec.thresholds
-            if rule.predicate == cycle.target and rule.kind == "min_total"
-        ),
-        None,
-    )
-    needed = (
-        max(0.0, target_rule.minimum - card.total) if target_rule and target_rule.minimum else 0.0
-    )
-    running = 0.0
-    for row in rows:
-        running += row["gap"].points
-        row["cumulative"] = running
-        row["reaches_target"] = (
-            needed > 0
-            and running + scoring.EPSILON >= needed
-            and running - row["gap"].points < needed
+    labels = {failure.rule: failure.label for failure in plan.failed}
+    running = card.total
+    steps = []
+    for number, step in enumerate(plan.steps, start=1):
+        running += step.points
+        steps.append(
+            {
+                "number": number,
+                "step": step,
+                "question": questions[step.question],
+                "url": common.back_to_question(cycle, questions[step.question]),
+                "rules": [labels.get(code, code) for code in step.rules],
+                "total": running,
+                "last": number == len(plan.steps) and plan.reaches,
+            }
         )
     context = common.cycle_context(request, cycle)
     context.update(
         {
-            "rows": rows,
+            "plan": plan,
+            "predicate": predicate,
+            "predicates": Predicate.choices,
             "card": card,
-            "needed": needed,
-            "target_minimum": target_rule.minimum if target_rule else None,
+            "steps": steps,
+            "others": [
+                {
+                    "gap": gap,
+                    "question": questions[gap.question],
+                    "url": common.back_to_question(cycle, questions[gap.question]),
+                }
+                for gap in others
+            ],
+            "eligibility": {
+                code: {"eligible": result.eligible, "failed": result.failed}
+                for code, result in card.eligibility.items()
+            },
         }
     )
     return render(request, "change_areas/gap_planner.html", context)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Prefetch, Q
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from change_areas import forms, scopes, services
-from change_areas.models import Evidence
+from change_areas.models import Answer, Area, Evidence, Layer
 from lib.files import stored_file_response
 from units import access
 from units.access import Perm, unit_permission
@@ -43,21 +43,50 @@ def evidence_library(request: HttpRequest, unit: Unit) -> HttpResponse:
             except ValidationError as error:
                 form.add_error("file", error)
             else:
-                messages.success(
-                    request,
-                    _("Bukti dukung “%(title)s” diunggah.") % {"title": evidence.title},
-                )
+                if evidence.reused:
+                    messages.info(
+                        request,
+                        _(
+                            "Berkas yang sama sudah ada di pustaka sebagai “%(title)s”; tidak diunggah dua kali."
+                        )
+                        % {"title": evidence.title},
+                    )
+                else:
+                    messages.success(
+                        request,
+                        _("Bukti dukung “%(title)s” diunggah.") % {"title": evidence.title},
+                    )
                 return redirect("change_areas:evidence_library", code=unit.code)
         status = 400
     query = request.GET.get("q", "").strip()[:100]
+    areas = list(
+        Area.objects.filter(framework__cycles__unit=unit, component__isnull=False, is_active=True)
+        .distinct()
+        .order_by("framework__code", "order")
+    )
+    area = request.GET.get("area", "")
     documents = (
         Evidence.objects.for_unit(unit)
         .select_related("blob", "uploaded_by")
-        .annotate(usage=Count("answers", distinct=True))
+        .prefetch_related(
+            Prefetch(
+                "answers",
+                Answer.objects.filter(layer=Layer.SELF)
+                .select_related("question__indicator__area", "cycle")
+                .order_by("-cycle__year", "question__order", "question__code"),
+                to_attr="uses",
+            )
+        )
         .order_by("-created_at", "-pk")
     )
     if query:
         documents = documents.filter(Q(title__icontains=query) | Q(description__icontains=query))
+    if area in {a.code for a in areas}:
+        documents = documents.filter(
+            answers__layer=Layer.SELF, answers__question__indicator__area__code=area
+        ).distinct()
+    else:
+        area = ""
     page = Paginator(documents, 50).get_page(request.GET.get("halaman"))
     return render(
         request,
@@ -68,6 +97,8 @@ def evidence_library(request: HttpRequest, unit: Unit) -> HttpResponse:
             "page": page,
             "form": form,
             "query": query,
+            "areas": areas,
+            "area": area,
             "can_edit": can_edit,
             "today": timezone.localdate(),
             "max_mb": settings.ZI_EVIDENCE_MAX_BYTES // 1_000_000,

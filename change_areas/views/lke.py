@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from change_areas import forms, scopes, selectors, services, workflow
 from change_areas.models import Cycle, Evidence, Layer, ProgressEntry, WorkPlanItem
-from change_areas.views import common, work_plans
+from change_areas.views import common
 from units.access import Perm, perm_by, unit_permission
 
 
@@ -22,23 +22,30 @@ from units.access import Perm, perm_by, unit_permission
 def area_page(request: HttpRequest, cycle: Cycle, area_code: str) -> HttpResponse:
     """One change area: its indicators and questions with the right control per answer type."""
     areas, title = common.areas_of(cycle, area_code)
-    return _area_page(request, cycle, areas, title=title, current=area_code)
+    return render_area_page(request, cycle, areas, title=title, current=area_code)
 
 
 @unit_permission(Perm.VIEW, scope=scopes.CYCLE)
 def hasil_page(request: HttpRequest, cycle: Cycle) -> HttpResponse:
     """The Hasil component: survey indices and capaian kinerja."""
     areas, title = common.areas_of(cycle, "hasil")
-    return _area_page(request, cycle, areas, title=title, current="hasil")
+    return render_area_page(request, cycle, areas, title=title, current="hasil")
 
 
-def _area_page(
-    request: HttpRequest, cycle: Cycle, areas: list, *, title: str, current: str
+def render_area_page(
+    request: HttpRequest,
+    cycle: Cycle,
+    areas: list,
+    *,
+    title: str,
+    current: str,
+    item_form=None,
+    status: int = 200,
 ) -> HttpResponse:
+    """An area page; `item_form` is a work-plan activity form sent with errors, shown again."""
     context = common.cycle_context(request, cycle)
-    sections = selectors.area_sections(
-        cycle, areas, review_layer=workflow.shown_review_layer(cycle)
-    )
+    shown = workflow.shown_review_layer(cycle)
+    sections = selectors.area_sections(cycle, areas, review_layer=shown, rounds_layer=shown)
     common.lock_unreturned(
         cycle,
         (
@@ -53,7 +60,7 @@ def _area_page(
     if cycle.work_plan_framework_id == cycle.framework_id:
         items = list(
             WorkPlanItem.objects.filter(cycle=cycle, area__in=areas)
-            .select_related("area")
+            .select_related("area", "assignee")
             .prefetch_related(
                 Prefetch(
                     "progress_entries",
@@ -61,7 +68,7 @@ def _area_page(
                 )
             )
         )
-    work_plans.attach_item_forms(cycle, items, can_edit=context["can_edit"])
+    common.attach_item_forms(cycle, items, can_edit=context["can_edit"])
     context.update(
         {
             "sections": sections,
@@ -69,13 +76,16 @@ def _area_page(
             "title": title,
             "current": current,
             "items": items,
-            "item_form": forms.WorkPlanItemForm(cycle=cycle, initial={"area": areas[0]})
-            if context["can_edit"] and cycle.work_plan_framework_id == cycle.framework_id
-            else None,
+            "item_form": item_form
+            or (
+                forms.WorkPlanItemForm(cycle=cycle, initial={"area": areas[0]})
+                if context["can_edit"] and cycle.work_plan_framework_id == cycle.framework_id
+                else None
+            ),
             "upload_form": forms.EvidenceUploadForm() if context["editable"] else None,
         }
     )
-    return render(request, "change_areas/area_page.html", context)
+    return render(request, "change_areas/area_page.html", context, status=status)
 
 
 # --------------------------------------------------------------------------
@@ -166,6 +176,7 @@ def answer_evidence(request: HttpRequest, cycle: Cycle, question_code: str) -> H
     """Attach a document from the library (or a new upload) to a question, or detach one."""
     question = common.question_of(cycle, question_code)
     errors: list[str] = []
+    notices: list[str] = []
     action = request.POST.get("action", "attach")
     try:
         if action == "upload":
@@ -182,6 +193,13 @@ def answer_evidence(request: HttpRequest, cycle: Cycle, question_code: str) -> H
                     description=form.cleaned_data["description"],
                     by=request.user,
                 )
+                if evidence.reused:
+                    notices.append(
+                        _(
+                            "Berkas yang sama sudah ada di pustaka sebagai “%(title)s”; dokumen itu yang dipakai."
+                        )
+                        % {"title": evidence.title}
+                    )
                 services.answer_evidence_set(
                     cycle=cycle, question=question, evidence=evidence, attach=True, by=request.user
                 )
@@ -202,9 +220,13 @@ def answer_evidence(request: HttpRequest, cycle: Cycle, question_code: str) -> H
     except ValidationError as error:
         errors = error.messages
     if request.htmx:
-        return common.question_fragment(request, cycle, question, Layer.SELF, errors=errors)
+        return common.question_fragment(
+            request, cycle, question, Layer.SELF, errors=errors, notices=notices
+        )
     for message in errors:
         messages.error(request, f"{question.code}: {message}")
+    for message in notices:
+        messages.info(request, f"{question.code}: {message}")
     if not errors:
         messages.success(request, _("Bukti dukung %(code)s diperbarui.") % {"code": question.code})
     return redirect(common.back_to_question(cycle, question))

@@ -11,10 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from change_areas import forms, scopes, services
-from change_areas.models import Area, Cycle, Layer, PredicateAward, QuestionReview
+from change_areas import forms, scopes, selectors, services
+from change_areas.models import Area, Cycle, Layer, PredicateAward
 from change_areas.views import common
-from lib.pdf import image_data_uri, render_pdf
 from units import access
 from units.access import Perm, unit_permission
 from units.models import Unit
@@ -51,30 +50,6 @@ def _check_may_see_review(cycle: Cycle, user) -> None:
         raise PermissionDenied(_("Nilai TPI dapat dilihat unit setelah penilaian TPI final."))
 
 
-def _changed_answers(cycle: Cycle, *, limit: int | None = None) -> list[dict]:
-    """Questions where the TPI's answer differs from the unit's, with the reviewer's notes. 3 queries."""
-    own = {a.question_id: a for a in cycle.answers.filter(layer=Layer.SELF)}
-    tpi = list(cycle.answers.filter(layer=Layer.TPI).select_related("question"))
-    reviews = {
-        r.question_id: r for r in QuestionReview.objects.filter(cycle=cycle, layer=Layer.TPI)
-    }
-    rows = []
-    for answer in sorted(tpi, key=lambda a: (a.question.order, a.question.code)):
-        mine = own.get(answer.question_id)
-        if mine and mine.value == answer.value and mine.option == answer.option and not answer.note:
-            continue
-        rows.append(
-            {
-                "question": answer.question,
-                "self": mine,
-                "tpi": answer,
-                "review": reviews.get(answer.question_id),
-                "difference": (float(answer.value or 0) - float(mine.value or 0)) if mine else None,
-            }
-        )
-    return rows[:limit] if limit else rows
-
-
 @unit_permission(Perm.VIEW, scope=scopes.CYCLE)
 def comparison(request: HttpRequest, cycle: Cycle) -> HttpResponse:
     """Self, TPI (and TPN) scores per area side by side, with the differences and both eligibilities."""
@@ -89,48 +64,18 @@ def comparison(request: HttpRequest, cycle: Cycle) -> HttpResponse:
             },
             "has_pre": bool(cycle.summary(Layer.PRE)),
             "has_tpn": bool(cycle.summary(Layer.TPN)),
-            "changed": _changed_answers(cycle, limit=200),
+            "changed": selectors.changed_answers(cycle, Layer.TPI, limit=200),
             "events": list(cycle.events.select_related("actor").order_by("created_at")),
         }
     )
     return render(request, "change_areas/comparison.html", context)
 
 
-@unit_permission(Perm.VIEW, scope=scopes.CYCLE)
-def tpi_report_pdf(request: HttpRequest, cycle: Cycle) -> HttpResponse:
-    """Laporan hasil evaluasi TPI: per-area comparison, changed questions, the reviewer's notes."""
-    _check_may_see_review(cycle, request.user)
-    rendered = render_pdf(
-        "pdf/tpi_report.html",
-        {
-            "cycle": cycle,
-            "unit": cycle.unit,
-            "logo": image_data_uri(cycle.unit.logo),
-            "rows": _comparison_rows(cycle),
-            "summaries": {layer: cycle.summary(layer) for layer in (Layer.SELF, Layer.TPI)},
-            "changed": _changed_answers(cycle),
-            "reviewers": sorted(
-                {
-                    str(e.actor)
-                    for e in cycle.events.select_related("actor")
-                    if e.action in ("finalise_tpi", "return") and e.actor
-                }
-            ),
-            "generated": timezone.localtime(),
-            "document_number": f"LHE-TPI-{cycle.unit.code}-{cycle.year}",
-        },
-        filename=f"laporan-tpi-{cycle.unit.code}-{cycle.year}.pdf",
-    )
-    response = HttpResponse(rendered.content, content_type=rendered.content_type)
-    response["Content-Disposition"] = f'inline; filename="{rendered.filename}"'
-    return response
-
-
 @unit_permission(Perm.VIEW)
 def predicate_timeline(request: HttpRequest, unit: Unit) -> HttpResponse:
     awards = list(
         PredicateAward.objects.for_unit(unit)
-        .select_related("cycle", "revoked_by")
+        .select_related("cycle", "revoked_by", "decided_by")
         .order_by("decree_date")
     )
     return render(

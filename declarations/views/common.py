@@ -62,9 +62,10 @@ def detail_context(request: HttpRequest, declaration: Declaration, **forms) -> d
         "can_manage": can_manage,
         "history": _history(declaration) if can_manage else [],
         "verification_url": documents.verification_url(declaration),
-        "key": signing.key_status()
+        "key": signing.key_status(declaration.unit)
         if can_manage and declaration.status == DeclarationStatus.FINAL
         else None,
+        "can_manage_keys": request.user.is_superuser,
     }
     if can_manage and declaration.is_draft:
         context["problems"] = services.completeness_problems(declaration)

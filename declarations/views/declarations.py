@@ -56,6 +56,13 @@ def declaration_list(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("halaman"))
     can_print = unit is not None and access.can(request.user, unit, Perm.ADMINISTER)
+    can_print_list = unit is None and (
+        request.user.is_superuser
+        or any(
+            Perm.ADMINISTER in access.ROLE_PERMS[m.role]
+            for m in access.memberships_of(request.user)
+        )
+    )
     return render(
         request,
         "declarations/declaration_list.html",
@@ -65,6 +72,7 @@ def declaration_list(request: HttpRequest) -> HttpResponse:
             "unit": unit,
             "can_create": can_print,
             "can_print": can_print,
+            "can_print_list": can_print_list and page.paginator.count > 0,
         },
     )
 
@@ -140,6 +148,7 @@ def declaration_create(request: HttpRequest, organiser: Unit) -> HttpResponse:
             "organiser": organiser,
             "creating": True,
             "placeholders": texts.placeholders_for(DeclarationKind.PAKTA_INTEGRITAS),
+            "placeholder_examples": texts.PLACEHOLDER_EXAMPLES,
         },
         status=status,
     )
@@ -304,6 +313,7 @@ def declaration_edit(request: HttpRequest, declaration: Declaration) -> HttpResp
             "creating": False,
             "conflict": conflict,
             "placeholders": texts.placeholders_for(DeclarationKind.PAKTA_INTEGRITAS),
+            "placeholder_examples": texts.PLACEHOLDER_EXAMPLES,
         },
         status=status,
     )

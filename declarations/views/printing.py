@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,9 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from declarations import printing, scopes
+from declarations.forms import DeclarationFilterForm
 from declarations.models import Declaration, PrintJob
 from lib.files import stored_file_response
-from units.access import Perm, unit_permission
+from units import access
+from units.access import Perm, signed_in, unit_permission
 from units.models import Unit
 
 
@@ -68,3 +71,29 @@ def print_job_download(request: HttpRequest, job: PrintJob) -> FileResponse:
     return stored_file_response(
         job.file, filename=job.file.name.rsplit("/", 1)[-1], content_type="application/zip"
     )
+
+
+@signed_in
+@require_POST
+def print_list(request: HttpRequest) -> HttpResponse:
+    """The main list's "Cetak semua (zip)": every declaration the list shows (same filters)
+    that the person administers, as one zip."""
+    form = DeclarationFilterForm(request.POST)
+    paths = [
+        m.unit.path
+        for m in access.memberships_of(request.user)
+        if Perm.ADMINISTER in access.ROLE_PERMS[m.role]
+    ]
+    if not paths and not request.user.is_superuser:
+        raise PermissionDenied(_("Mencetak pencanangan adalah tugas admin unit."))
+    queryset = form.filter(Declaration.objects.visible_to(request.user), unit=None)
+    if not request.user.is_superuser:
+        queryset = queryset.filter(unit__in=Unit.objects.within_paths(paths))
+    declarations = list(queryset.order_by("event_date", "pk").values_list("pk", flat=True))
+    if not declarations:
+        messages.error(request, _("Tidak ada pencanangan yang dapat Anda cetak di daftar ini."))
+        return redirect("declarations:list")
+    job = printing.print_job_start(
+        declarations=declarations, by=request.user, label=_("Pencanangan dari daftar")
+    )
+    return redirect(job)

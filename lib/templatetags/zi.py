@@ -80,3 +80,9 @@ def signed(value, decimals: int = 2) -> str:
     if round(number, decimals) < 0:
         return f"−{text}"
     return text
+
+
+@register.filter
+def dom_id(prefix: str, code) -> str:
+    """An HTML id for a catalog node: "ind"|dom_id:"A.MP.PMN.i" → ind-A-MP-PMN-i."""
+    return f"{prefix}-" + str(code).replace(".", "-")

@@ -179,13 +179,38 @@ def survey_averages(request: HttpRequest, survey: SatisfactionSurvey) -> HttpRes
 @require_POST
 def survey_publish(request: HttpRequest, survey: SatisfactionSurvey) -> HttpResponse:
     try:
-        services.survey_publish(survey=survey, by=request.user)
+        services.survey_publish(
+            survey=survey,
+            by=request.user,
+            small_sample_confirmed=request.POST.get("small_sample_confirmed") == "1",
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(
             request, _("Hasil SKM %(period)s dipublikasikan.") % {"period": survey.period_label}
         )
+    return redirect(survey.get_absolute_url())
+
+
+@unit_permission(Perm.EDIT_SELF, scope=scopes.SURVEY)
+@require_POST
+def survey_population(request: HttpRequest, survey: SatisfactionSurvey) -> HttpResponse:
+    """The period's population of service users, from which the sample is sized."""
+    form = forms.PopulationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.survey_set_population(
+                survey=survey, population=form.cleaned_data["population"], by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Populasi penerima layanan disimpan."))
+    else:
+        for field_errors in form.errors.values():
+            for message in field_errors:
+                messages.error(request, message)
     return redirect(survey.get_absolute_url())
 
 

@@ -9,17 +9,11 @@ from pypdf import PdfReader
 
 
 @pytest.fixture
-def browser_signing_key(settings, tmp_path):
-    from django.core.management import call_command
+def browser_signing_key(demo_world):
+    """The trial key a fresh `make run` creates."""
+    from declarations import keys
 
-    call_command(
-        "create_signing_key",
-        out=str(tmp_path / "k.p12"),
-        name="ZI Tracker Uji",
-        stdout=io.StringIO(),
-    )
-    settings.ZI_SIGNING_PKCS12_FILE = str(tmp_path / "k.p12")
-    settings.ZI_SIGNING_PKCS12_PASSWORD_FILE = str(tmp_path / "k.p12.password")
+    return keys.ensure_trial_key()
 
 
 def test_a_unit_admin_declares_signs_and_the_public_verifies(

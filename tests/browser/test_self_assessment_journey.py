@@ -32,7 +32,7 @@ def test_staff_answers_an_area_attaches_a_pdf_and_logs_progress(
     login("staf", demo_world.DEMO_PASSWORD)
     page.get_by_role("link", name="BPS Kota Sorong").first.click()
     page.get_by_role("link", name=re.compile("2026")).first.click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Ikhtisar penilaian mandiri")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Ikhtisar penilaian unit")
     page.get_by_role("link", name="Manajemen Perubahan").first.click()
 
     score = page.locator(".area-summary .area-score")

@@ -92,8 +92,11 @@ def test_a_provider_account_matching_no_one_is_not_signed_in(page, live_server, 
     sign_in_through_provider(page, live_server, "tamu.instansi")
     expect(page.get_by_role("heading", name="Masuk dengan SSO gagal")).to_be_visible()
     expect(page.get_by_text("tidak cocok dengan akun ZI Tracker mana pun")).to_be_visible()
+    # Not signed in: the home is the public portal, and a page of the app asks to sign in.
     page.goto(f"{live_server.url}/")
-    expect(page).to_have_url(f"{live_server.url}/masuk/?next=/")
+    expect(page.get_by_role("link", name="Masuk", exact=True)).to_be_visible()
+    page.goto(f"{live_server.url}/akun/sandi/")
+    expect(page).to_have_url(f"{live_server.url}/masuk/?next=/akun/sandi/")
 
 
 def test_a_provider_from_environment_variables_is_offered_and_discovered(

@@ -4,6 +4,7 @@ optimistic concurrency, who may save, and the editing windows."""
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -247,6 +248,33 @@ def test_htmx_save_returns_the_question_and_the_new_area_score(cycle, staff, cli
     summary = html[html.index('id="area-summary-amp"') :]
     assert '<strong class="area-score">0,25</strong>' in summary
     assert Answer.objects.get(cycle=cycle).option == "Ya"
+
+
+def test_htmx_save_swaps_every_figure_the_answer_moves(filled_cycle, staff, client_for):
+    """Ya→Tidak on A.MP.PMN.i.a (weight 0,5 over two questions): −0,25 on the indicator,
+    its part (Pemenuhan), the area, the total; completeness unchanged; WBK still met."""
+    response = client_for(staff).post(
+        save_url(filled_cycle, "A.MP.PMN.i.a"),
+        {"option": "Tidak", "version": "1"},
+        headers=HTMX,
+    )
+
+    html = response.content.decode()
+
+    def oob(element_id: str) -> str:
+        match = re.search(
+            rf'<[^>]*id="{element_id}"[^>]*hx-swap-oob="true"[^>]*>(.*?)</', html, re.S
+        )
+        assert match, element_id
+        return match.group(1)
+
+    assert oob("ind-A-MP-PMN-i") == "0,25"
+    assert oob("part-A-MP-PMN") == "3,75"
+    assert '<strong class="area-score">7,75</strong>' in html
+    header = html[html.index('id="header-score"') :]
+    assert '<span class="big-number">99,75</span>' in header
+    assert "100% terisi" in header
+    assert "Menuju WBK: memenuhi nilai ambang" in header
 
 
 def test_htmx_save_of_counts_shows_the_computed_percentage(cycle, staff, client_for):

@@ -8,7 +8,7 @@ import yaml
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from change_areas.catalog import load_catalog, read_catalog
+from change_areas.catalog import CatalogError, load_catalog, read_catalog
 from change_areas.models import (
     AnswerType,
     Area,
@@ -45,9 +45,18 @@ AREA_WEIGHTS_90 = {"A.MP": 8, "A.TL": 7, "A.SDM": 10, "A.AK": 10, "A.PW": 15, "A
 AREA_WEIGHTS_52 = {"A.MP": 5, "A.TL": 5, "A.SDM": 15, "A.AK": 10, "A.PW": 15, "A.PP": 10}
 
 
+V2021 = "permenpan-rb-90-2021"
+V2026 = "permenpan-rb-90-2021-lke-2026"
+
+
+def in_2021(model):
+    return model.objects.filter(framework__code=V2021)
+
+
 def test_90_2021_has_six_areas_110_scored_questions_and_three_hasil_items(catalogs):
     framework = catalogs["permenpan-rb-90-2021"]
-    assert framework.is_current and framework.kind == FrameworkKind.LKE
+    assert not framework.is_current and framework.kind == FrameworkKind.LKE
+    assert catalogs[V2026].is_current and catalogs[V2026].supersedes == framework
     pengungkit = Component.objects.get(framework=framework, code="A")
     hasil = Component.objects.get(framework=framework, code="B")
     assert (pengungkit.weight, hasil.weight) == (60, 40)
@@ -79,9 +88,9 @@ def test_90_2021_weights_match_the_regulation(catalogs):
             == Decimal(weight) / 2
         )
     for part_code, weights in WEIGHTS_90.items():
-        indicators = Indicator.objects.filter(part__code=part_code, parent=None).order_by("order")
+        indicators = in_2021(Indicator).filter(part__code=part_code, parent=None).order_by("order")
         assert [float(i.weight) for i in indicators] == weights, part_code
-    subs = Indicator.objects.filter(parent__code="A.PW.RFM.iii").order_by("order")
+    subs = in_2021(Indicator).filter(parent__code="A.PW.RFM.iii").order_by("order")
     assert [(i.code, i.weight) for i in subs] == [
         ("A.PW.RFM.iii.LHKPN", 1),
         ("A.PW.RFM.iii.LHKASN", 1),
@@ -94,7 +103,7 @@ def test_90_2021_weights_match_the_regulation(catalogs):
 
 
 def test_90_2021_codes_values_and_rules_are_data(catalogs):
-    question = Question.objects.get(code="A.MP.RFM.i.a")
+    question = in_2021(Question).get(code="A.MP.RFM.i.a")
     assert question.value_rule == {
         "kind": "ratio",
         "numerator": "n2",
@@ -106,11 +115,11 @@ def test_90_2021_codes_values_and_rules_are_data(catalogs):
         "A.MP.RFM.i.a.n1",
         "A.MP.RFM.i.a.n2",
     ]
-    discipline = Question.objects.get(code="A.SDM.RFM.iii.a")
+    discipline = in_2021(Question).get(code="A.SDM.RFM.iii.a")
     assert discipline.value_rule["kind"] == "decrease"
-    lhkpn = QuestionInput.objects.get(code="A.PW.RFM.iii.LHKPN.a.n1")
+    lhkpn = in_2021(QuestionInput).get(code="A.PW.RFM.iii.LHKPN.a.n1")
     assert lhkpn.computed == {"sum": ["n2", "n3", "n4"]}
-    abcd = Question.objects.get(code="A.MP.PMN.iii.a")
+    abcd = in_2021(Question).get(code="A.MP.PMN.iii.a")
     assert [(o.key, o.value) for o in abcd.options.order_by("order")] == [
         ("A", Decimal("1")),
         ("B", Decimal("0.67")),
@@ -162,7 +171,8 @@ def test_eight_rb_areas_are_a_work_plan_framework_without_lke(catalogs):
 def test_second_load_changes_nothing_and_says_so(catalogs, capsys):
     call_command("load_catalogs")
     output = capsys.readouterr().out
-    assert "no change" in output and "nothing changed" in output
+    assert "permenpan-rb-90-2021-lke-2026 v1: tidak berubah" in output
+    assert "Katalog sudah mutakhir; tidak ada yang berubah." in output
 
 
 def _write_variant(tmp_path, change) -> Path:
@@ -186,40 +196,40 @@ def _question(data, code):
 
 
 def test_changed_file_updates_in_place_keeping_ids(catalogs, tmp_path, capsys):
-    question = Question.objects.get(code="A.MP.PMN.i.a")
+    question = in_2021(Question).get(code="A.MP.PMN.i.a")
 
     def change(data):
-        data["version"] = 2
-        _question(data, "A.MP.PMN.i.a")[1]["text"] = "Teks baru dari versi 2"
+        data["version"] = 3
+        _question(data, "A.MP.PMN.i.a")[1]["text"] = "Teks baru dari versi 3"
 
     call_command("load_catalogs", str(_write_variant(tmp_path, change)))
-    assert "updated 1 question" in capsys.readouterr().out
-    reloaded = Question.objects.get(code="A.MP.PMN.i.a")
-    assert reloaded.pk == question.pk and reloaded.text == "Teks baru dari versi 2"
+    assert "diperbarui — diubah 1 pertanyaan" in capsys.readouterr().out
+    reloaded = in_2021(Question).get(code="A.MP.PMN.i.a")
+    assert reloaded.pk == question.pk and reloaded.text == "Teks baru dari versi 3"
     assert reloaded.history.first().history_change_reason.startswith("load_catalogs")
 
 
 def test_admin_edits_survive_a_reload_until_the_file_changes_that_row(catalogs, tmp_path):
-    edited = Question.objects.get(code="A.MP.PMN.ii.a")
+    edited = in_2021(Question).get(code="A.MP.PMN.ii.a")
     edited.text = "Disunting admin"
     edited.save()
 
     def change(data):
-        data["version"] = 2
+        data["version"] = 3
         _question(data, "A.MP.PMN.i.a")[1]["text"] = "Perubahan lain"
 
     call_command("load_catalogs", str(_write_variant(tmp_path, change)), verbosity=0)
-    assert Question.objects.get(code="A.MP.PMN.ii.a").text == "Disunting admin"
+    assert in_2021(Question).get(code="A.MP.PMN.ii.a").text == "Disunting admin"
 
 
 def test_question_removed_from_the_file_is_removed(catalogs, tmp_path):
     def change(data):
-        data["version"] = 2
+        data["version"] = 3
         indicator, question = _question(data, "A.MP.PMN.ii.c")
         indicator["questions"].remove(question)
 
     call_command("load_catalogs", str(_write_variant(tmp_path, change)), verbosity=0)
-    assert not Question.objects.filter(code="A.MP.PMN.ii.c").exists()
+    assert not in_2021(Question).filter(code="A.MP.PMN.ii.c").exists()
 
 
 def test_a_file_whose_weights_do_not_add_up_is_refused_and_loads_nothing(db, tmp_path):
@@ -229,8 +239,8 @@ def test_a_file_whose_weights_do_not_add_up_is_refused_and_loads_nothing(db, tmp
 
     with pytest.raises(CommandError) as caught:
         call_command("load_catalogs", str(_write_variant(tmp_path, change)))
-    assert "area weights add up to 61, not 60" in str(caught.value)
-    assert "A.MP" in str(caught.value)
+    assert "bobot area A berjumlah 61, bukan 60" in str(caught.value)
+    assert "baris " in str(caught.value)
     assert not Framework.objects.filter(code="katalog-rusak").exists()
 
 
@@ -238,13 +248,15 @@ def test_rule_naming_an_unknown_input_is_refused(tmp_path):
     def change(data):
         _question(data, "A.MP.RFM.i.a")[1]["rule"]["numerator"] = "n9"
 
-    with pytest.raises(Exception, match="numerator 'n9' is not one of the inputs"):
+    with pytest.raises(
+        CatalogError, match=r"baris \d+: 'n9' bukan salah satu isian \['n1', 'n2'\]"
+    ):
         read_catalog(_write_variant(tmp_path, change))
 
 
 def test_catalog_questions_export_and_import_back(catalogs):
     exported = QuestionResource().export(
-        queryset=Question.objects.filter(indicator__code="A.MP.PMN.i")
+        queryset=in_2021(Question).filter(indicator__code="A.MP.PMN.i")
     )
     assert exported["code"] == ["A.MP.PMN.i.a", "A.MP.PMN.i.b"]
     exported[0] = [
@@ -254,16 +266,16 @@ def test_catalog_questions_export_and_import_back(catalogs):
     report = import_dataset(QuestionResource(), exported)
     assert report.ok, report.errors
     assert report.updated == 1
-    assert Question.objects.get(code="A.MP.PMN.i.a").text == "Pertanyaan disunting di Excel"
+    assert in_2021(Question).get(code="A.MP.PMN.i.a").text == "Pertanyaan disunting di Excel"
 
 
 def test_load_catalog_force_rewrites_admin_edits(catalogs):
-    edited = Question.objects.get(code="A.MP.PMN.ii.a")
+    edited = in_2021(Question).get(code="A.MP.PMN.ii.a")
     edited.text = "Disunting admin"
     edited.save()
     result = load_catalog(read_catalog(CATALOGS / "permenpan-rb-90-2021.yaml"), force=True)
     assert result.changed
-    assert Question.objects.get(code="A.MP.PMN.ii.a").text.startswith("Terdapat dokumen")
+    assert in_2021(Question).get(code="A.MP.PMN.ii.a").text.startswith("Terdapat dokumen")
 
 
 def test_an_unquoted_comma_that_splits_a_value_is_caught(tmp_path):
@@ -274,5 +286,148 @@ def test_an_unquoted_comma_that_splits_a_value_is_caught(tmp_path):
             'label: "Pelayanan Publik yang Prima (indeks 3,20)"', "label: Pelayanan (indeks 3,20)"
         )
     )
-    with pytest.raises(Exception, match="unknown keys"):
+    with pytest.raises(CatalogError) as caught:
         read_catalog(path)
+    line = text.splitlines().index(
+        next(
+            line
+            for line in text.splitlines()
+            if "Pelayanan Publik yang Prima (indeks 3,20)" in line
+        )
+    )
+    assert f"baris {line + 1}: thresholds.wbk[6]" in str(caught.value)
+    assert "kunci tidak dikenal" in str(caught.value)
+
+
+# --------------------------------------------------------------------------
+# The 2026 version beside the 2021 original
+
+
+def test_2026_version_differs_from_2021_only_where_the_reference_says(catalogs):
+    """D1–D14 of the LKE changes 2021 → 2026: the Non LHKPN block, its legal basis, eight
+    labels and two typing slips; weights, scales and thresholds the same."""
+    old, new = catalogs[V2021], catalogs[V2026]
+    assert new.code_map["A.PW.RFM.iii.LHKASN.a"] == "A.PW.RFM.iii.NONLHKPN.a"
+    renamed = Indicator.objects.get(framework=new, code="A.PW.RFM.iii.NONLHKPN")
+    assert renamed.name == "Penyampaian Laporan Harta Kekayaan Non LHKPN (Tidak Wajib LHKPN)"
+    lhkpn = Question.objects.get(framework=new, code="A.PW.RFM.iii.LHKPN.a")
+    assert "7. SE Menteri PANRB No. 2 Tahun 2023" in lhkpn.criterion
+    non = Question.objects.get(framework=new, code="A.PW.RFM.iii.NONLHKPN.a")
+    assert non.criterion == lhkpn.criterion
+    labels = dict(QuestionInput.objects.filter(question=non).values_list("key", "label"))
+    assert labels["n5"] == "Jumlah Total yang sudah melaporkan Non LHKPN"
+    assert (
+        Question.objects.get(framework=new, code="A.PW.PMN.iv.a").text
+        == "Whistle-Blowing System telah diterapkan"
+    )
+
+    def weights(framework):
+        return sorted(
+            (new.code_map.get(i.code, i.code), i.weight)
+            for i in Indicator.objects.filter(framework=framework)
+        )
+
+    assert weights(old) == weights(new)
+    assert sorted(
+        ThresholdRule.objects.filter(framework=old).values_list("predicate", "code", "minimum")
+    ) == sorted(
+        ThresholdRule.objects.filter(framework=new).values_list("predicate", "code", "minimum")
+    )
+
+
+def test_a_renamed_code_missing_from_the_superseded_version_is_refused(catalogs, tmp_path):
+    data = yaml.safe_load((CATALOGS / f"{V2026}.yaml").read_text())
+    data["version"] = 2
+    data["renamed"]["A.TIDAK.ADA"] = "A.PW.RFM.iii.NONLHKPN"
+    path = tmp_path / f"{V2026}.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    with pytest.raises(
+        CommandError, match=r"kode lama 'A\.TIDAK\.ADA' tidak ada di permenpan-rb-90-2021"
+    ):
+        call_command("load_catalogs", str(path))
+    assert Framework.objects.get(code=V2026).version == 1
+
+
+# --------------------------------------------------------------------------
+# The schema: every error with its line
+
+
+def _catalog_text(**changes) -> str:
+    text = (Path(__file__).parent / "catalogs" / "uji-enam-pilihan.yaml").read_text()
+    for old, new in changes.items():
+        assert old in text
+        text = text.replace(old, new)
+    return text
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line_of", "message"),
+    [
+        ("type: abcdef, weight: 2}", "type: abcdef, weight: dua}", "A.X.i.a", "harus angka"),
+        (
+            "    kind: pengungkit\n",
+            "    kind: pendorong\n",
+            "kind: pendorong",
+            "harus salah satu dari",
+        ),
+        (
+            "            name: Pengaduan\n",
+            "            nama: Pengaduan\n",
+            "nama: Pengaduan",
+            "kunci tidak dikenal",
+        ),
+        (
+            "type: skala_1_5}",
+            "type: skala_1_7}",
+            "B.S.a.1",
+            "jenis jawaban 'skala_1_7' tidak dikenal",
+        ),
+        (
+            "(n2 + 0.5 * n3) / n1",
+            "(n2 + 0.5 * n4) / n1",
+            "expression:",
+            "'n4' bukan salah satu isian",
+        ),
+        (
+            "min(1, (n2",
+            "__import__('os') or min(1, (n2",
+            "expression:",
+            "hanya boleh memanggil fungsi",
+        ),
+        (
+            "kind: min_indicator_share, target: A",
+            "kind: min_indikator, target: A",
+            "min_indikator",
+            "jenis 'min_indikator' tidak dikenal",
+        ),
+        (
+            "({share}) di bawah",
+            "({persen}) di bawah",
+            "message:",
+            "penanda ['persen'] tidak dikenal",
+        ),
+    ],
+)
+def test_schema_errors_name_their_line(tmp_path, old, new, line_of, message):
+    text = _catalog_text(**{old: new})
+    path = tmp_path / "uji.yaml"
+    path.write_text(text)
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if line_of in row)
+    with pytest.raises(CatalogError) as caught:
+        read_catalog(path)
+    problems = caught.value.problems
+    assert any(p.startswith(f"baris {line}:") and message in p for p in problems), problems
+
+
+def test_a_six_option_scale_is_an_answer_type_like_any_other(db, tmp_path):
+    path = tmp_path / "uji.yaml"
+    path.write_text(_catalog_text())
+    catalog = read_catalog(path)
+    options = [
+        (record["key"], record["value"])
+        for key, record in catalog.records["option"].items()
+        if key.startswith("A.X.i.a:")
+    ]
+    assert options == [("A", 1.0), ("B", 0.8), ("C", 0.6), ("D", 0.4), ("E", 0.2), ("F", 0.0)]
+    assert catalog.records["question"]["A.X.i.a"]["weight"] == 2
+    assert catalog.records["question"]["B.S.a.1"]["number_max"] == 5

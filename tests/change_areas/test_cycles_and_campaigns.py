@@ -153,7 +153,7 @@ def test_windows_that_close_before_they_open_are_refused(framework, unit, coordi
     )
 
     assert response.status_code == 400
-    assert "Tanggal penutupan pengisian harus sesudah tanggal pembukaannya" in (
+    assert "Penilaian unit harus ditutup pada atau sesudah tanggal pembukaannya" in (
         response.content.decode()
     )
     assert not Cycle.objects.exists()
@@ -360,7 +360,7 @@ def test_campaign_page_refuses_windows_that_close_before_they_open(
     )
 
     assert response.status_code == 400
-    assert "harus sesudah tanggal pembukaannya" in response.content.decode()
+    assert "harus ditutup pada atau sesudah tanggal pembukaannya" in response.content.decode()
     assert not Campaign.objects.exists()
 
 

@@ -59,7 +59,8 @@ def test_tpn_awards_the_predicate_with_its_decree_and_tells_the_unit(
     assert "tpn" not in notified(stored, "decision")
     assert DECREE in Notification.objects.filter(verb="decision").first().message
     assert {"coordinator@example.go.id", "staff@example.go.id"} <= set(recipients(mailoutbox))
-    event = stored.events.get(action="decide")
+    assert (award.route, award.decided_by, award.override_reason) == ("tpn", tpn_reviewer, "")
+    event = stored.events.get(action="award")
     assert (event.stage_before, event.stage_after, event.actor) == (
         Stage.EVALUASI_TPN,
         Stage.KEPUTUSAN,
@@ -139,8 +140,16 @@ def test_only_tpn_reviewers_decide(proposed, request, role):
     assert not PredicateAward.objects.exists()
 
 
+def in_tpn_evaluation(**kwargs) -> Cycle:
+    """A cycle with the TPN, its TPN layer answered at its best (as after a proposal)."""
+    cycle = CycleFactory(filled=True, stage=Stage.EVALUASI_TPN, **kwargs)
+    services.copy_layer(cycle, "self", "tpn", by=None)
+    services.cycle_refresh_summary(cycle=cycle, layer="tpn")
+    return fresh(cycle)
+
+
 def test_a_wbbm_award_needs_a_held_wbk(unit, tpn_reviewer, superuser):
-    cycle = CycleFactory(unit=unit, filled=True, target="wbbm", stage=Stage.EVALUASI_TPN)
+    cycle = in_tpn_evaluation(unit=unit, target="wbbm")
 
     with pytest.raises(ValidationError) as refused:
         services.cycle_decide(
@@ -245,7 +254,7 @@ def test_a_revocation_needs_decree_reason_and_a_sensible_date(award, superuser, 
 
 def test_a_revoked_unit_cannot_be_awarded_within_two_years(award, superuser, tpn_reviewer, unit):
     revoke(award, superuser)
-    cycle = CycleFactory(unit=unit, stage=Stage.EVALUASI_TPN)
+    cycle = in_tpn_evaluation(unit=unit)
 
     with pytest.raises(ValidationError) as refused:
         services.cycle_decide(
@@ -284,7 +293,7 @@ def test_an_award_more_than_two_years_after_a_revocation_is_allowed(unit, superu
 
 
 def test_a_revocation_fails_bebas_pencabutan_for_the_next_years_cycle(award, superuser, unit):
-    following = CycleFactory(unit=unit, year=2025)
+    following = CycleFactory(unit=unit, year=2026, proposal_closes=datetime.date(2026, 5, 31))
 
     def bebas_pencabutan():
         return next(
@@ -298,7 +307,7 @@ def test_a_revocation_fails_bebas_pencabutan_for_the_next_years_cycle(award, sup
 
     check = bebas_pencabutan()
     assert check.met is False
-    assert check.value == "0"  # 2 June 2025 to 31 December 2025
+    assert (check.days, check.display_value) == (363, "363 hari")  # 2 June 2025 to 31 May 2026
     assert any(
         "Tidak ada pencabutan predikat" in reason
         for reason in workflow.proposal_blockers(fresh(following))
@@ -311,7 +320,11 @@ def test_a_revocation_fails_bebas_pencabutan_for_the_next_years_cycle(award, sup
 
 @pytest.fixture
 def in_tpn(finalised) -> Cycle:
-    return force_stage(finalised, Stage.EVALUASI_TPN)
+    """With the TPN, its layer as the TPI left it (as a proposal copies it)."""
+    cycle = force_stage(finalised, Stage.EVALUASI_TPN)
+    services.copy_layer(cycle, "tpi", "tpn", by=None)
+    services.cycle_refresh_summary(cycle=cycle, layer="tpn")
+    return fresh(cycle)
 
 
 def test_the_tpn_records_the_award_on_the_decision_page(in_tpn, tpn_reviewer, client_for):

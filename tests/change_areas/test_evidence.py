@@ -15,7 +15,7 @@ from change_areas import services
 from change_areas.models import Answer, Evidence, EvidenceFile
 from tests.change_areas.helpers import question
 from tests.factories import CycleFactory, EvidenceFactory
-from tests.files import pdf_bytes, png_bytes, upload
+from tests.files import pdf_bytes, png_bytes, stored_bytes, upload
 from tests.pages import messages_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -66,15 +66,52 @@ def test_real_pdf_is_accepted_with_its_sha256(unit, staff):
     )
 
 
-def test_same_bytes_under_two_names_and_two_units_are_stored_once(unit, other_unit):
+def test_the_same_bytes_are_stored_once_and_are_one_document_of_a_unit(unit, other_unit):
     first = services.evidence_upload(unit=unit, uploaded_file=upload("a.pdf"), title="A")
     second = services.evidence_upload(unit=unit, uploaded_file=upload("b.pdf"), title="B")
     third = services.evidence_upload(unit=other_unit, uploaded_file=upload("c.pdf"), title="C")
 
     assert EvidenceFile.objects.count() == 1
-    assert Evidence.objects.count() == 3
-    assert first.blob_id == second.blob_id == third.blob_id
-    assert [first.original_name, second.original_name] == ["a.pdf", "b.pdf"]
+    assert Evidence.objects.count() == 2  # the unit's second upload is its first document
+    assert (first.reused, second.reused, third.reused) == (False, True, False)
+    assert second.pk == first.pk and second.title == "A"
+    assert first.blob_id == third.blob_id
+
+
+def test_uploading_the_same_file_twice_on_a_question_says_so_and_attaches_it_once(
+    cycle, staff, client_for
+):
+    client = client_for(staff)
+    url = reverse(
+        "change_areas:answer_evidence", kwargs={"pk": cycle.pk, "question_code": "A.MP.PMN.i.a"}
+    )
+    data = {"action": "upload", "document_type": "sk", "title": "SK Tim"}
+
+    client.post(url, {**data, "file": upload("sk.pdf")}, headers={"HX-Request": "true"})
+    again = client.post(
+        url, {**data, "file": upload("sk-lagi.pdf")}, headers={"HX-Request": "true"}
+    )
+
+    html = again.content.decode()
+    assert Evidence.objects.filter(unit=cycle.unit).count() == 1
+    assert "Berkas yang sama sudah ada di pustaka sebagai “SK Tim”" in html
+    assert "sudah terlampir pada pertanyaan ini" in html
+
+
+def test_the_library_recognises_a_file_uploaded_again(unit, staff, client_for):
+    client = client_for(staff)
+    client.post(
+        library_url(unit), {"file": upload("a.pdf"), "title": "Laporan", "document_type": "laporan"}
+    )
+
+    response = client.post(
+        library_url(unit),
+        {"file": upload("b.pdf"), "title": "Lagi", "document_type": "laporan"},
+        follow=True,
+    )
+
+    assert "Berkas yang sama sudah ada di pustaka sebagai “Laporan”" in response.content.decode()
+    assert Evidence.objects.filter(unit=unit).count() == 1
 
 
 def test_renamed_html_posing_as_pdf_is_refused(unit, staff):
@@ -199,7 +236,7 @@ def test_unit_member_downloads_the_bytes_as_an_attachment(document, viewer, clie
     response = download(client_for(viewer), document)
 
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == pdf_bytes()
+    assert b"".join(response.streaming_content) == stored_bytes(document.blob.file)
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
     assert 'filename="sk-tim.pdf"' in response["Content-Disposition"]
@@ -233,7 +270,7 @@ def test_tpi_reviewer_on_the_parent_unit_can_download(document, province_tpi_rev
     response = download(client_for(province_tpi_reviewer), document)
 
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == pdf_bytes()
+    assert b"".join(response.streaming_content) == stored_bytes(document.blob.file)
 
 
 @pytest.mark.parametrize(
@@ -264,6 +301,7 @@ def test_file_names_are_sanitised_when_stored_and_served(unit, staff, client_for
 
 def test_replacing_a_file_keeps_the_old_blob_and_version_in_history(document, staff, coordinator):
     old_blob = document.blob
+    old_bytes = stored_bytes(old_blob.file)
 
     services.evidence_replace(
         evidence=document,
@@ -275,8 +313,7 @@ def test_replacing_a_file_keeps_the_old_blob_and_version_in_history(document, st
     assert document.blob_id != old_blob.pk
     assert document.original_name == "sk-tim-revisi.png"
     assert EvidenceFile.objects.filter(pk=old_blob.pk).exists()
-    with old_blob.file.open("rb") as stored:
-        assert stored.read() == pdf_bytes()
+    assert stored_bytes(old_blob.file) == old_bytes
     records = list(document.history.order_by("history_date", "history_id"))
     assert [record.blob_id for record in records] == [old_blob.pk, document.blob_id]
     assert records[0].original_name == "sk-tim.pdf"
@@ -441,4 +478,4 @@ def test_library_shows_where_each_document_is_used(cycle, document, staff, clien
     html = response.content.decode()
     assert response.status_code == 200
     assert "SK Tim ZI" in html
-    assert '<td class="number">2</td>' in html
+    assert "A.MP.PMN.i.a · 2026" in html and "A.MP.PMN.ii.a · 2026" in html

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from change_areas import services
@@ -91,14 +92,24 @@ def test_finalising_with_open_questions_is_refused_with_a_message(
 ):
     response = client_for(tpi_reviewer).post(url("cycle_finalise", submitted), follow=True)
 
-    assert f"Masih ada {QUESTION_COUNT} pertanyaan yang belum diterima" in response.content.decode()
+    assert f"Masih ada {QUESTION_COUNT} pertanyaan yang belum ditinjau" in response.content.decode()
     assert fresh(submitted).stage == Stage.EVALUASI_TPI
 
 
-def test_finalising_on_the_page_opens_the_comparison(submitted, tpi_reviewer, client_for):
+def test_finalising_on_the_page_lands_on_the_review_page_with_the_results_linked(
+    submitted, tpi_reviewer, client_for
+):
     accept_all(submitted, Layer.TPI, tpi_reviewer)
+    client = client_for(tpi_reviewer)
 
-    response = client_for(tpi_reviewer).post(url("cycle_finalise", submitted))
+    response = client.post(url("cycle_finalise", submitted))
 
-    assert response["Location"] == url("comparison", submitted)
+    review_page = reverse(
+        "change_areas:review", kwargs={"pk": submitted.pk, "layer": "tpi", "area_code": "A.MP"}
+    )
+    assert response["Location"] == review_page
     assert fresh(submitted).stage == Stage.PENGUSULAN
+    page = client.get(review_page).content.decode()
+    assert "Penilaian TPI final sejak" in page
+    assert url("comparison", submitted) in page
+    assert "Penilaian unit sudah diajukan" not in page

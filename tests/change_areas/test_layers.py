@@ -14,6 +14,7 @@ from change_areas.models import Answer, CycleAreaScore, Decision, Layer, Stage
 from tests.change_areas.helpers import (
     QUESTION_COUNT,
     RETURNED,
+    accept_all,
     answer_of,
     force_stage,
     fresh,
@@ -54,7 +55,8 @@ def test_submit_prefills_the_tpi_layer_and_leaves_the_self_rows_untouched(
             answer.value,
         )
     stored = fresh(filled_cycle)
-    assert stored.tpi_total == stored.self_total == Decimal("100.0000")
+    assert stored.summary(Layer.TPI)["total"] == float(stored.self_total) == 100
+    assert stored.tpi_total is None  # the copy is no TPI judgement: nothing counts before final
 
 
 def test_tpi_change_never_changes_the_self_layer_and_the_layers_differ_exactly(
@@ -74,7 +76,7 @@ def test_tpi_change_never_changes_the_self_layer_and_the_layers_differ_exactly(
     assert answer_of(stored, RETURNED, Layer.TPI).option == "Tidak"
     # A.MP.PMN.i weighs 0.5 over two questions: (0 + 1) / 2 × 0.5 = 0.25 instead of 0.5
     assert stored.self_total == Decimal("100.0000")
-    assert stored.tpi_total == Decimal("99.7500")
+    assert stored.summary(Layer.TPI)["total"] == 99.75
     assert stored.summary(Layer.SELF)["areas"]["A.MP"]["value"] == 8
     assert stored.summary(Layer.TPI)["areas"]["A.MP"]["value"] == 7.75
     assert stored.summary(Layer.TPI)["indicators"]["A.MP.PMN.i"]["value"] == 0.25
@@ -82,6 +84,16 @@ def test_tpi_change_never_changes_the_self_layer_and_the_layers_differ_exactly(
     assert stored.summary(Layer.TPI)["areas"]["A.TL"] == stored.summary(Layer.SELF)["areas"]["A.TL"]
     area_rows = dict(
         CycleAreaScore.objects.filter(cycle=stored, area_code="A.MP").values_list("layer", "value")
+    )
+    assert area_rows == {"self": Decimal("8.0000")}  # the TPI's rows wait for its final word
+
+    accept_all(stored, Layer.TPI, tpi_reviewer)
+    services.cycle_finalise_tpi(cycle=stored, by=tpi_reviewer)
+
+    final = fresh(stored)
+    assert final.tpi_total == Decimal("99.7500")
+    area_rows = dict(
+        CycleAreaScore.objects.filter(cycle=final, area_code="A.MP").values_list("layer", "value")
     )
     assert area_rows == {"self": Decimal("8.0000"), "tpi": Decimal("7.7500")}
 
@@ -94,8 +106,9 @@ def test_each_layer_keeps_its_own_eligibility(submitted, tpi_reviewer):
 
     stored = fresh(submitted)
     assert stored.self_wbk_eligible is True
-    assert stored.tpi_wbk_eligible is False
-    assert stored.tpi_total == Decimal("95.6250")
+    assert stored.summary(Layer.TPI)["eligibility"]["wbk"]["eligible"] is False
+    assert stored.summary(Layer.TPI)["total"] == 95.625
+    assert stored.tpi_wbk_eligible is None and stored.tpi_total is None  # not final yet
     failed = stored.summary(Layer.TPI)["eligibility"]["wbk"]["failed"]
     assert {failure["rule"] for failure in failed} == {"ipak", "bersih-akuntabel"}
     assert stored.summary(Layer.SELF)["eligibility"]["wbk"] == {"eligible": True, "failed": []}
@@ -179,7 +192,9 @@ def test_tpn_layer_only_by_tpn_reviewers_during_evaluasi_tpn(submitted, tpn_revi
     services.answer_save(cycle=in_tpn, question=code, layer=Layer.TPN, option="Ya", by=tpn_reviewer)
 
     assert answer_of(in_tpn, RETURNED, Layer.TPN).option == "Ya"
-    assert fresh(in_tpn).tpn_total == Decimal("0.2500")  # (1 + 0) / 2 × 0.5, nothing else yet
+    # (1 + 0) / 2 × 0.5, nothing else yet: the TPN's working figure, counted once decided
+    assert fresh(in_tpn).summary(Layer.TPN)["total"] == 0.25
+    assert fresh(in_tpn).tpn_total is None
 
 
 def test_pre_layer_only_by_pre_reviewers_during_penilaian_pendahuluan(
@@ -246,5 +261,5 @@ def test_a_second_reviewer_saving_a_stale_version_conflicts_and_the_first_answer
     stored = answer_of(submitted, "A.MP.PMN.i.b", Layer.TPI)
     assert (stored.option, stored.version, stored.updated_by) == ("B", seen + 1, tpi_reviewer)
     # (1 + 0.5) / 2 × 0.5 = 0.375: the TPI total lost 0.125, the self layer nothing
-    assert fresh(submitted).tpi_total == Decimal("99.8750")
+    assert fresh(submitted).summary(Layer.TPI)["total"] == 99.875
     assert fresh(submitted).self_total == Decimal("100.0000")

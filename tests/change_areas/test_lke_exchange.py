@@ -12,6 +12,7 @@ import pytest
 import tablib
 from django.core.management import CommandError
 from django.urls import reverse
+from django.utils import translation
 
 from change_areas import lke, scoring, selectors, services
 from change_areas.models import Answer, Cycle, Layer, Stage
@@ -95,11 +96,11 @@ def test_export_then_import_into_another_unit_round_trips_every_answer(
     path = tmp_path / f"lke-{unit.code}.{suffix}"
 
     exported = run("lke_export", unit.code, "2026", str(path))
-    assert "Wrote" in exported and path.exists()
+    assert "ditulis ke" in exported and path.exists()
     imported = run("lke_import", other_unit.code, "2026", str(path))
 
-    assert "Opened cycle OTHER 2026 (permenpan-rb-90-2021)" in imported
-    assert "Imported 113 changed answers" in imported
+    assert "Siklus OTHER 2026 (permenpan-rb-90-2021-lke-2026) dibuka" in imported
+    assert "113 jawaban yang berubah diimpor" in imported
     copy = Cycle.objects.get(unit=other_unit, year=2026)
     original = answers_of(cycle)
     assert len(original) == 113
@@ -122,8 +123,8 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(
 
     again = run("lke_import", other_unit.code, "2026", str(path))
 
-    assert "Imported 0 changed answers" in again
-    assert "Opened cycle" not in again
+    assert "0 jawaban yang berubah diimpor" in again
+    assert "dibuka" not in again
     assert (
         dict(Answer.objects.filter(cycle=copy).values_list("question__code", "version")) == versions
     )
@@ -297,8 +298,8 @@ def test_import_opens_a_cycle_on_the_current_framework_targeting_wbk(
     output = run("lke_import", other_unit.code, "2025", str(path))
 
     cycle = Cycle.objects.get(unit=other_unit, year=2025)
-    assert (cycle.framework.code, cycle.target) == ("permenpan-rb-90-2021", "wbk")
-    assert "Opened cycle OTHER 2025" in output
+    assert (cycle.framework.code, cycle.target) == ("permenpan-rb-90-2021-lke-2026", "wbk")
+    assert "Siklus OTHER 2025" in output
     answers = answers_of(cycle)
     assert answers["A.MP.PMN.i.a"][0:4] == ("Ya", None, {}, "Tim sudah dibentuk")
     assert answers["A.MP.PMN.i.b"][0] == "B"
@@ -328,7 +329,7 @@ def test_import_into_a_unit_that_has_a_cycle_writes_into_it(cycle, unit, tmp_pat
 
     output = run("lke_import", unit.code, "2026", str(path))
 
-    assert "Opened cycle" not in output
+    assert "dibuka" not in output
     assert Cycle.objects.filter(unit=unit).count() == 1
     assert Answer.objects.filter(cycle=cycle).count() == 4
 
@@ -368,7 +369,7 @@ def test_scorecard_json_has_the_promised_shape(cycle, unit):
         "eligibility",
     }
     assert (data["framework"], data["unit"], data["year"], data["layer"]) == (
-        "permenpan-rb-90-2021",
+        "permenpan-rb-90-2021-lke-2026",
         "UNIT",
         2026,
         "self",
@@ -394,8 +395,16 @@ def test_scorecard_json_has_the_promised_shape(cycle, unit):
 def test_scorecard_without_json_prints_a_summary(cycle, unit):
     output = run("lke_scorecard", unit.code, "2026")
 
-    assert "Satker Contoh — 2026 — self: total 0.00" in output
-    assert "WBK: not eligible" in output
+    assert "Satker Contoh — 2026 — Penilaian unit (LKE ZI 2026): nilai total 0,00" in output
+    assert "Menuju WBK: belum memenuhi nilai ambang" in output
+    assert "Nilai total (pengungkit + hasil) 0,00 di bawah minimal 75,00" in output
+
+
+def test_scorecard_speaks_english_when_the_interface_does(cycle, unit):
+    with translation.override("en"):
+        output = run("lke_scorecard", unit.code, "2026")
+
+    assert "Menuju WBK: threshold not yet met" in output
 
 
 def _figures(html: str, name: str) -> str:
@@ -572,4 +581,4 @@ def test_lke_import_writes_the_tpi_layer_without_touching_the_self_layer(submitt
         == own_before
     )
     stored = fresh(submitted)
-    assert (stored.self_total, stored.tpi_total) == (Decimal("100.0000"), Decimal("99.7500"))
+    assert (stored.self_total, stored.summary(Layer.TPI)["total"]) == (Decimal("100.0000"), 99.75)

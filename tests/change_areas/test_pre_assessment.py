@@ -3,8 +3,6 @@ reviewer, its return rounds, and passing it on to the TPI."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -41,13 +39,13 @@ def test_a_pre_assessment_cycle_goes_to_penilaian_pendahuluan_with_the_pre_layer
         mark(stored, RETURNED, tpi_reviewer)
 
 
-def test_the_pre_reviewer_returns_for_revision_and_resubmit_goes_back_to_pre_assessment(
+def test_the_pre_reviewer_returns_questions_and_the_resubmission_goes_back_to_it(
     pre_cycle, coordinator, staff, pre_reviewer
 ):
     services.cycle_submit(cycle=pre_cycle, by=coordinator)
 
     returned = return_for_revision(pre_cycle, pre_reviewer, layer=Layer.PRE)
-    assert (returned.stage, returned.revision_layer) == (Stage.PERBAIKAN, Layer.PRE)
+    assert (returned.stage, returned.revision_layer) == (Stage.PENILAIAN_PENDAHULUAN, Layer.PRE)
     assert notified(returned, "return") == {"coordinator", "staff"}
     services.answer_save(cycle=returned, question=question(RETURNED), option="Ya", by=staff)
     with pytest.raises(PermissionDenied):
@@ -55,12 +53,12 @@ def test_the_pre_reviewer_returns_for_revision_and_resubmit_goes_back_to_pre_ass
             cycle=returned, question=question("A.TL.PMN.i.a"), option="B", by=staff
         )
 
-    services.cycle_resubmit(cycle=returned, by=coordinator)
+    services.cycle_resubmit(cycle=returned, by=coordinator, confirm_unchanged=True)
 
     stored = fresh(returned)
     assert (stored.stage, stored.revision_layer) == (Stage.PENILAIAN_PENDAHULUAN, "")
     review = QuestionReview.objects.get(cycle=stored, question__code=RETURNED, layer=Layer.PRE)
-    assert (review.status, review.revision_count) == (ReviewStatus.REVISED, 1)
+    assert (review.status, review.revision_count) == (ReviewStatus.UNCHANGED, 1)
     assert notified(stored, "resubmit") == {"pre"}
 
 
@@ -83,7 +81,7 @@ def test_passing_pre_assessment_moves_to_evaluasi_tpi_with_the_tpi_layer_prefill
     services.cycle_submit(cycle=pre_cycle, by=coordinator)
     returned = return_for_revision(pre_cycle, pre_reviewer, layer=Layer.PRE)
     services.answer_save(cycle=returned, question=question(RETURNED), option="Tidak", by=staff)
-    services.cycle_resubmit(cycle=returned, by=coordinator)
+    services.cycle_resubmit(cycle=returned, by=coordinator, confirm_unchanged=True)
     accept_all(returned, Layer.PRE, pre_reviewer)
 
     services.cycle_pass_pre_assessment(cycle=returned, by=pre_reviewer)
@@ -94,7 +92,7 @@ def test_passing_pre_assessment_moves_to_evaluasi_tpi_with_the_tpi_layer_prefill
     tpi = Answer.objects.filter(cycle=stored, layer=Layer.TPI)
     assert tpi.count() == QUESTION_COUNT
     assert answer_of(stored, RETURNED, Layer.TPI).option == "Tidak"  # the unit's revised answer
-    assert stored.tpi_total == stored.self_total == Decimal("99.7500")
+    assert stored.summary(Layer.TPI)["total"] == float(stored.self_total) == 99.75
     tpi_reviews = QuestionReview.objects.filter(cycle=stored, layer=Layer.TPI)
     assert tpi_reviews.count() == QUESTION_COUNT
     assert set(tpi_reviews.values_list("status", flat=True)) == {ReviewStatus.PENDING}

@@ -3,8 +3,6 @@ the instansi, the SPTJM, and the TPN layer it opens."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -102,7 +100,8 @@ def test_proposal_moves_to_evaluasi_tpn_prefills_tpn_from_tpi_and_notifies_the_t
     )
     assert Answer.objects.filter(cycle=stored, layer=Layer.TPN).count() == QUESTION_COUNT
     assert answer_of(stored, RETURNED, Layer.TPN).option == "Tidak"  # from the TPI, not the unit
-    assert stored.tpn_total == stored.tpi_total == Decimal("99.7500")
+    assert stored.summary(Layer.TPN)["total"] == float(stored.tpi_total) == 99.75
+    assert stored.tpn_total is None  # the TPN's figures count once it has decided
     assert notified(stored, "propose") == {"tpn"}
     assert recipients(mailoutbox) == ["tpn@example.go.id"]
     event = stored.events.get(action="propose")

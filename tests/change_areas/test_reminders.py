@@ -79,7 +79,7 @@ def test_a_fill_window_closing_within_the_horizon_reminds_the_unit_team(
         (f"fill-closes:{cycle.pk}", TODAY)
     }
     assert ReminderLog.objects.count() == 3
-    assert "Reminders sent: 3" in output
+    assert "Pengingat terkirim: 3" in output
 
 
 @pytest.mark.parametrize(("closes_in", "horizon"), [(0, "7"), (7, "7"), (1, "1")])
@@ -106,7 +106,7 @@ def test_windows_beyond_the_horizon_or_already_closed_are_not_reminded(
     assert mailoutbox == []
     assert not Notification.objects.exists()
     assert not ReminderLog.objects.exists()
-    assert "Reminders sent: 0" in output
+    assert "Pengingat terkirim: 0" in output
 
 
 @pytest.mark.parametrize("stage", [Stage.EVALUASI_TPI, Stage.PENGUSULAN, Stage.KEPUTUSAN])
@@ -166,11 +166,11 @@ def test_a_review_window_closing_reminds_the_tpi_reviewers_covering_the_unit(
     assert set(ReminderLog.objects.values_list("key", flat=True)) == {f"review-closes:{cycle.pk}"}
 
 
-def test_a_review_window_closing_during_the_units_revision_still_reminds_the_reviewers(
+def test_a_review_window_closing_while_the_unit_holds_returned_questions_reminds_the_reviewers(
     unit, team, mailoutbox, django_capture_on_commit_callbacks
 ):
-    revising = reviewing(unit, days(5), stage=Stage.PERBAIKAN)
-    Cycle.objects.filter(pk=revising.pk).update(revision_layer=Layer.TPI)  # the TPI asked
+    revising = reviewing(unit, days(5), stage=Stage.EVALUASI_TPI)
+    Cycle.objects.filter(pk=revising.pk).update(revision_layer=Layer.TPI)  # a round is open
 
     with django_capture_on_commit_callbacks(execute=True):
         remind("--days", "7")
@@ -273,7 +273,7 @@ def test_running_twice_the_same_day_sends_nothing_new(
 
     assert len(mailoutbox) == sent
     assert (ReminderLog.objects.count(), Notification.objects.count()) == (logs, notices)
-    assert "Reminders sent: 0" in output
+    assert "Pengingat terkirim: 0" in output
 
 
 def test_the_next_day_it_reminds_again(
@@ -348,7 +348,7 @@ def test_a_mail_server_that_fails_does_not_break_the_reminders(
     ):
         output = remind("--days", "7")
 
-    assert "Reminders sent: 3" in output
+    assert "Pengingat terkirim: 3" in output
     assert Notification.objects.filter(verb="reminder").count() == 3
     assert mailoutbox == []
 
@@ -443,25 +443,25 @@ def test_the_home_page_lists_the_unread_notices(notices, tpi_reviewer, staff, cl
     reviewer_home = client_for(tpi_reviewer).get(reverse("home")).content.decode()
     staff_home = client_for(staff).get(reverse("home")).content.decode()
 
-    assert "Satker Contoh mengajukan penilaian mandiri 2026 untuk dinilai." in reviewer_home
+    assert "Satker Contoh mengajukan penilaian unit 2026 untuk dinilai." in reviewer_home
     assert f'href="/siklus/{notices.pk}/tinjau/tpi/area/A.MP/"' in reviewer_home
     assert "Sudah dibaca" not in staff_home
-    assert "mengajukan penilaian mandiri" not in staff_home
+    assert "mengajukan penilaian unit" not in staff_home
 
 
 def test_the_notification_page_marks_every_notice_read(notices, tpi_reviewer, staff, client_for):
     client = client_for(tpi_reviewer)
     page = client.get(reverse("change_areas:notifications")).content.decode()
-    assert "Satker Contoh mengajukan penilaian mandiri 2026 untuk dinilai." in page
+    assert "Satker Contoh mengajukan penilaian unit 2026 untuk dinilai." in page
 
     response = client.post(reverse("change_areas:notifications"))
 
     assert response.status_code == 302
     assert not Notification.objects.filter(user=tpi_reviewer, read_at__isnull=True).exists()
     home = client.get(reverse("home")).content.decode()
-    assert "mengajukan penilaian mandiri" not in home
+    assert "mengajukan penilaian unit" not in home
     listed = client.get(reverse("change_areas:notifications")).content.decode()
-    assert "Satker Contoh mengajukan penilaian mandiri 2026 untuk dinilai." in listed
+    assert "Satker Contoh mengajukan penilaian unit 2026 untuk dinilai." in listed
     assert Notification.objects.filter(user=staff).get().message == "Sudah dibaca"
 
 
@@ -469,7 +469,7 @@ def test_the_notification_page_shows_only_ones_own_notices(notices, staff, clien
     page = client_for(staff).get(reverse("change_areas:notifications")).content.decode()
 
     assert "Sudah dibaca" in page
-    assert "mengajukan penilaian mandiri" not in page
+    assert "mengajukan penilaian unit" not in page
 
 
 def test_marking_read_leaves_other_peoples_notices_unread(notices, staff, tpi_reviewer, client_for):

@@ -88,9 +88,18 @@ def test_reviewers_and_people_outside_the_scope_get_404_on_marking(submitted, re
         mark(submitted, RETURNED, request.getfixturevalue(role))
 
 
-def test_marks_only_during_evaluasi_tpi(returned, tpi_reviewer):
-    with pytest.raises(PermissionDenied):  # the cycle is with the unit (perbaikan)
-        mark(returned, "A.MP.PMN.i.b", tpi_reviewer)
+def test_marks_go_on_while_the_unit_holds_returned_questions(returned, tpi_reviewer):
+    mark(returned, "A.MP.PMN.i.b", tpi_reviewer)  # the review goes on during a round
+
+    assert (
+        QuestionReview.objects.get(cycle=returned, question__code="A.MP.PMN.i.b").status
+        == ReviewStatus.NEEDS_REVISION
+    )
+
+
+def test_marks_only_during_evaluasi_tpi(finalised, tpi_reviewer):
+    with pytest.raises(PermissionDenied):  # the TPI's evaluation is final
+        mark(finalised, "A.MP.PMN.i.b", tpi_reviewer)
 
 
 def test_marks_before_submission_are_refused(filled_cycle, tpi_reviewer):
@@ -138,10 +147,11 @@ def test_marks_within_the_review_window_are_allowed(windowed, tpi_reviewer):
     assert QuestionReview.objects.filter(cycle=windowed, status="perlu_perbaikan").count() == 1
 
 
-def test_accept_open_accepts_pending_and_revised_questions_of_the_given_areas_only(
+def test_accept_open_accepts_pending_and_resubmitted_questions_of_the_given_areas_only(
     returned, coordinator, tpi_reviewer
 ):
-    services.cycle_resubmit(cycle=returned, by=coordinator)  # RETURNED is now diperbaiki
+    # RETURNED is back, as it was: tidak diubah
+    services.cycle_resubmit(cycle=returned, by=coordinator, confirm_unchanged=True)
     mark(returned, "A.MP.PMN.i.b", tpi_reviewer)
     QuestionReview.objects.filter(cycle=returned).exclude(
         question__code__in=[RETURNED, "A.MP.PMN.i.b"]
@@ -225,4 +235,4 @@ def test_accepting_the_open_questions_of_a_page(submitted, tpi_reviewer, client_
     assert mp.pop(RETURNED) == ReviewStatus.NEEDS_REVISION
     assert set(mp.values()) == {ReviewStatus.ACCEPTED}
     assert statuses["A.TL.PMN.i.a"] == ReviewStatus.PENDING
-    assert f"{len(mp)} pertanyaan diterima." in messages_of(response)
+    assert f"{len(mp)} pertanyaan ditandai ditinjau." in messages_of(response)

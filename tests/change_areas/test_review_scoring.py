@@ -69,7 +69,8 @@ def test_the_review_page_shows_the_units_answer_beside_the_tpi_answer_and_the_ma
     summary = re.search(r'id="review-summary-amp"(.*?)</div>\s*</div>', html, re.S).group(1)
     assert "8,00" in summary and "7,75" in summary and "−0,25" in summary
     assert (
-        f"1 perlu perbaikan, 0 sudah diperbaiki unit, {QUESTION_COUNT - 1} belum ditinjau" in html
+        "1 ditandai perlu perbaikan (belum dikirim), 0 dikembalikan ke unit, 0 diperbaiki unit, "
+        f"0 diajukan ulang tanpa perubahan, {QUESTION_COUNT - 1} belum ditinjau" in html
     )
 
 
@@ -173,6 +174,25 @@ def test_the_reviewer_saves_a_tpi_answer_with_htmx_and_sees_the_new_area_score(
     assert 'hx-swap-oob="true"' in html
     assert answer_of(submitted, RETURNED, Layer.TPI).option == "Tidak"
     assert answer_of(submitted, RETURNED, Layer.SELF).option == "Ya"
+    # every figure the TPI's answer moves comes out of band: indicator, part, header total
+    assert re.search(r'id="ind-A-MP-PMN-i" hx-swap-oob="true">0,25<', html)
+    assert re.search(r'id="part-A-MP-PMN" hx-swap-oob="true">3,75<', html)
+    header = html[html.index('id="review-header-score"') :]
+    assert 'hx-swap-oob="true"' in header[:80]
+    assert '<span class="big-number">99,75</span>' in header
+    assert "sementara, belum final" in header
+    assert 'id="review-actions" hx-swap-oob="true"' in html
+
+
+def test_a_review_mark_updates_the_counts_out_of_band(submitted, tpi_reviewer, client_for):
+    response = client_for(tpi_reviewer).post(
+        mark_url(submitted), {"status": "diterima"}, headers=HTMX
+    )
+
+    html = response.content.decode()
+    actions = html.split('id="review-actions" hx-swap-oob="true"')[1]
+    assert "Tinjauan: 1 ditinjau" in actions
+    assert "1 dari 113 pertanyaan ditinjau" in html
 
 
 def test_the_plain_form_saves_and_returns_to_the_question(submitted, tpi_reviewer, client_for):
@@ -264,3 +284,47 @@ def test_two_reviewers_on_one_answer_plain_form_says_it_changed_and_shows_both(
     assert "Ya" in mine and "menurut penilai kedua" in mine  # and the reviewer's own, not lost
     assert 'name="option" value="Ya"' in mine  # ready to be saved again knowingly
     assert answer_of(submitted, RETURNED, Layer.TPI).option == "Tidak"
+
+
+def badges(html: str, code: str) -> str:
+    block = html.split(f'id="q-{code.replace(".", "-")}"')[1]
+    return block.split('class="question-state">')[1].split("</span>\n  </div>")[0]
+
+
+def test_ditinjau_sesuai_and_dikoreksi_are_three_different_things(
+    submitted, tpi_reviewer, client_for
+):
+    client = client_for(tpi_reviewer)
+    untouched = badges(client.get(review_url(submitted)).content.decode(), RETURNED)
+    services.review_mark(
+        cycle=submitted,
+        question=question(RETURNED),
+        layer=Layer.TPI,
+        status="diterima",
+        by=tpi_reviewer,
+    )
+    agreed = badges(client.get(review_url(submitted)).content.decode(), RETURNED)
+    services.answer_save(
+        cycle=submitted,
+        question=question(RETURNED),
+        layer=Layer.TPI,
+        option="Tidak",
+        by=tpi_reviewer,
+    )
+    corrected = badges(client.get(review_url(submitted)).content.decode(), RETURNED)
+
+    assert "Belum ditinjau" in untouched and "sesuai" not in untouched  # the copy is no verdict
+    assert "Ditinjau" in agreed and "sesuai" in agreed and "dikoreksi" not in agreed
+    assert "Ditinjau" in corrected and "dikoreksi" in corrected and "sesuai" not in corrected
+
+
+def test_marking_perlu_perbaikan_brings_the_return_button_out_of_band(
+    submitted, tpi_reviewer, client_for
+):
+    response = client_for(tpi_reviewer).post(
+        mark_url(submitted), {"status": "perlu_perbaikan", "reason": "Lampirkan SK."}, headers=HTMX
+    )
+
+    actions = response.content.decode().split('id="review-actions" hx-swap-oob="true"')[1]
+    assert "Kembalikan 1 pertanyaan untuk diperbaiki" in actions
+    assert f'value="{review_url(submitted)}"' in actions  # back to the page after returning

@@ -27,7 +27,7 @@ def test_every_transition_records_an_event_with_its_stages_actor_and_time(
     started = timezone.now()
     services.cycle_submit(cycle=filled_cycle, by=coordinator)
     return_for_revision(filled_cycle, tpi_reviewer)
-    services.cycle_resubmit(cycle=filled_cycle, by=coordinator)
+    services.cycle_resubmit(cycle=filled_cycle, by=coordinator, confirm_unchanged=True)
     accept_all(filled_cycle, Layer.TPI, tpi_reviewer)
     services.cycle_finalise_tpi(cycle=filled_cycle, by=tpi_reviewer)
     meet_prerequisites(filled_cycle)
@@ -44,11 +44,12 @@ def test_every_transition_records_an_event_with_its_stages_actor_and_time(
     assert [(e.action, e.stage_before, e.stage_after, e.actor) for e in events] == [
         ("cycle_open", "", Stage.PEMBANGUNAN, None),
         ("submit", Stage.PEMBANGUNAN, Stage.EVALUASI_TPI, coordinator),
-        ("return", Stage.EVALUASI_TPI, Stage.PERBAIKAN, tpi_reviewer),
-        ("resubmit", Stage.PERBAIKAN, Stage.EVALUASI_TPI, coordinator),
+        # a round moves questions, not the cycle
+        ("return", Stage.EVALUASI_TPI, Stage.EVALUASI_TPI, tpi_reviewer),
+        ("resubmit", Stage.EVALUASI_TPI, Stage.EVALUASI_TPI, coordinator),
         ("finalise_tpi", Stage.EVALUASI_TPI, Stage.PENGUSULAN, tpi_reviewer),
         ("propose", Stage.PENGUSULAN, Stage.EVALUASI_TPN, instansi_admin),
-        ("decide", Stage.EVALUASI_TPN, Stage.KEPUTUSAN, tpn_reviewer),
+        ("award", Stage.EVALUASI_TPN, Stage.KEPUTUSAN, tpn_reviewer),
     ]
     assert all(started <= e.created_at <= timezone.now() for e in events[1:])
     reasons = list(
@@ -59,11 +60,11 @@ def test_every_transition_records_an_event_with_its_stages_actor_and_time(
     )
     assert reasons == [
         ("submit", "coordinator", Stage.EVALUASI_TPI),
-        ("return", "tpi", Stage.PERBAIKAN),
+        ("return", "tpi", Stage.EVALUASI_TPI),
         ("resubmit", "coordinator", Stage.EVALUASI_TPI),
         ("finalise_tpi", "tpi", Stage.PENGUSULAN),
         ("propose", "admin-instansi", Stage.EVALUASI_TPN),
-        ("decide", "tpn", Stage.KEPUTUSAN),
+        ("award", "tpn", Stage.KEPUTUSAN),
     ]
 
 
@@ -113,11 +114,11 @@ def test_illegal_transitions_from_pembangunan_are_refused_and_change_nothing(
     assert not Notification.objects.exists()
 
 
-def test_resubmit_outside_perbaikan_is_refused(submitted, coordinator):
+def test_resubmit_without_returned_questions_is_refused(submitted, coordinator):
     with pytest.raises(ValidationError) as refused:
         services.cycle_resubmit(cycle=submitted, by=coordinator)
 
-    assert "tahap Evaluasi TPI" in messages(refused.value)
+    assert "Tidak ada pertanyaan yang dikembalikan" in messages(refused.value)
     assert fresh(submitted).stage == Stage.EVALUASI_TPI
 
 

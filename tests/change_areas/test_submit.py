@@ -87,7 +87,6 @@ def test_submit_from_penilaian_mandiri_moves_to_evaluasi_tpi(filled_cycle, coord
     [
         (Stage.PENILAIAN_PENDAHULUAN, "Penilaian pendahuluan"),
         (Stage.EVALUASI_TPI, "Evaluasi TPI"),
-        (Stage.PERBAIKAN, "Perbaikan oleh unit"),
         (Stage.PENGUSULAN, "Menunggu pengusulan ke TPN"),
         (Stage.EVALUASI_TPN, "Evaluasi TPN"),
         (Stage.KEPUTUSAN, "Keputusan"),
@@ -171,7 +170,7 @@ def test_the_coordinator_submits_on_the_overview(unit, coordinator, tpi_reviewer
     assert response.status_code == 302
     assert response["Location"] == cycle.get_absolute_url()
     assert fresh(cycle).stage == Stage.EVALUASI_TPI
-    assert "Penilaian mandiri diajukan untuk dinilai." in messages_of(response)
+    assert "Penilaian unit diajukan untuk dinilai." in messages_of(response)
 
 
 def test_an_incomplete_self_assessment_is_not_submitted_and_the_page_says_why(

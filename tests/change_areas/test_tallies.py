@@ -25,16 +25,20 @@ from change_areas.models import (
 from tests.change_areas.helpers import (
     DECREE,
     DECREE_DATE,
+    RETURNED,
     accept_all,
     fresh,
+    mark,
     meet_prerequisites,
     propose,
     question,
+    return_for_revision,
     sptjm_of,
 )
 from tests.factories import CycleFactory, UnitFactory
 from units import services as unit_services
 from units.models import Unit, UnitKind
+from zi_tracker.dashboards import selectors as dashboards
 
 
 def kept() -> tuple[dict, dict, dict]:
@@ -123,6 +127,99 @@ def test_the_tallies_follow_a_cycle_through_the_whole_workflow(
     assert_same_as_a_rebuild()
     assert figures_of(root_unit, filled_cycle)["stages"] == {Stage.KEPUTUSAN: 1}
     assert tallies.subtree_pairs(root_unit, filled_cycle.framework_id, 2026, "tpi-tpn")
+
+
+def tpi_share(root: Unit, cycle: Cycle) -> dict:
+    """What the kept sums say about the TPI over the subtree: its entry, its area values,
+    its calibration pairs with the unit's layer, and the portfolio's TPI average."""
+    whole = figures_of(root, cycle)
+    summary = dashboards.portfolio_summary(
+        root,
+        dashboards.PortfolioFilters(year=cycle.year, framework=cycle.framework),
+        dashboards.scored_areas(cycle.framework),
+    )
+    return {
+        "tpi": whole.get(Layer.TPI),
+        "areas": sorted((whole.get("areas") or {}).get(Layer.TPI, {})),
+        "pairs": len(tallies.subtree_pairs(root, cycle.framework_id, cycle.year, "self-tpi")),
+        "average": summary.distribution["tpi_average"],
+        "wbk": summary.total.wbk_tpi,
+    }
+
+
+def test_a_tpi_layer_enters_the_tallies_exactly_when_it_is_finalised(
+    submitted, tpi_reviewer, root_unit
+):
+    # The TPI layer is prefilled and scored down on one question: a working state only.
+    services.answer_save(
+        cycle=fresh(submitted),
+        question=question("A.MP.PMN.i.a"),
+        layer=Layer.TPI,
+        option="Tidak",
+        by=tpi_reviewer,
+    )
+    accept_all(fresh(submitted), Layer.TPI, tpi_reviewer)
+    working = fresh(submitted)
+    assert working.summary(Layer.TPI)["total"] == pytest.approx(99.75)  # kept, not counted
+    assert tpi_share(root_unit, working) == {
+        "tpi": None, "areas": [], "pairs": 0, "average": None, "wbk": 0,
+    }  # fmt: skip
+    assert_same_as_a_rebuild()
+
+    services.cycle_finalise_tpi(cycle=working, by=tpi_reviewer)
+    final = fresh(submitted)
+    after = tpi_share(root_unit, final)
+    assert after["tpi"]["n"] == 1
+    assert after["tpi"]["sum"] == tallies.units(final.tpi_total) == tallies.units("99.75")
+    assert after["areas"] == sorted(final.summary(Layer.TPI)["areas"])
+    assert after["pairs"] > 0
+    assert after["average"] == pytest.approx(99.75) and after["wbk"] == 1
+    assert_same_as_a_rebuild()
+
+
+def test_the_tallies_equal_a_rebuild_through_a_review_in_rounds(
+    submitted, coordinator, tpi_reviewer, root_unit
+):
+    def check(*, final: bool) -> None:
+        assert_same_as_a_rebuild()
+        share = tpi_share(root_unit, submitted)
+        assert (share["tpi"] is not None) is final
+        assert bool(share["pairs"]) is final
+
+    check(final=False)
+    # Round 1: one question returned; the unit changes its answer and hands it back.
+    return_for_revision(fresh(submitted), tpi_reviewer)
+    check(final=False)
+    services.answer_save(
+        cycle=fresh(submitted),
+        question=question(RETURNED),
+        option="Tidak",
+        by=coordinator,
+    )
+    check(final=False)
+    services.cycle_resubmit(cycle=fresh(submitted), by=coordinator)
+    check(final=False)
+    # Round 2: returned again, handed back unchanged (confirmed).
+    mark(fresh(submitted), RETURNED, tpi_reviewer)
+    services.cycle_return(cycle=fresh(submitted), layer=Layer.TPI, by=tpi_reviewer)
+    check(final=False)
+    services.cycle_resubmit(cycle=fresh(submitted), by=coordinator, confirm_unchanged=True)
+    check(final=False)
+    # The TPI scores the changed answer, accepts everything and finalises.
+    services.answer_save(
+        cycle=fresh(submitted),
+        question=question(RETURNED),
+        layer=Layer.TPI,
+        option="Tidak",
+        by=tpi_reviewer,
+    )
+    accept_all(fresh(submitted), Layer.TPI, tpi_reviewer)
+    check(final=False)
+    services.cycle_finalise_tpi(cycle=fresh(submitted), by=tpi_reviewer)
+    check(final=True)
+    cycle = fresh(submitted)
+    self_sum = figures_of(root_unit, cycle)[Layer.SELF]["sum"]
+    assert self_sum == tallies.units(cycle.self_total)  # the unit's changed answer counted
 
 
 def test_a_campaign_a_move_and_a_deleted_cycle_keep_the_tallies_right(

@@ -3,38 +3,45 @@ stage (draft, final, signed) of a unit with a head."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 
 @pytest.fixture(scope="session")
-def signing_key_files(tmp_path_factory):
-    """A self-signed EC P-256 PKCS#12 made by `create_signing_key`, once per test session."""
-    folder = tmp_path_factory.mktemp("signing")
-    out = io.StringIO()
-    call_command(
-        "create_signing_key", out=str(folder / "key.p12"), name="ZI Tracker Uji", stdout=out
+def pkcs12_file():
+    """An institution's certificate as uploaded: a PKCS#12 (EC P-256) and its password."""
+    from declarations import signing
+
+    return signing.build_pkcs12(
+        common_name="ZI Tracker Uji", organisation="Instansi Uji", password=b"rahasia", days=365
+    ), "rahasia"
+
+
+@pytest.fixture
+def signing_key(db, pkcs12_file):
+    """The installation's default signing key: an uploaded certificate, not a trial key."""
+    from declarations import keys
+
+    data, password = pkcs12_file
+    key = keys.signing_key_upload(
+        name="Sertifikat uji", pkcs12=data, passphrase=password, owner=None, by=None
     )
-    return folder / "key.p12", folder / "key.p12.password"
+    return keys.signing_key_make_default(key=key, by=None)
 
 
 @pytest.fixture
-def signing_key(settings, signing_key_files):
-    """Signing enabled for this test (the key and its password file)."""
-    key, password_file = signing_key_files
-    settings.ZI_SIGNING_PKCS12_FILE = str(key)
-    settings.ZI_SIGNING_PKCS12_PASSWORD_FILE = str(password_file)
-    settings.ZI_SIGNING_PKCS12_PASSWORD = ""
-    return key
+def trial_key(db):
+    """The trial key `make run` creates."""
+    from declarations import keys
+
+    return keys.signing_key_create_trial(by=None)
 
 
 @pytest.fixture
-def no_signing_key(settings):
-    settings.ZI_SIGNING_PKCS12_FILE = ""
-    settings.ZI_SIGNING_PKCS12_PASSWORD_FILE = ""
-    settings.ZI_SIGNING_PKCS12_PASSWORD = ""
+def no_signing_key(db):
+    """An installation with no signing key at all."""
+    from declarations.models import SigningKey
+
+    SigningKey.objects.all().delete()
 
 
 @pytest.fixture

@@ -14,7 +14,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from declarations import documents
-from declarations.models import Declaration, DeclarationStatus, PrintJob, PrintJobStatus
+from declarations.models import (
+    Declaration,
+    DeclarationStatus,
+    EvaluationReport,
+    PrintJob,
+    PrintJobStatus,
+)
 from declarations.selectors import with_participants
 from tests.factories import DeclarantFactory, DeclarationFactory
 
@@ -98,3 +104,64 @@ def import_data(world) -> dict:
 
 def upload_data(world) -> dict:
     return {"file": SimpleUploadedFile("dokumen.pdf", FAKE_PDF, "application/pdf")}
+
+
+def owned_key(world):
+    """A signing key managed by the unit's administrators, assigned to the unit."""
+    from declarations import keys
+
+    if "owned_key" not in world.extra:
+        from declarations import signing
+
+        key = keys.signing_key_upload(
+            name="Kunci unit",
+            pkcs12=signing.build_pkcs12(
+                common_name="Kunci Unit", organisation="Unit", password=b"pw", days=30
+            ),
+            passphrase="pw",
+            owner=world.unit,
+            by=None,
+        )
+        world.extra["owned_key"] = key
+        world.extra["assignment"] = keys.signing_key_assign(key=key, unit=world.unit, by=None)
+    return world.extra["owned_key"]
+
+
+def key_kwargs(world) -> dict:
+    return {"pk": owned_key(world).pk}
+
+
+def assignment_kwargs(world) -> dict:
+    key = owned_key(world)
+    return {"pk": key.pk, "assignment_id": world.extra["assignment"].pk}
+
+
+def report(world) -> EvaluationReport:
+    """An evaluation report of the world's cycle under TPI review, with a stand-in PDF."""
+    if "report" not in world.extra:
+        cycle = world.extra["tpi_cycle"]
+        made = EvaluationReport(
+            cycle=cycle,
+            layer="tpi",
+            number="LHE-MATRIKS/2025",
+            issued_on=timezone.localdate(),
+            place="Sorong",
+            issuer_name="Inspektorat",
+            addressee="Kepala Satker",
+            signer_name="Ketua Tim",
+            signer_position="Ketua Tim Penilai Internal",
+            pdf_sha256=hashlib.sha256(FAKE_PDF).hexdigest(),
+        )
+        made.pdf.save("matrix-lhe.pdf", ContentFile(FAKE_PDF), save=False)
+        made.save()
+        world.extra["report"] = made
+    return world.extra["report"]
+
+
+def report_kwargs(world) -> dict:
+    made = report(world)
+    return {"pk": made.cycle_id, "layer": made.layer, "report_id": made.pk}
+
+
+def report_token_kwargs(world) -> dict:
+    return {"token": report(world).verification_token}

@@ -80,7 +80,7 @@ def test_the_sign_action_says_when_no_key_is_configured(
         {"action": "sign_selected", "_selected_action": [final.pk]},
         follow=True,
     )
-    assert "belum dipasang" in response.content.decode()
+    assert "Belum ada kunci tanda tangan elektronik" in response.content.decode()
     final.refresh_from_db()
     assert final.status == DeclarationStatus.FINAL
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from declarations import demo
-from declarations.models import Declaration, DeclarationStatus
+from declarations.models import Declaration, DeclarationStatus, SigningKey
 from tests.factories import DeclarationFactory
 from tests.files import stored_bytes
 from tests.pdfs import pdf_text
@@ -49,7 +49,7 @@ def test_print_declarations_signs_with_sign(final, tmp_path, signing_key):
 
 
 def test_print_declarations_refuses_to_sign_without_a_key(final, tmp_path, no_signing_key):
-    with pytest.raises(CommandError, match="belum dipasang"):
+    with pytest.raises(CommandError, match="Belum ada kunci tanda tangan"):
         run_print(str(tmp_path), sign=True)
 
 
@@ -67,15 +67,16 @@ def demo_units(db, catalogs):
     units_demo.seed(log=lambda line: None)
 
 
-def test_the_demo_declarations_are_final_with_their_pdfs(demo_units, no_signing_key):
+def test_a_fresh_demo_makes_a_trial_key_and_signs_both_declarations(demo_units, no_signing_key):
     lines = []
     assert demo.seed(log=lines.append)
-    assert lines == [
-        "Demo declarations: 2 created and finalised, left unsigned (no signing key configured)."
-    ]
+    assert lines[0].startswith("Penandatanganan: kunci uji coba dibuat")
+    assert lines[1] == "Pencanangan demo: 2 dibuat dan difinalkan, 2 ditandatangani."
+    (key,) = SigningKey.objects.all()
+    assert key.is_trial and key.is_default
 
     sorong = Declaration.objects.get(document_number=demo.SORONG_NUMBER)
-    assert sorong.status == DeclarationStatus.FINAL
+    assert sorong.status == DeclarationStatus.SIGNED and sorong.signed_with_trial_key
     text = " ".join(pdf_text(stored_bytes(sorong.pdf)).split())
     assert "Sorong, Kamis, 10 Juni 2021" in text
     assert "Aula Samu Siret" in text
@@ -92,23 +93,26 @@ def test_the_demo_declarations_are_final_with_their_pdfs(demo_units, no_signing_
     assert "Dinas Pertanian Kabupaten Polewali Mandar" in text
 
 
-def test_the_demo_is_idempotent_and_signs_when_a_key_appears(
-    demo_units, no_signing_key, settings, signing_key_files
-):
+def test_the_demo_is_idempotent(demo_units, no_signing_key):
     demo.seed(log=lambda line: None)
     lines = []
     assert not demo.seed(log=lines.append)
-    assert lines == ["Demo declarations: already present, unchanged."]
+    assert lines == ["Pencanangan demo: sudah ada, tidak diubah."]
     assert Declaration.objects.count() == 2
-
-    key, password = signing_key_files
-    settings.ZI_SIGNING_PKCS12_FILE, settings.ZI_SIGNING_PKCS12_PASSWORD_FILE = (
-        str(key),
-        str(password),
-    )
-    demo.seed(log=lines.append)
-    assert lines[-1] == "Demo declarations: 2 signed."
+    assert SigningKey.objects.count() == 1
     assert set(Declaration.objects.values_list("status", flat=True)) == {DeclarationStatus.SIGNED}
+
+
+def test_the_demo_leaves_them_final_when_no_key_may_sign(demo_units, signing_key):
+    from declarations import keys
+
+    keys.signing_key_retire(key=signing_key, by=None)
+    lines = []
+    assert demo.seed(log=lines.append)
+    assert lines == [
+        "Pencanangan demo: 2 dibuat dan difinalkan, belum ditandatangani (kunci penandatanganan belum dipasang)."
+    ]
+    assert set(Declaration.objects.values_list("status", flat=True)) == {DeclarationStatus.FINAL}
 
 
 def test_the_demo_waits_for_the_catalogs(db, monkeypatch):

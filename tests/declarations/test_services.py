@@ -160,7 +160,7 @@ def test_signing_keeps_both_files_and_both_hashes(final, signing_key, superuser)
 def test_signing_without_a_key_says_so_and_changes_nothing(final, no_signing_key):
     with pytest.raises(signing.SigningKeyMissing) as caught:
         services.declaration_sign(declaration=final, by=None)
-    assert "belum dipasang" in str(caught.value)
+    assert "Belum ada kunci tanda tangan" in str(caught.value)
     final.refresh_from_db()
     assert final.status == DeclarationStatus.FINAL and not final.signed_pdf
 

@@ -1,7 +1,7 @@
-"""PAdES signatures: made with the configured key, valid for pyHanko and for poppler's pdfsig."""
+"""PAdES signatures: made with the key that signs the unit's documents, valid for pyHanko and
+for poppler's pdfsig, and saying so plainly when a trial key signed."""
 
 import io
-import stat
 import subprocess
 
 import pytest
@@ -11,15 +11,18 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
-from declarations import signing
+from declarations import keys, services, signing
+from declarations.models import SigningKey, SigningKeyUse
+from lib import crypto
+from tests.factories import UnitFactory
 from tests.files import stored_bytes
-from tests.pdfs import pdf_text
+from tests.pdfs import pdf_text, pdftotext_pages
 
 
-def test_the_signed_pdf_validates_with_pyhanko(signed):
+def test_the_signed_pdf_validates_with_pyhanko(signed, signing_key):
     content = stored_bytes(signed.signed_pdf)
     (signature,) = PdfFileReader(io.BytesIO(content)).embedded_signatures
-    certificate = signing.load_signer().signing_cert
+    certificate = signing.load_signer(signing_key).signing_cert
 
     status = validate_pdf_signature(signature, ValidationContext(trust_roots=[certificate]))
 
@@ -43,64 +46,124 @@ def test_the_signed_pdf_validates_with_pdfsig(signed, tmp_path):
     assert "Total document signed" in output
 
 
-def test_the_signed_pdf_says_the_same_as_the_unsigned_one(signed):
+def test_the_signed_pdf_keeps_the_issued_page_content(signed):
+    # The stamp is an annotation added by the signature; the pages' own text is unchanged.
     assert pdf_text(stored_bytes(signed.signed_pdf)) == pdf_text(stored_bytes(signed.pdf))
+    assert not signed.signed_with_trial_key
 
 
-def test_key_status_tells_when_no_key_is_configured(no_signing_key):
-    status = signing.key_status()
-    assert not status.configured and not status.usable
-    assert "ZI_SIGNING_PKCS12_FILE" in status.message
+def test_the_stamp_on_the_page_names_the_signer(signed, tmp_path):
+    (last,) = pdftotext_pages(stored_bytes(signed.signed_pdf), tmp_path)[-1:]
+    assert "Ditandatangani secara elektronik (PAdES)" in last
+    assert "ZI Tracker Uji" in last
+    assert "KUNCI UJI COBA" not in last
 
 
-def test_key_status_reports_a_wrong_password(signing_key, settings):
-    settings.ZI_SIGNING_PKCS12_PASSWORD_FILE = ""
-    settings.ZI_SIGNING_PKCS12_PASSWORD = "salah"
-    status = signing.key_status()
-    assert status.configured and not status.usable
-    assert "kata sandinya salah" in status.message
+def test_a_trial_key_says_so_on_the_page_in_the_signature_and_on_the_record(
+    final, trial_key, tmp_path
+):
+    declaration = services.declaration_sign(declaration=final, by=None)
+    content = stored_bytes(declaration.signed_pdf)
+
+    (last,) = pdftotext_pages(content, tmp_path)[-1:]
+    assert "KUNCI UJI COBA - bukan sertifikat resmi instansi" in last
+    (signature,) = PdfFileReader(io.BytesIO(content)).embedded_signatures
+    assert "(KUNCI UJI COBA)" in str(signature.sig_object["/Reason"])
+    assert "KUNCI UJI COBA" in signature.signer_cert.subject.human_friendly
+    assert declaration.signed_with_trial_key
+    path = tmp_path / "trial.pdf"
+    path.write_bytes(content)
+    output = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True).stdout
+    assert "Signature is Valid." in output and "KUNCI UJI COBA" in output
 
 
-def test_the_password_may_come_from_a_variable(signing_key, settings, signing_key_files):
-    _key, password_file = signing_key_files
-    settings.ZI_SIGNING_PKCS12_PASSWORD_FILE = ""
-    settings.ZI_SIGNING_PKCS12_PASSWORD = password_file.read_text().strip()
-    status = signing.key_status()
-    assert status.usable and "ZI Tracker Uji" in status.subject
+def test_each_signature_is_logged_with_its_key_document_and_person(final, signing_key, superuser):
+    declaration = services.declaration_sign(declaration=final, by=superuser)
+
+    (use,) = SigningKeyUse.objects.all()
+    assert (use.key, use.unit, use.used_by) == (signing_key, final.unit, superuser)
+    assert use.sha256 == declaration.signed_sha256
+    assert final.document_number in use.document
 
 
-def test_a_missing_key_file_is_reported(settings, tmp_path):
-    settings.ZI_SIGNING_PKCS12_FILE = str(tmp_path / "nothing.p12")
-    status = signing.key_status()
-    assert status.configured and not status.usable
-    assert "tidak dapat dibaca" in status.message
+def test_the_nearest_assignment_picks_the_key_else_the_default(signing_key, pkcs12_file, unit):
+    child = UnitFactory(parent=unit)
+    other = keys.signing_key_create_trial(by=None)  # not the default: one already exists
+    assert not other.is_default
+    assert signing.signer_for(child) == signing_key
+
+    keys.signing_key_assign(key=other, unit=unit, by=None)
+    assert signing.signer_for(child) == other
+    assert signing.signer_for(UnitFactory()) == signing_key
+
+    keys.signing_key_retire(key=other, by=None)
+    assert signing.signer_for(child) == signing_key
 
 
-def test_create_signing_key_writes_a_private_ec_key_and_prints_the_settings(tmp_path, settings):
+def test_key_status_tells_when_there_is_no_key_without_naming_a_setting(no_signing_key, unit):
+    status = signing.key_status(unit)
+    assert not status.usable
+    assert "Kunci tanda tangan" in status.message
+    assert "ZI_" not in status.message
+
+
+def test_an_uploaded_key_is_stored_encrypted_and_its_certificate_described(
+    signing_key, pkcs12_file
+):
+    data, password = pkcs12_file
+    stored = bytes(SigningKey.objects.get(pk=signing_key.pk).pkcs12_encrypted)
+    assert data not in stored and password.encode() not in stored
+    assert crypto.decrypt(stored, purpose=signing.CRYPTO_PURPOSE) == data
+    assert "CN=ZI Tracker Uji" in signing_key.subject
+    assert len(signing_key.fingerprint) == 64
+    assert signing_key.not_after > signing_key.not_before
+
+
+def test_a_wrong_password_or_a_broken_file_is_refused_in_words(db, pkcs12_file):
+    data, _password = pkcs12_file
+    for content, password in ((data, "salah"), (b"bukan pkcs12", "rahasia")):
+        with pytest.raises(signing.SigningError, match="rusak atau kata sandinya salah"):
+            keys.signing_key_upload(
+                name="x", pkcs12=content, passphrase=password, owner=None, by=None
+            )
+    assert not SigningKey.objects.exists()
+
+
+def test_a_key_stored_under_another_secret_asks_to_be_uploaded_again(final, signing_key, settings):
+    signing._cache.clear()
+    settings.ZI_KEY_ENCRYPTION_KEY = "a-different-secret"
+    with pytest.raises(signing.SigningError, match="Unggah ulang"):
+        services.declaration_sign(declaration=final, by=None)
+    signing._cache.clear()
+
+
+def test_create_signing_key_makes_a_default_trial_key_once(db):
     out = io.StringIO()
-    call_command("create_signing_key", out=str(tmp_path / "k.p12"), name="Uji Coba", stdout=out)
+    call_command("create_signing_key", stdout=out)
+    call_command("create_signing_key", stdout=out)
 
-    key, password = tmp_path / "k.p12", tmp_path / "k.p12.password"
-    assert stat.S_IMODE(key.stat().st_mode) == 0o600
-    assert stat.S_IMODE(password.stat().st_mode) == 0o600
-    printed = out.getvalue()
-    assert f"ZI_SIGNING_PKCS12_FILE={key}" in printed
-    assert f"ZI_SIGNING_PKCS12_PASSWORD_FILE={password}" in printed
-
-    settings.ZI_SIGNING_PKCS12_FILE = str(key)
-    settings.ZI_SIGNING_PKCS12_PASSWORD_FILE = str(password)
-    signer = signing.load_signer()
-    assert signer.signing_cert.public_key.algorithm == "ec"
-    assert signer.signing_cert.subject.native["common_name"] == "Uji Coba"
-    assert signer.signing_cert.subject.native["country_name"] == "ID"
+    (key,) = SigningKey.objects.all()
+    assert key.is_trial and key.is_default
+    assert "already exist" in out.getvalue()
 
 
-def test_create_signing_key_does_not_overwrite_without_force(tmp_path):
-    target = tmp_path / "k.p12"
-    call_command("create_signing_key", out=str(target), stdout=io.StringIO())
-    before = target.read_bytes()
-    with pytest.raises(CommandError, match="already exists"):
-        call_command("create_signing_key", out=str(target), stdout=io.StringIO())
-    assert target.read_bytes() == before
-    call_command("create_signing_key", out=str(target), force=True, stdout=io.StringIO())
-    assert target.read_bytes() != before
+def test_load_signing_key_stores_a_key_file_as_the_default(db, pkcs12_file, tmp_path, trial_key):
+    data, password = pkcs12_file
+    (tmp_path / "k.p12").write_bytes(data)
+    (tmp_path / "k.pass").write_text(password + "\n")
+    out = io.StringIO()
+    call_command(
+        "load_signing_key",
+        str(tmp_path / "k.p12"),
+        password_file=str(tmp_path / "k.pass"),
+        default=True,
+        stdout=out,
+    )
+    key = SigningKey.objects.get(is_default=True)
+    assert "CN=ZI Tracker Uji" in key.subject and not key.is_trial
+    assert "the default key" in out.getvalue()
+    (tmp_path / "k.pass").write_text("salah\n")
+    with pytest.raises(CommandError, match="kata sandinya salah"):
+        call_command(
+            "load_signing_key", str(tmp_path / "k.p12"), password_file=str(tmp_path / "k.pass")
+        )

@@ -6,7 +6,6 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -86,20 +85,22 @@ def test_another_declarations_signed_file_is_named_as_such(signed, headed_unit):
     assert result.verdict == Verdict.SIGNATURE_INTACT_OTHER
 
 
-def test_a_signature_from_another_key_is_not_ours(signed, settings, tmp_path):
-    call_command(
-        "create_signing_key",
-        out=str(tmp_path / "lain.p12"),
-        name="Kunci Lain",
-        stdout=io.StringIO(),
-    )
-    original_key = settings.ZI_SIGNING_PKCS12_FILE, settings.ZI_SIGNING_PKCS12_PASSWORD_FILE
-    settings.ZI_SIGNING_PKCS12_FILE = str(tmp_path / "lain.p12")
-    settings.ZI_SIGNING_PKCS12_PASSWORD_FILE = str(tmp_path / "lain.p12.password")
+def test_a_signature_from_another_key_is_not_ours(signed):
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+
     from declarations import signing
 
-    foreign = signing.sign_pdf(stored_bytes(signed.pdf), reason="x", location="y").content
-    settings.ZI_SIGNING_PKCS12_FILE, settings.ZI_SIGNING_PKCS12_PASSWORD_FILE = original_key
+    # Someone else's key, never stored in this installation.
+    other = signers.SimpleSigner.load_pkcs12_data(
+        signing.build_pkcs12(common_name="Kunci Lain", organisation="X", password=b"p", days=9),
+        other_certs=[],
+        passphrase=b"p",
+    )
+    writer = IncrementalPdfFileWriter(io.BytesIO(stored_bytes(signed.pdf)))
+    foreign = signers.sign_pdf(
+        writer, signers.PdfSignatureMetadata(field_name="Lain"), signer=other
+    ).getvalue()
 
     result = verify(signed, foreign)
     assert result.verdict == Verdict.DIFFERENT

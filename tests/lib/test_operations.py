@@ -34,7 +34,7 @@ class TestHealthAndFailures:
         client = client_for(staff)
         client.raise_request_exception = False
         with mock.patch(
-            "units.views.Unit.ancestors", side_effect=OperationalError("connection refused")
+            "units.views.units.Unit.ancestors", side_effect=OperationalError("connection refused")
         ):
             response = client.get(unit.get_absolute_url())
         assert response.status_code == 503
@@ -45,7 +45,7 @@ class TestHealthAndFailures:
     def test_other_errors_give_the_500_page(self, client_for, staff, unit):
         client = client_for(staff)
         client.raise_request_exception = False
-        with mock.patch("units.views.Unit.ancestors", side_effect=RuntimeError("bug")):
+        with mock.patch("units.views.units.Unit.ancestors", side_effect=RuntimeError("bug")):
             response = client.get(unit.get_absolute_url())
         assert response.status_code == 500
         assert "Terjadi kesalahan" in response.content.decode()

@@ -78,7 +78,7 @@ def _survey(world, *, published: bool = False):
             survey=survey, by=None, rows=[services.RespondentRow(2, (4, 3, 3, 4, 3, 4, 4, 3, 3))]
         )
         if published:
-            survey = services.survey_publish(survey=survey, by=None)
+            survey = services.survey_publish(survey=survey, by=None, small_sample_confirmed=True)
         world.extra[key] = survey
     return world.extra[key]
 

@@ -13,7 +13,7 @@ def test_seed_demo_builds_real_public_pages_and_is_idempotent(db, client):
     units_demo.seed(log=lambda line: None)
     lines: list[str] = []
     assert demo.seed(log=lines.append) is True
-    assert lines == ["Demo service standards: created."]
+    assert lines == ["Standar pelayanan demo: dibuat."]
 
     sorong = Service.objects.filter(unit__code="BPS-9171")
     assert sorong.count() == 6
@@ -39,7 +39,7 @@ def test_seed_demo_builds_real_public_pages_and_is_idempotent(db, client):
 
     counts = (Service.objects.count(), SatisfactionSurvey.objects.count())
     assert demo.seed(log=lines.append) is False
-    assert lines[-1] == "Demo service standards: already present, unchanged."
+    assert lines[-1] == "Standar pelayanan demo: sudah ada, tidak diubah."
     assert (Service.objects.count(), SatisfactionSurvey.objects.count()) == counts
 
 

@@ -109,3 +109,73 @@ def test_values_outside_the_scale_are_refused():
         skm.compute([(5, 4, 4, 4, 4, 4, 4, 4, 4)])
     with pytest.raises(ValueError):
         skm.compute([])
+
+
+# --------------------------------------------------------------------------
+# Blanks, the sample size and the weight convention (PermenPAN-RB 14/2017)
+
+
+def test_a_blank_element_is_averaged_over_the_answers_given():
+    """Three respondents; the third left U2 blank: U2's NRR is (4 + 2) / 2 = 3, not 6 / 3."""
+    result = skm.compute([(4,) * 9, (2,) * 9, (3, None, 3, 3, 3, 3, 3, 3, 3)])
+    assert result.respondent_count == 3
+    assert result.nrr[0] == 3 and result.nrr[1] == 3
+    assert result.answers == (3, 2, 3, 3, 3, 3, 3, 3, 3)
+    assert result.ikm == Decimal("75.00")
+
+
+def test_an_element_nobody_answered_has_no_average():
+    with pytest.raises(skm.UnansweredElements) as caught:
+        skm.compute([(4, 4, None, 4, 4, 4, 4, 4, 4)])
+    assert caught.value.codes == ["u3"]
+
+
+def test_a_respondent_with_every_element_blank_is_no_respondent():
+    assert skm.compute([(4,) * 9, (None,) * 9]).respondent_count == 1
+
+
+@pytest.mark.parametrize(
+    ("population", "sample"),
+    [(10, 10), (50, 44), (100, 80), (200, 132), (1_000, 278), (10_000, 370), (1_000_000, 384)],
+)
+def test_sample_size_follows_the_krejcie_morgan_table(population, sample):
+    assert skm.sample_size(population) == sample
+
+
+def test_the_rounded_weight_0_111_can_flip_a_grade():
+    """88,33 with 1/9 is A; a spreadsheet with 0,111 shows 88,24, a B."""
+    nrr = [Decimal("3.5333")] * 9
+    assert skm.round_ikm(skm.ikm_from_nrr(nrr)) == Decimal("88.33")
+    assert skm.band_for(skm.ikm_from_nrr(nrr)).grade == "A"
+    assert skm.ikm_with_rounded_weight(nrr) == Decimal("88.24")
+    assert skm.band_for(skm.ikm_with_rounded_weight(nrr)).grade == "B"
+
+
+def test_publishing_warns_of_a_small_sample_until_confirmed(unit, coordinator, client_for):
+    from django.core.exceptions import ValidationError
+
+    from service_standards import services
+    from service_standards.models import PeriodKind, SatisfactionSurvey
+
+    survey = services.survey_create(
+        unit=unit, by=None, year=2026, period_kind=PeriodKind.SEMESTER, period_number=1
+    )
+    survey = services.survey_replace_respondents(
+        survey=survey,
+        by=None,
+        rows=[services.RespondentRow(n + 2, (4,) * 9) for n in range(5)],
+    )
+    with pytest.raises(ValidationError, match="Populasi penerima layanan belum diisi"):
+        services.survey_publish(survey=survey, by=coordinator)
+
+    survey = services.survey_set_population(survey=survey, population=100, by=coordinator)
+    page = client_for(coordinator).get(survey.get_absolute_url()).content.decode()
+    assert "5 responden kurang dari sampel minimal 80 untuk populasi 100" in page
+    assert "bobot tertimbang tepat 1/9" in page
+    with pytest.raises(ValidationError, match="sampel minimal 80"):
+        services.survey_publish(survey=survey, by=coordinator)
+
+    services.survey_publish(survey=survey, by=coordinator, small_sample_confirmed=True)
+    stored = SatisfactionSurvey.objects.get(pk=survey.pk)
+    assert stored.is_published
+    assert "sampel minimal 80" in stored.history.first().history_change_reason

@@ -71,12 +71,13 @@ def small_world(catalogs):
     cycle = CycleFactory(unit=leaf)
     answer_everything(cycle)
     answer_everything(cycle, Layer.TPI, option="B")
-    # The TPI's evaluation final (as `cycle_finalise_tpi` leaves it): its pairs count in calibration.
+    # The TPI has finalised its evaluation (as `cycle_finalise_tpi` leaves it): only now do its
+    # figures count, in the stored columns, the tallies and the calibration pairs.
     Cycle.objects.filter(pk=cycle.pk).update(
-        stage=Stage.PENGUSULAN, tpi_finalised_at=noon(datetime.date(2026, 7, 1))
+        stage=Stage.PENGUSULAN, tpi_finalised_at=noon(datetime.date(2026, 6, 1))
     )
     cycle = Cycle.objects.select_related("unit").get(pk=cycle.pk)
-    tallies.follow(cycle)
+    services.cycle_refresh_summary(cycle=cycle, layer=Layer.TPI)
     tallies.calibrate(cycle)
     PredicateAwardFactory(
         unit=leaf, year=2025, decree_number="KEP/1/2025", decree_date=datetime.date(2025, 12, 1)
@@ -102,7 +103,7 @@ def viewer_of(unit):
 
 PAGES = [
     ("dashboards:portfolio", "root", ""),
-    ("dashboards:portfolio", "root", "?stage=evaluasi_tpi&sort=tpi&order=desc"),
+    ("dashboards:portfolio", "root", "?stage=pengusulan&sort=tpi&order=desc"),
     ("dashboards:portfolio", "province", "?year=2026"),
     ("dashboards:portfolio_xlsx", "root", ""),
     ("dashboards:portfolio_pdf", "province", ""),
@@ -179,6 +180,9 @@ def test_portfolio_lists_every_unit_with_its_cycle_and_units_without_one(small_w
     assert "<svg" in html and "<title>" in html and 'role="img"' in html
     assert "style=" not in html.split("<main", 1)[1]  # no inline styles (CSP)
     assert "<script>" not in html
+    # The roll-up names the unit once, and its second column says what it counts.
+    rollup_head = html.split('class="table stacked rollup"', 1)[1].split("</thead>", 1)[0]
+    assert rollup_head.count(">Unit<") == 1 and ">Jumlah unit<" in rollup_head
 
 
 def test_portfolio_filters_sorts_and_pages_in_sql(large_world, client_for):
@@ -462,7 +466,7 @@ def test_home_shows_the_staff_what_is_left_and_what_is_late(unit, staff, catalog
     html = client_for(staff).get(reverse("home")).content.decode()
     assert "113 belum dijawab" in html
     assert "Sosialisasi terlambat" in html
-    assert "Pengisian penilaian mandiri Satker Contoh ditutup" in html
+    assert "Pengisian penilaian unit Satker Contoh ditutup" in html
     assert "Unit dan peran Anda" in html  # the existing content stays
 
 
@@ -507,7 +511,7 @@ def test_charts_escape_text_and_carry_titles_and_values():
         title="Nilai <b>",
         categories=["Area & co"],
         series=[
-            charts.Series("Mandiri", [55.5], charts.SELF),
+            charts.Series("Unit", [55.5], charts.SELF),
             charts.Series("TPI", [None], charts.TPI),
         ],
         fmt=lambda value: charts.percent(value, 1),

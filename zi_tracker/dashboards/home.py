@@ -2,11 +2,13 @@
 
 Sections follow the roles a person holds (a role covers its unit's subtree):
 
+- everyone given work: "Tugas saya" — the areas, questions and activities
+  assigned to them, with due dates;
 - staff, coordinators, unit admins: open self-assessments with what is left
   to answer, questions returned for revision, filling windows closing soon,
-  overdue work-plan items;
+  overdue work-plan items, recommendations waiting for follow-up;
 - pre/TPI/TPN reviewers: cycles waiting for their review, review windows
-  closing soon;
+  closing soon, follow-ups waiting for their verdict;
 - unit admins and national admins: final declarations not yet signed;
 - leadership viewers (and national admins): their subtree at a glance.
 """
@@ -20,16 +22,20 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from change_areas import workflow
+from change_areas import selectors, workflow
 from change_areas.models import (
+    OPEN_REVIEW_STATUSES,
     OPEN_STATUSES,
     STAGE_ORDER,
     Cycle,
     Layer,
     QuestionReview,
+    Recommendation,
+    RecommendationStatus,
     ReviewStatus,
     Stage,
     WorkPlanItem,
+    counted_rows,
 )
 from declarations.models import Declaration, DeclarationStatus
 from units import access
@@ -56,6 +62,9 @@ class ScopeSummary:
 class HomeTasks:
     today: datetime.date
     closing_by: datetime.date
+    mine: list = field(default_factory=list)  # selectors.Task: what is given to this person
+    to_follow_up: list[Recommendation] = field(default_factory=list)
+    to_verify: list[Recommendation] = field(default_factory=list)
     to_answer: list[Cycle] = field(default_factory=list)
     returned: int = 0
     overdue_items: list[WorkPlanItem] = field(default_factory=list)
@@ -83,7 +92,14 @@ class HomeTasks:
     @property
     def is_empty(self) -> bool:
         return not (
-            self.to_answer or self.overdue_items or self.to_review or self.to_sign or self.summaries
+            self.mine
+            or self.to_answer
+            or self.overdue_items
+            or self.to_review
+            or self.to_sign
+            or self.summaries
+            or self.to_follow_up
+            or self.to_verify
         )
 
 
@@ -114,7 +130,7 @@ def home_tasks(user, today: datetime.date | None = None) -> HomeTasks:
     editing = None if user.is_superuser else _within(_paths(user, Perm.EDIT_SELF))
     if editing is not None:
         returned = (
-            QuestionReview.objects.filter(cycle=OuterRef("pk"), status=ReviewStatus.NEEDS_REVISION)
+            QuestionReview.objects.filter(cycle=OuterRef("pk"), status=ReviewStatus.RETURNED)
             .order_by()
             .values("cycle")
             .annotate(count=Count("pk"))
@@ -130,7 +146,7 @@ def home_tasks(user, today: datetime.date | None = None) -> HomeTasks:
             .values("count")
         )
         tasks.to_answer = list(
-            Cycle.objects.filter(editing, stage__in=workflow.unit_turn_stages())
+            Cycle.objects.filter(editing, workflow.unit_has_work())
             .select_related("unit", "framework")
             .annotate(
                 returned=Coalesce(
@@ -154,6 +170,18 @@ def home_tasks(user, today: datetime.date | None = None) -> HomeTasks:
             .select_related("cycle__unit", "area")
             .order_by("due_date", "pk")[: LIMIT + 1]
         )
+        tasks.mine = selectors.my_tasks(
+            user, open_cycles=workflow.unit_has_work("cycle__"), today=today
+        )
+        tasks.to_follow_up = list(
+            Recommendation.objects.filter(
+                _within(_paths(user, Perm.EDIT_SELF), "cycle__unit__"),
+                counted_rows(),  # the unit answers them once the layer is final
+                status=RecommendationStatus.OPEN,
+            )
+            .select_related("cycle__unit", "area")
+            .order_by("due_date", "pk")[: LIMIT + 1]
+        )
         tasks.shown.add("self")
 
     review_condition = Q(pk__in=[])
@@ -172,7 +200,7 @@ def home_tasks(user, today: datetime.date | None = None) -> HomeTasks:
                 QuestionReview.objects.filter(
                     cycle=OuterRef("pk"),
                     layer=layer,
-                    status__in=[ReviewStatus.PENDING, ReviewStatus.REVISED],
+                    status__in=OPEN_REVIEW_STATUSES,
                 )
                 .order_by()
                 .values("cycle")
@@ -183,7 +211,7 @@ def home_tasks(user, today: datetime.date | None = None) -> HomeTasks:
 
         tasks.to_review = list(
             Cycle.objects.filter(review_condition)
-            .select_related("unit", "framework")
+            .select_related("unit", "framework", "campaign__root")
             .defer("summaries")
             .annotate(
                 waiting_pre=Coalesce(waiting(Layer.PRE), Value(0)),
@@ -193,9 +221,22 @@ def home_tasks(user, today: datetime.date | None = None) -> HomeTasks:
         )
         for cycle in tasks.to_review:
             cycle.review_layer = workflow.review_layer(cycle)
+            opens = workflow.window_opens(cycle, cycle.review_layer)
+            cycle.opens_later = opens if opens and opens > today else None
+            cycle.window_owners = workflow.window_owners(cycle) if cycle.opens_later else ""
             cycle.waiting = {Layer.PRE: cycle.waiting_pre, Layer.TPI: cycle.waiting_tpi}.get(
                 cycle.review_layer, 0
             )
+        verify = Q(pk__in=[])
+        for layer in (Layer.TPI, Layer.TPN):
+            within = _within(_paths(user, REVIEW_PERMS[layer]), "cycle__unit__")
+            if within is not None:
+                verify |= within & Q(layer=layer)
+        tasks.to_verify = list(
+            Recommendation.objects.filter(verify, status=RecommendationStatus.ANSWERED)
+            .select_related("cycle__unit", "area")
+            .order_by("pk")[: LIMIT + 1]
+        )
         tasks.shown.add("review")
 
     admin_within = _within(_paths(user, Perm.ADMINISTER))

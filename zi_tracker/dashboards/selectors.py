@@ -4,6 +4,11 @@ Everything here reads the figures stored on cycles (`Cycle.self_total`,
 `…_eligible`, `work_plan_percent`, `summaries`) and the per-area rows
 (`CycleAreaScore`); nothing recomputes a scorecard. Each function states how
 many queries it costs; none depends on the number of units.
+
+A reviewer layer's figures count only once its reviewers have finalised it
+(`change_areas.models.LAYER_FINAL_FIELD`): its stored columns and area rows
+stay empty before, and readers of answers or summaries ask `counted_layer`,
+`counted_rows` or `Cycle.counted_summary` — never a layer's working copy.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from change_areas import selectors as ca_selectors
 from change_areas import tallies
 from change_areas.models import (
     DASHBOARD_COLUMNS,
@@ -48,9 +54,14 @@ from change_areas.models import (
     Layer,
     PredicateAward,
     Question,
+    QuestionReview,
+    Recommendation,
+    RecommendationStatus,
+    ReviewStatus,
     Stage,
     WorkPlanItem,
     WorkPlanStatus,
+    counted_rows,
 )
 from declarations.models import Declaration
 from service_standards.selectors import published_versions
@@ -71,12 +82,14 @@ ELIGIBILITY_FILTERS = {
     "wbk_tpi": Eligibility(gettext_lazy("Layak WBK menurut TPI"), "tpi_wbk_eligible", True),
     "wbbm_tpi": Eligibility(gettext_lazy("Layak WBBM menurut TPI"), "tpi_wbbm_eligible", True),
     "wbk_self": Eligibility(
-        gettext_lazy("Layak WBK menurut penilaian mandiri"), "self_wbk_eligible", True
+        gettext_lazy("Layak WBK menurut penilaian unit"), "self_wbk_eligible", True
     ),
     "wbbm_self": Eligibility(
-        gettext_lazy("Layak WBBM menurut penilaian mandiri"), "self_wbbm_eligible", True
+        gettext_lazy("Layak WBBM menurut penilaian unit"), "self_wbbm_eligible", True
     ),
-    "not_tpi": Eligibility(gettext_lazy("Dinilai TPI, belum layak WBK"), "tpi_wbk_eligible", False),
+    "not_tpi": Eligibility(
+        gettext_lazy("Final dinilai TPI, belum layak WBK"), "tpi_wbk_eligible", False
+    ),
 }
 
 
@@ -89,7 +102,7 @@ SORTS = {
     "unit": Sort(gettext_lazy("Urutan unit (pohon)"), "path"),
     "name": Sort(gettext_lazy("Nama unit"), "name"),
     "stage": Sort(gettext_lazy("Tahap"), "stage_rank"),
-    "self": Sort(gettext_lazy("Nilai mandiri"), "self_total"),
+    "self": Sort(gettext_lazy("Nilai unit"), "self_total"),
     "tpi": Sort(gettext_lazy("Nilai TPI"), "tpi_total"),
     "complete": Sort(gettext_lazy("Kelengkapan"), "self_completeness"),
     "plan": Sort(gettext_lazy("Rencana kerja"), "work_plan_percent"),
@@ -224,6 +237,7 @@ class RollupRow:
     wbk_self: int
     wbk_tpi: int
     wbbm_tpi: int
+    open_recommendations: int = 0
 
     @property
     def without_cycle(self) -> int:
@@ -237,7 +251,8 @@ class RollupRow:
 
 
 def rollup(root: Unit, f: PortfolioFilters) -> list[RollupRow]:
-    """Counts per stage, average totals and eligible counts per child of the root. Two queries.
+    """Counts per stage, average totals, eligible counts and open recommendations per child of
+    the root. Three queries.
 
     Each unit belongs to the child of the root whose path prefixes its own: the
     first (root.depth + 1) × steplen characters of its path, grouped in SQL.
@@ -272,6 +287,7 @@ def rollup(root: Unit, f: PortfolioFilters) -> list[RollupRow]:
             "id", "code", "name", "kind", "path", "depth", "numchild"
         )
     }
+    recommendations = open_recommendations_by_branch(root, f)
     return [
         RollupRow(
             unit=names.get(group["branch"]),
@@ -285,6 +301,7 @@ def rollup(root: Unit, f: PortfolioFilters) -> list[RollupRow]:
             wbk_self=group["wbk_self"],
             wbk_tpi=group["wbk_tpi"],
             wbbm_tpi=group["wbbm_tpi"],
+            open_recommendations=recommendations.get(group["branch"], 0),
         )
         for group in groups
     ]
@@ -298,6 +315,7 @@ class RollupTotals:
     wbk_self: int = 0
     wbk_tpi: int = 0
     wbbm_tpi: int = 0
+    open_recommendations: int = 0
     average_self: float | None = None
     average_tpi: float | None = None
 
@@ -316,6 +334,7 @@ def totals(rows: list[RollupRow]) -> RollupTotals:
         result.wbk_self += row.wbk_self
         result.wbk_tpi += row.wbk_tpi
         result.wbbm_tpi += row.wbbm_tpi
+        result.open_recommendations += row.open_recommendations
     return result
 
 
@@ -336,6 +355,7 @@ def histogram(root: Unit, f: PortfolioFilters) -> dict:
         "labels": [f"{low}–{high}" for low, high in bands],
         "self": [result[f"self_{index}"] for index in range(len(bands))],
         "tpi": [result[f"tpi_{index}"] for index in range(len(bands))],
+        "tpi_count": sum(result[f"tpi_{index}"] for index in range(len(bands))),
         "self_average": _float(result["self_average"]),
         "tpi_average": _float(result["tpi_average"]),
     }
@@ -367,7 +387,9 @@ def area_averages(cycles: QuerySet[Cycle], areas: list[Area]) -> list[AreaAverag
     """Average value per area and layer over the cycles, from CycleAreaScore. One query."""
     rows = (
         CycleAreaScore.objects.filter(
-            cycle__in=cycles.values("pk"), layer__in=[Layer.SELF, Layer.TPI, Layer.TPN]
+            counted_rows(),
+            cycle__in=cycles.values("pk"),
+            layer__in=[Layer.SELF, Layer.TPI, Layer.TPN],
         )
         .order_by()
         .values("area_code", "layer")
@@ -429,20 +451,25 @@ def portfolio_summary(root: Unit, f: PortfolioFilters, areas: list[Area]) -> Por
 
 
 def _summary_from_tallies(root: Unit, f: PortfolioFilters, areas: list[Area]) -> PortfolioSummary:
-    """The unfiltered summary from the root's and its children's tallies. Three queries."""
+    """The unfiltered summary from the root's and its children's tallies, with the open
+    recommendations per child. Four queries."""
     lines = list(
         Unit.objects.filter(Q(pk=root.pk) | Q(path__startswith=root.path, depth=root.depth + 1))
         .only("id", "code", "name", "kind", "path", "depth", "numchild", "descendant_count")
         .order_by("path")
     )
     below, own = tallies.branch_figures(lines, f.framework.pk, f.year)
+    recommendations = open_recommendations_by_branch(root, f)
     rows = []
     for unit in lines:
         if unit.pk == root.pk:
-            rows.append(_rollup_row(unit, own[unit.pk], units=1, is_root=True))
+            figures, units, is_root = own[unit.pk], 1, True
         else:
             figures = tallies.combine(below[unit.pk], own[unit.pk])
-            rows.append(_rollup_row(unit, figures, units=unit.descendant_count + 1))
+            units, is_root = unit.descendant_count + 1, False
+        row = _rollup_row(unit, figures, units=units, is_root=is_root)
+        row.open_recommendations = recommendations.get(unit.path, 0)
+        rows.append(row)
     whole = tallies.combine(below[root.pk], own[root.pk])
     total = totals(rows)
     return PortfolioSummary(
@@ -486,6 +513,7 @@ def _distribution(figures: dict) -> dict:
         counts = entry.get("bands") or {}
         result[layer] = [counts.get(str(index), 0) for index in range(len(bands))]
         result[f"{layer}_average"] = _mean(entry)
+    result["tpi_count"] = sum(result["tpi"])
     return result
 
 
@@ -583,9 +611,9 @@ class LayerPair(NamedTuple):
 
 
 LAYER_PAIRS = {
-    "self-tpi": LayerPair(gettext_lazy("Penilaian mandiri dibanding TPI"), Layer.SELF, Layer.TPI),
+    "self-tpi": LayerPair(gettext_lazy("Penilaian unit dibanding TPI"), Layer.SELF, Layer.TPI),
     "tpi-tpn": LayerPair(gettext_lazy("TPI dibanding TPN"), Layer.TPI, Layer.TPN),
-    "self-tpn": LayerPair(gettext_lazy("Penilaian mandiri dibanding TPN"), Layer.SELF, Layer.TPN),
+    "self-tpn": LayerPair(gettext_lazy("Penilaian unit dibanding TPN"), Layer.SELF, Layer.TPN),
 }
 
 
@@ -736,8 +764,10 @@ class AreaRow:
 
 
 def area_rows(cycle: Cycle) -> list[AreaRow]:
-    """Each scored area with its stored value in every layer. No query."""
-    layers = {layer: cycle.summary(layer).get("areas", {}) for layer in ("self", "tpi", "tpn")}
+    """Each scored area with its stored value in every layer that counts. No query."""
+    layers = {
+        layer: cycle.counted_summary(layer).get("areas", {}) for layer in ("self", "tpi", "tpn")
+    }
     codes = list(layers["self"]) or list(layers["tpi"]) or list(layers["tpn"])
     rows = []
     for code in codes:
@@ -765,11 +795,11 @@ class LayerEligibility:
 
 
 def eligibility(cycle: Cycle) -> list[LayerEligibility]:
-    """WBK and WBBM eligibility per layer that has a summary, with failed rules. No query."""
-    labels = {Layer.SELF: _("Penilaian mandiri"), Layer.TPI: _("TPI"), Layer.TPN: _("TPN")}
+    """WBK and WBBM eligibility per layer that counts, with failed rules. No query."""
+    labels = {Layer.SELF: _("Penilaian unit"), Layer.TPI: _("TPI"), Layer.TPN: _("TPN")}
     result = []
     for layer in (Layer.SELF, Layer.TPI, Layer.TPN):
-        summary = cycle.summary(layer)
+        summary = cycle.counted_summary(layer)
         if not summary:
             continue
         predicates = []
@@ -782,7 +812,7 @@ def eligibility(cycle: Cycle) -> list[LayerEligibility]:
                     "code": code,
                     "label": label,
                     "eligible": item.get("eligible", False),
-                    "failed": [failure["message"] for failure in item.get("failed", [])],
+                    "failed": [ca_selectors.failure_text(f) for f in item.get("failed", [])],
                 }
             )
         result.append(
@@ -795,6 +825,54 @@ def eligibility(cycle: Cycle) -> list[LayerEligibility]:
             )
         )
     return result
+
+
+def review_progress(cycle: Cycle) -> dict[str, tuple[int, int]]:
+    """For each reviewer layer reviewing the cycle and not final yet: (questions reviewed,
+    questions). One query, always (so a page's count never depends on the stage)."""
+    rows = (
+        QuestionReview.objects.filter(cycle=cycle, layer__in=[Layer.PRE, Layer.TPI])
+        .order_by()
+        .values("layer")
+        .annotate(total=Count("pk"), reviewed=Count("pk", filter=Q(status=ReviewStatus.ACCEPTED)))
+    )
+    return {
+        row["layer"]: (row["reviewed"], row["total"])
+        for row in rows
+        if not cycle.layer_counts(row["layer"])
+    }
+
+
+def recommendation_counts(unit: Unit) -> dict[str, int]:
+    """The unit's recommendations (every year, layers that count) by status. One query."""
+    counts = dict.fromkeys(RecommendationStatus.values, 0)
+    for row in (
+        Recommendation.objects.filter(counted_rows(), cycle__unit=unit)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+    ):
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def open_recommendations_by_branch(root: Unit, f: PortfolioFilters) -> dict[str, int]:
+    """Open recommendations (not done, of cycles up to the year) per child of the root. One query."""
+    length = (root.depth + 1) * Unit.steplen
+    return {
+        row["branch"]: row["n"]
+        for row in Recommendation.objects.open()
+        .filter(
+            counted_rows(),
+            cycle__unit__path__startswith=root.path,
+            cycle__year__lte=f.year,
+            cycle__framework=f.framework,
+        )
+        .annotate(branch=Substr("cycle__unit__path", 1, length))
+        .order_by()
+        .values("branch")
+        .annotate(n=Count("pk"))
+    }
 
 
 def work_plan_by_area(cycle: Cycle, today: datetime.date | None = None) -> list[dict]:
@@ -829,6 +907,14 @@ class UnitDashboard:
     awards: list[PredicateAward] = field(default_factory=list)
     declarations: list = field(default_factory=list)
     standards: list = field(default_factory=list)
+    review_progress: dict = field(default_factory=dict)  # layer → (reviewed, total) while reviewed
+    recommendations: dict = field(default_factory=dict)  # status → count, every year of the unit
+
+    @property
+    def open_recommendations(self) -> int:
+        return self.recommendations.get(RecommendationStatus.OPEN, 0) + self.recommendations.get(
+            RecommendationStatus.ANSWERED, 0
+        )
 
     @property
     def stages(self) -> list[dict]:
@@ -846,7 +932,7 @@ class UnitDashboard:
 
 
 def unit_dashboard(unit: Unit, cycle_id: int | None = None) -> UnitDashboard:
-    """Everything the unit dashboard shows. Ten queries whatever the unit's size, fewer without a cycle."""
+    """Everything the unit dashboard shows. Eleven queries whatever the unit's size, fewer without a cycle."""
     cycles = list(Cycle.objects.for_unit(unit).select_related("framework").order_by("-year", "-pk"))
     cycle = next((c for c in cycles if c.pk == cycle_id), None) if cycle_id else None
     cycle = cycle or (cycles[0] if cycles else None)
@@ -855,6 +941,7 @@ def unit_dashboard(unit: Unit, cycle_id: int | None = None) -> UnitDashboard:
         board.events = list(cycle.events.select_related("actor"))
         board.areas = area_rows(cycle)
         board.eligibility = eligibility(cycle)
+        board.review_progress = review_progress(cycle)
         board.work_plan = work_plan_by_area(cycle)
         board.linked_questions = (
             Answer.objects.filter(cycle=cycle, layer=Layer.SELF, evidence__isnull=False)
@@ -863,6 +950,7 @@ def unit_dashboard(unit: Unit, cycle_id: int | None = None) -> UnitDashboard:
             .count()
         )
     board.evidence_count = Evidence.objects.for_unit(unit).count()
+    board.recommendations = recommendation_counts(unit)
     board.awards = list(PredicateAward.objects.for_unit(unit).order_by("-decree_date", "-pk"))
     board.declarations = list(
         Declaration.objects.involving(unit)

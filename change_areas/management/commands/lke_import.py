@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from change_areas import lke, services
 from change_areas.management.commands._lke import (
@@ -13,14 +14,14 @@ from lib.imports import ImportFileError, read_dataset
 
 
 class Command(BaseCommand):
-    help = (
-        "Read a cycle's LKE answers (one layer) from an .xlsx or .csv file, all or nothing. "
-        "Opens a cycle (target Menuju WBK) when the unit has none for that year."
+    help = _(
+        "Baca jawaban LKE sebuah siklus (satu lapis) dari berkas .xlsx atau .csv, semua atau "
+        "tidak sama sekali. Membuka siklus (target Menuju WBK) bila unit belum memilikinya."
     )
 
     def add_arguments(self, parser):
         add_common_arguments(parser)
-        parser.add_argument("file", type=Path, help="FILE.xlsx or FILE.csv")
+        parser.add_argument("file", type=Path, help=_("BERKAS.xlsx atau BERKAS.csv"))
 
     def handle(self, *args, unit_code, year, layer, framework, file, **options):
         unit = find_unit(unit_code)
@@ -39,8 +40,14 @@ class Command(BaseCommand):
             if opened:
                 cycle.delete()
             raise CommandError(
-                "The file has errors; nothing was imported:\n" + "\n".join(error.errors)
+                "\n".join([_("Berkas memuat kesalahan; tidak ada yang diimpor:"), *error.errors])
             ) from None
         if opened:
-            self.stdout.write(f"Opened cycle {unit.code} {year} ({cycle.framework.code}).")
-        self.stdout.write(f"Imported {written} changed answers into {unit.code} {year} ({layer}).")
+            self.stdout.write(
+                _("Siklus %(unit)s %(year)s (%(framework)s) dibuka.")
+                % {"unit": unit.code, "year": year, "framework": cycle.framework.code}
+            )
+        self.stdout.write(
+            _("%(count)d jawaban yang berubah diimpor ke %(unit)s %(year)s (%(layer)s).")
+            % {"count": written, "unit": unit.code, "year": year, "layer": layer}
+        )

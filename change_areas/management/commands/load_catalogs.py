@@ -2,14 +2,22 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.translation import gettext as _
 
-from change_areas.catalog import CatalogError, catalog_files, load_catalog, read_catalog
+from change_areas.catalog import (
+    CatalogError,
+    catalog_files,
+    load_catalog,
+    load_order,
+    read_catalog,
+)
 
 
 class Command(BaseCommand):
-    help = (
-        "Load the regulation catalogs (YAML) into the database. Idempotent: a second run "
-        "changes nothing and says so; a changed file updates its catalog in place."
+    help = _(
+        "Memuat katalog regulasi (YAML) ke basis data. Idempoten: pemuatan kedua tidak mengubah "
+        "apa pun dan mengatakannya; berkas yang berubah memperbarui katalognya di tempat."
     )
 
     def add_arguments(self, parser):
@@ -17,21 +25,24 @@ class Command(BaseCommand):
             "files",
             nargs="*",
             type=Path,
-            help="catalog files to load (default: every file in ZI_CATALOG_DIR)",
+            help=_("berkas katalog yang dimuat (bawaan: semua berkas di ZI_CATALOG_DIR)"),
         )
         parser.add_argument(
             "--force",
             action="store_true",
-            help="write every row from the files again, overwriting edits made in the admin",
+            help=_("tulis ulang setiap baris dari berkas, menimpa suntingan di admin"),
         )
         parser.add_argument(
-            "--check", action="store_true", help="only read and check the files; write nothing"
+            "--check", action="store_true", help=_("hanya baca dan periksa berkas; tidak menulis")
         )
 
     def handle(self, *args, files, force, check, **options):
         paths = files or catalog_files(Path(settings.ZI_CATALOG_DIR))
         if not paths:
-            raise CommandError(f"no catalog files in {settings.ZI_CATALOG_DIR}")
+            raise CommandError(
+                _("tidak ada berkas katalog di %(directory)s")
+                % {"directory": settings.ZI_CATALOG_DIR}
+            )
         catalogs = []
         problems = []
         for path in paths:
@@ -41,17 +52,26 @@ class Command(BaseCommand):
                 problems.append(str(error))
         if problems:
             raise CommandError(
-                "\n".join(["Catalog files have problems; nothing was loaded:", *problems])
+                "\n".join([_("Berkas katalog bermasalah; tidak ada yang dimuat:"), *problems])
             )
         if check:
             for catalog in catalogs:
-                self.stdout.write(f"{catalog.code} v{catalog.version}: ok")
+                self.stdout.write(
+                    _("%(code)s v%(version)s: baik")
+                    % {"code": catalog.code, "version": catalog.version}
+                )
             return
+        try:
+            with transaction.atomic():  # all files or none
+                results = [load_catalog(catalog, force=force) for catalog in load_order(catalogs)]
+        except CatalogError as error:
+            raise CommandError(
+                "\n".join([_("Berkas katalog bermasalah; tidak ada yang dimuat:"), str(error)])
+            ) from None
         changed = False
-        for catalog in catalogs:
-            result = load_catalog(catalog, force=force)
+        for result in results:
             changed |= result.changed
             style = self.style.SUCCESS if result.changed else (lambda text: text)
             self.stdout.write(style(result.summary()))
         if not changed:
-            self.stdout.write("Catalogs are up to date; nothing changed.")
+            self.stdout.write(_("Katalog sudah mutakhir; tidak ada yang berubah."))

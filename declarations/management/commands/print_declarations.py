@@ -34,7 +34,7 @@ class Command(BaseCommand):
                 raise CommandError(f"Unit {unit!r} does not exist.")
             queryset = queryset.in_subtree_of(root)
         if sign:
-            status = signing.key_status()
+            status = signing.key_status(root if unit else None)
             if not status.usable:
                 raise CommandError(status.message)
         folder = Path(outdir)

@@ -12,7 +12,7 @@ from lib.pdf import RenderedFile
 
 PDF_ROW_LIMIT = 500
 LAYER_LABELS = {
-    Layer.SELF: gettext_lazy("Mandiri"),
+    Layer.SELF: gettext_lazy("Unit"),
     Layer.PRE: gettext_lazy("Pendahuluan"),
     Layer.TPI: gettext_lazy("TPI"),
     Layer.TPN: gettext_lazy("TPN"),

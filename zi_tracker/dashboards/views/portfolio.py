@@ -82,7 +82,7 @@ def _portfolio_context(request: HttpRequest, root: Unit, *, rows_limit: int | No
                 title=_("Sebaran nilai total (jumlah unit per rentang nilai)"),
                 labels=distribution["labels"],
                 series=[
-                    charts.Series(_("Mandiri"), distribution["self"], charts.SELF),
+                    charts.Series(_("Unit"), distribution["self"], charts.SELF),
                     charts.Series(_("TPI"), distribution["tpi"], charts.TPI),
                 ],
                 axis_label=_("Nilai total"),
@@ -91,13 +91,13 @@ def _portfolio_context(request: HttpRequest, root: Unit, *, rows_limit: int | No
                 title=_("Rata-rata nilai per area (% dari bobot area)"),
                 categories=[a.name for a in averages],
                 series=[
-                    charts.Series(_("Mandiri"), [a.self_share for a in averages], charts.SELF),
+                    charts.Series(_("Unit"), [a.self_share for a in averages], charts.SELF),
                     charts.Series(_("TPI"), [a.tpi_share for a in averages], charts.TPI),
                     charts.Series(_("TPN"), [a.tpn_share for a in averages], charts.TPN),
                 ]
                 if any(a.tpn_share is not None for a in averages)
                 else [
-                    charts.Series(_("Mandiri"), [a.self_share for a in averages], charts.SELF),
+                    charts.Series(_("Unit"), [a.self_share for a in averages], charts.SELF),
                     charts.Series(_("TPI"), [a.tpi_share for a in averages], charts.TPI),
                 ],
                 fmt=lambda value: charts.percent(value, 1),

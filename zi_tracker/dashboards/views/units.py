@@ -43,7 +43,7 @@ def _unit_context(request: HttpRequest, unit: Unit) -> dict:
     }
     if board.cycle is not None:
         areas = board.areas
-        series = [charts.Series(_("Penilaian mandiri"), [a.self_share for a in areas], charts.SELF)]
+        series = [charts.Series(_("Penilaian unit"), [a.self_share for a in areas], charts.SELF)]
         if any(a.tpi_value is not None for a in areas):
             series.append(charts.Series(_("TPI"), [a.tpi_share for a in areas], charts.TPI))
         if any(a.tpn_value is not None for a in areas):
@@ -74,7 +74,7 @@ def _unit_context(request: HttpRequest, unit: Unit) -> dict:
             title=_("Nilai total per tahun"),
             labels=[str(c.year) for c in history],
             series=[
-                charts.Series(_("Mandiri"), [float(c.self_total) for c in history], charts.SELF),
+                charts.Series(_("Unit"), [float(c.self_total) for c in history], charts.SELF),
                 charts.Series(
                     _("TPI"),
                     [None if c.tpi_total is None else float(c.tpi_total) for c in history],

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from units import demo as units_demo
 
@@ -12,8 +13,8 @@ DEMO_APPS = ("units", "change_areas", "service_standards", "declarations")
 
 
 class Command(BaseCommand):
-    help = (
-        "Create the demo data (idempotent: a second run changes nothing) and print the demo logins."
+    help = _(
+        "Buat data demo (idempoten: menjalankan lagi tidak mengubah apa pun) dan cetak akun demo."
     )
 
     def handle(self, *args, **options):
@@ -36,9 +37,12 @@ class Command(BaseCommand):
     def _print_logins(self) -> None:
         self.stdout.write("")
         self.stdout.write(
-            self.style.SUCCESS(f"Demo logins (password for all: {units_demo.DEMO_PASSWORD}):")
+            self.style.SUCCESS(
+                _("Akun demo (kata sandi semuanya: %(password)s):")
+                % {"password": units_demo.DEMO_PASSWORD}
+            )
         )
         for line in units_demo.describe_logins():
             self.stdout.write(line)
-        self.stdout.write("Open http://127.0.0.1:8000/ and sign in with one of them.")
+        self.stdout.write(_("Buka http://127.0.0.1:8000/ dan masuk dengan salah satunya."))
         self.stdout.write("")

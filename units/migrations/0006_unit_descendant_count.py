@@ -22,7 +22,7 @@ def count_descendants(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("units", "0003_logo_checked"),
+        ("units", "0005_invitations"),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('change_areas', '0005_dashboard_covering_indexes'),
+        ('change_areas', '0012_labels_penilaian_unit_on_rounds_and_recommendations'),
     ]
 
     operations = [

@@ -17,8 +17,8 @@ def fill_tallies(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('change_areas', '0006_framework_catalog_revision'),
-        ('units', '0004_unit_descendant_count'),
+        ('change_areas', '0013_framework_catalog_revision'),
+        ('units', '0006_unit_descendant_count'),
     ]
 
     operations = [
@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('year', models.PositiveSmallIntegerField()),
-                ('pair', models.CharField(choices=[('self-tpi', 'Penilaian mandiri dibanding TPI'), ('tpi-tpn', 'TPI dibanding TPN'), ('self-tpn', 'Penilaian mandiri dibanding TPN')], max_length=10)),
+                ('pair', models.CharField(choices=[('self-tpi', 'Penilaian unit dibanding TPI'), ('tpi-tpn', 'TPI dibanding TPN'), ('self-tpn', 'Penilaian unit dibanding TPN')], max_length=10)),
                 ('kind', models.CharField(choices=[('q', 'question'), ('a', 'area')], max_length=1)),
                 ('code', models.CharField(max_length=80)),
                 ('pairs', models.IntegerField(default=0)),
