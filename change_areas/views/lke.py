@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from change_areas import forms, scopes, selectors, services, workflow
-from change_areas.models import Cycle, Evidence, Layer, ProgressEntry, WorkPlanItem
+from change_areas.models import Answer, Cycle, Evidence, Layer, ProgressEntry, WorkPlanItem
 from change_areas.views import common
 from units.access import Perm, perm_by, unit_permission
 
@@ -247,6 +247,17 @@ def evidence_search(request: HttpRequest, cycle: Cycle, question_code: str) -> H
     for word in words.split()[:5]:
         found = found.filter(Q(title__icontains=word) | Q(description__icontains=word))
     documents = list(found.order_by("-created_at", "-pk")[: SEARCH_RESULTS + 1])
+    # What each document listed already supports, as the library page shows it (one query).
+    prefetch_related_objects(
+        documents[:SEARCH_RESULTS],
+        Prefetch(
+            "answers",
+            Answer.objects.filter(layer=Layer.SELF)
+            .select_related("question", "cycle")
+            .order_by("-cycle__year", "question__order", "question__code"),
+            to_attr="uses",
+        ),
+    )
     context = {
         "cycle": cycle,
         "unit": cycle.unit,

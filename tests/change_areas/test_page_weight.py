@@ -106,6 +106,13 @@ def test_attaching_a_document_found_by_the_search_puts_it_on_the_answer(
     )
     assert response.status_code == 200 and "SK Tim Kerja ZI" in response.content.decode()
     assert document.answers.filter(cycle=cycle, layer=Layer.SELF).exists()
+    # The search then says what the document supports, as the library does (issue 15).
+    found = client.get(search_url(cycle, words="tim kerja"), headers=HTMX).content.decode()
+    assert f"A.MP.PMN.i.a · {cycle.year}" in found
+    assert (
+        "belum dipakai"
+        in client.get(search_url(cycle, words="notulen"), headers=HTMX).content.decode()
+    )
 
 
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
