@@ -217,6 +217,8 @@ def _add_to_branches(paths: list[str], framework_id: int, year: int, difference:
     _add_each_to_branch({path: difference for path in paths}, framework_id, year)
 
 
+# Rows are locked: inside the caller's transaction (no savepoint), or one of their own.
+@transaction.atomic(savepoint=False)
 def _add_each_to_branch(differences: dict[str, dict], framework_id: int, year: int) -> None:
     """Add to each unit's (by path) tally row of the framework and year; rows locked by path."""
     if not differences:
@@ -331,6 +333,8 @@ def _add_pairs(
     _add_pairs_to_units({ids[path]: sums for path in sorted(ids)}, framework_id, year, sign=sign)
 
 
+# Rows are locked: inside the caller's transaction (no savepoint), or one of their own.
+@transaction.atomic(savepoint=False)
 def _add_pairs_to_units(
     sums_by_unit: dict[int, dict[tuple[str, str, str], list[int]]],
     framework_id: int,
