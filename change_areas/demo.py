@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from change_areas import scoring, selectors, services
+from change_areas import scoring, selectors, services, tallies
 from change_areas.models import (
     Area,
     Comment,
@@ -136,6 +136,7 @@ def seed(log=print) -> bool:
         )
         cycle.stage = Stage.PENILAIAN_MANDIRI
         cycle.save(update_fields=["stage"])
+        tallies.follow(cycle)
         CycleEvent.objects.create(
             cycle=cycle,
             action="self_assessment_start",

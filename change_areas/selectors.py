@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -86,8 +86,66 @@ def question_spec(question: Question) -> scoring.QuestionSpec:
     )
 
 
+# The catalogs as the scoring engine reads them (and the question rows a question card shows),
+# per (framework, catalog revision). A write to a catalog row gives the framework a new
+# revision (`models.catalog.catalog_changed`), which every process sees with the framework's
+# row, so none keeps serving an old catalog. The cached rows are shared: read them, never
+# change them.
+_CATALOGS: dict[tuple[str, int, object], object] = {}
+_CATALOGS_KEPT = 32
+
+
+def _per_revision(kind: str, framework: Framework, build):
+    key = (kind, framework.pk, framework.catalog_revision)
+    found = _CATALOGS.get(key)
+    if found is None:
+        found = build(framework)
+        if len(_CATALOGS) >= _CATALOGS_KEPT:
+            _CATALOGS.pop(next(iter(_CATALOGS)), None)
+        _CATALOGS[key] = found
+    return found
+
+
 def catalog_spec(framework: Framework) -> scoring.CatalogSpec:
-    """The framework's active catalog as plain data for the scoring engine. 7 queries."""
+    """The framework's active catalog as plain data for the scoring engine.
+
+    Built once per catalog revision and kept in memory: no query when the
+    framework's revision was seen before, 7 queries otherwise.
+    """
+    return _per_revision("spec", framework, _build_catalog_spec)
+
+
+def catalog_question_specs(framework: Framework) -> dict[str, scoring.QuestionSpec]:
+    """The active questions' specs by code (from `catalog_spec`)."""
+    return _per_revision(
+        "question-specs",
+        framework,
+        lambda framework: {
+            question.code: question for question in catalog_spec(framework).questions
+        },
+    )
+
+
+def catalog_questions(framework: Framework) -> dict[str, Question]:
+    """The active question rows by code, with their indicator (its parent and part), area,
+    component, active options and inputs loaded: what a question card and the figures it
+    moves show. Kept per catalog revision (4 queries once)."""
+    return _per_revision(
+        "questions",
+        framework,
+        lambda framework: {
+            question.code: question
+            for question in with_spec_relations(
+                Question.objects.filter(framework=framework, is_active=True).select_related(
+                    "indicator__area__component", "indicator__parent", "indicator__part"
+                )
+            )
+        },
+    )
+
+
+def _build_catalog_spec(framework: Framework) -> scoring.CatalogSpec:
+    """The framework's active catalog read from the database. 7 queries."""
     active = {"framework": framework, "is_active": True}
     questions = with_spec_relations(Question.objects.filter(**active).order_by("order", "code"))
     return scoring.CatalogSpec(
@@ -360,7 +418,8 @@ def scorecard(
     answers: dict[str, Answer] | None = None,
     held: set[str] | None = None,
 ) -> scoring.Scorecard:
-    """The layer's scorecard, computed now. ~9 queries (fewer with spec/answers/held given)."""
+    """The layer's scorecard, computed now. Two queries (answers, held predicates), none for
+    what is given; the catalog is cached per revision."""
     spec = spec or catalog_spec(cycle.framework)
     answers = answers if answers is not None else layer_answers(cycle, layer)
     return scoring.score(
@@ -708,20 +767,25 @@ def question_views(
     review_layer: str | None = None,
     with_comments: bool = False,
     rounds_layer: str | None = None,
+    answers: dict[int, Answer] | None = None,
 ) -> dict[str, QuestionView]:
     """Questions (options and inputs prefetched) with the layer's answers and evidence.
 
-    2 queries, +1 with `review_layer` (the reviews of that layer), +1 with comments,
-    +1 with `rounds_layer` (the questions' returns by that layer, in rounds).
+    2 queries (1 with `answers` given by question id: only their evidence), +1 with
+    `review_layer` (the reviews of that layer), +1 with comments, +1 with `rounds_layer`
+    (the questions' returns by that layer, in rounds).
     """
-    answers = {
-        answer.question_id: answer
-        for answer in Answer.objects.filter(
-            cycle=cycle, layer=layer, question__in=[q.pk for q in questions]
-        )
-        .select_related("updated_by")
-        .prefetch_related("evidence")
-    }
+    if answers is not None:
+        prefetch_related_objects(list(answers.values()), "evidence")
+    else:
+        answers = {
+            answer.question_id: answer
+            for answer in Answer.objects.filter(
+                cycle=cycle, layer=layer, question__in=[q.pk for q in questions]
+            )
+            .select_related("updated_by")
+            .prefetch_related("evidence")
+        }
     views = {}
     for question in questions:
         answer = answers.get(question.pk)

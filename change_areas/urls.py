@@ -32,6 +32,11 @@ urlpatterns = [
         lke.answer_evidence,
         name="answer_evidence",
     ),
+    path(
+        "siklus/<int:pk>/jawab/<str:question_code>/bukti/cari/",
+        lke.evidence_search,
+        name="evidence_search",
+    ),
     path("siklus/<int:pk>/rencana-kerja/", work_plans.work_plan, name="work_plan"),
     path(
         "siklus/<int:pk>/rencana-kerja/tambah/",

@@ -308,9 +308,7 @@ def report_issue(
         created_by=by,
     )
     report.full_clean(exclude=["pdf", "pdf_sha256"])
-    # Signed with the key of the reviewing team's unit (its own or an ancestor's), else the
-    # installation's default key, as a declaration is with its organiser's.
-    electronic = signing.key_status(issuer).usable
+    electronic = signing.key_status(signing_unit(report)).usable
     rendered = render(report, electronic=electronic)
     report.pdf_sha256 = hashlib.sha256(rendered.content).hexdigest()
     report.pdf.save(rendered.filename, ContentFile(rendered.content), save=False)
@@ -334,6 +332,12 @@ def report_issue(
     return report
 
 
+def signing_unit(report: EvaluationReport):
+    """The unit whose key signs the report: the reviewing team's unit on its letterhead
+    (the inspectorate), else the evaluated unit (`signing.signer_for` walks up from it)."""
+    return report.issuer or report.cycle.unit
+
+
 def _sign(report: EvaluationReport, *, by) -> EvaluationReport:
     with report.pdf.open("rb") as handle:
         content = handle.read()
@@ -345,10 +349,10 @@ def _sign(report: EvaluationReport, *, by) -> EvaluationReport:
         )
     signed = signing.sign_pdf(
         content,
-        unit=report.issuer,
+        unit=signing_unit(report),
         reason=f"{_('Laporan Hasil Evaluasi')} {_('Nomor')} {report.number}",
         location=report.place or settings.ZI_SIGNING_LOCATION,
-        document=f"{_('Laporan Hasil Evaluasi')} {report.number}"[:300],
+        document=f"LHE {report.number}"[:300],
         by=by,
     )
     name = report.pdf.name.rsplit("/", 1)[-1].removesuffix(".pdf") + "-ttd.pdf"

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.test import TestCase
 from django.utils import timezone
 
-from change_areas import scoring, selectors
+from change_areas import scoring, selectors, tallies
 from change_areas import services as cycle_services
 from change_areas.models import (
     Answer,
@@ -227,6 +227,7 @@ class CycleFactory(factory.django.DjangoModelFactory):
             )
         if stage is not None:
             Cycle.objects.filter(pk=cycle.pk).update(stage=stage)
+            tallies.follow(Cycle.objects.select_related("unit").get(pk=cycle.pk))
         return Cycle.objects.select_related("unit", "framework").get(pk=cycle.pk)
 
 

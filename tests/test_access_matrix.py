@@ -328,6 +328,7 @@ ROWS: list[Row] = [
         data=lambda world: {"option": "Ya", "note": "ada SK", "version": "0"}),
     Row("change_areas:answer_evidence", "POST", question_kwargs, statuses(  LOGIN, 404,     302,  302,  403, 403, 403,   302,   302),
         data=lambda world: {"action": "attach", "evidence": world.extra["evidence"].pk}),
+    Row("change_areas:evidence_search", "GET", question_kwargs, statuses(  LOGIN, 404,     200,  200,  403, 403, 403,   200,   200)),
     Row("change_areas:work_plan", "GET", cycle_kwargs, statuses(            LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
     Row("change_areas:work_plan_item_create", "POST", cycle_kwargs, statuses(
                                                                             LOGIN, 404,     302,  302,  403, 403, 403,   302,   302),

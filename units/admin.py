@@ -127,8 +127,13 @@ class UnitAdmin(ImportExportMixin, SimpleHistoryAdmin):
         services.unit_move(unit=obj, new_parent=parent, by=request.user)
 
     def delete_model(self, request, obj):
-        obj._history_user = request.user
-        obj.delete()
+        services.unit_delete(unit=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        # One by one, deepest first, so every ancestor's descendant count follows.
+        for unit in sorted(queryset, key=lambda unit: -unit.depth):
+            if Unit.objects.filter(pk=unit.pk).exists():
+                services.unit_delete(unit=unit, by=request.user)
 
 
 class MembershipInline(admin.TabularInline):

@@ -193,10 +193,15 @@ class Unit(MP_Node):
         _("logo kop surat"), upload_to="unit-logos/", blank=True, validators=[validate_logo]
     )
     is_active = models.BooleanField(_("aktif"), default=True)
+    # Kept by `units.services` (create, move, delete) so a dashboard knows a subtree's size
+    # without counting it: the units below this one, at every depth.
+    descendant_count = models.PositiveIntegerField(
+        _("jumlah unit di bawahnya"), default=0, editable=False
+    )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["descendant_count"])
     objects = UnitManager()
 
     class Meta:

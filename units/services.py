@@ -17,7 +17,8 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
+from django.dispatch import Signal
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -32,6 +33,11 @@ from units import access
 from units.access import Perm
 from units.models import Membership, Role, Unit, User
 from units.tokens import invitation_token
+
+# Sent inside the transaction of `unit_move`, after the move, with `unit` (its new path),
+# `old_ancestors` and `new_ancestors` (lists of unit ids, root first). Apps above that keep
+# figures per subtree (change_areas.tallies) move the unit's share from one line to the other.
+unit_moved = Signal()
 
 # Fields a caller may set on a unit, by what they say; the tree fields belong to treebeard.
 IDENTITY_FIELDS = ("code", "name", "short_name", "kind")
@@ -51,7 +57,15 @@ def unit_create(*, parent: Unit | None, by: User | None = None, **fields: Any) -
     with _code_settled_by_the_database(unit):
         if parent is None:
             return Unit.objects.add_root(instance=unit)
-        return Unit.objects.add_child(parent, instance=unit)
+        created = Unit.objects.add_child(parent, instance=unit)
+    _count_descendants(created.ancestor_paths, 1)
+    return created
+
+
+def _count_descendants(paths: list[str], change: int) -> None:
+    """Add `change` to the descendant count of the units with these paths. One query."""
+    if paths and change:
+        Unit.objects.filter(path__in=paths).update(descendant_count=F("descendant_count") + change)
 
 
 @transaction.atomic
@@ -106,14 +120,42 @@ def unit_move(*, unit: Unit, new_parent: Unit | None, by: User | None = None) ->
         current is None and new_parent is None
     ):
         return unit
+    unit.refresh_from_db()
+    size = unit.descendant_count + 1
+    old_ancestors = list(
+        Unit.objects.filter(path__in=unit.ancestor_paths)
+        .order_by("path")
+        .values_list("pk", flat=True)
+    )
     if new_parent is None:
         Unit.objects.move(unit, Unit.objects.get_last_root_node(), pos="last-sibling")
     else:
         Unit.objects.move(unit, new_parent, pos="last-child")
     unit.refresh_from_db()
+    new_ancestors = list(
+        Unit.objects.filter(path__in=unit.ancestor_paths)
+        .order_by("path")
+        .values_list("pk", flat=True)
+    )
+    Unit.objects.filter(pk__in=old_ancestors).update(descendant_count=F("descendant_count") - size)
+    Unit.objects.filter(pk__in=new_ancestors).update(descendant_count=F("descendant_count") + size)
+    unit_moved.send(
+        sender=Unit, unit=unit, old_ancestors=old_ancestors, new_ancestors=new_ancestors
+    )
     record(unit, by=by, reason="unit_move")
     unit.save()
     return unit
+
+
+@transaction.atomic
+def unit_delete(*, unit: Unit, by: User | None = None) -> None:
+    """Delete a unit and its subtree (refused by the database while any has cycles or files)."""
+    unit.refresh_from_db()
+    size = unit.descendant_count + 1
+    ancestors = unit.ancestor_paths
+    unit._history_user = by
+    unit.delete()
+    _count_descendants(ancestors, -size)
 
 
 @transaction.atomic

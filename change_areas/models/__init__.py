@@ -70,6 +70,7 @@ from change_areas.models.reviews import (
     ReviewStatus,
     RoundOutcome,
 )
+from change_areas.models.tallies import BranchTally, CalibrationPair, CalibrationTally
 from change_areas.models.work_plans import (
     OPEN_STATUSES,
     ProgressEntry,
@@ -92,6 +93,9 @@ __all__ = [
     "AnswerType",
     "Area",
     "Assignment",
+    "BranchTally",
+    "CalibrationPair",
+    "CalibrationTally",
     "Campaign",
     "CatalogItem",
     "Comment",

@@ -10,6 +10,7 @@ keys other installations exchange LKE files by.
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -115,8 +116,12 @@ class Framework(models.Model):
         choices=InstansiSetsWbk.choices,
         blank=True,
     )
+    # A new random value on every write to the catalog's rows (`catalog_changed`): the scoring
+    # engine's copy of the catalog is kept in memory per (framework, revision). Random, not a
+    # counter, so a rolled-back edit can never bring back a revision already seen.
+    catalog_revision = models.UUIDField(_("revisi katalog"), default=uuid.uuid4, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["source_data"])
+    history = HistoricalRecords(excluded_fields=["source_data", "catalog_revision"])
     objects = FrameworkQuerySet.as_manager()
 
     class Meta:
@@ -126,6 +131,14 @@ class Framework(models.Model):
 
     def __str__(self) -> str:
         return self.short_name or self.name
+
+    def save(self, *args, **kwargs) -> None:
+        # The engine reads catalog data kept on the framework itself too (threshold kinds),
+        # so every save of the framework is a new catalog revision.
+        self.catalog_revision = uuid.uuid4()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "catalog_revision"}
+        super().save(*args, **kwargs)
 
     @property
     def has_lke(self) -> bool:
@@ -139,6 +152,15 @@ class Framework(models.Model):
             seen.add(current.pk)
             current = current.supersedes
         return versions
+
+
+def catalog_changed(sender, instance, **kwargs) -> None:
+    """A catalog row was saved or deleted: its framework's catalog gets a new revision.
+
+    Connected to every CatalogItem model's post_save and post_delete (ChangeAreasConfig.ready),
+    so the admin, imports and `load_catalogs` all invalidate the cached catalog.
+    """
+    Framework.objects.filter(pk=instance.framework_id).update(catalog_revision=uuid.uuid4())
 
 
 class CatalogItem(models.Model):

@@ -340,8 +340,11 @@ class Cycle(models.Model):
     work_plan_percent = models.DecimalField(
         _("kemajuan rencana kerja (%)"), max_digits=5, decimal_places=2, default=Decimal(0)
     )
+    # What this cycle last added to its ancestors' tallies (change_areas.tallies): the
+    # dashboards' figures ("branch") and the calibration pairs of finished layers ("pairs").
+    tallied = models.JSONField(default=dict, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["summaries"])
+    history = HistoricalRecords(excluded_fields=["summaries", "tallied"])
     objects = CycleQuerySet.as_manager()
 
     class Meta:

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -15,6 +16,8 @@ from change_areas.models import (
     Answer,
     Cycle,
     Layer,
+    Predicate,
+    PredicateAward,
     Question,
 )
 from change_areas.services.cycles import cycle_refresh_summary
@@ -28,33 +31,6 @@ class AnswerConflict(Exception):
     def __init__(self, current: Answer) -> None:
         self.current = current
         super().__init__(_("Jawaban ini sudah diubah orang lain sejak halaman dibuka."))
-
-
-def _store_answer(
-    *,
-    cycle: Cycle,
-    question: Question,
-    spec: scoring.QuestionSpec,
-    layer: str,
-    data: scoring.AnswerData,
-    note: str,
-    by,
-    expected_version: int | None,
-    reason: str,
-) -> Answer:
-    answer = (
-        Answer.objects.select_for_update()
-        .filter(cycle=cycle, question=question, layer=layer)
-        .first()
-    )
-    if answer is not None and expected_version is not None and answer.version != expected_version:
-        raise AnswerConflict(answer)
-    if answer is None:
-        answer = Answer(cycle=cycle, question=question, layer=layer, version=0)
-    _fill_answer(answer, spec, data, note=note, by=by)
-    record(answer, by=by, reason=reason)
-    answer.save()
-    return answer
 
 
 def _fill_answer(
@@ -79,6 +55,30 @@ def _fill_answer(
     answer.version += 1
 
 
+def _locked_cycle(pk: int) -> Cycle:
+    """The cycle under a row lock (only its own row), with the predicates its unit holds today
+    (`held`, for the scorecard's eligibility) read in the same query."""
+    today = timezone.localdate()
+    held = {
+        f"held_{predicate}": Exists(
+            PredicateAward.objects.held().filter(
+                unit=OuterRef("unit"), predicate=predicate, decree_date__lte=today
+            )
+        )
+        for predicate in Predicate.values
+    }
+    cycle = (
+        Cycle.objects.select_for_update(of=("self",))
+        .select_related("unit", "framework")
+        .annotate(**held)
+        .get(pk=pk)
+    )
+    cycle.held = {
+        predicate for predicate in Predicate.values if getattr(cycle, f"held_{predicate}")
+    }
+    return cycle
+
+
 @transaction.atomic
 def answer_save(
     *,
@@ -96,8 +96,13 @@ def answer_save(
 
     With `expected_version` (the version the person saw), an answer someone
     else changed in the meantime raises AnswerConflict and nothing is saved.
+    The answer comes back with `answer.cycle` the cycle as it now stands.
+
+    Nine queries: the cycle locked (with the predicates held), the layer's
+    answers locked, the answer and its history (two with the evidence it
+    carries), the cycle's summary, its changed area rows, and the tallies above.
     """
-    cycle = Cycle.objects.select_for_update().select_related("unit", "framework").get(pk=cycle.pk)
+    cycle = _locked_cycle(cycle.pk)
     if question.framework_id != cycle.framework_id or not question.is_active:
         raise ValidationError(_("Pertanyaan ini bukan bagian dari LKE siklus ini."))
     if by is not None:
@@ -105,18 +110,31 @@ def answer_save(
         editable, reason = workflow.layer_edit_state(cycle, layer, by, question=question)
         if not editable:
             raise PermissionDenied(reason)
-    answer = _store_answer(
-        cycle=cycle,
-        question=question,
-        spec=selectors.question_spec(question),
-        layer=layer,
-        data=scoring.AnswerData(option or None, number, inputs or {}),
+    spec = selectors.catalog_spec(cycle.framework)
+    answers = {
+        answer.question.code: answer
+        for answer in Answer.objects.select_for_update(of=("self",))
+        .filter(cycle=cycle, layer=layer)
+        .select_related("question")
+    }
+    answer = answers.get(question.code)
+    if answer is not None and expected_version is not None and answer.version != expected_version:
+        raise AnswerConflict(answer)
+    if answer is None:
+        answer = Answer(cycle=cycle, question=question, layer=layer, version=0)
+        answers[question.code] = answer
+    answer.cycle = cycle
+    _fill_answer(
+        answer,
+        selectors.catalog_question_specs(cycle.framework)[question.code],
+        scoring.AnswerData(option or None, number, inputs or {}),
         note=note.strip(),
         by=by,
-        expected_version=expected_version,
-        reason="answer_save",
     )
-    card = cycle_refresh_summary(cycle=cycle, layer=layer)
+    record(answer, by=by, reason="answer_save")
+    answer.save()
+    card = selectors.scorecard(cycle, layer, spec=spec, answers=answers, held=cycle.held)
+    cycle_refresh_summary(cycle=cycle, layer=layer, card=card)
     return answer, card
 
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from change_areas import scoring, selectors
+from change_areas import scoring, selectors, tallies
 from change_areas.models import (
     Campaign,
     Cycle,
@@ -181,6 +181,7 @@ def campaign_open(
     ]
     created = bulk_create_with_history(cycles, Cycle, batch_size=500, default_user=by)
     _store_area_scores(created, Layer.SELF, empty)
+    tallies.follow_many(created)
     CycleEvent.objects.bulk_create(
         [
             CycleEvent(
@@ -229,16 +230,27 @@ def campaign_set_proposal_deadline(
 
 
 def cycle_refresh_summary(
-    *, cycle: Cycle, layer: str, spec: scoring.CatalogSpec | None = None
+    *,
+    cycle: Cycle,
+    layer: str,
+    spec: scoring.CatalogSpec | None = None,
+    card: scoring.Scorecard | None = None,
 ) -> scoring.Scorecard:
-    """Recompute the layer's scorecard and store its summary on the cycle.
+    """Recompute the layer's scorecard (or take `card`, just computed) and store its summary
+    on the cycle.
 
     The summary (JSON) is always the layer's working state. The dashboard columns
     (`<layer>_total`, …) and the per-area rows are the figures others read, so
     they are written only once the layer counts (`Cycle.layer_counts`): before a
-    reviewer layer is final they stay empty.
+    reviewer layer is final they stay empty. Last, as the rows above the unit are
+    shared, the tallies of the units above it follow (`tallies.refresh/add`, which
+    read only what counts). Four queries with `card` for the unit's own layer.
     """
-    card = selectors.scorecard(cycle, layer, spec=spec)
+    card = card or selectors.scorecard(cycle, layer, spec=spec)
+    # The unit's own layer always counts, so its area rows are its stored summary's areas
+    # and only those that changed are written. A reviewer layer's rows appear and go with
+    # its finalisation: they are replaced whole.
+    before = cycle.summary(layer).get("areas") if layer == Layer.SELF else None
     summaries = dict(cycle.summaries or {})
     summaries[layer] = selectors.summary_of(card)
     cycle.summaries = summaries
@@ -254,9 +266,42 @@ def cycle_refresh_summary(
         for name, value in values.items():
             setattr(cycle, name, value if counts else None)
         fields += list(values)
+    difference = tallies.refresh(cycle)
+    fields.append("tallied")
     Cycle.objects.filter(pk=cycle.pk).update(**{name: getattr(cycle, name) for name in fields})
-    _store_area_scores([cycle], layer, summaries[layer] if counts else {})
+    if before is None:
+        _store_area_scores([cycle], layer, summaries[layer] if counts else {})
+    else:
+        _update_area_scores(cycle, layer, before, summaries[layer].get("areas", {}))
+    tallies.add(cycle, difference)
     return card
+
+
+def _update_area_scores(cycle: Cycle, layer: str, before: dict, after: dict) -> None:
+    """Write the area rows whose figures changed (one query), remove those gone (rare)."""
+    changed = [code for code, node in after.items() if before.get(code) != node]
+    if changed:
+        CycleAreaScore.objects.bulk_create(
+            [_area_score(cycle, layer, code, after[code]) for code in changed],
+            update_conflicts=True,
+            unique_fields=["cycle", "layer", "area_code"],
+            update_fields=["value", "weight", "answered", "questions"],
+        )
+    gone = [code for code in before if code not in after]
+    if gone:
+        CycleAreaScore.objects.filter(cycle=cycle, layer=layer, area_code__in=gone).delete()
+
+
+def _area_score(cycle: Cycle, layer: str, code: str, node: dict) -> CycleAreaScore:
+    return CycleAreaScore(
+        cycle=cycle,
+        layer=layer,
+        area_code=code,
+        value=Decimal(str(node["value"])),
+        weight=Decimal(str(node["weight"])),
+        answered=node["answered"],
+        questions=node["questions"],
+    )
 
 
 def _store_area_scores(cycles: list[Cycle], layer: str, summary: dict) -> None:
@@ -264,15 +309,7 @@ def _store_area_scores(cycles: list[Cycle], layer: str, summary: dict) -> None:
     CycleAreaScore.objects.filter(cycle__in=cycles, layer=layer).delete()
     CycleAreaScore.objects.bulk_create(
         [
-            CycleAreaScore(
-                cycle=cycle,
-                layer=layer,
-                area_code=code,
-                value=Decimal(str(node["value"])),
-                weight=Decimal(str(node["weight"])),
-                answered=node["answered"],
-                questions=node["questions"],
-            )
+            _area_score(cycle, layer, code, node)
             for cycle in cycles
             for code, node in summary.get("areas", {}).items()
         ],

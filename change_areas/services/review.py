@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from change_areas import notifications, selectors, workflow
+from change_areas import notifications, selectors, tallies, workflow
 from change_areas.models import (
     OPEN_REVIEW_STATUSES,
     Answer,
@@ -68,7 +68,9 @@ def _move(
     before = cycle.stage
     cycle.stage = to or transition.target_of(cycle)
     record(cycle, by=by, reason=transition.name)
-    cycle.save(update_fields=["stage", *fields])
+    difference = tallies.refresh(cycle)
+    cycle.save(update_fields=["stage", "tallied", *fields])
+    tallies.add(cycle, difference)
     return CycleEvent.objects.create(
         cycle=cycle,
         action=transition.name,
@@ -446,6 +448,7 @@ def cycle_finalise_tpi(*, cycle: Cycle, by) -> Cycle:
     cycle.tpi_finalised_at = timezone.now()
     _move(cycle, transition, by=by, fields=("tpi_finalised_at",))
     cycle_refresh_summary(cycle=cycle, layer=Layer.TPI)
+    tallies.calibrate(cycle)
     total = cycle.summary(Layer.TPI).get("total", 0)
     notifications.notify(
         notifications.unit_team(cycle),
@@ -616,6 +619,7 @@ def cycle_decide(
         note=event_note,
         fields=("decision", "decided_at", "decision_note"),
     )
+    tallies.calibrate(cycle)
     notifications.notify(
         [
             *notifications.unit_team(cycle),
@@ -695,6 +699,7 @@ def cycle_set_wbk_by_instansi(
         note=basis,
         fields=("decision", "decided_at", "decision_note"),
     )
+    tallies.calibrate(cycle)
     notifications.notify(
         notifications.unit_team(cycle),
         verb="decision",

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from change_areas import forms, selectors, services, workflow
 from change_areas.models import (
     LAYER_SHORT_LABELS,
+    Answer,
     Area,
     ComponentKind,
     Cycle,
-    Evidence,
     Layer,
     Question,
     QuestionReview,
@@ -77,24 +77,12 @@ def areas_of(cycle: Cycle, area_code: str) -> tuple[list[Area], str]:
 
 
 def question_of(cycle: Cycle, code: str) -> Question:
-    """An active question of the cycle's catalog by its code, else 404. One query."""
-    return get_object_or_404(
-        Question.objects.select_related(
-            "indicator__area__component", "indicator__parent", "indicator__part"
-        ),
-        framework=cycle.framework,
-        code=code,
-        is_active=True,
-    )
-
-
-def prefetched(question: Question) -> Question:
-    """The question again with its options and inputs, as a question card shows it."""
-    return (
-        Question.objects.select_related("indicator__area")
-        .prefetch_related("options", "inputs")
-        .get(pk=question.pk)
-    )
+    """An active question of the cycle's catalog by its code, else 404: the row with its
+    indicator, area, options and inputs, kept per catalog revision (no query once kept)."""
+    question = selectors.catalog_questions(cycle.framework).get(code)
+    if question is None:
+        raise Http404
+    return question
 
 
 def area_page_code(question: Question) -> str:
@@ -167,9 +155,9 @@ def conflict_page(
 
 def question_views(cycle: Cycle, question: Question, layer: str, **options):
     """The card of one question of one layer, with its comments (for an htmx fragment)."""
-    return selectors.question_views(
-        cycle, [prefetched(question)], layer, with_comments=True, **options
-    )[question.code]
+    return selectors.question_views(cycle, [question], layer, with_comments=True, **options)[
+        question.code
+    ]
 
 
 def posted_version(request: HttpRequest) -> int:
@@ -203,25 +191,42 @@ def moved_figures(summary: dict, question: Question) -> list[tuple[str, float | 
 
 
 def question_fragment(
-    request: HttpRequest, cycle: Cycle, question: Question, layer: str, **extra
+    request: HttpRequest,
+    cycle: Cycle,
+    question: Question,
+    layer: str,
+    *,
+    saved_answer: Answer | None = None,
+    **extra,
 ) -> HttpResponse:
-    """The question card of the layer, and out of band every figure the answer moves."""
-    cycle.refresh_from_db()
+    """The question card of the layer, and out of band every figure the answer moves.
+
+    After a save, `saved_answer` (whose `cycle` is the cycle as the save left it)
+    spares reading both again.
+    """
+    answers = None
+    if saved_answer is not None:
+        cycle = saved_answer.cycle
+        answers = {question.pk: saved_answer}
+    else:
+        cycle = Cycle.objects.select_related("unit", "framework").get(pk=cycle.pk)
     area = question.indicator.area
     if layer == Layer.SELF:
         shown = workflow.shown_review_layer(cycle)
-        card = question_views(cycle, question, Layer.SELF, review_layer=shown, rounds_layer=shown)
+        card = question_views(
+            cycle,
+            question,
+            Layer.SELF,
+            review_layer=shown,
+            rounds_layer=shown,
+            answers=answers,
+        )
         lock_unreturned(cycle, [card])
         editable, reason = workflow.layer_edit_state(cycle, Layer.SELF, request.user)
         context = {
             "q": card,
             "editable": editable,
             "edit_reason": reason,
-            "library": list(
-                Evidence.objects.for_unit(cycle.unit).only("pk", "title", "valid_until")
-            )
-            if editable
-            else [],
             # `node`: the name the page's area_summary partial reads its figures from
             "node": cycle.summary(Layer.SELF).get("areas", {}).get(area.code, {}),
             "summary": cycle.summary(Layer.SELF),
@@ -231,10 +236,10 @@ def question_fragment(
         template = "change_areas/area_page.html#question_update"
     else:
         marks = layer if layer in workflow.MARKING_LAYERS else None
-        card = question_views(cycle, question, layer, review_layer=marks, rounds_layer=marks)
-        card.counterpart = selectors.question_views(cycle, [prefetched(question)], Layer.SELF)[
-            question.code
-        ]
+        card = question_views(
+            cycle, question, layer, review_layer=marks, rounds_layer=marks, answers=answers
+        )
+        card.counterpart = selectors.question_views(cycle, [question], Layer.SELF)[question.code]
         editable, _reason = workflow.layer_edit_state(cycle, layer, request.user)
         context = {
             "q": card,

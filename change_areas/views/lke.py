@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from change_areas import forms, scopes, selectors, services, workflow
-from change_areas.models import Cycle, Evidence, Layer, ProgressEntry, WorkPlanItem
+from change_areas.models import Answer, Cycle, Evidence, Layer, ProgressEntry, WorkPlanItem
 from change_areas.views import common
 from lib.forms import id_from
 from units.access import Perm, perm_by, unit_permission
@@ -70,18 +70,12 @@ def render_area_page(
             )
         )
     common.attach_item_forms(cycle, items, can_edit=context["can_edit"])
-    library = (
-        list(Evidence.objects.for_unit(cycle.unit).only("pk", "title", "valid_until"))
-        if context["editable"]
-        else []
-    )
     context.update(
         {
             "sections": sections,
             "areas": areas,
             "title": title,
             "current": current,
-            "library": library,
             "items": items,
             "item_form": item_form
             or (
@@ -127,14 +121,17 @@ def _save_answer(
     """The one answer-save path of every layer: parse, save through the service, respond."""
     question = common.question_of(cycle, question_code)
     expected_version = common.posted_version(request)
-    form = forms.AnswerForm(request.POST, question=selectors.question_spec(question))
+    form = forms.AnswerForm(
+        request.POST, question=selectors.catalog_question_specs(cycle.framework)[question.code]
+    )
     errors = [] if form.is_valid() else form.messages()
     data = form.answer() if not errors else None
     note = form.cleaned_data.get("note", "")
     conflict = None
+    saved = None
     if not errors:
         try:
-            services.answer_save(
+            saved, _card = services.answer_save(
                 cycle=cycle,
                 question=question,
                 layer=layer,
@@ -155,9 +152,10 @@ def _save_answer(
             cycle,
             question,
             layer,
+            saved_answer=saved,
             errors=errors,
             conflict=conflict,
-            saved=not errors and not conflict,
+            saved=saved is not None,
         )
     back = common.back_to_question(cycle, question, layer)
     if conflict:
@@ -235,3 +233,42 @@ def answer_evidence(request: HttpRequest, cycle: Cycle, question_code: str) -> H
     if not errors:
         messages.success(request, _("Bukti dukung %(code)s diperbarui.") % {"code": question.code})
     return redirect(common.back_to_question(cycle, question))
+
+
+# How many documents a search of the library lists; the person narrows the words for more.
+SEARCH_RESULTS = 10
+
+
+@unit_permission(Perm.EDIT_SELF, scope=scopes.CYCLE)
+def evidence_search(request: HttpRequest, cycle: Cycle, question_code: str) -> HttpResponse:
+    """Documents of the unit's library whose title or description holds the words typed,
+    newest first, each with a button that attaches it to the question. htmx gets the list
+    alone (the question card asks as the person types); a plain GET the page around it."""
+    question = common.question_of(cycle, question_code)
+    words = request.GET.get("q", "").strip()[:100]
+    found = Evidence.objects.for_unit(cycle.unit).only("pk", "title", "valid_until", "created_at")
+    for word in words.split()[:5]:
+        found = found.filter(Q(title__icontains=word) | Q(description__icontains=word))
+    documents = list(found.order_by("-created_at", "-pk")[: SEARCH_RESULTS + 1])
+    # What each document listed already supports, as the library page shows it (one query).
+    prefetch_related_objects(
+        documents[:SEARCH_RESULTS],
+        Prefetch(
+            "answers",
+            Answer.objects.filter(layer=Layer.SELF)
+            .select_related("question", "cycle")
+            .order_by("-cycle__year", "question__order", "question__code"),
+            to_attr="uses",
+        ),
+    )
+    context = {
+        "cycle": cycle,
+        "unit": cycle.unit,
+        "question": question,
+        "words": words,
+        "documents": documents[:SEARCH_RESULTS],
+        "more": len(documents) > SEARCH_RESULTS,
+        "back": common.back_to_question(cycle, question),
+    }
+    template = "change_areas/evidence_search.html"
+    return render(request, f"{template}#results" if request.htmx else template, context)

@@ -65,8 +65,8 @@ def _page(request: HttpRequest, cycle: Cycle, layer: Layer, form=None, status: i
             "final": cycle.layer_counts(layer),
             "may_issue": may_issue,
             "form": form,
-            # the key that signs for the team's unit offered first (reports.report_issue)
-            "key": signing.key_status(issuers[0] if issuers else None) if may_issue else None,
+            # the key that signs for the team's unit offered first (reports.signing_unit)
+            "key": signing.key_status(issuers[0] if issuers else cycle.unit) if may_issue else None,
         },
         status=status,
     )

@@ -4,11 +4,9 @@ unchanged (and is warned); the TPI sees what changed, recommends, finalises and 
 the LHE on the inspectorate's letterhead, signed and valid for pdfsig; the unit follows
 a recommendation up and the TPI closes it."""
 
-import io
 import subprocess
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from change_areas.models import Cycle, Recommendation, ReturnedQuestion, ReviewStatus, Stage
@@ -26,9 +24,13 @@ def submitted_ready(demo_world):
 
 
 @pytest.fixture
-def signing():
-    """A trial signing key in the database, as a fresh installation has one (`make run`)."""
-    call_command("create_signing_key", stdout=io.StringIO())  # unless the installation has one
+def signing(demo_world):
+    """The trial signing key a fresh installation makes, as the default key."""
+    from declarations import keys
+    from declarations.models import SigningKey
+
+    if not SigningKey.objects.filter(is_default=True).exists():
+        keys.signing_key_create_trial(by=None)
 
 
 def sign_out(page):

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from change_areas import scoring, services
+from change_areas import scoring, services, tallies
 from change_areas.models import (
     Answer,
     Area,
@@ -47,6 +47,7 @@ def fresh(cycle: Cycle) -> Cycle:
 def force_stage(cycle: Cycle, stage: str) -> Cycle:
     """Put a cycle in a stage without the workflow (for checks that only need the stage)."""
     Cycle.objects.filter(pk=cycle.pk).update(stage=stage)
+    tallies.follow(fresh(cycle))
     return fresh(cycle)
 
 

@@ -135,22 +135,26 @@ def test_the_inspectorate_is_offered_first_once_used(final_cycle, lead, inspecto
     assert reports.issuer_choices(final_cycle, lead)[0] == inspectorate
 
 
-def test_without_a_key_it_is_issued_unsigned_and_signed_later(
+def test_without_a_key_it_is_issued_unsigned_and_signed_later_with_the_issuers_key(
     final_cycle, lead, inspectorate, no_signing_key, pkcs12_file
 ):
+
     report = issue(final_cycle, lead, inspectorate)
     assert not report.is_signed
     assert "Ditandatangani secara elektronik" not in pdf_text(stored_bytes(report.pdf))
     assert verify(report, stored_bytes(report.pdf)).verdict == Verdict.ISSUED_UNSIGNED
 
-    data, password = pkcs12_file  # the national admin uploads the institution's certificate
+    # The inspectorate's own certificate, assigned to it: the LHE on its letterhead signs with it.
+    data, password = pkcs12_file
     key = keys.signing_key_upload(
-        name="Sertifikat uji", pkcs12=data, passphrase=password, owner=None, by=None
+        name="Sertifikat Inspektorat", pkcs12=data, passphrase=password, owner=inspectorate, by=None
     )
-    keys.signing_key_make_default(key=key, by=None)
+    keys.signing_key_assign(key=key, unit=inspectorate, by=None)
     reports.report_sign(report=report, by=lead)
 
-    assert EvaluationReport.objects.get(pk=report.pk).is_signed
+    signed = EvaluationReport.objects.get(pk=report.pk)
+    assert signed.is_signed
+    assert key.uses.get().document == f"LHE {report.number}"
 
 
 def test_issuing_again_supersedes_the_earlier_report(final_cycle, lead, inspectorate, signing_key):

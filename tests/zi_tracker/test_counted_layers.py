@@ -47,7 +47,14 @@ def figures(root, cycle: Cycle) -> dict:
     areas = selectors.area_averages(
         selectors.portfolio_cycles(root, f), selectors.scored_areas(f.framework)
     )
-    pairs = dict(year=cycle.year, framework=f.framework, first=Layer.SELF, second=Layer.TPI)
+    by_area, by_question = selectors.calibration(
+        root,
+        year=cycle.year,
+        framework=f.framework,
+        first=Layer.SELF,
+        second=Layer.TPI,
+        areas=selectors.scored_areas(f.framework),
+    )
     export = next(row for row in selectors.export_rows(root, f) if row["cycle_id"] == cycle.pk)
     board = selectors.unit_dashboard(cycle.unit, cycle.pk)
     return {
@@ -56,10 +63,8 @@ def figures(root, cycle: Cycle) -> dict:
         "histogram_tpi": histogram["tpi_count"],
         "tpi_average": histogram["tpi_average"],
         "area_tpi": {area.code: area.tpi_share for area in areas if area.tpi_share is not None},
-        "calibration_questions": len(selectors.calibration_by_question(root, **pairs)),
-        "calibration_areas": len(
-            selectors.calibration_by_area(root, areas=selectors.scored_areas(f.framework), **pairs)
-        ),
+        "calibration_questions": len(by_question),
+        "calibration_areas": len(by_area),
         "export_tpi_total": export["tpi_total"],
         "export_tpi_wbk": export["tpi_wbk_eligible"],
         "dashboard_tpi_rows": [row.tpi_value for row in board.areas if row.tpi_value is not None],

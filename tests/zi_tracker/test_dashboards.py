@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from benchmarks import data as benchmark_data
-from change_areas import services
+from change_areas import services, tallies
 from change_areas.models import (
     OPTION_ANSWER_TYPES,
     Cycle,
@@ -71,11 +71,14 @@ def small_world(catalogs):
     cycle = CycleFactory(unit=leaf)
     answer_everything(cycle)
     answer_everything(cycle, Layer.TPI, option="B")
-    # The TPI has finalised its evaluation: only now do its figures count.
+    # The TPI has finalised its evaluation (as `cycle_finalise_tpi` leaves it): only now do its
+    # figures count, in the stored columns, the tallies and the calibration pairs.
     Cycle.objects.filter(pk=cycle.pk).update(
         stage=Stage.PENGUSULAN, tpi_finalised_at=noon(datetime.date(2026, 6, 1))
     )
-    services.cycle_refresh_summary(cycle=Cycle.objects.get(pk=cycle.pk), layer=Layer.TPI)
+    cycle = Cycle.objects.select_related("unit").get(pk=cycle.pk)
+    services.cycle_refresh_summary(cycle=cycle, layer=Layer.TPI)
+    tallies.calibrate(cycle)
     PredicateAwardFactory(
         unit=leaf, year=2025, decree_number="KEP/1/2025", decree_date=datetime.date(2025, 12, 1)
     )
@@ -234,6 +237,34 @@ def test_portfolio_rolls_up_by_child_of_the_root(large_world, client_for):
     total = context["total"]
     assert total.units == 120 and total.with_cycle == 120
     assert sum(context["distribution"]["self"]) == 120
+
+
+@pytest.mark.parametrize("target", ["root", "province", "leaf"])
+def test_the_kept_tallies_hold_what_reading_every_cycle_computes(target, large_world):
+    unit = large_world[target]
+    for year in (2025, 2026):
+        filters = selectors.PortfolioFilters(year=year, framework=Framework.objects.current())
+        areas = selectors.scored_areas(filters.framework)
+        kept = selectors.portfolio_summary(unit, filters, areas)
+        rows = selectors.rollup(unit, filters)
+        histogram = selectors.histogram(unit, filters)
+        averages = selectors.area_averages(selectors.portfolio_cycles(unit, filters), areas)
+
+        def plain(row):
+            return (row.path, row.is_root, row.units, row.with_cycle, row.stages, row.wbk_self,
+                    row.wbk_tpi, row.wbbm_tpi, round(row.average_self or 0, 3),
+                    round(row.average_tpi or 0, 3))  # fmt: skip
+
+        assert [plain(row) for row in kept.rollup] == [plain(row) for row in rows]
+        for layer in ("self", "tpi"):
+            assert kept.distribution[layer] == histogram[layer]
+            assert kept.distribution[f"{layer}_average"] == pytest.approx(
+                histogram[f"{layer}_average"], abs=1e-6
+            )
+        for mine, theirs in zip(kept.averages, averages, strict=True):
+            assert (mine.code, mine.count) == (theirs.code, theirs.count)
+            for name in ("self_value", "tpi_value", "tpn_share"):
+                assert getattr(mine, name) == pytest.approx(getattr(theirs, name), abs=1e-6)
 
 
 def test_portfolio_area_averages_come_from_the_stored_area_rows(small_world, client_for):

@@ -100,9 +100,8 @@ class StoredTexts:
             if isinstance(value, str):
                 if len(value.strip()) >= 3:
                     found.add(value.strip())
-                # a text of several lines is shown line by line (linebreaksbr): each is data
-                for line in value.splitlines()[1:] if "\n" in value else ():
-                    if len(line.strip()) >= 3:
+                for line in value.splitlines()[1:] and value.splitlines():
+                    if len(line.strip()) >= 3:  # a text shown line by line
                         found.add(line.strip())
             elif isinstance(value, dict):
                 for item in value.values():

@@ -32,18 +32,20 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Abs, Substr
+from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from change_areas import selectors as ca_selectors
+from change_areas import tallies
 from change_areas.models import (
     DASHBOARD_COLUMNS,
     OPEN_STATUSES,
     STAGE_ORDER,
     Answer,
     Area,
+    CalibrationTally,
     ComponentKind,
     Cycle,
     CycleAreaScore,
@@ -59,7 +61,6 @@ from change_areas.models import (
     Stage,
     WorkPlanItem,
     WorkPlanStatus,
-    counted_layer,
     counted_rows,
 )
 from declarations.models import Declaration
@@ -157,6 +158,11 @@ class PortfolioFilters:
     query: str = ""
     sort: str = "unit"
     descending: bool = False
+
+    @property
+    def whole_subtree(self) -> bool:
+        """No filter narrows the units or cycles: the kept tallies hold every figure."""
+        return not (self.kind or self.province or self.stage or self.eligibility or self.query)
 
 
 def _conditions(root: Unit, f: PortfolioFilters, *, unit: str, cycle: str) -> Q:
@@ -418,6 +424,128 @@ def area_averages(cycles: QuerySet[Cycle], areas: list[Area]) -> list[AreaAverag
     return result
 
 
+@dataclass
+class PortfolioSummary:
+    rollup: list[RollupRow]
+    total: RollupTotals
+    distribution: dict
+    averages: list[AreaAverage]
+
+
+def portfolio_summary(root: Unit, f: PortfolioFilters, areas: list[Area]) -> PortfolioSummary:
+    """The roll-up, totals, score bands and area averages of the portfolio.
+
+    Without filters they come from the tallies kept per subtree (three
+    queries, whatever the subtree's size); with filters, from the filtered
+    units and cycles (four queries, each reading the matching rows).
+    """
+    if f.whole_subtree:
+        return _summary_from_tallies(root, f, areas)
+    rows = rollup(root, f)
+    return PortfolioSummary(
+        rollup=rows,
+        total=totals(rows),
+        distribution=histogram(root, f),
+        averages=area_averages(portfolio_cycles(root, f), areas),
+    )
+
+
+def _summary_from_tallies(root: Unit, f: PortfolioFilters, areas: list[Area]) -> PortfolioSummary:
+    """The unfiltered summary from the root's and its children's tallies, with the open
+    recommendations per child. Four queries."""
+    lines = list(
+        Unit.objects.filter(Q(pk=root.pk) | Q(path__startswith=root.path, depth=root.depth + 1))
+        .only("id", "code", "name", "kind", "path", "depth", "numchild", "descendant_count")
+        .order_by("path")
+    )
+    below, own = tallies.branch_figures(lines, f.framework.pk, f.year)
+    recommendations = open_recommendations_by_branch(root, f)
+    rows = []
+    for unit in lines:
+        if unit.pk == root.pk:
+            figures, units, is_root = own[unit.pk], 1, True
+        else:
+            figures = tallies.combine(below[unit.pk], own[unit.pk])
+            units, is_root = unit.descendant_count + 1, False
+        row = _rollup_row(unit, figures, units=units, is_root=is_root)
+        row.open_recommendations = recommendations.get(unit.path, 0)
+        rows.append(row)
+    whole = tallies.combine(below[root.pk], own[root.pk])
+    total = totals(rows)
+    return PortfolioSummary(
+        rollup=rows,
+        total=total,
+        distribution=_distribution(whole),
+        averages=_area_averages_of(whole, areas),
+    )
+
+
+def _mean(entry: dict | None) -> float | None:
+    if not entry or not entry.get("n"):
+        return None
+    return entry.get("sum", 0) / entry["n"] / tallies.SCALE
+
+
+def _rollup_row(unit: Unit, figures: dict, *, units: int, is_root: bool = False) -> RollupRow:
+    stages = figures.get("stages") or {}
+    self_entry = figures.get(Layer.SELF) or {}
+    tpi_entry = figures.get(Layer.TPI) or {}
+    return RollupRow(
+        unit=unit,
+        path=unit.path,
+        is_root=is_root,
+        units=units,
+        with_cycle=figures.get("cycles", 0),
+        stages=[stages.get(stage, 0) for stage in STAGE_ORDER],
+        average_self=_mean(self_entry),
+        average_tpi=_mean(tpi_entry),
+        wbk_self=self_entry.get("wbk", 0),
+        wbk_tpi=tpi_entry.get("wbk", 0),
+        wbbm_tpi=tpi_entry.get("wbbm", 0),
+    )
+
+
+def _distribution(figures: dict) -> dict:
+    bands = list(itertools.pairwise(HISTOGRAM_EDGES))
+    result = {"labels": [f"{low}–{high}" for low, high in bands]}
+    for layer in ("self", "tpi"):
+        entry = figures.get(layer) or {}
+        counts = entry.get("bands") or {}
+        result[layer] = [counts.get(str(index), 0) for index in range(len(bands))]
+        result[f"{layer}_average"] = _mean(entry)
+    result["tpi_count"] = sum(result["tpi"])
+    return result
+
+
+def _area_averages_of(figures: dict, areas: list[Area]) -> list[AreaAverage]:
+    by_layer = figures.get("areas") or {}
+
+    def value(code: str, layer: str) -> float | None:
+        return _mean((by_layer.get(layer) or {}).get(code))
+
+    def share(code: str, layer: str, weight: float) -> float | None:
+        average = value(code, layer)
+        return None if average is None or not weight else average / weight * 100
+
+    result = []
+    for area in areas:
+        weight = float(area.weight or 0)
+        result.append(
+            AreaAverage(
+                code=area.code,
+                name=area.name,
+                weight=weight,
+                self_share=share(area.code, Layer.SELF, weight),
+                tpi_share=share(area.code, Layer.TPI, weight),
+                tpn_share=share(area.code, Layer.TPN, weight),
+                self_value=value(area.code, Layer.SELF),
+                tpi_value=value(area.code, Layer.TPI),
+                count=((by_layer.get(Layer.SELF) or {}).get(area.code) or {}).get("n", 0),
+            )
+        )
+    return result
+
+
 def export_rows(root: Unit, f: PortfolioFilters):
     """Every filtered row for the spreadsheet, streamed from one query (no page limit)."""
     return (
@@ -489,125 +617,61 @@ LAYER_PAIRS = {
 }
 
 
-def _pair_statistics() -> dict:
-    """Per group of pairs: how a layer's `value` compares with the other layer's
-    (`other__value`): both means, the mean difference, the mean distance, and
-    how often the first scored higher or lower."""
-    return {
-        "pairs": Count("pk"),
-        "mean_first": Avg("value"),
-        "mean_second": Avg("other__value"),
-        "mean_difference": Avg(F("value") - F("other__value")),
-        "mean_absolute": Avg(Abs(F("value") - F("other__value"))),
-        "over": Count("pk", filter=Q(value__gt=F("other__value"))),
-        "under": Count("pk", filter=Q(value__lt=F("other__value"))),
-    }
-
-
-def calibration_by_question(
-    root: Unit, *, year: int, framework: Framework, first: str, second: str
-) -> list[QuestionCalibration]:
-    """Per question: both layers' mean value over every cycle of the subtree answered in both.
-
-    One query over the answers (a self-join on cycle and question) and one for the
-    question texts. Sorted by the mean difference, largest over-scoring first.
-    """
-    pairs = (
-        Answer.objects.filter(
-            counted_layer(first, "cycle__"),
-            counted_layer(second, "cycle__"),
-            layer=first,
-            value__isnull=False,
-            cycle__year=year,
-            cycle__framework=framework,
-            cycle__unit__path__startswith=root.path,
-        )
-        .annotate(
-            other=FilteredRelation(
-                "cycle__answers",
-                condition=Q(cycle__answers__layer=second, cycle__answers__question=F("question")),
-            )
-        )
-        .filter(other__value__isnull=False)
-        .order_by()
-        .values("question_id")
-        .annotate(**_pair_statistics())
-    )
-    by_question = {row["question_id"]: row for row in pairs}
-    if not by_question:
-        return []
-    questions = Question.objects.filter(pk__in=by_question).select_related("indicator__area")
-    result = [
-        QuestionCalibration(
-            code=question.code,
-            text=question.text,
-            area_code=question.indicator.area.code,
-            area_name=question.indicator.area.name,
-            pairs=row["pairs"],
-            mean_first=_float(row["mean_first"]) or 0.0,
-            mean_second=_float(row["mean_second"]) or 0.0,
-            mean_difference=_float(row["mean_difference"]) or 0.0,
-            mean_absolute=_float(row["mean_absolute"]) or 0.0,
-            over=row["over"],
-            under=row["under"],
-        )
-        for question in questions
-        if (row := by_question[question.pk])
-    ]
-    result.sort(key=lambda item: (-item.mean_difference, item.code))
-    return result
-
-
-def calibration_by_area(
+def calibration(
     root: Unit, *, year: int, framework: Framework, first: str, second: str, areas: list[Area]
-) -> list[AreaCalibration]:
-    """Per area: both layers' mean share of the area's weight, from CycleAreaScore. One query."""
-    rows = (
-        CycleAreaScore.objects.filter(
-            counted_layer(first, "cycle__"),
-            counted_layer(second, "cycle__"),
-            layer=first,
-            cycle__year=year,
-            cycle__framework=framework,
-            cycle__unit__path__startswith=root.path,
-        )
-        .annotate(
-            other=FilteredRelation(
-                "cycle__area_scores",
-                condition=Q(
-                    cycle__area_scores__layer=second,
-                    cycle__area_scores__area_code=F("area_code"),
-                ),
-            )
-        )
-        .filter(other__id__isnull=False)
-        .order_by()
-        .values("area_code")
-        .annotate(**_pair_statistics())
-    )
-    found = {row["area_code"]: row for row in rows}
-    result = []
+) -> tuple[list[AreaCalibration], list[QuestionCalibration]]:
+    """Per area and per question: both layers' means over the subtree's finished cycles.
+
+    Read from the calibration tallies (the pairs are stored when the later
+    layer is finished: the TPI's finalisation, the TPN's decision) and the
+    root's own cycle: at most four queries whatever the subtree's size.
+    Questions are sorted by the mean difference, largest over-scoring first.
+    """
+    sums = tallies.subtree_pairs(root, framework.pk, year, f"{first}-{second}")
+    by_area = []
     for area in areas:
-        row = found.get(area.code)
+        values = sums.get((CalibrationTally.AREA, area.code))
         weight = float(area.weight or 0)
-        if not row or not weight:
+        if not values or not values[0] or not weight:
             continue
-        scale = 100 / weight
-        result.append(
-            AreaCalibration(
-                code=area.code,
-                name=area.name,
-                weight=weight,
-                pairs=row["pairs"],
-                mean_first=(_float(row["mean_first"]) or 0.0) * scale,
-                mean_second=(_float(row["mean_second"]) or 0.0) * scale,
-                mean_difference=(_float(row["mean_difference"]) or 0.0) * scale,
-                mean_absolute=(_float(row["mean_absolute"]) or 0.0) * scale,
-                over=row["over"],
-                under=row["under"],
+        means = _pair_means(values, scale=100 / weight)
+        by_area.append(AreaCalibration(code=area.code, name=area.name, weight=weight, **means))
+    codes = {
+        code: values
+        for (kind, code), values in sums.items()
+        if kind == CalibrationTally.QUESTION and values[0]
+    }
+    by_question = []
+    if codes:
+        for question in Question.objects.filter(
+            framework=framework, code__in=list(codes)
+        ).select_related("indicator__area"):
+            by_question.append(
+                QuestionCalibration(
+                    code=question.code,
+                    text=question.text,
+                    area_code=question.indicator.area.code,
+                    area_name=question.indicator.area.name,
+                    **_pair_means(codes[question.code], scale=1.0),
+                )
             )
-        )
-    return result
+    by_question.sort(key=lambda item: (-item.mean_difference, item.code))
+    return by_area, by_question
+
+
+def _pair_means(values: list[int], *, scale: float) -> dict:
+    """[pairs, Σfirst, Σsecond, Σ|first−second|, over, under] (ten-thousandths) as means × scale."""
+    pairs, first, second, absolute, over, under = values
+    unit = scale / tallies.SCALE / pairs
+    return {
+        "pairs": pairs,
+        "mean_first": first * unit,
+        "mean_second": second * unit,
+        "mean_difference": (first - second) * unit,
+        "mean_absolute": absolute * unit,
+        "over": over,
+        "under": under,
+    }
 
 
 # --------------------------------------------------------------------------

@@ -38,11 +38,8 @@ def _calibration_context(request: HttpRequest, root: Unit) -> dict:
     if framework is None:
         return context
     areas = selectors.scored_areas(framework)
-    by_area = selectors.calibration_by_area(
+    by_area, by_question = selectors.calibration(
         root, year=year, framework=framework, first=first, second=second, areas=areas
-    )
-    by_question = selectors.calibration_by_question(
-        root, year=year, framework=framework, first=first, second=second
     )
     context.update({"by_area": by_area, "by_question": by_question})
     if by_area:

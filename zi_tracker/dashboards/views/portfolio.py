@@ -46,7 +46,11 @@ def _portfolio_context(request: HttpRequest, root: Unit, *, rows_limit: int | No
     units = selectors.portfolio_units(root, filters)
     rows = selectors.sorted_rows(units, filters)
     if rows_limit is None:
-        page = Paginator(rows, selectors.PAGE_SIZE).get_page(request.GET.get("halaman"))
+        paginator = Paginator(rows, selectors.PAGE_SIZE)
+        if filters.whole_subtree:
+            # Every unit of the subtree: its size is kept on the unit, no need to count it.
+            paginator.count = root.descendant_count + 1
+        page = paginator.get_page(request.GET.get("halaman"))
         context["page"] = page
         context["rows"] = page.object_list
         context["row_count"] = page.paginator.count
@@ -54,11 +58,10 @@ def _portfolio_context(request: HttpRequest, root: Unit, *, rows_limit: int | No
         context["rows"] = list(rows[: rows_limit + 1])
         context["truncated"] = len(context["rows"]) > rows_limit
         context["rows"] = context["rows"][:rows_limit]
-    rollup = selectors.rollup(root, filters)
-    total = selectors.totals(rollup)
-    distribution = selectors.histogram(root, filters)
     areas = selectors.scored_areas(filters.framework)
-    averages = selectors.area_averages(selectors.portfolio_cycles(root, filters), areas)
+    summary = selectors.portfolio_summary(root, filters, areas)
+    rollup, total = summary.rollup, summary.total
+    distribution, averages = summary.distribution, summary.averages
     stage_labels = [str(label) for _value, label in Stage.choices]
     if "row_count" not in context:
         context["row_count"] = total.units

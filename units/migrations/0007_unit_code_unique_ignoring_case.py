@@ -27,7 +27,7 @@ def refuse_codes_that_differ_only_in_case(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('units', '0005_invitations'),
+        ('units', '0006_unit_descendant_count'),
     ]
 
     operations = [

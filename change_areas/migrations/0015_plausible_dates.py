@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('change_areas', '0012_labels_penilaian_unit_on_rounds_and_recommendations'),
+        ('change_areas', '0014_tallies'),
     ]
 
     operations = [
