@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
@@ -401,27 +402,9 @@ def area_averages(cycles: QuerySet[Cycle], areas: list[Area]) -> list[AreaAverag
         row = found.get((code, layer))
         return _float(row["average"]) if row else None
 
-    def share(code: str, layer: str, weight: float) -> float | None:
-        average = value(code, layer)
-        return None if average is None or not weight else average / weight * 100
-
-    result = []
-    for area in areas:
-        weight = float(area.weight or 0)
-        result.append(
-            AreaAverage(
-                code=area.code,
-                name=area.name,
-                weight=weight,
-                self_share=share(area.code, Layer.SELF, weight),
-                tpi_share=share(area.code, Layer.TPI, weight),
-                tpn_share=share(area.code, Layer.TPN, weight),
-                self_value=value(area.code, Layer.SELF),
-                tpi_value=value(area.code, Layer.TPI),
-                count=(found.get((area.code, Layer.SELF)) or {}).get("count", 0),
-            )
-        )
-    return result
+    return _area_averages(
+        areas, value, lambda code: (found.get((code, Layer.SELF)) or {}).get("count", 0)
+    )
 
 
 @dataclass
@@ -523,6 +506,17 @@ def _area_averages_of(figures: dict, areas: list[Area]) -> list[AreaAverage]:
     def value(code: str, layer: str) -> float | None:
         return _mean((by_layer.get(layer) or {}).get(code))
 
+    return _area_averages(
+        areas, value, lambda code: ((by_layer.get(Layer.SELF) or {}).get(code) or {}).get("n", 0)
+    )
+
+
+def _area_averages(
+    areas, value: Callable[[str, str], float | None], count: Callable[[str], int]
+) -> list[AreaAverage]:
+    """Each area's average value per layer and as a share of its weight, with the number of
+    cycles its unit average counts, from `value(area code, layer)` and `count(area code)`."""
+
     def share(code: str, layer: str, weight: float) -> float | None:
         average = value(code, layer)
         return None if average is None or not weight else average / weight * 100
@@ -540,7 +534,7 @@ def _area_averages_of(figures: dict, areas: list[Area]) -> list[AreaAverage]:
                 tpn_share=share(area.code, Layer.TPN, weight),
                 self_value=value(area.code, Layer.SELF),
                 tpi_value=value(area.code, Layer.TPI),
-                count=((by_layer.get(Layer.SELF) or {}).get(area.code) or {}).get("n", 0),
+                count=count(area.code),
             )
         )
     return result
