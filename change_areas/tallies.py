@@ -618,3 +618,45 @@ def rebuild(
         "branches": branch_model.objects.count(),
         "calibration": calibration_model.objects.count(),
     }
+
+
+def kept_state() -> tuple[dict, dict, dict]:
+    """What the tallies hold, as plain data to compare with a rebuild: the branch sums, the
+    calibration sums and every cycle's `tallied` (rows that sum to nothing left out: kept
+    sums may leave such rows behind, a rebuild writes none)."""
+    branches = {
+        (row.unit_id, row.framework_id, row.year): row.figures
+        for row in BranchTally.objects.all()
+        if row.figures
+    }
+    calibration = {
+        (row.unit_id, row.framework_id, row.year, row.pair, row.kind, row.code): (
+            row.pairs,
+            row.sum_first,
+            row.sum_second,
+            row.sum_absolute,
+            row.over,
+            row.under,
+        )
+        for row in CalibrationTally.objects.all()
+        if row.pairs
+    }
+    cycles = dict(Cycle.objects.values_list("pk", "tallied"))
+    return branches, calibration, cycles
+
+
+class _Rollback(Exception):
+    pass
+
+
+def matches_a_rebuild() -> bool:
+    """Whether the kept tallies equal a rebuild from the cycles. Changes nothing."""
+    before = kept_state()
+    try:
+        with transaction.atomic():
+            rebuild()
+            after = kept_state()
+            raise _Rollback
+    except _Rollback:
+        pass
+    return before == after

@@ -6,8 +6,10 @@ revision."""
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -41,33 +43,10 @@ from units.models import Unit, UnitKind
 from zi_tracker.dashboards import selectors as dashboards
 
 
-def kept() -> tuple[dict, dict, dict]:
-    """The tallies and every cycle's `tallied` as plain data (rows that sum to nothing left out)."""
-    branches = {
-        (row.unit_id, row.framework_id, row.year): row.figures
-        for row in BranchTally.objects.all()
-        if row.figures
-    }
-    calibration = {
-        (row.unit_id, row.framework_id, row.year, row.pair, row.kind, row.code): (
-            row.pairs,
-            row.sum_first,
-            row.sum_second,
-            row.sum_absolute,
-            row.over,
-            row.under,
-        )
-        for row in CalibrationTally.objects.all()
-        if row.pairs
-    }
-    cycles = {pk: tallied for pk, tallied in Cycle.objects.values_list("pk", "tallied")}
-    return branches, calibration, cycles
-
-
 def assert_same_as_a_rebuild() -> None:
-    before = kept()
+    before = tallies.kept_state()
     tallies.rebuild()
-    after = kept()
+    after = tallies.kept_state()
     assert before[0] == after[0]
     assert before[1] == after[1]
     assert before[2] == after[2]
@@ -338,3 +317,16 @@ def test_saving_an_answer_touches_the_same_tally_rows_whatever_the_subtree(
         services.answer_save(cycle=cycle, question=question("A.MP.PMN.i.a"), option="Ya")
     touched = [query["sql"] for query in captured if "branchtally" in query["sql"]]
     assert len(touched) == 2  # the ancestors' rows locked, then one UPDATE
+
+
+def test_the_command_checks_and_rebuilds_the_tallies(filled_cycle):
+    out = io.StringIO()
+    call_command("rebuild_tallies", "--check", stdout=out)
+    assert "sama dengan hitungan ulang" in out.getvalue()
+
+    BranchTally.objects.update(figures={})  # written past the services
+    with pytest.raises(CommandError, match="berbeda dari hitungan ulang"):
+        call_command("rebuild_tallies", "--check", stdout=io.StringIO())
+    call_command("rebuild_tallies", stdout=out)
+    assert "Ringkasan dihitung ulang: " in out.getvalue()
+    assert tallies.matches_a_rebuild()
