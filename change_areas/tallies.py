@@ -645,18 +645,11 @@ def kept_state() -> tuple[dict, dict, dict]:
     return branches, calibration, cycles
 
 
-class _Rollback(Exception):
-    pass
-
-
 def matches_a_rebuild() -> bool:
     """Whether the kept tallies equal a rebuild from the cycles. Changes nothing."""
     before = kept_state()
-    try:
-        with transaction.atomic():
-            rebuild()
-            after = kept_state()
-            raise _Rollback
-    except _Rollback:
-        pass
+    with transaction.atomic():
+        rebuild()
+        after = kept_state()
+        transaction.set_rollback(True)
     return before == after
