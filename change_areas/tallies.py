@@ -19,6 +19,11 @@ each area's are added to the ancestors' `CalibrationTally` rows; when the
 TPN's decision is recorded, the (TPI, TPN) and (self, TPN) pairs. A unit's
 own cycle is read from its answers.
 
+Open recommendations (not done yet) are part of the contribution too, per
+layer that counts, from the count the follow-up services keep on the cycle
+(`Cycle.open_recommendations`); the portfolio adds them up over the years up
+to the chosen one (`branch_figures` reads those years' rows).
+
 A reviewer layer's figures count only once final (`LAYER_FINAL_FIELD`,
 docs/architecture.md "A layer's figures count once final"). The tallies are
 fed from what `cycle_refresh_summary` stores only once a layer counts (the
@@ -38,9 +43,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 
 from change_areas.models import (
     LAYER_FINAL_FIELD,
@@ -51,6 +57,8 @@ from change_areas.models import (
     Cycle,
     CycleAreaScore,
     Layer,
+    Recommendation,
+    RecommendationStatus,
     counted_layer,
 )
 from units.models import Unit
@@ -135,6 +143,9 @@ def contribution(cycle: Cycle, areas: dict[str, dict[str, object]] | None = None
         if getattr(cycle, f"{layer}_wbbm_eligible"):
             entry["wbbm"] = 1
         figures[layer] = entry
+        waiting = (getattr(cycle, "open_recommendations", None) or {}).get(layer, 0)
+        if waiting:
+            figures["open_recommendations"] = figures.get("open_recommendations", 0) + waiting
         values = areas.get(layer) or {}
         if values:
             figures.setdefault("areas", {})[layer] = {
@@ -445,18 +456,41 @@ def branch_figures(
     units: list[Unit], framework_id: int, year: int
 ) -> tuple[dict[int, dict], dict[int, dict]]:
     """For each unit: the figures of the cycles below it, and of its own cycle. Two queries."""
+    below, own, _waiting = branch_figures_and_recommendations(units, framework_id, year)
+    return below, own
+
+
+class Waiting(NamedTuple):
+    """Open recommendations per unit (by pk): of the cycles below it, and of its own."""
+
+    below: dict[int, int]
+    own: dict[int, int]
+
+
+def branch_figures_and_recommendations(
+    units: list[Unit], framework_id: int, year: int
+) -> tuple[dict[int, dict], dict[int, dict], Waiting]:
+    """`branch_figures`, and the open recommendations of the cycles below each unit and of its
+    own, of every year up to `year`. Two queries, reading one row per unit and year."""
     ids = [unit.pk for unit in units]
     below: dict[int, dict] = {pk: {} for pk in ids}
     own: dict[int, dict] = {pk: {} for pk in ids}
-    for unit_id, figures in BranchTally.objects.filter(
-        unit_id__in=ids, framework_id=framework_id, year=year
-    ).values_list("unit_id", "figures"):
-        below[unit_id] = figures or {}
-    for unit_id, tallied in Cycle.objects.filter(
-        unit_id__in=ids, framework_id=framework_id, year=year
-    ).values_list("unit_id", "tallied"):
-        own[unit_id] = (tallied or {}).get("branch") or {}
-    return below, own
+    waiting = Waiting(dict.fromkeys(ids, 0), dict.fromkeys(ids, 0))
+    for unit_id, row_year, figures in BranchTally.objects.filter(
+        unit_id__in=ids, framework_id=framework_id, year__lte=year
+    ).values_list("unit_id", "year", "figures"):
+        figures = figures or {}
+        waiting.below[unit_id] += figures.get("open_recommendations", 0)
+        if row_year == year:
+            below[unit_id] = figures
+    for unit_id, row_year, tallied in Cycle.objects.filter(
+        unit_id__in=ids, framework_id=framework_id, year__lte=year
+    ).values_list("unit_id", "year", "tallied"):
+        figures = (tallied or {}).get("branch") or {}
+        waiting.own[unit_id] += figures.get("open_recommendations", 0)
+        if row_year == year:
+            own[unit_id] = figures
+    return below, own, waiting
 
 
 def subtree_figures(unit: Unit, framework_id: int, year: int) -> dict:
@@ -522,7 +556,8 @@ def rebuild(
     chunk: int = 2000,
     models: dict | None = None,
 ) -> dict:
-    """Recompute every tally and every cycle's `tallied` from the cycles, area rows and answers.
+    """Recompute every tally, every cycle's `tallied` and its count of open recommendations,
+    from the cycles, area rows, answers and recommendations.
 
     `models` (name → model class) lets a data migration pass its historical models.
     """
@@ -533,6 +568,7 @@ def rebuild(
     branch_model = models.get("BranchTally", BranchTally)
     calibration_model = models.get("CalibrationTally", CalibrationTally)
     unit_model = models.get("Unit", Unit)
+    recommendation_model = models.get("Recommendation", Recommendation)
     branch_model.objects.all().delete()
     calibration_model.objects.all().delete()
     branches: dict[tuple[int, int], dict[str, dict]] = defaultdict(dict)
@@ -558,7 +594,18 @@ def rebuild(
                 Q(cycle_id__in=wanted), layer__in=LAYERS, value__isnull=False
             ).values_list("cycle_id", "question__code", "layer", "value"):
                 answers[cycle_id][layer][code] = units(value)
+        waiting: dict[int, dict[str, int]] = defaultdict(dict)
+        for cycle_id, layer, count in (
+            recommendation_model.objects.filter(cycle_id__in=[cycle.pk for cycle in batch])
+            .exclude(status=RecommendationStatus.DONE)
+            .order_by()
+            .values("cycle_id", "layer")
+            .annotate(count=Count("pk"))
+            .values_list("cycle_id", "layer", "count")
+        ):
+            waiting[cycle_id][layer] = count
         for cycle in batch:
+            cycle.open_recommendations = waiting.get(cycle.pk, {})
             figures = contribution(cycle, areas.get(cycle.pk, {}))
             cycle.tallied = {"branch": figures}
             key = (cycle.framework_id, cycle.year)
@@ -577,7 +624,7 @@ def rebuild(
                     for item, values in sums.items():
                         before = totals.get(item, [0] * 6)
                         totals[item] = [a + b for a, b in zip(before, values, strict=True)]
-        cycle_model.objects.bulk_update(batch, ["tallied"], batch_size=500)
+        cycle_model.objects.bulk_update(batch, ["tallied", "open_recommendations"], batch_size=500)
         counted += len(batch)
         log(f"  {counted}/{len(ids)} cycles")
     ids_by_path = dict(unit_model.objects.values_list("path", "pk"))
@@ -622,7 +669,7 @@ def rebuild(
 
 def kept_state() -> tuple[dict, dict, dict]:
     """What the tallies hold, as plain data to compare with a rebuild: the branch sums, the
-    calibration sums and every cycle's `tallied` (rows that sum to nothing left out: kept
+    calibration sums and every cycle's `tallied` and open recommendations (rows that sum to nothing left out: kept
     sums may leave such rows behind, a rebuild writes none)."""
     branches = {
         (row.unit_id, row.framework_id, row.year): row.figures
@@ -641,7 +688,12 @@ def kept_state() -> tuple[dict, dict, dict]:
         for row in CalibrationTally.objects.all()
         if row.pairs
     }
-    cycles = dict(Cycle.objects.values_list("pk", "tallied"))
+    cycles = {
+        pk: (tallied, waiting)
+        for pk, tallied, waiting in Cycle.objects.values_list(
+            "pk", "tallied", "open_recommendations"
+        )
+    }
     return branches, calibration, cycles
 
 

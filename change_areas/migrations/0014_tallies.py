@@ -3,15 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from change_areas import tallies
-
-
-def fill_tallies(apps, schema_editor):
-    """The tallies of the cycles already there (a new installation has none)."""
-    names = ("Cycle", "CycleAreaScore", "Answer", "BranchTally", "CalibrationTally")
-    models_now = {name: apps.get_model("change_areas", name) for name in names}
-    models_now["Unit"] = apps.get_model("units", "Unit")
-    tallies.rebuild(models=models_now)
+# The tallies of cycles already there are computed by 0016_open_recommendations, once the
+# cycles also count their open recommendations.
 
 
 class Migration(migrations.Migration):
@@ -66,5 +59,4 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('unit', 'framework', 'year', 'pair', 'kind', 'code'), name='calibration_tally_once')],
             },
         ),
-        migrations.RunPython(fill_tallies, migrations.RunPython.noop),
     ]

@@ -343,8 +343,11 @@ class Cycle(models.Model):
     # What this cycle last added to its ancestors' tallies (change_areas.tallies): the
     # dashboards' figures ("branch") and the calibration pairs of finished layers ("pairs").
     tallied = models.JSONField(default=dict, blank=True, editable=False)
+    # Recommendations not done yet, per layer ({"tpi": 2}), kept by the follow-up services
+    # (change_areas.services.followups) so the tallies can count them without a query.
+    open_recommendations = models.JSONField(default=dict, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["summaries", "tallied"])
+    history = HistoricalRecords(excluded_fields=["summaries", "tallied", "open_recommendations"])
     objects = CycleQuerySet.as_manager()
 
     class Meta:

@@ -11,11 +11,12 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from change_areas import notifications, workflow
+from change_areas import notifications, tallies, workflow
 from change_areas.models import (
     Area,
     Cycle,
@@ -71,6 +72,7 @@ def recommendation_add(
     recommendation.full_clean()
     record(recommendation, by=by, reason="recommendation_add")
     recommendation.save()
+    _count_open(cycle.pk)
     if cycle.layer_counts(layer):  # a recommendation added after the layer's final word
         _tell_unit(recommendation, by)
     return recommendation
@@ -83,6 +85,26 @@ def recommendation_delete(*, recommendation: Recommendation, by) -> None:
     if recommendation.follow_ups.exists():
         raise ValidationError(_("Rekomendasi yang sudah ditindaklanjuti tidak dapat dihapus."))
     recommendation.delete()
+    _count_open(recommendation.cycle_id)
+
+
+def _count_open(cycle_pk: int) -> None:
+    """Keep the cycle's count of open recommendations per layer current, and the tallies
+    with it (change_areas.tallies counts those of layers that count). The cycle is locked
+    first, so two verdicts at once count each other's."""
+    cycle = locked(cycle_pk)
+    counts = dict(
+        Recommendation.objects.open()
+        .filter(cycle=cycle)
+        .order_by()
+        .values("layer")
+        .annotate(count=Count("pk"))
+        .values_list("layer", "count")
+    )
+    if counts != (cycle.open_recommendations or {}):
+        cycle.open_recommendations = counts
+        Cycle.objects.filter(pk=cycle.pk).update(open_recommendations=counts)
+        tallies.follow(cycle)
 
 
 def _tell_unit(recommendation: Recommendation, by) -> None:
@@ -203,6 +225,7 @@ def follow_up_verdict(
         recommendation.status = RecommendationStatus.OPEN
     record(recommendation, by=by, reason="follow_up_verdict")
     recommendation.save(update_fields=["status", "closed_at", "closed_by"])
+    _count_open(cycle.pk)
     notifications.notify(
         notifications.unit_team(cycle),
         verb="follow_up",

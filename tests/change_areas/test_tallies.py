@@ -330,3 +330,74 @@ def test_the_command_checks_and_rebuilds_the_tallies(filled_cycle):
     call_command("rebuild_tallies", stdout=out)
     assert "Ringkasan dihitung ulang: " in out.getvalue()
     assert tallies.matches_a_rebuild()
+
+
+def open_recommendations(root: Unit, year: int, framework) -> tuple[dict, dict]:
+    """Open recommendations per portfolio row (by path) as the kept sums say, and as the rows
+    themselves say."""
+    filters = dashboards.PortfolioFilters(year=year, framework=framework)
+    kept = dashboards.portfolio_summary(root, filters, dashboards.scored_areas(framework))
+    counted = dashboards.rollup(root, filters)  # what filtered pages read: the rows
+    return (
+        {row.path: row.open_recommendations for row in kept.rollup if row.open_recommendations},
+        {row.path: row.open_recommendations for row in counted if row.open_recommendations},
+    )
+
+
+def test_open_recommendations_are_kept_per_year_and_counted_once_their_layer_is_final(
+    submitted, tpi_reviewer, staff, root_unit, province
+):
+    def recommend(text: str):
+        return services.recommendation_add(
+            cycle=fresh(submitted), layer=Layer.TPI, text=text, by=tpi_reviewer
+        )
+
+    def waiting(year: int = 2026) -> dict:
+        kept, counted = open_recommendations(root_unit, year, submitted.framework)
+        assert kept == counted
+        assert_same_as_a_rebuild()
+        return kept
+
+    first, second = recommend("Susun SOP pengaduan."), recommend("Bentuk tim survei.")
+    assert fresh(submitted).open_recommendations == {Layer.TPI: 2}
+    assert waiting() == {}  # the TPI's layer is not final: nothing counts yet
+
+    accept_all(fresh(submitted), Layer.TPI, tpi_reviewer)
+    services.cycle_finalise_tpi(cycle=fresh(submitted), by=tpi_reviewer)
+    assert waiting() == {province.path: 2}
+    assert waiting(2027) == {province.path: 2}  # still open a year later
+    assert waiting(2025) == {}  # not yet there the year before
+
+    services.follow_up_report(recommendation=first, note="SOP disusun.", by=staff)
+    services.follow_up_verdict(
+        recommendation=first, done=False, note="Belum ditetapkan.", by=tpi_reviewer
+    )
+    assert waiting() == {province.path: 2}  # judged not done: still open
+    services.follow_up_report(recommendation=first, note="SOP ditetapkan.", by=staff)
+    services.follow_up_verdict(recommendation=first, done=True, by=tpi_reviewer)
+    assert waiting() == {province.path: 1}
+    assert fresh(submitted).open_recommendations == {Layer.TPI: 1}
+
+    services.recommendation_delete(recommendation=second, by=tpi_reviewer)
+    assert waiting() == {}
+    assert fresh(submitted).open_recommendations == {}
+
+
+def test_the_portfolio_reads_open_recommendations_in_the_same_queries_at_any_size(
+    submitted, tpi_reviewer, root_unit, django_assert_num_queries
+):
+    services.recommendation_add(cycle=fresh(submitted), layer=Layer.TPI, text="A", by=tpi_reviewer)
+    accept_all(fresh(submitted), Layer.TPI, tpi_reviewer)
+    services.cycle_finalise_tpi(cycle=fresh(submitted), by=tpi_reviewer)
+    filters = dashboards.PortfolioFilters(year=2026, framework=submitted.framework)
+    areas = dashboards.scored_areas(submitted.framework)
+    root = Unit.objects.get(pk=root_unit.pk)
+    with CaptureQueriesContext(connection) as small:
+        dashboards.portfolio_summary(root, filters, areas)
+    for number in range(20):
+        branch = UnitFactory(code=f"CAB{number}", parent=root, kind=UnitKind.INSTANSI_VERTIKAL)
+        CycleFactory(unit=branch, filled=True, year=2025 + number % 2)
+    root = Unit.objects.get(pk=root_unit.pk)
+    with django_assert_num_queries(len(small)):
+        summary = dashboards.portfolio_summary(root, filters, areas)
+    assert summary.total.open_recommendations == 1

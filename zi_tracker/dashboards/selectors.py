@@ -434,24 +434,26 @@ def portfolio_summary(root: Unit, f: PortfolioFilters, areas: list[Area]) -> Por
 
 
 def _summary_from_tallies(root: Unit, f: PortfolioFilters, areas: list[Area]) -> PortfolioSummary:
-    """The unfiltered summary from the root's and its children's tallies, with the open
-    recommendations per child. Four queries."""
+    """The unfiltered summary from the root's and its children's tallies, open
+    recommendations included (kept per year: the rows of the years up to the chosen one).
+    Three queries."""
     lines = list(
         Unit.objects.filter(Q(pk=root.pk) | Q(path__startswith=root.path, depth=root.depth + 1))
         .only("id", "code", "name", "kind", "path", "depth", "numchild", "descendant_count")
         .order_by("path")
     )
-    below, own = tallies.branch_figures(lines, f.framework.pk, f.year)
-    recommendations = open_recommendations_by_branch(root, f)
+    below, own, waiting = tallies.branch_figures_and_recommendations(lines, f.framework.pk, f.year)
     rows = []
     for unit in lines:
         if unit.pk == root.pk:
             figures, units, is_root = own[unit.pk], 1, True
+            open_recommendations = waiting.own[unit.pk]
         else:
             figures = tallies.combine(below[unit.pk], own[unit.pk])
             units, is_root = unit.descendant_count + 1, False
+            open_recommendations = waiting.below[unit.pk] + waiting.own[unit.pk]
         row = _rollup_row(unit, figures, units=units, is_root=is_root)
-        row.open_recommendations = recommendations.get(unit.path, 0)
+        row.open_recommendations = open_recommendations
         rows.append(row)
     whole = tallies.combine(below[root.pk], own[root.pk])
     total = totals(rows)
