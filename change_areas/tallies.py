@@ -493,6 +493,30 @@ def branch_figures_and_recommendations(
     return below, own, waiting
 
 
+def years_of(unit: Unit) -> list[int]:
+    """The years that have cycles in the unit's subtree (its own included), newest first.
+    One query, over the unit's tally rows and its own cycles."""
+    below = BranchTally.objects.filter(unit=unit).exclude(figures={}).order_by().values_list("year")
+    own = Cycle.objects.filter(unit=unit).order_by().values_list("year")
+    return sorted({year for (year,) in below.union(own)}, reverse=True)
+
+
+def year_figures(units: list[Unit], year: int) -> dict[int, dict]:
+    """For each unit: the figures of its whole subtree (its own cycles included) in the year,
+    every framework added up. Two queries."""
+    ids = [unit.pk for unit in units]
+    result: dict[int, dict] = {pk: {} for pk in ids}
+    for unit_id, figures in BranchTally.objects.filter(unit_id__in=ids, year=year).values_list(
+        "unit_id", "figures"
+    ):
+        result[unit_id] = combine(result[unit_id], figures or {})
+    for unit_id, tallied in Cycle.objects.filter(unit_id__in=ids, year=year).values_list(
+        "unit_id", "tallied"
+    ):
+        result[unit_id] = combine(result[unit_id], (tallied or {}).get("branch") or {})
+    return result
+
+
 def subtree_figures(unit: Unit, framework_id: int, year: int) -> dict:
     """The figures of a unit's whole subtree, its own cycle included. Two queries."""
     below, own = branch_figures([unit], framework_id, year)

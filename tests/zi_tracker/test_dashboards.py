@@ -36,7 +36,7 @@ from tests.factories import (
     member,
 )
 from units.models import Role, Unit, UnitKind
-from zi_tracker.dashboards import charts, selectors
+from zi_tracker.dashboards import charts, home, selectors
 
 
 def count_queries(client, url: str) -> int:
@@ -500,6 +500,30 @@ def test_home_gives_leadership_a_summary_of_their_subtree(large_world, client_fo
     ).count()
     assert f"{cycles} siklus evaluasi" in html
     assert reverse("dashboards:portfolio", args=[large_world["province"].code]) in html
+
+
+def test_the_leadership_summary_read_from_the_tallies_equals_a_count_of_the_cycles(large_world):
+    for scope in (large_world["root"], large_world["province"]):
+        rows = Cycle.objects.filter(unit__path__startswith=scope.path, year=2026)
+        labels = dict(Stage.choices)
+        expected = {
+            "cycles": rows.count(),
+            "stages": [
+                (str(labels[stage]), rows.filter(stage=stage).count())
+                for stage in home.STAGE_ORDER
+                if rows.filter(stage=stage).exists()
+            ],
+            "wbk_self": rows.filter(self_wbk_eligible=True).count(),
+            "wbk_tpi": rows.filter(tpi_wbk_eligible=True).count(),
+        }
+        (summary,) = home._summaries([scope], 2026)
+        assert expected["cycles"] > 0 and expected["wbk_tpi"] > 0
+        assert {
+            "cycles": summary.cycles,
+            "stages": summary.stages,
+            "wbk_self": summary.wbk_self,
+            "wbk_tpi": summary.wbk_tpi,
+        } == expected
 
 
 # --------------------------------------------------------------------------

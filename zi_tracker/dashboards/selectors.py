@@ -121,9 +121,9 @@ def lke_frameworks() -> list[Framework]:
     return list(Framework.objects.with_lke().order_by("-is_current", "-version", "code"))
 
 
-def cycle_years() -> list[int]:
-    """Years that have cycles anywhere, newest first (years are not secret). One query."""
-    return list(Cycle.objects.order_by("-year").values_list("year", flat=True).distinct())
+def cycle_years(root: Unit) -> list[int]:
+    """Years that have cycles in the root's subtree, newest first. One query (the tallies)."""
+    return tallies.years_of(root)
 
 
 def default_year(years: list[int], today: datetime.date | None = None) -> int:

@@ -19,7 +19,7 @@ from zi_tracker.dashboards.views.common import (
 def _calibration_context(request: HttpRequest, root: Unit) -> dict:
     form = forms.CalibrationForm(
         request.GET or None,
-        years=selectors.cycle_years(),
+        years=selectors.cycle_years(root),
         frameworks=selectors.lke_frameworks(),
     )
     filter_errors(request, form)

@@ -24,7 +24,7 @@ from zi_tracker.dashboards.views.common import (
 def _portfolio_form(request: HttpRequest, root: Unit) -> forms.PortfolioFilterForm:
     return forms.PortfolioFilterForm(
         request.GET or None,
-        years=selectors.cycle_years(),
+        years=selectors.cycle_years(root),
         frameworks=selectors.lke_frameworks(),
         provinces=selectors.provinces_in(root),
     )
