@@ -200,11 +200,16 @@ def build_tree(units: int, log: Callable[[str], None]) -> list[Unit]:
                     )
                 )
     below = Counter()
+    provinces: dict[str, Counter] = defaultdict(Counter)
     for row in rows:
         for length in range(Unit.steplen, len(row.path), Unit.steplen):
             below[row.path[:length]] += 1
+        if row.province:
+            for length in range(Unit.steplen, len(row.path) + 1, Unit.steplen):
+                provinces[row.path[:length]][row.province] += 1
     for row in rows:
         row.descendant_count = below[row.path]
+        row.province_counts = dict(provinces[row.path])
     Unit.objects.bulk_create(rows, batch_size=1000)
     log(f"  units: 1 instansi, {provinces} provinces, {regencies} regencies, {upts} UPT")
     return list(Unit.objects.filter(path__startswith=root_path).only("id", "path", "depth"))

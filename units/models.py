@@ -198,10 +198,13 @@ class Unit(MP_Node):
     descendant_count = models.PositiveIntegerField(
         _("jumlah unit di bawahnya"), default=0, editable=False
     )
+    # Kept the same way: how many units of the subtree (this one included) are in each
+    # province ({"Aceh": 12}), so the dashboards' province filter lists them without a scan.
+    province_counts = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["descendant_count"])
+    history = HistoricalRecords(excluded_fields=["descendant_count", "province_counts"])
     objects = UnitManager()
 
     class Meta:

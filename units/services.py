@@ -45,6 +45,9 @@ CONTACT_FIELDS = ("province", "regency", "address", "phone", "email", "website")
 HEAD_FIELDS = ("head_name", "head_nip", "head_position")
 UNIT_FIELDS = (*IDENTITY_FIELDS, *CONTACT_FIELDS, *HEAD_FIELDS, "logo", "is_active")
 _TREE_FIELDS = ["path", "depth", "numchild"]
+# Kept by the services below from what happens to other rows; a save of the unit's own fields
+# never writes them back (another request may have changed them since the unit was read).
+_KEPT_FIELDS = [*_TREE_FIELDS, "descendant_count", "province_counts"]
 
 
 @transaction.atomic
@@ -53,12 +56,14 @@ def unit_create(*, parent: Unit | None, by: User | None = None, **fields: Any) -
     refuse_unknown(fields, allowed=UNIT_FIELDS, what="unit")
     unit = Unit(**fields)
     unit.full_clean(exclude=_TREE_FIELDS)
+    unit.province_counts = {unit.province: 1} if unit.province else {}
     record(unit, by=by, reason="unit_create")
     with _code_settled_by_the_database(unit):
         if parent is None:
             return Unit.objects.add_root(instance=unit)
         created = Unit.objects.add_child(parent, instance=unit)
     _count_descendants(created.ancestor_paths, 1)
+    _count_provinces(created.ancestor_paths, unit.province_counts)
     return created
 
 
@@ -68,6 +73,30 @@ def _count_descendants(paths: list[str], change: int) -> None:
         Unit.objects.filter(path__in=paths).update(descendant_count=F("descendant_count") + change)
 
 
+def _count_provinces(paths: list[str], change: dict[str, int], sign: int = 1) -> None:
+    """Add sign × `change` (province → units) to the province counts of the units with these
+    paths, their rows locked in path order. Two queries, none when nothing changes."""
+    change = {province: sign * count for province, count in change.items() if province and count}
+    if not paths or not change:
+        return
+    rows = list(
+        Unit.objects.select_for_update()
+        .filter(path__in=paths)
+        .order_by("path")
+        .only("pk", "path", "province_counts")
+    )
+    for row in rows:
+        counts = dict(row.province_counts or {})
+        for province, count in change.items():
+            total = counts.get(province, 0) + count
+            if total:
+                counts[province] = total
+            else:
+                counts.pop(province, None)
+        row.province_counts = counts
+    Unit.objects.bulk_update(rows, ["province_counts"])
+
+
 @transaction.atomic
 def unit_update(*, unit: Unit, by: User | None = None, **fields: Any) -> Unit:
     """Change a unit's own fields (not its place in the tree: see `unit_move`)."""
@@ -75,9 +104,20 @@ def unit_update(*, unit: Unit, by: User | None = None, **fields: Any) -> Unit:
     for name, value in fields.items():
         setattr(unit, name, value)
     unit.full_clean(exclude=_TREE_FIELDS)
+    before = Unit.objects.filter(pk=unit.pk).values_list("province", flat=True).first() or ""
     record(unit, by=by, reason="unit_update")
     with _code_settled_by_the_database(unit):
-        unit.save()
+        unit.save(
+            update_fields=[
+                field.name
+                for field in Unit._meta.concrete_fields
+                if not field.primary_key and field.name not in _KEPT_FIELDS
+            ]
+        )
+    if before != unit.province:
+        moved = {before: -1, unit.province: 1}
+        _count_provinces(unit.lineage_paths, moved)
+        unit.refresh_from_db(fields=["province_counts"])
     return unit
 
 
@@ -122,6 +162,7 @@ def unit_move(*, unit: Unit, new_parent: Unit | None, by: User | None = None) ->
         return unit
     unit.refresh_from_db()
     size = unit.descendant_count + 1
+    old_paths = unit.ancestor_paths
     old_ancestors = list(
         Unit.objects.filter(path__in=unit.ancestor_paths)
         .order_by("path")
@@ -139,6 +180,8 @@ def unit_move(*, unit: Unit, new_parent: Unit | None, by: User | None = None) ->
     )
     Unit.objects.filter(pk__in=old_ancestors).update(descendant_count=F("descendant_count") - size)
     Unit.objects.filter(pk__in=new_ancestors).update(descendant_count=F("descendant_count") + size)
+    _count_provinces(old_paths, unit.province_counts, -1)
+    _count_provinces(unit.ancestor_paths, unit.province_counts)
     unit_moved.send(
         sender=Unit, unit=unit, old_ancestors=old_ancestors, new_ancestors=new_ancestors
     )
@@ -156,6 +199,7 @@ def unit_delete(*, unit: Unit, by: User | None = None) -> None:
     unit._history_user = by
     unit.delete()
     _count_descendants(ancestors, -size)
+    _count_provinces(ancestors, unit.province_counts, -1)
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import io
+from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -237,26 +238,51 @@ def test_a_campaign_a_move_and_a_deleted_cycle_keep_the_tallies_right(
     assert figures_of(Unit.objects.get(pk=province.pk), cycle)["cycles"] == 1
 
 
-def test_units_keep_their_descendant_counts_through_create_move_and_delete(root_unit, province):
-    leaf = UnitFactory(code="LEAF", parent=province)
-    UnitFactory(code="LEAF-1", parent=leaf)
-    UnitFactory(code="LEAF-2", parent=leaf)
+def test_units_keep_their_descendant_and_province_counts_through_every_change(root_unit, province):
+    leaf = UnitFactory(code="LEAF", parent=province, province="Aceh")
+    UnitFactory(code="LEAF-1", parent=leaf, province="Aceh")
+    UnitFactory(code="LEAF-2", parent=leaf, province="Bali")
     other = UnitFactory(code="ELSE", parent=root_unit)
 
-    def counts() -> dict[str, int]:
-        return dict(Unit.objects.values_list("code", "descendant_count"))
-
-    def actual() -> dict[str, int]:
+    def counts() -> dict[str, tuple[int, dict]]:
         return {
-            unit.code: Unit.objects.filter(path__startswith=unit.path).count() - 1
-            for unit in Unit.objects.all()
+            code: (below, provinces)
+            for code, below, provinces in Unit.objects.values_list(
+                "code", "descendant_count", "province_counts"
+            )
         }
 
-    assert counts() == actual() and counts()["KL"] == 5
+    def actual() -> dict[str, tuple[int, dict]]:
+        result = {}
+        for unit in Unit.objects.all():
+            subtree = Unit.objects.filter(path__startswith=unit.path)
+            provinces = Counter(subtree.exclude(province="").values_list("province", flat=True))
+            result[unit.code] = (subtree.count() - 1, dict(provinces))
+        return result
+
+    assert counts() == actual() and counts()["KL"][0] == 5
+    assert counts()["KL"][1]["Aceh"] == 2 and counts()["KL"][1]["Bali"] == 1
+    unit_services.unit_update(unit=Unit.objects.get(code="LEAF-2"), province="Aceh")
+    unit_services.unit_update(unit=Unit.objects.get(code="LEAF"), name="Kantor Daun")
+    assert counts() == actual() and "Bali" not in counts()["KL"][1]
     unit_services.unit_move(unit=Unit.objects.get(pk=leaf.pk), new_parent=other)
-    assert counts() == actual() and counts()["PROV"] == 0 and counts()["ELSE"] == 3
+    assert counts() == actual() and counts()["PROV"][0] == 0 and counts()["ELSE"][0] == 3
+    assert counts()["ELSE"][1] == {"Aceh": 3, "Papua Barat Daya": 1}
     unit_services.unit_delete(unit=Unit.objects.get(code="LEAF"))
-    assert counts() == actual() and counts()["KL"] == 2
+    assert counts() == actual() and counts()["KL"][0] == 2
+
+
+def test_the_portfolio_offers_the_provinces_of_its_subtree_without_a_query(
+    root_unit, province, django_assert_num_queries
+):
+    UnitFactory(code="LEAF", parent=province, province="Bali")
+    root = Unit.objects.get(pk=root_unit.pk)
+    with django_assert_num_queries(0):
+        offered = dashboards.provinces_in(root)
+    assert offered == sorted(
+        set(Unit.objects.exclude(province="").values_list("province", flat=True))
+    )
+    assert "Bali" in offered
 
 
 def test_calibration_counts_only_layers_that_are_final(submitted, tpi_reviewer, root_unit):

@@ -134,14 +134,8 @@ def default_year(years: list[int], today: datetime.date | None = None) -> int:
 
 
 def provinces_in(root: Unit) -> list[str]:
-    """Provinces of the units in the subtree, sorted. One query."""
-    return list(
-        Unit.objects.subtree_of(root)
-        .exclude(province="")
-        .order_by("province")
-        .values_list("province", flat=True)
-        .distinct()
-    )
+    """Provinces of the units in the subtree, sorted. No query: the unit keeps the counts."""
+    return sorted(province for province, count in root.province_counts.items() if count > 0)
 
 
 # --------------------------------------------------------------------------
