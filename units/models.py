@@ -134,6 +134,15 @@ class UnitQuerySet(MP_NodeQuerySet):
         qs = self.filter(path__startswith=unit.path)
         return qs if include_self else qs.exclude(pk=unit.pk)
 
+    def children_of(self, unit: Unit) -> UnitQuerySet:
+        """The units right below `unit`: one range of the (depth, path) index, whatever the
+        size of the subtree (a prefix match on the path alone would read all of it)."""
+        step = unit.steplen
+        return self.filter(
+            depth=unit.depth + 1,
+            path__range=(unit.path + "0" * step, unit.path + "Z" * step),
+        )
+
     def within_paths(self, paths: Iterable[str]) -> UnitQuerySet:
         """Units below any of the given tree paths (the subtrees of several units)."""
         condition = Q(pk__in=[])
@@ -211,6 +220,7 @@ class Unit(MP_Node):
         verbose_name = _("unit")
         verbose_name_plural = _("unit")
         ordering = ["path"]
+        indexes = [models.Index(fields=["depth", "path"], name="unit_depth_path")]
         constraints = [
             # BPS-9100 and bps-9100 are one code to people (and in URLs people type):
             # PostgreSQL settles two units saved at once with codes differing only in case.

@@ -34,7 +34,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 def unit_detail(request: HttpRequest, unit: Unit) -> HttpResponse:
     ancestors = list(unit.ancestors())
     children = list(
-        Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).annotate(
+        Unit.objects.children_of(unit).annotate(
             member_count=Count("memberships")
         )
     )

@@ -432,7 +432,7 @@ def _summary_from_tallies(root: Unit, f: PortfolioFilters, areas: list[Area]) ->
     recommendations included (kept per year: the rows of the years up to the chosen one).
     Three queries."""
     lines = list(
-        Unit.objects.filter(Q(pk=root.pk) | Q(path__startswith=root.path, depth=root.depth + 1))
+        (Unit.objects.filter(pk=root.pk) | Unit.objects.children_of(root))
         .only("id", "code", "name", "kind", "path", "depth", "numchild", "descendant_count")
         .order_by("path")
     )
