@@ -42,7 +42,7 @@ def _work_plan_page(
         )
         .order_by("area__order", "due_date", "pk")
     )
-    common.attach_item_forms(cycle, items, can_edit=context["can_edit"], bound=bound)
+    common.attach_item_forms(request, cycle, items, can_edit=context["can_edit"], bound=bound)
     groups: dict[int, dict] = {}
     for item in items:
         group = groups.setdefault(item.area_id, {"area": item.area, "items": []})
