@@ -194,6 +194,7 @@ def test_without_javascript_the_picker_search_is_a_page_that_comes_back_with_the
         f'<input type="radio" name="evidence" value="{document.pk}" checked>'
         f' <span class="evidence-title">SK Tim Kerja ZI</span>'
     ) in came_back
+    assert came_back.count('<details class="log-progress" open>') == 1  # that form, opened
 
 
 def test_the_picker_search_goes_back_only_to_pages_of_its_cycle(unit, coordinator, client_for):
