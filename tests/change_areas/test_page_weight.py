@@ -238,7 +238,13 @@ def test_a_progress_entry_refuses_a_document_of_another_units_library(
     assert response.status_code == 400
     assert "Bukti dukung tidak ditemukan di pustaka unit." in response.content.decode()
     assert not ProgressEntry.objects.filter(item=item).exists()
-    assert "Dokumen unit lain" not in response.content.decode()
+    html = response.content.decode()
+    assert "Dokumen unit lain" not in html
+    # The page drawn at the post's address sends its forms and searches back to the work
+    # plan, not to that address (which answers POST only).
+    work_plan = url("work_plan", cycle)
+    assert f'name="kembali" value="{work_plan}#kegiatan-{item.pk}"' in html
+    assert f'name="next" value="{work_plan}"' in html and "kemajuan/#" not in html
 
 
 def test_a_progress_entry_keeps_a_document_picked_from_the_units_library(
