@@ -37,6 +37,8 @@ def setup_django(name: str) -> None:
     os.environ.setdefault(
         "DJANGO_STATIC_ROOT", str(Path(tempfile.gettempdir()) / "zi-bench-static")
     )
+    # Documents a benchmark uploads stay out of the project folder.
+    os.environ.setdefault("DJANGO_MEDIA_ROOT", str(Path(tempfile.gettempdir()) / "zi-bench-media"))
     django.setup()
     call_command("collectstatic", interactive=False, verbosity=0)
 

@@ -25,7 +25,7 @@ from change_areas.models import (
 )
 from change_areas.selectors import TEAM_ROLES
 from change_areas.services import CAMPAIGN_DEFAULT_KINDS
-from lib.forms import DateField, DateInput
+from lib.forms import DateField, DateInput, id_from
 from units.models import Unit, UnitKind, User
 
 
@@ -283,15 +283,64 @@ class WorkPlanItemForm(forms.ModelForm):
         return data
 
 
+class LibraryPicker(forms.Widget):
+    """A document of the unit's library, picked through a search the server answers
+    (`change_areas:evidence_pick`), never a list of the whole library: the page weighs
+    the same with one document or five hundred.
+
+    Inside the form: the document picked so far (a checked radio), "none", the words
+    to search and where the matches come (radios of the same name). The words belong
+    to a search form of their own, drawn after this form by
+    `change_areas/evidence_search.html#picker_form` (HTML's `form` attribute), so
+    Enter searches instead of sending the form, and without JavaScript the search is
+    a page whose "Pilih" links come back with the document picked.
+    """
+
+    template_name = "forms/widgets/library_picker.html"
+    picked: Evidence | None = None
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["picked"] = self.picked
+        return context
+
+    def id_for_label(self, id_):
+        return f"{id_}_q" if id_ else id_
+
+
+class LibraryDocumentField(forms.ModelChoiceField):
+    """A document of one unit's library, validated against it without reading it all."""
+
+    widget = LibraryPicker
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "error_messages",
+            {"invalid_choice": _("Bukti dukung tidak ditemukan di pustaka unit.")},
+        )
+        super().__init__(queryset=Evidence.objects.none(), **kwargs)
+
+    def for_library_of(self, unit, picked) -> None:
+        """Accept the unit's documents only, and name the one already `picked` (the value
+        sent, or the `initial` a search page came back with): one query, and only when
+        there is one."""
+        self.queryset = Evidence.objects.for_unit(unit)
+        pk = id_from(str(picked)) if picked is not None else None
+        self.widget.picked = (
+            self.queryset.only("pk", "title", "valid_until").filter(pk=pk).first()
+            if pk is not None
+            else None
+        )
+
+
 class ProgressEntryForm(forms.Form):
     date = DateField(label=_("Tanggal"), widget=DateInput(), initial=timezone.localdate)
     percent = forms.IntegerField(label=_("Kemajuan (%)"), min_value=0, max_value=100)
     note = forms.CharField(
         label=_("Yang sudah dikerjakan"), widget=forms.Textarea(attrs={"rows": 2})
     )
-    evidence = forms.TypedChoiceField(
-        label=_("Bukti dukung dari pustaka"), coerce=int, required=False, empty_value=None
-    )
+    evidence = LibraryDocumentField(label=_("Bukti dukung dari pustaka"))
     file = forms.FileField(
         label=_("Atau unggah bukti baru"),
         required=False,
@@ -299,14 +348,10 @@ class ProgressEntryForm(forms.Form):
     )
     file_title = forms.CharField(label=_("Judul bukti baru"), max_length=255, required=False)
 
-    def __init__(
-        self, *args, unit, evidence_choices: list[tuple[int, str]] | None = None, **kwargs
-    ):
+    def __init__(self, *args, unit, **kwargs):
         super().__init__(*args, **kwargs)
         self.unit = unit
-        if evidence_choices is None:
-            evidence_choices = evidence_choices_for(unit)
-        self.fields["evidence"].choices = [("", "—"), *evidence_choices]
+        self.fields["evidence"].for_library_of(unit, self["evidence"].value())
 
     def clean_date(self):
         day = self.cleaned_data["date"]
@@ -315,20 +360,6 @@ class ProgressEntryForm(forms.Form):
                 _("Kemajuan tidak dapat dicatat untuk tanggal yang akan datang.")
             )
         return day
-
-    def clean_evidence(self):
-        pk = self.cleaned_data.get("evidence")
-        if pk is None:
-            return None
-        evidence = Evidence.objects.filter(unit=self.unit, pk=pk).first()
-        if evidence is None:
-            raise forms.ValidationError(_("Bukti dukung tidak ditemukan di pustaka unit."))
-        return evidence
-
-
-def evidence_choices_for(unit) -> list[tuple[int, str]]:
-    """The unit's documents as form choices, read once for every form on a page. One query."""
-    return list(Evidence.objects.for_unit(unit).values_list("pk", "title"))
 
 
 class LkeImportForm(forms.Form):
@@ -602,30 +633,17 @@ class FollowUpForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    evidence = forms.TypedChoiceField(
-        label=_("Bukti dari pustaka unit"), coerce=int, required=False, empty_value=None
-    )
+    evidence = LibraryDocumentField(label=_("Bukti dari pustaka unit"))
     file = forms.FileField(
         label=_("Atau unggah bukti baru"),
         required=False,
         help_text=_("PDF, gambar atau dokumen Office."),
     )
 
-    def __init__(self, *args, unit, evidence_choices=None, **kwargs):
+    def __init__(self, *args, unit, **kwargs):
         super().__init__(*args, **kwargs)
         self.unit = unit
-        if evidence_choices is None:
-            evidence_choices = evidence_choices_for(unit)
-        self.fields["evidence"].choices = [("", "—"), *evidence_choices]
-
-    def clean_evidence(self):
-        pk = self.cleaned_data.get("evidence")
-        if pk is None:
-            return None
-        evidence = Evidence.objects.filter(unit=self.unit, pk=pk).first()
-        if evidence is None:
-            raise forms.ValidationError(_("Bukti dukung tidak ditemukan di pustaka unit."))
-        return evidence
+        self.fields["evidence"].for_library_of(unit, self["evidence"].value())
 
 
 class VerdictForm(forms.Form):

@@ -37,6 +37,7 @@ urlpatterns = [
         lke.evidence_search,
         name="evidence_search",
     ),
+    path("siklus/<int:pk>/pustaka/pilih/", lke.evidence_search, name="evidence_pick"),
     path("siklus/<int:pk>/rencana-kerja/", work_plans.work_plan, name="work_plan"),
     path(
         "siklus/<int:pk>/rencana-kerja/tambah/",

@@ -329,6 +329,8 @@ ROWS: list[Row] = [
     Row("change_areas:answer_evidence", "POST", question_kwargs, statuses(  LOGIN, 404,     302,  302,  403, 403, 403,   302,   302),
         data=lambda world: {"action": "attach", "evidence": world.extra["evidence"].pk}),
     Row("change_areas:evidence_search", "GET", question_kwargs, statuses(  LOGIN, 404,     200,  200,  403, 403, 403,   200,   200)),
+    Row("change_areas:evidence_pick", "GET", cycle_kwargs, statuses(       LOGIN, 404,     200,  200,  403, 403, 403,   200,   200),
+        data=lambda world: {"untuk": "p1_evidence", "q": "SK"}),
     Row("change_areas:work_plan", "GET", cycle_kwargs, statuses(            LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
     Row("change_areas:work_plan_item_create", "POST", cycle_kwargs, statuses(
                                                                             LOGIN, 404,     302,  302,  403, 403, 403,   302,   302),
@@ -669,7 +671,8 @@ def world(matrix_world, db):
 def test_access(row: Row, subject: str, client_for, world, db):
     client = client_for(world.users[subject])
     url = reverse(row.name, kwargs=row.kwargs(world))
-    response = client.get(url) if row.method == "GET" else client.post(url, row.data(world))
+    method = client.get if row.method == "GET" else client.post
+    response = method(url, row.data(world))  # a GET's data is its query string
     expected = row.expect[subject]
     if expected == LOGIN:
         assert response.status_code == 302, f"{subject} got {response.status_code}"

@@ -4,6 +4,9 @@ the cycle's catalog, and the way back to a question after a plain form."""
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlencode
+
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -122,10 +125,53 @@ def lock_unreturned(cycle: Cycle, cards) -> None:
 
 def own_page(request: HttpRequest, cycle: Cycle, fallback: str) -> str:
     """The `next` a form posted, when it is a page of this cycle; else the fallback."""
-    target = request.POST.get("next", "")
+    return own_path(cycle, request.POST.get("next", ""), fallback)
+
+
+def own_path(cycle: Cycle, target: str, fallback: str) -> str:
+    """`target` when it is a page of this cycle; else the fallback."""
     if target.startswith(f"/siklus/{cycle.pk}/") and "//" not in target:
         return target
     return fallback
+
+
+# The element id (`untuk`) and name (`nama`) of a form field a library search picks for
+# (change_areas.forms.LibraryPicker): letters, digits, "_" and "-" only.
+PICKER_FIELD = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,59}")
+
+
+def picker_from(request: HttpRequest, cycle: Cycle) -> dict:
+    """The form field a library search picks a document for, from the search's query
+    string, and the page that form is on (`kembali`, a page of this cycle, else the work
+    plan); 404 when the field is not one. `pick` + a document's id + `anchor` is the
+    link that goes back with the document picked (see `picked_for`)."""
+    field_id = request.GET.get("untuk", "")
+    name = request.GET.get("nama", "evidence")
+    if not (PICKER_FIELD.fullmatch(field_id) and PICKER_FIELD.fullmatch(name)):
+        raise Http404
+    back = own_path(
+        cycle,
+        request.GET.get("kembali", ""),
+        reverse("change_areas:work_plan", kwargs={"pk": cycle.pk}),
+    )
+    path, _hash, anchor = back.partition("#")
+    separator = "&" if "?" in path else "?"
+    return {
+        "id": field_id,
+        "name": name,
+        "back": back,
+        "pick": f"{path}{separator}{urlencode({'untuk': field_id})}&bukti=",
+        "anchor": f"#{anchor}" if anchor else "",
+    }
+
+
+def picked_for(request: HttpRequest, field_id: str) -> dict:
+    """The `initial` of a form whose picker field has the element id `field_id`: the
+    document a plain search page came back with for it (`?untuk=…&bukti=…`), if any;
+    the form checks it belongs to the unit's library."""
+    if request.GET.get("untuk") == field_id and request.GET.get("bukti"):
+        return {"evidence": request.GET["bukti"]}
+    return {}
 
 
 def conflict_page(
@@ -290,21 +336,28 @@ def review_counts(cycle: Cycle, layer: str) -> dict[str, int]:
 
 
 def attach_item_forms(
-    cycle: Cycle, items: list, *, can_edit: bool, bound: dict | None = None
+    request: HttpRequest,
+    cycle: Cycle,
+    items: list,
+    *,
+    can_edit: bool,
+    bound: dict | None = None,
 ) -> None:
-    """Mark overdue items and give each a progress form with ids of its own (one query).
+    """Mark overdue items and give each a progress form with ids of its own (no query;
+    one when a plain search page came back with a document picked for one of them).
 
     `bound` maps an item's id to the form a person just sent with errors: it is shown
     again, with what they typed and why it was refused.
     """
     today = timezone.localdate()
-    choices = forms.evidence_choices_for(cycle.unit) if can_edit and items else []
     for item in items:
         item.overdue = item.is_overdue(today)
         item.progress_form = (
             (bound or {}).get(item.pk)
             or forms.ProgressEntryForm(
-                unit=cycle.unit, evidence_choices=choices, auto_id=f"p{item.pk}_%s"
+                unit=cycle.unit,
+                auto_id=f"p{item.pk}_%s",
+                initial=picked_for(request, f"p{item.pk}_evidence"),
             )
             if can_edit
             else None

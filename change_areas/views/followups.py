@@ -55,7 +55,6 @@ def followups(request: HttpRequest, cycle: Cycle) -> HttpResponse:
         Recommendation.objects.open().filter(cycle__unit=cycle.unit, cycle__year__lt=cycle.year)
     )
     can_report = access.can(request.user, cycle.unit, Perm.EDIT_SELF)
-    choices = forms.evidence_choices_for(cycle.unit) if can_report else []
     judging = {
         layer
         for layer in (Layer.TPI, Layer.TPN)
@@ -67,7 +66,11 @@ def followups(request: HttpRequest, cycle: Cycle) -> HttpResponse:
         item.can_report = can_report and not item.is_done and item.cycle.layer_counts(item.layer)
         item.can_judge = item.layer in judging and item.is_answered
         item.report_form = (
-            forms.FollowUpForm(unit=cycle.unit, evidence_choices=choices, auto_id=f"f{item.pk}_%s")
+            forms.FollowUpForm(
+                unit=cycle.unit,
+                auto_id=f"f{item.pk}_%s",
+                initial=common.picked_for(request, f"f{item.pk}_evidence"),
+            )
             if item.can_report
             else None
         )

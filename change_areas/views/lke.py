@@ -69,7 +69,7 @@ def render_area_page(
                 )
             )
         )
-    common.attach_item_forms(cycle, items, can_edit=context["can_edit"])
+    common.attach_item_forms(request, cycle, items, can_edit=context["can_edit"])
     context.update(
         {
             "sections": sections,
@@ -240,11 +240,21 @@ SEARCH_RESULTS = 10
 
 
 @unit_permission(Perm.EDIT_SELF, scope=scopes.CYCLE)
-def evidence_search(request: HttpRequest, cycle: Cycle, question_code: str) -> HttpResponse:
+def evidence_search(
+    request: HttpRequest, cycle: Cycle, question_code: str | None = None
+) -> HttpResponse:
     """Documents of the unit's library whose title or description holds the words typed,
-    newest first, each with a button that attaches it to the question. htmx gets the list
-    alone (the question card asks as the person types); a plain GET the page around it."""
-    question = common.question_of(cycle, question_code)
+    newest first: the one search every evidence picker asks (the library is never sent
+    whole, so no page grows with it).
+
+    Where a document goes: with a question (`evidence_search`), a button attaches it to
+    the answer; without (`evidence_pick`), it is picked for the form field `untuk` (a
+    work-plan progress entry, a follow-up report), as radios of the field's name inside
+    that form (htmx), or, on the plain page, a "Pilih" link back to `kembali` with the
+    document picked (`?untuk=…&bukti=…`). htmx gets the list alone; a plain GET the page.
+    """
+    question = common.question_of(cycle, question_code) if question_code else None
+    picker = None if question else common.picker_from(request, cycle)
     words = request.GET.get("q", "").strip()[:100]
     found = Evidence.objects.for_unit(cycle.unit).only("pk", "title", "valid_until", "created_at")
     for word in words.split()[:5]:
@@ -265,10 +275,11 @@ def evidence_search(request: HttpRequest, cycle: Cycle, question_code: str) -> H
         "cycle": cycle,
         "unit": cycle.unit,
         "question": question,
+        "picker": picker,
         "words": words,
         "documents": documents[:SEARCH_RESULTS],
         "more": len(documents) > SEARCH_RESULTS,
-        "back": common.back_to_question(cycle, question),
+        "back": picker["back"] if picker else common.back_to_question(cycle, question),
     }
     template = "change_areas/evidence_search.html"
     return render(request, f"{template}#results" if request.htmx else template, context)

@@ -42,7 +42,7 @@ def _work_plan_page(
         )
         .order_by("area__order", "due_date", "pk")
     )
-    common.attach_item_forms(cycle, items, can_edit=context["can_edit"], bound=bound)
+    common.attach_item_forms(request, cycle, items, can_edit=context["can_edit"], bound=bound)
     groups: dict[int, dict] = {}
     for item in items:
         group = groups.setdefault(item.area_id, {"area": item.area, "items": []})
@@ -56,6 +56,8 @@ def _work_plan_page(
             "item_form": item_form
             or (forms.WorkPlanItemForm(cycle=cycle) if context["can_edit"] else None),
             "overdue_count": sum(1 for item in items if item.overdue),
+            # where its forms come back to, also when a refused post draws it at its own URL
+            "page_path": reverse("change_areas:work_plan", kwargs={"pk": cycle.pk}),
         }
     )
     return render(request, "change_areas/work_plan.html", context, status=status)

@@ -1,4 +1,5 @@
-"""A staff member answers an area of the LKE, attaches a PDF, sees the score move, logs progress."""
+"""A staff member answers an area of the LKE, attaches a PDF, sees the score move, logs progress
+with that PDF picked from the unit's library through its search."""
 
 import datetime
 import re
@@ -65,16 +66,19 @@ def test_staff_answers_an_area_attaches_a_pdf_and_logs_progress(
         question(page, "A.MP.PMN.i.a").get_by_role("link", name="SK Tim Kerja ZI 2026")
     ).to_be_visible()
 
-    # Log progress on the area's work plan (a plain form post)
+    # Log progress on the area's work plan (a plain form post), with the SK just uploaded
+    # as its evidence, found by searching the unit's library (the page never lists it)
     item = page.locator(".work-item", has_text="Sosialisasi ZI kepada seluruh pegawai")
     item.get_by_text("Catat kemajuan").click()
     item.get_by_label("Kemajuan (%)").fill("60")
     item.get_by_label("Yang sudah dikerjakan").fill("Sosialisasi di dua bidang selesai")
+    item.get_by_label("Bukti dukung dari pustaka").fill("SK Tim Kerja ZI 2026")
+    item.get_by_role("radio", name=re.compile("SK Tim Kerja ZI 2026")).check()
     item.get_by_role("button", name="Simpan kemajuan").click()
     expect(page.locator("ul.messages")).to_contain_text("dicatat: 60%")
-    expect(
-        page.locator(".work-item", has_text="Sosialisasi ZI").locator("progress")
-    ).to_have_attribute("value", "60")
+    done = page.locator(".work-item", has_text="Sosialisasi ZI")
+    expect(done.locator("progress")).to_have_attribute("value", "60")
+    expect(done.locator(".progress-log")).to_contain_text("SK Tim Kerja ZI 2026")
 
     # The overview tells the same story
     page.get_by_role("link", name="Ikhtisar").click()
