@@ -46,8 +46,10 @@ class ExportJob(BackgroundJob):
 
     def source_url(self) -> str:
         """The page the export was asked from, with its filters (to make it again)."""
-        name = "dashboards:calibration" if self.kind == ExportKind.CALIBRATION_XLSX else (
-            "dashboards:portfolio"
+        name = (
+            "dashboards:calibration"
+            if self.kind == ExportKind.CALIBRATION_XLSX
+            else ("dashboards:portfolio")
         )
         url = reverse(name, kwargs={"code": self.unit.code})
         return f"{url}?{self.query}" if self.query else url
