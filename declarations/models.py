@@ -484,10 +484,9 @@ class PrintJob(BackgroundJob):
 
     keep_days_setting = "ZI_PRINT_JOB_KEEP_DAYS"
 
-    class Meta:
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("pekerjaan cetak")
         verbose_name_plural = _("pekerjaan cetak")
-        ordering = ["-created_at"]
 
     def get_absolute_url(self) -> str:
         return reverse("declarations:print_job", kwargs={"job_id": self.pk})

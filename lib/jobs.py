@@ -28,14 +28,19 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.files import File
 from django.db import models, transaction
 from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
+
+from lib.files import stored_file_response
 
 logger = logging.getLogger(__name__)
 
@@ -213,6 +218,31 @@ def job_run(job: BackgroundJob, build: Callable[[Callable[[int], None]], tuple[s
     job.finished_at = timezone.now()
     job.save(update_fields=["file", "size", "done", "status", "finished_at"])
     return job
+
+
+# --- the job's page ---------------------------------------------------------------------
+
+
+def retry_from_page(request: HttpRequest, job: BackgroundJob, *, started: str) -> HttpResponse:
+    """The page's "Coba lagi" / "Mulai lagi" button: retry, say how it went, back to the page."""
+    try:
+        job_retry(job, by=request.user)
+    except ValueError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, started)
+    return redirect(job)
+
+
+def file_response(job: BackgroundJob, *, content_type: str, as_attachment: bool = True):
+    """The job's file for its creator (after the view's check): private, never cached;
+    404 when there is none (not finished, or pruned)."""
+    return stored_file_response(
+        job.file,
+        filename=job.file.name.rsplit("/", 1)[-1],
+        content_type=content_type,
+        as_attachment=as_attachment,
+    )
 
 
 # --- stalled jobs and their recovery --------------------------------------------------------

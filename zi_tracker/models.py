@@ -36,10 +36,9 @@ class ExportJob(BackgroundJob):
     keep_days_setting = "ZI_EXPORT_JOB_KEEP_DAYS"
     progress_step = 500  # rows between two progress writes
 
-    class Meta:
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("pekerjaan ekspor")
         verbose_name_plural = _("pekerjaan ekspor")
-        ordering = ["-created_at"]
 
     def get_absolute_url(self) -> str:
         return reverse("dashboards:export_job", kwargs={"job_id": self.pk})

@@ -60,12 +60,5 @@ def calibration_xlsx(request: HttpRequest, unit: Unit) -> HttpResponse:
     context = reports.calibration_context(unit, request.GET)
     rows = reports.calibration_row_count(context)
     if rows > export_jobs.threshold():
-        return to_the_worker(
-            request,
-            unit,
-            kind=ExportKind.CALIBRATION_XLSX,
-            rows=rows,
-            total=rows,
-            query=request.GET.urlencode(),
-        )
+        return to_the_worker(request, unit, kind=ExportKind.CALIBRATION_XLSX, rows=rows)
     return file_response(reports.calibration_xlsx(unit, context), attachment=True)

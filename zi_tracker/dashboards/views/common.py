@@ -38,11 +38,13 @@ def query_without(request: HttpRequest, *names: str) -> str:
 
 
 def to_the_worker(
-    request: HttpRequest, unit: Unit, *, kind: str, rows: int, total: int, query: str
+    request: HttpRequest, unit: Unit, *, kind: str, rows: int, total: int | None = None
 ) -> HttpResponse:
-    """An export too large for the request. GET: a page that says the file is made in the
-    background, with its button (a GET never starts anything). POST: the job, started; the
-    person goes to its page."""
+    """An export too large for the request, of `rows` rows (`total` of them written: a PDF
+    prints fewer). GET: a page that says the file is made in the background, with its button
+    (a GET never starts anything). POST: the job, started; the person goes to its page."""
+    query = query_without(request, "halaman")
+    total = rows if total is None else total
     if request.method == "POST":
         job = export_jobs.export_start(
             kind=kind, unit=unit, query=query, total=total, by=request.user

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lib import jobs
-from lib.files import stored_file_response
 from units.access import Perm, unit_permission
 from zi_tracker import scopes
 from zi_tracker.dashboards.exports import XLSX
@@ -36,19 +34,9 @@ def export_job(request: HttpRequest, job: ExportJob) -> HttpResponse:
 @require_POST
 def export_job_retry(request: HttpRequest, job: ExportJob) -> HttpResponse:
     """Start again an export that failed, or whose worker stopped."""
-    try:
-        jobs.job_retry(job, by=request.user)
-    except ValueError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Ekspor dimulai lagi."))
-    return redirect(job)
+    return jobs.retry_from_page(request, job, started=_("Ekspor dimulai lagi."))
 
 
 @unit_permission(Perm.VIEW, scope=scopes.EXPORT_JOB)
 def export_job_download(request: HttpRequest, job: ExportJob) -> FileResponse:
-    return stored_file_response(
-        job.file,
-        filename=job.file.name.rsplit("/", 1)[-1],
-        content_type="application/pdf" if job.is_pdf else XLSX,
-    )
+    return jobs.file_response(job, content_type="application/pdf" if job.is_pdf else XLSX)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 from units.access import Perm, unit_permission
 from units.models import Unit
 from zi_tracker.dashboards import export_jobs, exports, reports, selectors
+from zi_tracker.dashboards.reports import PDF_ROW_LIMIT
 from zi_tracker.dashboards.views.common import (
     file_response,
     filter_errors,
@@ -66,14 +67,7 @@ def portfolio_xlsx(request: HttpRequest, unit: Unit) -> HttpResponse:
         return HttpResponse(_("Belum ada kerangka LKE."), status=404)
     rows = reports.portfolio_row_count(unit, filters)
     if rows > export_jobs.threshold():
-        return to_the_worker(
-            request,
-            unit,
-            kind=ExportKind.PORTFOLIO_XLSX,
-            rows=rows,
-            total=rows,
-            query=query_without(request, "halaman"),
-        )
+        return to_the_worker(request, unit, kind=ExportKind.PORTFOLIO_XLSX, rows=rows)
     rendered = exports.portfolio_xlsx(
         selectors.export_rows(unit, filters), root=unit, filters=filters
     )
@@ -89,10 +83,5 @@ def portfolio_pdf(request: HttpRequest, unit: Unit) -> HttpResponse:
         return HttpResponse(_("Belum ada kerangka LKE."), status=404)
     rows = reports.portfolio_row_count(unit, filters)
     return to_the_worker(
-        request,
-        unit,
-        kind=ExportKind.PORTFOLIO_PDF,
-        rows=rows,
-        total=min(rows, reports.PDF_ROW_LIMIT),
-        query=query_without(request, "halaman"),
+        request, unit, kind=ExportKind.PORTFOLIO_PDF, rows=rows, total=min(rows, PDF_ROW_LIMIT)
     )
