@@ -20,8 +20,9 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from declarations import documents
-from declarations.models import Declaration, PrintJob, PrintJobStatus
+from declarations.models import Declaration, PrintJob
 from declarations.selectors import with_participants
+from lib import jobs
 from lib.files import read_stored
 
 
@@ -87,30 +88,10 @@ def build_zip(declaration_ids: list[int], *, progress=None) -> bytes:
 
 def print_job_run(job: PrintJob) -> PrintJob:
     """Build the job's zip, recording progress (and a heartbeat) on the row as it goes."""
-    job.status = PrintJobStatus.RUNNING
-    job.done = 0
-    job.attempts += 1
-    job.heartbeat_at = timezone.now()
-    job.save(update_fields=["status", "done", "attempts", "heartbeat_at"])
 
-    def progress(done: int) -> None:
-        # Every few files: enough for a progress bar, not a write per page.
-        if done == job.total or done % 5 == 0:
-            PrintJob.objects.filter(pk=job.pk).update(done=done, heartbeat_at=timezone.now())
-
-    try:
+    def build(progress) -> tuple[str, ContentFile]:
         content = build_zip(list(job.declaration_ids), progress=progress)
-    except Exception as error:
-        job.status = PrintJobStatus.FAILED
-        job.error = str(error)[:2000]
-        job.finished_at = timezone.now()
-        job.save(update_fields=["status", "error", "finished_at"])
-        raise
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-    job.file.save(f"pencanangan-{stamp}-{str(job.pk)[:8]}.zip", ContentFile(content), save=False)
-    job.size = len(content)
-    job.done = job.total
-    job.status = PrintJobStatus.DONE
-    job.finished_at = timezone.now()
-    job.save(update_fields=["file", "size", "done", "status", "finished_at"])
-    return job
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+        return f"pencanangan-{stamp}-{str(job.pk)[:8]}.zip", ContentFile(content)
+
+    return jobs.job_run(job, build)

@@ -14,11 +14,9 @@ its files and changes its status.
 
 from __future__ import annotations
 
-import datetime
 import secrets
 import uuid
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -30,6 +28,7 @@ from simple_history.models import HistoricalRecords
 
 from declarations import texts
 from lib.dates import plausible_date
+from lib.jobs import BackgroundJob, JobStatus
 from units.access import ROLE_PERMS, Perm, memberships_of
 from units.models import Unit, actor_field
 from units.validators import validate_nip
@@ -472,84 +471,25 @@ class Witness(Participant):
         verbose_name_plural = _("saksi")
 
 
-class PrintJobStatus(models.TextChoices):
-    QUEUED = "queued", _("Menunggu")
-    RUNNING = "running", _("Sedang dibuat")
-    DONE = "done", _("Selesai")
-    FAILED = "failed", _("Gagal")
+# The status of a print job: one set of choices for every background job (lib.jobs).
+PrintJobStatus = JobStatus
 
 
-class PrintJob(models.Model):
+class PrintJob(BackgroundJob):
     """A zip of many declaration PDFs, built by a background task above a small threshold."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    label = models.CharField(_("keterangan"), max_length=255)
     declaration_ids = models.JSONField(_("pencanangan"), default=list)
-    status = models.CharField(
-        _("status"), max_length=20, choices=PrintJobStatus.choices, default=PrintJobStatus.QUEUED
-    )
     total = models.PositiveIntegerField(_("jumlah berkas"), default=0)
-    done = models.PositiveIntegerField(_("selesai"), default=0)
     file = models.FileField(_("berkas zip"), upload_to="declarations/print-jobs/", blank=True)
-    size = models.PositiveBigIntegerField(_("ukuran"), default=0)
-    error = models.TextField(_("galat"), blank=True)
-    task_result_id = models.CharField(_("ID tugas"), max_length=64, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("dibuat oleh"),
-    )
-    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)
-    heartbeat_at = models.DateTimeField(
-        _("tanda hidup terakhir"),
-        null=True,
-        blank=True,
-        help_text=_("Diperbarui setiap kali pekerja melaporkan kemajuan."),
-    )
-    attempts = models.PositiveSmallIntegerField(_("percobaan"), default=0)
 
-    class Meta:
+    keep_days_setting = "ZI_PRINT_JOB_KEEP_DAYS"
+
+    class Meta(BackgroundJob.Meta):
         verbose_name = _("pekerjaan cetak")
         verbose_name_plural = _("pekerjaan cetak")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.label
 
     def get_absolute_url(self) -> str:
         return reverse("declarations:print_job", kwargs={"job_id": self.pk})
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 0
-
-    @property
-    def is_stalled(self) -> bool:
-        """Queued or running with no sign of life for ZI_PRINT_JOB_STALL_MINUTES: the worker
-        that had it stopped (killed, restarted, out of memory) or none is running."""
-        if self.status not in (PrintJobStatus.QUEUED, PrintJobStatus.RUNNING):
-            return False
-        last = self.heartbeat_at or self.created_at
-        limit = datetime.timedelta(minutes=settings.ZI_PRINT_JOB_STALL_MINUTES)
-        return last is not None and timezone.now() - last > limit
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (PrintJobStatus.DONE, PrintJobStatus.FAILED)
-
-    @property
-    def kept_until(self) -> datetime.datetime | None:
-        """When `prune_print_jobs` deletes the zip (ZI_PRINT_JOB_KEEP_DAYS after it was made)."""
-        if not self.file or self.finished_at is None:
-            return None
-        return self.finished_at + datetime.timedelta(days=settings.ZI_PRINT_JOB_KEEP_DAYS)
-
-    @property
-    def is_pruned(self) -> bool:
-        """Made, then its zip deleted to free space: the page offers to print again."""
-        return self.status == PrintJobStatus.DONE and not self.file
 
 
 # --- signing keys ---------------------------------------------------------------------------

@@ -32,6 +32,8 @@ from tests.factories import MembershipFactory, UnitFactory, UserFactory
 from tests.files import upload
 from tests.service_standards import matrix as ss
 from units.models import Membership, Role, UnitKind
+from zi_tracker.dashboards import export_jobs
+from zi_tracker.models import ExportKind
 
 LOGIN = "login"  # 302 to the login page
 ROLES = ["staff", "coordinator", "pre", "tpi", "tpn", "viewer", "unit_admin"]
@@ -179,6 +181,19 @@ def evidence_kwargs(world: World) -> dict:
 
 def unit_kwargs(world: World) -> dict:
     return {"code": world.unit.code}
+
+
+def export_kwargs(world: World) -> dict:
+    """A finished portfolio export of UNIT, made by its viewer (the worker runs at once in tests)."""
+    if "export" not in world.extra:
+        world.extra["export"] = export_jobs.export_start(
+            kind=ExportKind.PORTFOLIO_XLSX,
+            unit=world.unit,
+            query="year=2026",
+            total=1,
+            by=world.users["viewer"],
+        )
+    return {"job_id": world.extra["export"].pk}
 
 
 @dataclass
@@ -550,9 +565,15 @@ ROWS: list[Row] = [
     Row("dashboards:unit_pdf", "GET", unit_kwargs, statuses(                LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
     Row("dashboards:portfolio", "GET", unit_kwargs, statuses(               LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
     Row("dashboards:portfolio_xlsx", "GET", unit_kwargs, statuses(          LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("dashboards:portfolio_xlsx", "POST", unit_kwargs, statuses(         LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
     Row("dashboards:portfolio_pdf", "GET", unit_kwargs, statuses(           LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("dashboards:portfolio_pdf", "POST", unit_kwargs, statuses(          LOGIN, 404,     302,  302,  302, 302, 302,   302,   302)),
     Row("dashboards:calibration", "GET", unit_kwargs, statuses(             LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
     Row("dashboards:calibration_xlsx", "GET", unit_kwargs, statuses(        LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    # An export's job: its creator's, and readable by whoever may view its unit.
+    Row("dashboards:export_job", "GET", export_kwargs, statuses(            LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
+    Row("dashboards:export_job_retry", "POST", export_kwargs, statuses(     LOGIN, 404,     302,  302,  302, 302, 302,   302,   302)),
+    Row("dashboards:export_job_download", "GET", export_kwargs, statuses(   LOGIN, 404,     200,  200,  200, 200, 200,   200,   200)),
     Row("dashboards:registry", "GET", no_kwargs, statuses(                  200,   200,     200,  200,  200, 200, 200,   200,   200)),
     # --- messaging: a person's channels; the installation's channels are the superusers' ----------------------------
     Row("messaging:preferences", "GET", no_kwargs, statuses(                LOGIN, 200,     200,  200,  200, 200, 200,   200,   200)),

@@ -397,6 +397,14 @@ ZI_PRINT_JOB_STALL_MINUTES = env.int("ZI_PRINT_JOB_STALL_MINUTES", default=10)
 # A finished print job's zip is deleted this many days later (`prune_print_jobs`).
 ZI_PRINT_JOB_KEEP_DAYS = env.int("ZI_PRINT_JOB_KEEP_DAYS", default=7)
 
+# --- dashboard exports ---------------------------------------------------------------------
+# A spreadsheet of more rows than this is written by the task worker (a job page shows its
+# progress and offers the file); up to this many it is sent at once. Portfolio PDFs always
+# go to the worker. Stalled export jobs follow ZI_PRINT_JOB_STALL_MINUTES like print jobs.
+ZI_EXPORT_BACKGROUND_ROWS = env.int("ZI_EXPORT_BACKGROUND_ROWS", default=1000)
+# A finished export's file is deleted this many days later (`prune_jobs`).
+ZI_EXPORT_JOB_KEEP_DAYS = env.int("ZI_EXPORT_JOB_KEEP_DAYS", default=7)
+
 # --- integrations -------------------------------------------------------------------------
 # Secrets the application stores (sign-in provider client secrets, chat channel URLs) are
 # encrypted with a key derived from DJANGO_SECRET_KEY and this salt (django-fernet-encrypted-

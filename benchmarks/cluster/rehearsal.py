@@ -347,7 +347,7 @@ class Cluster:
 
     def start_worker(self, name: str) -> None:
         # As the systemd unit does: take back what this worker id had, then work.
-        out = self.manage("recover_print_jobs", f"--worker-id=cluster-{name}", quiet=True)
+        out = self.manage("recover_jobs", f"--worker-id=cluster-{name}", quiet=True)
         self.recoveries.extend(line for line in out.splitlines() if "started again" in line)
         self.spawn(
             name,
@@ -417,14 +417,14 @@ http {{
         """The per-minute timer of production (ops/systemd/zi-tracker-recover.timer), every 20 s."""
         while not stop.wait(20):
             try:
-                out = self.manage("recover_print_jobs", quiet=True)
+                out = self.manage("recover_jobs", quiet=True)
             except RuntimeError as error:
                 self.say(f"recovery sweep failed: {error}")
                 continue
             for line in out.splitlines():
                 if "started again" in line:
                     self.recoveries.append(line)
-                    self.event(f"recovery sweep restarted print job {line.split(':')[0]}")
+                    self.event(f"recovery sweep restarted {line.split(':')[0]}")
 
     # --- step 2: what one server keeps, the other sees -----------------------------------
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from declarations import printing, scopes
 from declarations.forms import DeclarationFilterForm
 from declarations.models import Declaration, PrintJob
-from lib.files import stored_file_response
+from lib import jobs
 from units import access
 from units.access import Perm, signed_in, unit_permission
 from units.models import Unit
@@ -57,20 +57,12 @@ def print_job(request: HttpRequest, job: PrintJob) -> HttpResponse:
 @require_POST
 def print_job_retry(request: HttpRequest, job: PrintJob) -> HttpResponse:
     """Start again a job whose worker stopped (or that failed)."""
-    try:
-        printing.print_job_retry(job, by=request.user)
-    except ValueError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Pekerjaan cetak dimulai lagi."))
-    return redirect(job)
+    return jobs.retry_from_page(request, job, started=_("Pekerjaan cetak dimulai lagi."))
 
 
 @unit_permission(Perm.ADMINISTER, scope=scopes.PRINT_JOB)
 def print_job_download(request: HttpRequest, job: PrintJob) -> FileResponse:
-    return stored_file_response(
-        job.file, filename=job.file.name.rsplit("/", 1)[-1], content_type="application/zip"
-    )
+    return jobs.file_response(job, content_type="application/zip")
 
 
 @signed_in

@@ -35,8 +35,10 @@ from tests.factories import (
     WorkPlanItemFactory,
     member,
 )
+from tests.pdfs import pdf_text
 from units.models import Role, Unit, UnitKind
 from zi_tracker.dashboards import charts, home, selectors
+from zi_tracker.models import ExportJob
 
 
 def count_queries(client, url: str) -> int:
@@ -106,7 +108,7 @@ PAGES = [
     ("dashboards:portfolio", "root", "?stage=pengusulan&sort=tpi&order=desc"),
     ("dashboards:portfolio", "province", "?year=2026"),
     ("dashboards:portfolio_xlsx", "root", ""),
-    ("dashboards:portfolio_pdf", "province", ""),
+    ("dashboards:portfolio_pdf", "province", ""),  # the page offering to make it
     ("dashboards:unit", "leaf", ""),
     ("dashboards:unit_pdf", "leaf", ""),
     ("dashboards:calibration", "root", "?year=2026"),
@@ -314,11 +316,14 @@ def test_portfolio_xlsx_has_every_filtered_row_and_no_formulas(large_world, clie
 
 
 def test_portfolio_pdf_shows_the_summary_and_the_rows(small_world, client_for):
-    response = client_for(viewer_of(small_world["root"])).get(
-        reverse("dashboards:portfolio_pdf", args=["SOLO"]) + "?year=2026"
-    )
+    """Made by the worker (ImmediateBackend in tests): the POST goes to the job's page."""
+    client = client_for(viewer_of(small_world["root"]))
+    response = client.post(reverse("dashboards:portfolio_pdf", args=["SOLO"]) + "?year=2026")
+    job = ExportJob.objects.get()
+    assert response["Location"] == job.get_absolute_url()
+    response = client.get(reverse("dashboards:export_job_download", args=[job.pk]))
     assert response["Content-Type"] == "application/pdf"
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    text = pdf_text(b"".join(response.streaming_content))
     assert "PORTOFOLIO ZONA INTEGRITAS INSTANSI KECIL" in text
     assert "UPT Tunggal" in text
     assert "Belum ada siklus" in text  # a label of the stage chart, as text

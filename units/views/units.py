@@ -33,11 +33,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 @unit_permission(Perm.VIEW)
 def unit_detail(request: HttpRequest, unit: Unit) -> HttpResponse:
     ancestors = list(unit.ancestors())
-    children = list(
-        Unit.objects.children_of(unit).annotate(
-            member_count=Count("memberships")
-        )
-    )
+    children = list(Unit.objects.children_of(unit).annotate(member_count=Count("memberships")))
     memberships = list(
         Membership.objects.filter(unit=unit)
         .select_related("user")

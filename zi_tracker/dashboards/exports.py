@@ -56,8 +56,11 @@ class Column:
     number_format: str | None = None
 
 
-def _workbook(sheets: Iterable[tuple[str, list[Column], Iterable[Any]]]) -> bytes:
+def _workbook(sheets: Iterable[tuple[str, list[Column], Iterable[Any]]], target, progress) -> None:
+    """Write the sheets into `target` (a binary file), calling `progress(rows written)`
+    after every row; rows are read as they are written, never all held at once."""
     book = Workbook(write_only=True)
+    written = 0
     for title, columns, rows in sheets:
         sheet = book.create_sheet(title=title[:31])
         sheet.freeze_panes = "A2"
@@ -69,13 +72,28 @@ def _workbook(sheets: Iterable[tuple[str, list[Column], Iterable[Any]]]) -> byte
                     for column in columns
                 ]
             )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+            written += 1
+            progress(written)
+    book.save(target)
+
+
+def _no_progress(done: int) -> None:
+    """In a request nobody watches the rows go by."""
+
+
+def portfolio_filename(root, year) -> str:
+    return f"portofolio-{root.code}-{year}.xlsx".lower()
 
 
 def portfolio_xlsx(rows, *, root, filters) -> RenderedFile:
     """Every filtered unit of the portfolio, one row each (not only the page shown)."""
+    buffer = io.BytesIO()
+    write_portfolio(rows, filters=filters, target=buffer)
+    return RenderedFile(portfolio_filename(root, filters.year), XLSX, buffer.getvalue())
+
+
+def write_portfolio(rows, *, filters, target, progress=_no_progress) -> None:
+    """The portfolio's rows as a spreadsheet, written into `target` as they are read."""
     stages = dict(Stage.choices)
     kinds = dict(UnitKind.choices)
     no_cycle = _("Belum ada siklus")
@@ -123,12 +141,24 @@ def portfolio_xlsx(rows, *, root, filters) -> RenderedFile:
         Column(_("Nilai TPN"), number("tpn_total"), "0.00"),
         Column(_("Rencana kerja (%)"), number("work_plan_percent"), "0.0"),
     ]
-    content = _workbook([(_("Portofolio"), columns, rows)])
-    return RenderedFile(f"portofolio-{root.code}-{filters.year}.xlsx".lower(), XLSX, content)
+    _workbook([(_("Portofolio"), columns, rows)], target, progress)
 
 
-def calibration_xlsx(*, root, year, first_label, second_label, areas, questions) -> RenderedFile:
+def calibration_filename(root, year) -> str:
+    return f"kalibrasi-{root.code}-{year}.xlsx".lower()
+
+
+def calibration_xlsx(*, root, year, **tables) -> RenderedFile:
     """The calibration tables: one sheet per area, one per question."""
+    buffer = io.BytesIO()
+    write_calibration(target=buffer, **tables)
+    return RenderedFile(calibration_filename(root, year), XLSX, buffer.getvalue())
+
+
+def write_calibration(
+    *, first_label, second_label, areas, questions, target, progress=_no_progress
+) -> None:
+    """The calibration tables written into `target`: one sheet per area, one per question."""
     area_columns = [
         Column(_("Kode area"), attrgetter("code")),
         Column(_("Area"), attrgetter("name")),
@@ -154,10 +184,11 @@ def calibration_xlsx(*, root, year, first_label, second_label, areas, questions)
         Column(_("Lebih rendah"), attrgetter("under")),
         Column(_("Lebih tinggi (%)"), attrgetter("over_share"), "0.0"),
     ]
-    content = _workbook(
+    _workbook(
         [
             (_("Per area"), area_columns, areas),
             (_("Per pertanyaan"), question_columns, questions),
-        ]
+        ],
+        target,
+        progress,
     )
-    return RenderedFile(f"kalibrasi-{root.code}-{year}.xlsx".lower(), XLSX, content)

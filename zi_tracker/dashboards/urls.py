@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from zi_tracker.dashboards.views import calibration, portfolio, registry, units
+from zi_tracker.dashboards.views import calibration, jobs, portfolio, registry, units
 
 app_name = "dashboards"
 
@@ -17,5 +17,8 @@ urlpatterns = [
     path(f"{unit}portofolio.pdf", portfolio.portfolio_pdf, name="portfolio_pdf"),
     path(f"{unit}kalibrasi/", calibration.calibration, name="calibration"),
     path(f"{unit}kalibrasi.xlsx", calibration.calibration_xlsx, name="calibration_xlsx"),
+    path("ekspor/<uuid:job_id>/", jobs.export_job, name="export_job"),
+    path("ekspor/<uuid:job_id>/ulangi/", jobs.export_job_retry, name="export_job_retry"),
+    path("ekspor/<uuid:job_id>/unduh/", jobs.export_job_download, name="export_job_download"),
     path("predikat/", registry.registry, name="registry"),
 ]

@@ -1,18 +1,7 @@
-"""Delete bulk-print zips older than ZI_PRINT_JOB_KEEP_DAYS (run daily)."""
+"""The former name of `prune_jobs`, kept for timers and scripts that still call it."""
 
-from django.conf import settings
-from django.core.management.base import BaseCommand
-from django.template.defaultfilters import filesizeformat
-
-from declarations.printing import prune_print_jobs
+from lib.management.commands.prune_jobs import Command as PruneJobs
 
 
-class Command(BaseCommand):
-    help = "Delete the zips of print jobs finished more than ZI_PRINT_JOB_KEEP_DAYS days ago."
-
-    def handle(self, *args, **options):
-        removed, freed = prune_print_jobs()
-        self.stdout.write(
-            f"Print job zips older than {settings.ZI_PRINT_JOB_KEEP_DAYS} days: "
-            f"{removed} deleted ({filesizeformat(freed)} freed)."
-        )
+class Command(PruneJobs):
+    help = f"Same as prune_jobs (every kind of background job). {PruneJobs.help}"

@@ -1,22 +1,16 @@
-"""What the dashboard pages share: files, filter warnings, layer names."""
+"""What the dashboard pages share: files, exports handed to the worker, filter warnings."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from change_areas.models import Layer
 from lib.pdf import RenderedFile
-
-PDF_ROW_LIMIT = 500
-LAYER_LABELS = {
-    Layer.SELF: gettext_lazy("Unit"),
-    Layer.PRE: gettext_lazy("Pendahuluan"),
-    Layer.TPI: gettext_lazy("TPI"),
-    Layer.TPN: gettext_lazy("TPN"),
-}
+from units.models import Unit
+from zi_tracker.dashboards import export_jobs
+from zi_tracker.models import ExportKind
 
 
 def file_response(rendered: RenderedFile, *, attachment: bool) -> HttpResponse:
@@ -41,3 +35,30 @@ def query_without(request: HttpRequest, *names: str) -> str:
     for name in names:
         query.pop(name, None)
     return query.urlencode()
+
+
+def to_the_worker(
+    request: HttpRequest, unit: Unit, *, kind: str, rows: int, total: int | None = None
+) -> HttpResponse:
+    """An export too large for the request, of `rows` rows (`total` of them written: a PDF
+    prints fewer). GET: a page that says the file is made in the background, with its button
+    (a GET never starts anything). POST: the job, started; the person goes to its page."""
+    query = query_without(request, "halaman")
+    total = rows if total is None else total
+    if request.method == "POST":
+        job = export_jobs.export_start(
+            kind=kind, unit=unit, query=query, total=total, by=request.user
+        )
+        return redirect(job)
+    return render(
+        request,
+        "dashboards/export_start.html",
+        {
+            "root": unit,
+            "kind": ExportKind(kind),
+            "rows": rows,
+            "threshold": export_jobs.threshold(),
+            "query_string": query,
+            "action": request.path,
+        },
+    )
