@@ -190,7 +190,7 @@ def main(args: argparse.Namespace, workdir: Path) -> None:
     content = lhe_render()
     pages = len(PdfReader(io.BytesIO(content)).pages)
     print(
-        f"LHE of a fully answered cycle (the TPI's scores as the unit's): {pages} A4 pages, "
+        f"TPI's LHE of a fully answered cycle, no answer changed by the TPI: {pages} A4 pages, "
         f"{len(content) / 1024:.0f} KiB"
     )
     report("LHE (render)", timed(lhe_render, args.runs))
