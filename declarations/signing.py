@@ -22,6 +22,7 @@ import datetime
 import hashlib
 import io
 import logging
+import re
 from dataclasses import dataclass, field
 
 from cryptography import x509
@@ -271,6 +272,25 @@ def stamp_text(key: SigningKey) -> str:
     return "\n".join(lines)
 
 
+# Room for the signature (hex digits) in a file signed with each key, learnt from its first
+# signature in this process. Left to itself, pyHanko signs every document twice: once, with a
+# dummy digest, only to measure the signature, then for real; a key's signature is the same
+# size every time (no timestamp server), so the first measure serves them all.
+_reserved: dict[tuple[int, str], int] = {}
+_BYTE_RANGE = re.compile(rb"/ByteRange\s*\[\s*0\s+(\d+)\s+(\d+)\s+\d+\s*\]")
+
+
+def _reserved_in(signed: bytes) -> int | None:
+    """The hex digits reserved for the last signature of `signed`: the gap its /ByteRange
+    leaves around /Contents (its `<` and `>` excluded)."""
+    ranges = _BYTE_RANGE.findall(signed)
+    if not ranges:
+        return None
+    first_length, second_start = (int(value) for value in ranges[-1])
+    gap = second_start - first_length - 2
+    return gap if gap > 0 else None
+
+
 # The stamp sits in the top margin of the last page, right, above the letterhead, where no
 # document of ours prints anything (points from the bottom left of an A4 page, 595 x 842).
 STAMP_BOX = (330, 796, 572, 838)
@@ -323,7 +343,10 @@ def sign_pdf(
             ),
             new_field_spec=fields.SigFieldSpec("ZiTrackerSignature", on_page=-1, box=stamp_box),
         )
-        signed = pdf_signer.sign_pdf(writer).getvalue()
+        cache_key = (key.pk, key.fingerprint)
+        signed = pdf_signer.sign_pdf(writer, bytes_reserved=_reserved.get(cache_key)).getvalue()
+        if cache_key not in _reserved and (reserved := _reserved_in(signed)):
+            _reserved[cache_key] = reserved
     except Exception as error:  # pyHanko raises many kinds; the caller shows a message
         logger.exception("signing failed")
         raise SigningError(_("Penandatanganan gagal: %(error)s") % {"error": error}) from None

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import io
 import subprocess
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from unittest import mock
 
 import pdfplumber
+import weasyprint
+import weasyprint.layout.flex
+import weasyprint.layout.page
 from pypdf import PdfReader
 
 
@@ -51,3 +58,38 @@ def glyphs_off_the_page(content: bytes) -> list[str]:
                         f"page {number}: {char['text']!r} at {char['x0']:.0f}–{char['x1']:.0f}"
                     )
     return outside
+
+
+@contextmanager
+def weasyprint_work() -> Iterator[Counter]:
+    """Count what WeasyPrint lays out while the block runs.
+
+    - `documents`: layouts of a whole document (`HTML.render`; `write_pdf` calls it);
+    - `pages`: pages laid out (`remake_page`: a page laid out again counts again);
+    - `measured`: boxes whose text was laid out only to learn their min- or max-content
+      width, before being laid out for real: a flex item's automatic minimum size, a page
+      margin box of automatic width (the footer).
+
+    The names are WeasyPrint's own (70.x): a renamed one fails here loudly, never silently.
+    """
+    counts: Counter = Counter()
+
+    def counting(key, function):
+        def counted(*args, **kwargs):
+            counts[key] += 1
+            return function(*args, **kwargs)
+
+        return counted
+
+    targets = [
+        (weasyprint.HTML, "render", "documents"),
+        (weasyprint.layout.page, "remake_page", "pages"),
+        (weasyprint.layout.flex, "min_content_width", "measured"),
+        (weasyprint.layout.flex, "max_content_width", "measured"),
+        (weasyprint.layout.page, "min_content_width", "measured"),
+        (weasyprint.layout.page, "max_content_width", "measured"),
+    ]
+    with ExitStack() as stack:
+        for owner, name, key in targets:
+            stack.enter_context(mock.patch.object(owner, name, counting(key, getattr(owner, name))))
+        yield counts

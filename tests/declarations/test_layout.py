@@ -8,6 +8,7 @@ words printed with it are on the same page).
 
 from __future__ import annotations
 
+import io
 import re
 from collections import defaultdict
 
@@ -15,15 +16,16 @@ import pytest
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+from pypdf import PdfReader
 from weasyprint import HTML
 
-from declarations import documents, services
+from declarations import documents, services, texts
 from declarations.models import Declaration, DeclarationKind
 from declarations.selectors import with_participants
 from lib.pdf import StaticOnlyFetcher
 from tests.factories import DeclarationFactory, UnitFactory, WitnessFactory
 from tests.files import stored_bytes
-from tests.pdfs import pdftotext_pages
+from tests.pdfs import pdftotext_pages, weasyprint_work
 from units.models import UnitKind
 
 INSTITUTIONS = [
@@ -37,8 +39,8 @@ INSTITUTIONS = [
 
 
 @pytest.fixture
-def crowded(root_unit, catalogs):
-    """A joint statement of 5 OPDs (each head declares) witnessed by 12 people."""
+def crowded_draft(root_unit, catalogs):
+    """A joint statement of 5 OPDs (each head declares) witnessed by 12 people, a draft."""
     regency = UnitFactory(
         code="POLMAN",
         name="Pemerintah Kabupaten Polewali Mandar",
@@ -67,7 +69,13 @@ def crowded(root_unit, catalogs):
             position="Kepala Perwakilan" if n % 2 else "Ketua",
             institution=INSTITUTIONS[n % len(INSTITUTIONS)],
         )
-    return services.declaration_finalise(declaration=declaration, by=None)
+    return declaration
+
+
+@pytest.fixture
+def crowded(crowded_draft):
+    """The crowded statement, finalised."""
+    return services.declaration_finalise(declaration=crowded_draft, by=None)
 
 
 def weasyprint_document(declaration: Declaration):
@@ -144,3 +152,19 @@ def test_any_number_of_witnesses_fits_without_splitting_a_block(headed_unit, cat
     pages = block_pages(weasyprint_document(final))
     assert len(pages) == witnesses + 1
     assert all(len(numbers) == 1 for numbers in pages.values())
+
+
+def test_finalising_and_signing_lay_the_document_out_once(crowded_draft, signing_key):
+    """Each page once, and no words laid out a second time only to measure a box: the flex
+    rows of the letterhead and the numbered lists, and the footer, have set sizes."""
+    declaration = with_participants(Declaration.objects.filter(pk=crowded_draft.pk)).get()
+    bodies = [page["body"] for page in documents.build_snapshot(declaration)["pages"]]
+    assert any(block.kind == "list" for body in bodies for block in texts.layout(body))
+
+    with weasyprint_work() as work:
+        final = services.declaration_finalise(declaration=crowded_draft, by=None)
+        signed = services.declaration_sign(declaration=final, by=None)
+
+    pages = len(PdfReader(io.BytesIO(stored_bytes(signed.signed_pdf))).pages)
+    assert pages >= 2
+    assert work == {"documents": 1, "pages": pages}

@@ -7,11 +7,13 @@ report likewise."""
 from __future__ import annotations
 
 import datetime
+import io
 import subprocess
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from pypdf import PdfReader
 
 from change_areas import services
 from change_areas.models import Area, Decision, Layer
@@ -21,7 +23,7 @@ from declarations.verification import Verdict, verify
 from tests.change_areas.helpers import accept_all, meet_prerequisites, propose, question, sptjm_of
 from tests.factories import CycleFactory, MembershipFactory, UnitFactory, UserFactory, member
 from tests.files import stored_bytes
-from tests.pdfs import pdf_text
+from tests.pdfs import pdf_text, weasyprint_work
 from units import services as unit_services
 from units.models import Role
 
@@ -110,6 +112,17 @@ def test_the_lhe_is_fit_to_sign(final_cycle, lead, inspectorate, signing_key, tm
     checked = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True, check=False)
     assert "Signature Validation: Signature is Valid." in checked.stdout + checked.stderr
     assert verify(report, stored_bytes(report.signed_pdf)).verdict == Verdict.ISSUED_SIGNED
+
+
+def test_issuing_and_signing_the_lhe_lay_it_out_once(final_cycle, lead, inspectorate, signing_key):
+    """Each page once; the letterhead, the signature space and the footer have set sizes, so
+    no words are laid out a second time only to measure a box."""
+    with weasyprint_work() as work:
+        report = issue(final_cycle, lead, inspectorate)
+
+    assert report.is_signed
+    pages = len(PdfReader(io.BytesIO(stored_bytes(report.signed_pdf))).pages)
+    assert work == {"documents": 1, "pages": pages}
 
 
 def test_the_lhe_waits_for_the_tpi_to_finalise(unit, coordinator, lead, inspectorate):

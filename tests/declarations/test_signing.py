@@ -7,6 +7,7 @@ import subprocess
 import pytest
 from django.core.management import CommandError, call_command
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.signers.pdf_signer import PdfSigningSession
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
@@ -34,6 +35,32 @@ def test_the_signed_pdf_validates_with_pyhanko(signed, signing_key):
     assert signature.sig_object["/Location"] == "Sorong"
     assert str(signature.sig_object["/Reason"]).endswith(f"Nomor {signed.document_number}")
     assert "ZI Tracker Uji" in signature.signer_cert.subject.human_friendly
+
+
+def test_a_key_signs_each_document_once_after_its_first(final, signing_key, monkeypatch):
+    """pyHanko measures a signature with a dry run before signing; with a key it has
+    measured, its room is known and each later document is signed once, as valid."""
+    monkeypatch.setattr(signing, "_reserved", {})
+    estimates = []
+    original = PdfSigningSession.estimate_signature_container_size
+
+    async def counted(self, *args, **kwargs):
+        estimates.append(await original(self, *args, **kwargs))
+        return estimates[-1]
+
+    monkeypatch.setattr(PdfSigningSession, "estimate_signature_container_size", counted)
+    content = stored_bytes(final.pdf)
+    certificate = signing.load_signer(signing_key).signing_cert
+
+    signed = [signing.sign_pdf(content, unit=final.unit, reason="Uji", location="Sorong")]
+    signed.append(signing.sign_pdf(content, unit=final.unit, reason="Uji", location="Sorong"))
+
+    assert len(estimates) == 1
+    for one in signed:
+        (signature,) = PdfFileReader(io.BytesIO(one.content)).embedded_signatures
+        status = validate_pdf_signature(signature, ValidationContext(trust_roots=[certificate]))
+        assert status.intact and status.valid and status.trusted
+        assert signing._reserved_in(one.content) == estimates[0]
 
 
 def test_the_signed_pdf_validates_with_pdfsig(signed, tmp_path):
