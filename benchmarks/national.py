@@ -19,9 +19,10 @@ Needs root (or sudo) for PostgreSQL's own user, like `make cluster`.
    dataset, each right after that server's `/healthz`, so that all figures of one run share
    the machine's load at that moment. Prints per dataset: p50, p95 and max of each page, the
    ratio of its p50 to the p50 of `/healthz` on the same server, and its HTML size.
-4. Runs the in-process benchmarks (benchmarks/scoring.py: catalog, scorecard, answer save;
-   benchmarks/declarations_pdf.py: the declaration PDF; benchmarks/exports.py: the
-   portfolio exports the worker builds) on scratch databases of the same cluster.
+4. Runs the in-process benchmarks on the same cluster: benchmarks/scoring.py (catalog,
+   scorecard, answer save, the area page with a library of 1 and of 500) and
+   benchmarks/declarations_pdf.py (the declaration and LHE PDFs) on scratch databases, and
+   benchmarks/dashboards.py on the 10,000-unit dataset (the exports the worker builds).
 
 Times here are the client's: a request on 127.0.0.1 through gunicorn, Django and
 PostgreSQL, over a kept-alive connection. Query counts are not measured here: the tests
@@ -318,10 +319,8 @@ def in_process(run: Run) -> None:
     for script, database, extra in [
         ("scoring.py", "zi_scoring", ["--cycles", "300", "--repeat", "50"]),
         ("declarations_pdf.py", "zi_declarations_pdf", ["--runs", "40"]),
-        ("exports.py", "zi_units_10000", []),
+        ("dashboards.py", "zi_units_10000", ["--repeat", "10"]),
     ]:
-        if not (ROOT / "benchmarks" / script).exists():
-            continue
         if not run.sql("postgres", f"SELECT 1 FROM pg_database WHERE datname = '{database}'"):
             run.sql("postgres", f"CREATE DATABASE {database}")
         print(f"\n### benchmarks/{script} on PostgreSQL\n\n```", flush=True)
