@@ -131,6 +131,13 @@ class Visit:
     static_from_network: list[str] = field(default_factory=list)
 
 
+def _uptime() -> str:
+    """The machine's load now (in UTC: Django set this process's TZ to the site's zone)."""
+    return subprocess.run(
+        ["uptime"], capture_output=True, text=True, env={**os.environ, "TZ": "UTC"}
+    ).stdout.strip()
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -295,7 +302,7 @@ def main(args: argparse.Namespace) -> None:
         f"as {len(demo.VIEWERS)} viewers, {len({page.view_name for page in found})} views; "
         f"measuring {len(chosen)} × {args.repeat} (cold + warm)"
     )
-    print(f"machine: {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()}")
+    print(f"machine: {_uptime()}", flush=True)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     server = _serve(port)
@@ -312,6 +319,7 @@ def main(args: argparse.Namespace) -> None:
                     colds.append(cold)
                     warms.append(warm)
                 results.append((page, colds, warms))
+                print(f"  {page.view_name} as {page.viewer}", file=sys.stderr, flush=True)
             browser.close()
     finally:
         server.terminate()
@@ -320,7 +328,7 @@ def main(args: argparse.Namespace) -> None:
     colds = [visit for _page, visits, _warms in results for visit in visits]
     warms = [visit for _page, _colds, visits in results for visit in visits]
     print("\n".join(_static_summary(colds, warms)))
-    print(f"machine: {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()}")
+    print(f"machine: {_uptime()}", flush=True)
     _table(results)
 
 
