@@ -54,9 +54,6 @@ os.environ["DJANGO_DEBUG"] = "false"  # the production static storage: hashed, c
 os.environ.setdefault(
     "DJANGO_STATIC_ROOT", str(Path(tempfile.gettempdir()) / "zi-bench-page-load-static")
 )
-# Playwright's sync API runs an event loop in this thread; the ORM calls made while
-# it is open (none: the pages are found before the browser starts) would be refused.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from benchmarks._setup import ROOT, setup_django
 
