@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "lib.middleware.CleanInputMiddleware",
     "lib.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and other text gzipped (static files are WhiteNoise's, above: never reach it).
+    "lib.middleware.CompressTextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lib.middleware.LanguageCookieMiddleware",
     "django.middleware.common.CommonMiddleware",
