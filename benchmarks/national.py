@@ -22,7 +22,8 @@ Needs root (or sudo) for PostgreSQL's own user, like `make cluster`.
 4. Runs the in-process benchmarks on the same cluster: benchmarks/scoring.py (catalog,
    scorecard, answer save, the area page with a library of 1 and of 500) and
    benchmarks/declarations_pdf.py (the declaration and LHE PDFs) on scratch databases, and
-   benchmarks/dashboards.py on the 10,000-unit dataset (the exports the worker builds).
+   benchmarks/dashboards.py on the 10,000-unit dataset (the exports the worker builds), and
+   benchmarks/page_load.py (every page of the demo over an emulated slow 3G line).
 
 Times here are the client's: a request on 127.0.0.1 through gunicorn, Django and
 PostgreSQL, over a kept-alive connection. Query counts are not measured here: the tests
@@ -185,7 +186,8 @@ class Run:
             self.manage(database, "load_catalogs", "--verbosity", "0")
             self.manage(database, "seed_benchmark", f"--units={units}", f"--years={years}")
             print(f"  built in {time.perf_counter() - started:.0f} s", flush=True)
-            self.sql(database, "VACUUM ANALYZE")
+            self.sql(database, "VACUUM")
+        self.sql(database, "ANALYZE")  # the planner's statistics, new indexes included
         return database
 
     def serve(self, database: str) -> int:
@@ -320,6 +322,7 @@ def in_process(run: Run) -> None:
         ("scoring.py", "zi_scoring", ["--cycles", "300", "--repeat", "50"]),
         ("declarations_pdf.py", "zi_declarations_pdf", ["--runs", "40"]),
         ("dashboards.py", "zi_units_10000", ["--repeat", "10"]),
+        ("page_load.py", "zi_demo", []),
     ]:
         if not run.sql("postgres", f"SELECT 1 FROM pg_database WHERE datname = '{database}'"):
             run.sql("postgres", f"CREATE DATABASE {database}")
