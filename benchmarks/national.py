@@ -1,7 +1,7 @@
 """Benchmark on PostgreSQL, one command: the national figures at 100, 10,000 and 100,000 units.
 
     .venv/bin/python benchmarks/national.py [--sizes 100,10000,100000] [--rounds 40]
-        [--keep /var/tmp/zi-bench-pg] [--skip-in-process]
+        [--keep /var/tmp/zi-bench-pg] [--skip-in-process | --skip-pages]
 
 Needs root (or sudo) for PostgreSQL's own user, like `make cluster`.
 
@@ -38,7 +38,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -50,10 +49,11 @@ from pathlib import Path
 import psycopg
 import requests
 
+from benchmarks.cluster.rehearsal import PGBIN, as_postgres, free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 BIN = Path(sys.executable).parent
-PGBIN = Path("/usr/lib/postgresql/15/bin")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 PASSWORD = "bench-Password-2026"
 AREA = "A.PW"  # Penguatan Pengawasan: 22 questions
@@ -68,23 +68,12 @@ def _arguments(argv=None) -> argparse.Namespace:
     parser.add_argument("--keep", type=Path, help="keep the cluster and its datasets in DIR")
     parser.add_argument("--port", type=int, default=0, help="PostgreSQL port (default: free)")
     parser.add_argument("--skip-in-process", action="store_true")
+    parser.add_argument("--skip-pages", action="store_true", help="only the in-process ones")
     return parser.parse_args(argv)
 
 
 # --------------------------------------------------------------------------
 # The orchestration: cluster, datasets, servers, rounds
-
-
-def as_postgres(*command: str) -> list[str]:
-    if os.geteuid() == 0:
-        return ["runuser", "-u", "postgres", "--", *command]
-    return ["sudo", "-u", "postgres", *command]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass
@@ -102,7 +91,7 @@ class Run:
             **os.environ,
             "DATABASE_URL": self.url(database),
             "DJANGO_SECRET_KEY": "benchmark-only",
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",  # testserver: the in-process ones
             "DJANGO_SECURE_SSL_REDIRECT": "false",
             "DJANGO_SECURE_COOKIES": "false",
             "DJANGO_LOG_LEVEL": "WARNING",
@@ -341,9 +330,10 @@ def main(args: argparse.Namespace) -> None:
     print(f"load before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}", flush=True)
     try:
         run.start()
-        measure(run, sizes, args.years, args.rounds)
-        load = os.getloadavg()
-        print(f"\nload average after the rounds (1, 5 min): {load[0]:.2f}, {load[1]:.2f}")
+        if not args.skip_pages:
+            measure(run, sizes, args.years, args.rounds)
+            load = os.getloadavg()
+            print(f"\nload average after the rounds (1, 5 min): {load[0]:.2f}, {load[1]:.2f}")
         if not args.skip_in_process:
             in_process(run)
     finally:

@@ -28,7 +28,7 @@ django.setup()
 from benchmarks import data as benchmark_data  # noqa: E402
 from benchmarks.national import AREA, LIBRARY_LARGE, LIBRARY_SMALL, PASSWORD  # noqa: E402
 from change_areas.models import Cycle, Evidence, Stage, WorkPlanItem  # noqa: E402
-from tests.factories import EvidenceFactory, WorkPlanItemFactory  # noqa: E402
+from tests.factories import WorkPlanItemFactory, grow_library  # noqa: E402
 from units.models import Membership, Role, Unit, User  # noqa: E402
 
 
@@ -54,22 +54,8 @@ def prepare() -> dict:
         return username
 
     def library(unit: Unit, size: int) -> None:
-        have = Evidence.objects.filter(unit=unit).count()
-        if have >= size:
-            return
-        first = Evidence.objects.filter(unit=unit).first() or EvidenceFactory(
-            unit=unit, title="SK Tim Kerja ZI"
-        )
-        Evidence.objects.bulk_create(
-            Evidence(
-                unit=unit,
-                title=f"Notulen rapat evaluasi {number}",
-                description="rapat bulanan",
-                blob=first.blob,
-                original_name="notulen.pdf",
-            )
-            for number in range(size - max(have, 1))
-        )
+        if not Evidence.objects.filter(unit=unit).exists():
+            grow_library(unit, size)
 
     def activities(cycle: Cycle) -> None:
         if cycle.work_plan_framework is None:

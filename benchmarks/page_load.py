@@ -56,17 +56,8 @@ os.environ.setdefault(
 )
 
 from benchmarks._setup import ROOT, setup_django
+from tests.browser.chromium import CHROMIUM, CHROMIUM_FLAGS
 
-CHROMIUM = Path(os.environ.get("ZI_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SLOW_3G = {
     "offline": False,
     "latency": 400,  # ms, round trip

@@ -286,6 +286,22 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
             return cycle_services.evidence_upload(**kwargs)
 
 
+def grow_library(unit: Unit, size: int) -> None:
+    """`size` more documents in the unit's library: one uploaded, the others rows sharing its
+    stored file (a large library at the cost of one upload)."""
+    first = EvidenceFactory(unit=unit, title="SK Tim Kerja ZI")
+    Evidence.objects.bulk_create(
+        Evidence(
+            unit=unit,
+            title=f"Notulen rapat evaluasi {number}",
+            description="rapat bulanan",
+            blob=first.blob,
+            original_name="notulen.pdf",
+        )
+        for number in range(size - 1)
+    )
+
+
 class WorkPlanItemFactory(factory.django.DjangoModelFactory):
     """A work-plan item saved by `change_areas.services.work_plan_item_save`.
 

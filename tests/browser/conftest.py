@@ -1,24 +1,14 @@
 """Playwright on Debian's Chromium (Playwright's own browser download is not available here)."""
 
 import os
-from pathlib import Path
 
 import pytest
+
+from tests.browser.chromium import CHROMIUM, CHROMIUM_FLAGS
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM
 # refuses to run in such a thread unless told it is safe (it is: one thread).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = Path(os.environ.get("ZI_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def pytest_collection_modifyitems(config, items):

@@ -23,26 +23,15 @@ from tests.change_areas.helpers import (
     save_url,
     url,
 )
-from tests.factories import CycleFactory, EvidenceFactory, UnitFactory, WorkPlanItemFactory
+from tests.factories import (
+    CycleFactory,
+    EvidenceFactory,
+    UnitFactory,
+    WorkPlanItemFactory,
+    grow_library,
+)
 
 PAGE_BUDGET = 150 * 1024  # bytes of HTML
-
-
-def grow_library(unit, size: int) -> None:
-    """`size` more documents in the unit's library (rows sharing one stored file)."""
-    first = EvidenceFactory(unit=unit, title="SK Tim Kerja ZI")
-    Evidence.objects.bulk_create(
-        [
-            Evidence(
-                unit=unit,
-                title=f"Notulen rapat evaluasi {number}",
-                description="rapat bulanan",
-                blob=first.blob,
-                original_name="notulen.pdf",
-            )
-            for number in range(size - 1)
-        ]
-    )
 
 
 def test_the_area_page_costs_the_same_with_a_library_of_one_and_of_five_hundred(
