@@ -19,6 +19,8 @@ import time
 from django.db import InterfaceError, OperationalError, close_old_connections, connections
 from django_tasks_db.management.commands import db_worker
 
+from lib.operations import freeze_loaded_objects
+
 logger = logging.getLogger("zi_tracker.worker")
 
 FIRST_WAIT = 1.0
@@ -63,6 +65,7 @@ class Command(db_worker.Command):
         # duration rather than copy the option handling (reload, batch, signals) here.
         original = db_worker.Worker
         db_worker.Worker = PatientWorker
+        freeze_loaded_objects()  # it builds PDFs: lib.operations says why
         try:
             return super().handle(*args, **options)
         finally:
