@@ -30,6 +30,7 @@ from declarations.models import (
     PrintJob,
     Witness,
 )
+from lib.jobs import JobAdmin
 
 # Set by the services as a declaration is finalised, signed, revoked or superseded.
 FROZEN_FIELDS = (
@@ -270,16 +271,4 @@ class DeclarationTemplateAdmin(SimpleHistoryAdmin):
         return initial
 
 
-@admin.register(PrintJob)
-class PrintJobAdmin(admin.ModelAdmin):
-    list_display = ("label", "status", "done", "total", "size", "created_by", "created_at")
-    list_filter = ("status",)
-    list_select_related = ("created_by",)
-    search_fields = ("label", "created_by__username")
-    readonly_fields = [field.name for field in PrintJob._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+admin.site.register(PrintJob, JobAdmin)

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.files import File
 from django.db import models, transaction
 from django.db.models import Q
@@ -140,6 +140,34 @@ class BackgroundJob(models.Model):
     def may_retry(self) -> bool:
         """Failed with attempts left: the page offers "Coba lagi"."""
         return self.status == JobStatus.FAILED and self.attempts < MAX_ATTEMPTS
+
+
+class JobAdmin(admin.ModelAdmin):
+    """The admin of a kind of job: a read-only list for whoever looks after the worker (the
+    person's own page is the job's page; the rows are written by `job_run` alone)."""
+
+    list_display = (
+        "label",
+        "status",
+        "done",
+        "total",
+        "size",
+        "attempts",
+        "created_by",
+        "created_at",
+    )
+    list_filter = ("status",)
+    list_select_related = ("created_by",)
+    search_fields = ("label", "created_by__username")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 # --- which task builds which kind of job --------------------------------------------------

@@ -385,3 +385,15 @@ def test_the_worker_writes_in_the_language_of_the_person_who_asked(
     assert job.language == "en"
     sheet = load_workbook(io.BytesIO(b"".join(download(client, job).streaming_content))).active
     assert next(sheet.iter_rows(values_only=True))[0] == "Code"  # "Kode" in Indonesian
+
+
+def test_the_admin_lists_export_jobs_read_only(
+    tree, viewer, client_for, small_threshold, superuser
+):
+    job = start(client_for(viewer), portfolio_url("portfolio_xlsx", tree["root"]))
+    admin = client_for(superuser)
+    listing = admin.get(reverse("admin:zi_tracker_exportjob_changelist"))
+    assert listing.status_code == 200 and job.label in listing.content.decode()
+    page = admin.get(reverse("admin:zi_tracker_exportjob_change", args=[job.pk]))
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    assert admin.get(reverse("admin:zi_tracker_exportjob_add")).status_code == 403
