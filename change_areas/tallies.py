@@ -456,7 +456,7 @@ def branch_figures(
     units: list[Unit], framework_id: int, year: int
 ) -> tuple[dict[int, dict], dict[int, dict]]:
     """For each unit: the figures of the cycles below it, and of its own cycle. Two queries."""
-    below, own, _waiting = branch_figures_and_recommendations(units, framework_id, year)
+    below, own, _waiting = _figures(units, framework_id, year, earlier_years=False)
     return below, own
 
 
@@ -472,19 +472,28 @@ def branch_figures_and_recommendations(
 ) -> tuple[dict[int, dict], dict[int, dict], Waiting]:
     """`branch_figures`, and the open recommendations of the cycles below each unit and of its
     own, of every year up to `year`. Two queries, reading one row per unit and year."""
+    return _figures(units, framework_id, year, earlier_years=True)
+
+
+def _figures(
+    units: list[Unit], framework_id: int, year: int, *, earlier_years: bool
+) -> tuple[dict[int, dict], dict[int, dict], Waiting]:
+    """The figures of the year, and the open recommendations of the years read: the year's
+    rows only, or (`earlier_years`) those of every year up to it too."""
+    years = {"year__lte": year} if earlier_years else {"year": year}
     ids = [unit.pk for unit in units]
     below: dict[int, dict] = {pk: {} for pk in ids}
     own: dict[int, dict] = {pk: {} for pk in ids}
     waiting = Waiting(dict.fromkeys(ids, 0), dict.fromkeys(ids, 0))
     for unit_id, row_year, figures in BranchTally.objects.filter(
-        unit_id__in=ids, framework_id=framework_id, year__lte=year
+        unit_id__in=ids, framework_id=framework_id, **years
     ).values_list("unit_id", "year", "figures"):
         figures = figures or {}
         waiting.below[unit_id] += figures.get("open_recommendations", 0)
         if row_year == year:
             below[unit_id] = figures
     for unit_id, row_year, tallied in Cycle.objects.filter(
-        unit_id__in=ids, framework_id=framework_id, year__lte=year
+        unit_id__in=ids, framework_id=framework_id, **years
     ).values_list("unit_id", "year", "tallied"):
         figures = (tallied or {}).get("branch") or {}
         waiting.own[unit_id] += figures.get("open_recommendations", 0)

@@ -72,7 +72,7 @@ def recommendation_add(
     recommendation.full_clean()
     record(recommendation, by=by, reason="recommendation_add")
     recommendation.save()
-    _count_open(cycle.pk)
+    _count_open(cycle)
     if cycle.layer_counts(layer):  # a recommendation added after the layer's final word
         _tell_unit(recommendation, by)
     return recommendation
@@ -85,14 +85,13 @@ def recommendation_delete(*, recommendation: Recommendation, by) -> None:
     if recommendation.follow_ups.exists():
         raise ValidationError(_("Rekomendasi yang sudah ditindaklanjuti tidak dapat dihapus."))
     recommendation.delete()
-    _count_open(recommendation.cycle_id)
+    _count_open(locked(recommendation.cycle_id))
 
 
-def _count_open(cycle_pk: int) -> None:
+def _count_open(cycle: Cycle) -> None:
     """Keep the cycle's count of open recommendations per layer current, and the tallies
-    with it (change_areas.tallies counts those of layers that count). The cycle is locked
-    first, so two verdicts at once count each other's."""
-    cycle = locked(cycle_pk)
+    with it (change_areas.tallies counts those of layers that count). `cycle` comes locked
+    (`locked`), so two verdicts at once count each other's."""
     counts = dict(
         Recommendation.objects.open()
         .filter(cycle=cycle)
@@ -225,7 +224,7 @@ def follow_up_verdict(
         recommendation.status = RecommendationStatus.OPEN
     record(recommendation, by=by, reason="follow_up_verdict")
     recommendation.save(update_fields=["status", "closed_at", "closed_by"])
-    _count_open(cycle.pk)
+    _count_open(locked(cycle.pk))
     notifications.notify(
         notifications.unit_team(cycle),
         verb="follow_up",
